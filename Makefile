@@ -1,0 +1,101 @@
+# Corridor: every install step lives here, so a fresh machine (and CI) needs nothing by hand.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+# Debian packages: WeasyPrint's Pango and HarfBuzz subsetting, CJK fonts for Chinese in PDFs,
+# poppler for reading PDFs back in tests, Node.js for the front-end files we serve ourselves.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/
+HOST ?= 127.0.0.1
+PORT ?= 5000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: help run test test-pg lint e2e bench db-upgrade db-migrate translations translations-compile \
+        system-deps venv assets seed clean
+
+help:
+	@echo "make run    install everything, migrate, seed demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test   the test suite on SQLite   (make test-pg: on PostgreSQL)"
+	@echo "make lint   ruff check, ruff format --check, mypy on app/"
+
+.make:
+	@mkdir -p .make
+
+.make/system-deps: | .make
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@touch $@
+
+system-deps: .make/system-deps
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+# Bootstrap (LTR and RTL) comes from the npm registry, pinned by package-lock.json, and is
+# served from static/vendor: never from a CDN.
+static/vendor/.installed: package.json package-lock.json | .make/system-deps
+	npm ci --ignore-scripts --no-audit --no-fund --silent
+	mkdir -p static/vendor/bootstrap
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.rtl.min.css \
+	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+	@touch $@
+
+assets: static/vendor/.installed
+
+translations-compile: venv
+	$(BIN)/pybabel compile -q -f -d app/translations
+
+# Extract every marked string, merge into the catalogs, compile.
+translations: venv
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 --no-location --sort-output -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -q -f -d app/translations
+
+prepare: .make/system-deps venv assets translations-compile
+.PHONY: prepare
+
+db-upgrade: prepare
+	$(BIN)/flask db upgrade
+
+db-migrate: prepare
+	$(BIN)/flask db migrate -m "$(or $(MESSAGE),change)"
+
+seed: db-upgrade
+	$(BIN)/flask demo seed
+
+# The web server and the job consumer side by side; Ctrl-C stops both.
+run: seed
+	@echo "Serving Corridor on http://$(HOST):$(PORT) (job consumer running beside it)"
+	@$(BIN)/huey_consumer app.worker.huey --workers 2 --worker-type thread --quiet & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: prepare
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-pg: prepare
+	TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy app
+
+clean:
+	rm -rf .make static/vendor node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,54 @@
+"""Corridor: a marketplace for cross-border industrial trade."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+import config as config_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[config_module.Config] | str | None = None) -> Flask:
+    """Build the application; ``config`` is a config class or its name."""
+    config_class = config if isinstance(config, type) else config_module.resolve(config)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(config_module.INSTANCE_DIR),
+    )
+    app.config.from_object(config_class)
+    if not app.config.get("SECRET_KEY"):
+        if config_class is not config_module.DevelopmentConfig:
+            raise config_module.ConfigError("SECRET_KEY is not set.")
+        app.config["SECRET_KEY"] = config_module.development_secret(Path(app.instance_path))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from app import i18n, security
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app, login_manager)
+    i18n.init_app(app)
+
+    from app.cli import register_cli
+    from app.web import register_blueprints
+
+    register_blueprints(app)
+    register_cli(app)
+
+    from app.tasks import configure_queue
+
+    configure_queue(app)
+
+    if not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app

@@ -1,0 +1,13 @@
+"""Flask CLI groups: ``flask users ...`` and ``flask demo ...``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli.demo import demo_cli
+    from app.cli.users import users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

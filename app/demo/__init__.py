@@ -1,0 +1,1 @@
+"""Demo data for ``flask demo seed``; later issues extend the same command."""

@@ -1,0 +1,180 @@
+"""The demo world: two Pakistani suppliers, a Chinese importer, people in every role.
+
+Idempotent: companies are found by legal name and people by e-mail, so running the seed
+twice changes nothing and never duplicates a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Company, CompanyRole, User, VerificationStatus
+from app.services.categories import ensure_category_tree
+from app.services.companies import REPORTING_CURRENCY
+from app.services.passwords import hash_password
+
+DEMO_PASSWORD = "Corridor demo 2026"  # noqa: S105 (printed for the demo on purpose)
+
+
+@dataclass(frozen=True)
+class DemoCompany:
+    key: str
+    legal_name: str
+    legal_name_local: str | None
+    country: str
+    sells: bool
+    buys: bool
+    address: str
+    city: str
+    postal_code: str | None
+    tax_id: str
+    sales_tax_registration: str | None
+    contact_email: str
+    contact_phone: str
+    status: VerificationStatus
+    people: tuple[tuple[str, str, CompanyRole, str], ...]  # e-mail, name, role, locale
+
+
+DEMO_COMPANIES = (
+    DemoCompany(
+        key="wah-nobel",
+        legal_name="Wah Nobel (Pvt) Limited",
+        legal_name_local="واہ نوبل (پرائیویٹ) لمیٹڈ",
+        country="PK",
+        sells=True,
+        buys=False,
+        address="G.T. Road, Wah Cantonment",
+        city="Wah Cantt",
+        postal_code="47040",
+        tax_id="0658763-2",
+        sales_tax_registration="0301987654321",
+        contact_email="exports@wahnobel.example",
+        contact_phone="+92 51 4545000",
+        status=VerificationStatus.VERIFIED,
+        people=(
+            ("owner@wahnobel.example", "Ahmed Raza", CompanyRole.OWNER, "en"),
+            ("sales@wahnobel.example", "Sana Malik", CompanyRole.SALES, "en"),
+            ("finance@wahnobel.example", "Bilal Qureshi", CompanyRole.FINANCE, "ur"),
+            ("viewer@wahnobel.example", "Hina Iqbal", CompanyRole.VIEWER, "ur"),
+        ),
+    ),
+    DemoCompany(
+        key="jw",
+        legal_name="JW Corporation",
+        legal_name_local=None,
+        country="PK",
+        sells=True,
+        buys=False,
+        address="Plot 12, Sundar Industrial Estate, Raiwind Road",
+        city="Lahore",
+        postal_code="54000",
+        tax_id="3520187-4",
+        sales_tax_registration=None,
+        contact_email="trade@jwcorp.example",
+        contact_phone="+92 42 3529000",
+        status=VerificationStatus.VERIFIED,
+        people=(
+            ("owner@jwcorp.example", "Usman Javed", CompanyRole.OWNER, "en"),
+            ("sales@jwcorp.example", "Ayesha Khan", CompanyRole.SALES, "ur"),
+        ),
+    ),
+    DemoCompany(
+        key="mcct",
+        legal_name="MCCT International",
+        legal_name_local="MCCT国际贸易有限公司",
+        country="CN",
+        sells=False,
+        buys=True,
+        address="Room 1808, 18/F, Lujiazui Finance Plaza, Pudong New Area",
+        city="Shanghai",
+        postal_code="200120",
+        tax_id="91310000MA1FL8XQ37",
+        sales_tax_registration=None,
+        contact_email="import@mcct.example",
+        contact_phone="+86 21 5888 0000",
+        status=VerificationStatus.VERIFIED,
+        people=(
+            ("owner@mcct.example", "Wang Lei", CompanyRole.OWNER, "zh_Hans"),
+            ("purchaser@mcct.example", "Li Na", CompanyRole.PURCHASER, "zh_Hans"),
+            ("finance@mcct.example", "Zhang Wei", CompanyRole.FINANCE, "zh_Hans"),
+        ),
+    ),
+    DemoCompany(
+        key="karakoram",
+        legal_name="Karakoram Minerals (Pvt) Ltd",
+        legal_name_local=None,
+        country="PK",
+        sells=True,
+        buys=True,
+        address="Industrial Area, Gilgit",
+        city="Gilgit",
+        postal_code="15100",
+        tax_id="4410932-6",
+        sales_tax_registration=None,
+        contact_email="info@karakoram.example",
+        contact_phone="+92 5811 920000",
+        status=VerificationStatus.PENDING,
+        people=(("owner@karakoram.example", "Imran Ali", CompanyRole.OWNER, "en"),),
+    ),
+)
+
+DEMO_OPERATOR = ("operator@corridor.example", "Corridor Operator")
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    company: str
+    role: str
+
+
+def _upsert_company(spec: DemoCompany) -> Company:
+    company = db.session.scalar(select(Company).where(Company.legal_name == spec.legal_name))
+    if company is None:
+        company = Company(legal_name=spec.legal_name)
+        db.session.add(company)
+    company.legal_name_local = spec.legal_name_local
+    company.country = spec.country
+    company.sells, company.buys = spec.sells, spec.buys
+    company.address, company.city, company.postal_code = spec.address, spec.city, spec.postal_code
+    company.tax_id = spec.tax_id
+    company.sales_tax_registration = spec.sales_tax_registration
+    company.contact_email, company.contact_phone = spec.contact_email, spec.contact_phone
+    company.reporting_currency = REPORTING_CURRENCY.get(spec.country, "USD")
+    company.verification_status = spec.status
+    return company
+
+
+def _upsert_user(email: str, password_hash: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, password_hash=password_hash)
+        db.session.add(user)
+    return user
+
+
+def seed_demo() -> list[DemoLogin]:
+    """Create or refresh the demo world; returns the logins to print."""
+    ensure_category_tree()
+    # One hash for every demo account: argon2 is slow on purpose.
+    password_hash = hash_password(DEMO_PASSWORD)
+    logins: list[DemoLogin] = []
+    for spec in DEMO_COMPANIES:
+        company = _upsert_company(spec)
+        for email, name, role, locale in spec.people:
+            user = _upsert_user(email, password_hash)
+            user.full_name, user.company, user.company_role = name, company, role
+            user.is_operator = False
+            user.locale = locale
+            user.active = True
+            logins.append(DemoLogin(email, spec.legal_name, role.value))
+    email, name = DEMO_OPERATOR
+    operator = _upsert_user(email, password_hash)
+    operator.full_name, operator.is_operator = name, True
+    operator.company, operator.company_role = None, None
+    logins.append(DemoLogin(email, "Corridor", "operator"))
+    db.session.flush()
+    return logins

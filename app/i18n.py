@@ -1,0 +1,107 @@
+"""Languages: English, Simplified Chinese and Urdu (right to left)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import available_timezones
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from app.extensions import babel
+from app.money import Money
+
+# Locale code -> name of the language in that language (what the switcher shows).
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "zh_Hans": "简体中文", "ur": "اردو"}
+RTL_LANGUAGES = frozenset({"ur"})
+SESSION_LOCALE_KEY = "locale"
+
+
+def supported_locale(value: str | None) -> str | None:
+    """Map a requested language tag onto one we have (``zh-CN`` -> ``zh_Hans``)."""
+    if not value:
+        return None
+    tag = value.replace("-", "_").strip()
+    if tag in LANGUAGE_NAMES:
+        return tag
+    primary = tag.split("_")[0].lower()
+    if primary == "zh":
+        # Traditional-script tags are not served Simplified; they fall through to English.
+        return None if any(part in tag for part in ("Hant", "TW", "HK", "MO")) else "zh_Hans"
+    return primary if primary in LANGUAGE_NAMES else None
+
+
+def select_locale() -> str:
+    """The user's choice, then the session's, then Accept-Language, then English."""
+    if current_user and current_user.is_authenticated and current_user.locale:
+        chosen = supported_locale(current_user.locale)
+        if chosen:
+            return chosen
+    chosen = supported_locale(session.get(SESSION_LOCALE_KEY))
+    if chosen:
+        return chosen
+    for tag, _quality in request.accept_languages:
+        chosen = supported_locale(tag)
+        if chosen:
+            return chosen
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def select_timezone() -> str:
+    if current_user and current_user.is_authenticated and current_user.timezone:
+        return str(current_user.timezone)
+    return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def valid_timezone(name: str) -> bool:
+    return name in _timezones()
+
+
+_TIMEZONE_CACHE: list[frozenset[str]] = []
+
+
+def _timezones() -> frozenset[str]:
+    if not _TIMEZONE_CACHE:
+        _TIMEZONE_CACHE.append(frozenset(available_timezones()))
+    return _TIMEZONE_CACHE[0]
+
+
+def timezone_choices() -> list[str]:
+    return sorted(_timezones())
+
+
+def current_locale_code() -> str:
+    locale = get_locale()
+    if locale is None:
+        return "en"
+    return "zh_Hans" if locale.language == "zh" else locale.language
+
+
+def text_direction() -> str:
+    return "rtl" if current_locale_code() in RTL_LANGUAGES else "ltr"
+
+
+def html_lang() -> str:
+    return {"zh_Hans": "zh-Hans"}.get(current_locale_code(), current_locale_code())
+
+
+def format_money(value: Money) -> str:
+    return value.format(current_locale_code())
+
+
+def format_when(value: datetime | None, style: str = "medium") -> str:
+    """A UTC time shown in the viewer's time zone and language."""
+    return "" if value is None else format_datetime(value, style)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["when"] = format_when
+    app.jinja_env.globals.update(
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        current_locale_code=current_locale_code,
+        text_direction=text_direction,
+        html_lang=html_lang,
+    )

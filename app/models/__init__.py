@@ -1,0 +1,22 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+
+from app.models.audit import AuditEvent, AuditLogIsAppendOnly
+from app.models.base import Base
+from app.models.category import Category
+from app.models.company import Company, VerificationStatus
+from app.models.outbox import OutboxEmail
+from app.models.password_reset import PasswordReset
+from app.models.user import CompanyRole, User
+
+__all__ = [
+    "AuditEvent",
+    "AuditLogIsAppendOnly",
+    "Base",
+    "Category",
+    "Company",
+    "CompanyRole",
+    "OutboxEmail",
+    "PasswordReset",
+    "User",
+    "VerificationStatus",
+]

@@ -1,0 +1,85 @@
+"""Declarative base, column types and naming convention shared by every model."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+
+# Named constraints let Alembic alter SQLite tables in batch mode and keep names stable.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend.
+
+    SQLite drops offsets, so values are converted to UTC on the way in and read back with
+    UTC attached; naive values are refused because their zone is unknowable.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: times are aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def new_public_id() -> str:
+    """A random, URL-safe identifier: integer keys never appear in URLs."""
+    return secrets.token_urlsafe(12)
+
+
+def enum_column_type(enum_class: type[enum.Enum]) -> sa.Enum:
+    """StrEnums stored by value as VARCHAR with a CHECK, never as a native database enum."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    # Flask-SQLAlchemy 3.1 rejects type_annotation_map on the base (its issue #1361).
+    registry = registry(
+        metadata=metadata,
+        type_annotation_map={datetime: UTCDateTime(), str: sa.String(255)},
+    )
+
+
+class PublicIdMixin:
+    """Integer primary key for joins, random public id for URLs."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(
+        sa.String(24), unique=True, default=new_public_id, nullable=False
+    )

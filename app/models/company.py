@@ -1,0 +1,61 @@
+"""Companies: the legal entities that sell and buy on Corridor."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, PublicIdMixin, enum_column_type, utcnow
+
+if TYPE_CHECKING:
+    from app.models.user import User
+
+
+class VerificationStatus(enum.StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    SUSPENDED = "suspended"
+
+
+class Company(PublicIdMixin, Base):
+    __tablename__ = "companies"
+    __table_args__ = (
+        sa.CheckConstraint("sells OR buys", name="sells_or_buys"),
+        sa.CheckConstraint("length(country) = 2", name="country_alpha2"),
+    )
+
+    legal_name: Mapped[str] = mapped_column(sa.String(200))
+    # The name in the company's own script (e.g. 中文 for a Chinese importer), as registered.
+    legal_name_local: Mapped[str | None] = mapped_column(sa.String(200))
+    country: Mapped[str] = mapped_column(sa.String(2))
+    sells: Mapped[bool] = mapped_column(default=False)
+    buys: Mapped[bool] = mapped_column(default=False)
+    address: Mapped[str] = mapped_column(sa.Text)
+    city: Mapped[str] = mapped_column(sa.String(100))
+    postal_code: Mapped[str | None] = mapped_column(sa.String(20))
+    # Stored normalised (compact); the kind follows from the country (USCC, NTN, other).
+    tax_id: Mapped[str] = mapped_column(sa.String(40))
+    # Pakistan sales-tax registration number; required on s.23 invoices when registered.
+    sales_tax_registration: Mapped[str | None] = mapped_column(sa.String(20))
+    contact_email: Mapped[str] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    reporting_currency: Mapped[str] = mapped_column(sa.String(3))
+    verification_status: Mapped[VerificationStatus] = mapped_column(
+        enum_column_type(VerificationStatus), default=VerificationStatus.PENDING, index=True
+    )
+    verification_reason: Mapped[str | None] = mapped_column(sa.Text)
+    verification_decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="company", order_by="User.id")
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status is VerificationStatus.VERIFIED
+
+    def __repr__(self) -> str:
+        return f"<Company {self.id} {self.legal_name!r}>"

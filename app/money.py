@@ -1,0 +1,203 @@
+"""Money: an exact Decimal amount in one ISO 4217 currency.
+
+The database stores integer minor units plus the currency code; Python code works with
+``Money``. Floats are refused everywhere: 0.1 + 0.2 is not a price.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import total_ordering
+
+import pycountry
+from babel.numbers import format_currency
+
+# ISO 4217 minor-unit exponents that differ from 2. CLDR (babel) disagrees with ISO for a
+# few (IQD, IRR ...), and banks and Stripe follow ISO, so the table is ours.
+_EXPONENT_0 = frozenset(
+    [
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "ISK",
+        "JPY",
+        "KMF",
+        "KRW",
+        "PYG",
+        "RWF",
+        "UGX",
+        "UYI",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    ]
+)
+_EXPONENT_3 = frozenset(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"])
+_EXPONENT_4 = frozenset(["CLF", "UYW"])
+# Codes in ISO 4217 that are not money one can invoice in (metals, testing, SDR ...).
+_NOT_TRADABLE = frozenset(
+    ["XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"]
+)
+
+
+class CurrencyMismatch(ValueError):
+    """Raised when two amounts in different currencies are combined."""
+
+
+class InvalidCurrency(ValueError):
+    """Raised for a code that is not an ISO 4217 currency one can trade in."""
+
+
+def currency_exponent(currency: str) -> int:
+    """Number of decimal places of ``currency``'s minor unit per ISO 4217."""
+    code = normalize_currency(currency)
+    if code in _EXPONENT_0:
+        return 0
+    if code in _EXPONENT_3:
+        return 3
+    if code in _EXPONENT_4:
+        return 4
+    return 2
+
+
+def normalize_currency(currency: str) -> str:
+    """Upper-cased ISO 4217 code, or ``InvalidCurrency``."""
+    code = (currency or "").strip().upper()
+    if code in _NOT_TRADABLE or len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
+        raise InvalidCurrency(f"{currency!r} is not an ISO 4217 currency")
+    return code
+
+
+def _to_decimal(value: object) -> Decimal:
+    if isinstance(value, float):
+        raise TypeError("floats are not accepted for money; use Decimal, int or str")
+    if isinstance(value, bool):
+        raise TypeError("booleans are not amounts")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int | str):
+        try:
+            result = Decimal(value)
+        except InvalidOperation as exc:
+            raise ValueError(f"{value!r} is not a number") from exc
+    else:
+        raise TypeError(f"cannot use {type(value).__name__} as an amount")
+    if not result.is_finite():
+        raise ValueError("amounts must be finite")
+    return result
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __init__(self, amount: Decimal | int | str, currency: str) -> None:
+        object.__setattr__(self, "amount", _to_decimal(amount))
+        object.__setattr__(self, "currency", normalize_currency(currency))
+
+    # Construction and conversion -------------------------------------------------------
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(0, currency)
+
+    @classmethod
+    def from_minor(cls, minor_units: int, currency: str) -> Money:
+        """The amount stored as ``minor_units`` (e.g. cents, fils) of ``currency``."""
+        if not isinstance(minor_units, int) or isinstance(minor_units, bool):
+            raise TypeError("minor units are an integer")
+        exponent = currency_exponent(currency)
+        return cls(Decimal(minor_units).scaleb(-exponent), currency)
+
+    @property
+    def exponent(self) -> int:
+        return currency_exponent(self.currency)
+
+    def rounded(self) -> Money:
+        """Rounded half-up to the currency's minor unit (commercial rounding)."""
+        quantum = Decimal(1).scaleb(-self.exponent)
+        return Money(self.amount.quantize(quantum, rounding=ROUND_HALF_UP), self.currency)
+
+    def to_minor(self) -> int:
+        """Integer minor units after rounding half-up to the currency's exponent."""
+        return int(self.rounded().amount.scaleb(self.exponent))
+
+    # Arithmetic --------------------------------------------------------------------------
+
+    def _same_currency(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyMismatch(f"{self.currency} and {other.currency} cannot be combined")
+        return other
+
+    def __add__(self, other: Money) -> Money:
+        return Money(self.amount + self._same_currency(other).amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        return Money(self.amount - self._same_currency(other).amount, self.currency)
+
+    def __mul__(self, factor: Decimal | int | str) -> Money:
+        if isinstance(factor, Money):
+            raise TypeError("money times money has no meaning")
+        return Money(self.amount * _to_decimal(factor), self.currency)
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        return self.amount < self._same_currency(other).amount
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return self.currency == other.currency and self.amount == other.amount
+
+    def __hash__(self) -> int:
+        return hash((self.amount, self.currency))
+
+    def allocate(self, ratios: Sequence[Decimal | int | str]) -> list[Money]:
+        """Split into parts proportional to ``ratios`` that add up exactly to the whole.
+
+        Each part is rounded down to the minor unit; the minor units left over go one by
+        one to the parts with the largest remainders (ties to the earlier part), so 30/70
+        of 100.01 is 30.00 + 70.01, never 30.00 + 70.00.
+        """
+        weights = [_to_decimal(ratio) for ratio in ratios]
+        if not weights or any(weight < 0 for weight in weights) or sum(weights) == 0:
+            raise ValueError("ratios must be non-negative and not all zero")
+        total_minor = self.to_minor()
+        total_weight = sum(weights)
+        exact = [Decimal(total_minor) * weight / total_weight for weight in weights]
+        floors = [int(share.to_integral_value(rounding="ROUND_FLOOR")) for share in exact]
+        leftover = total_minor - sum(floors)
+        order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
+        for index in order[:leftover]:
+            floors[index] += 1
+        return [Money.from_minor(minor, self.currency) for minor in floors]
+
+    # Display ----------------------------------------------------------------------------
+
+    def format(self, locale: str = "en") -> str:
+        """Locale-aware display with the ISO exponent's decimals (babel/CLDR symbols)."""
+        decimals = "0" * self.exponent
+        pattern = "¤#,##0" + (f".{decimals}" if decimals else "")
+        return format_currency(
+            self.rounded().amount,
+            self.currency,
+            format=pattern,
+            locale=locale,
+            currency_digits=False,
+        )
+
+    def __str__(self) -> str:
+        return f"{self.rounded().amount} {self.currency}"

@@ -1,0 +1,91 @@
+"""Sessions, security headers and the small checks every request relies on."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, request
+from flask_login import LoginManager
+from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.extensions import db
+from app.models import User
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def init_app(app: Flask, login_manager: LoginManager) -> None:
+    proxies = int(app.config.get("PROXY_FIX_X_FOR", 0) or 0)
+    if proxies:
+        # Only behind a known number of reverse proxies is X-Forwarded-For trustworthy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please sign in to open that page.")  # type: ignore[assignment]
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config.get("HSTS"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login loader: the cookie holds ``public_id:session_version``.
+
+    A cookie minted before the user's last logout or password change names an older
+    version and loads nobody, so a captured cookie stops working.
+    """
+    public_id, _, version = session_id.partition(":")
+    if not version.isdigit():
+        return None
+    user = db.session.scalar(select(User).where(User.public_id == public_id))
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user
+
+
+def safe_next_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    # Browsers treat a backslash like a slash, so "/\\evil.example" is another host.
+    candidate = target.strip().replace("\\", "/")
+    if any(ord(char) < 32 for char in candidate):
+        return None
+    parts = urlsplit(candidate)
+    if parts.scheme or parts.netloc or not candidate.startswith("/") or candidate.startswith("//"):
+        return None
+    return candidate
+
+
+def client_address() -> str | None:
+    return request.remote_addr if request else None

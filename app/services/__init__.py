@@ -1,0 +1,1 @@
+"""Business rules as plain functions: explicit arguments, flush, never commit."""

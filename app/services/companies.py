@@ -1,0 +1,164 @@
+"""Companies: registration with their first owner, verification by the operator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pycountry
+from flask_babel import lazy_gettext
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Company, CompanyRole, User, VerificationStatus
+from app.models.base import utcnow
+from app.services.audit import Actor, record_audit
+from app.services.errors import CompanyNotVerified, NotAllowed, ValidationFailed
+from app.services.passwords import hash_password, password_problem
+from app.services.tax_ids import normalize_strn, normalize_tax_id
+
+# The currency a company keeps its books in, by country; others report in USD.
+REPORTING_CURRENCY = {"PK": "PKR", "CN": "CNY"}
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyRegistration:
+    legal_name: str
+    legal_name_local: str | None
+    country: str
+    sells: bool
+    buys: bool
+    address: str
+    city: str
+    postal_code: str | None
+    tax_id: str
+    sales_tax_registration: str | None
+    contact_email: str
+    contact_phone: str | None
+    owner_name: str
+    owner_email: str
+    owner_password: str
+    owner_locale: str | None = None
+
+
+def email_taken(email: str) -> bool:
+    return (
+        db.session.scalar(select(func.count(User.id)).where(User.email == email.lower())) or 0
+    ) > 0
+
+
+def register_company(registration: CompanyRegistration, actor: Actor) -> User:
+    """Create a pending company and its owner; raise ``ValidationFailed`` on bad input."""
+    country = registration.country.upper()
+    if pycountry.countries.get(alpha_2=country) is None:
+        raise ValidationFailed(lazy_gettext("Choose a country from the list."), "country")
+    if not (registration.sells or registration.buys):
+        raise ValidationFailed(
+            lazy_gettext("Choose whether the company sells, buys or both."), "trade_role"
+        )
+    tax_id = normalize_tax_id(country, registration.tax_id)
+    strn = normalize_strn(registration.sales_tax_registration) if country == "PK" else None
+    owner_email = registration.owner_email.strip().lower()
+    if email_taken(owner_email):
+        raise ValidationFailed(
+            lazy_gettext("An account with this e-mail address exists already. Sign in instead."),
+            "owner_email",
+        )
+    problem = password_problem(
+        registration.owner_password,
+        [owner_email, registration.owner_name, registration.legal_name],
+    )
+    if problem is not None:
+        raise ValidationFailed(problem, "owner_password")
+
+    company = Company(
+        legal_name=registration.legal_name.strip(),
+        legal_name_local=(registration.legal_name_local or "").strip() or None,
+        country=country,
+        sells=registration.sells,
+        buys=registration.buys,
+        address=registration.address.strip(),
+        city=registration.city.strip(),
+        postal_code=(registration.postal_code or "").strip() or None,
+        tax_id=tax_id,
+        sales_tax_registration=strn,
+        contact_email=registration.contact_email.strip().lower(),
+        contact_phone=(registration.contact_phone or "").strip() or None,
+        reporting_currency=REPORTING_CURRENCY.get(country, "USD"),
+    )
+    owner = User(
+        email=owner_email,
+        full_name=registration.owner_name.strip(),
+        password_hash=hash_password(registration.owner_password),
+        company=company,
+        company_role=CompanyRole.OWNER,
+        locale=registration.owner_locale,
+    )
+    db.session.add_all([company, owner])
+    db.session.flush()
+    record_audit(
+        Actor(owner, actor.address),
+        "company.registered",
+        company_id=company.id,
+        object_type="company",
+        object_id=company.public_id,
+        details={"legal_name": company.legal_name, "country": country},
+    )
+    return owner
+
+
+def decide_verification(
+    actor: Actor, company: Company, decision: VerificationStatus, reason: str | None
+) -> None:
+    """The operator verifies or suspends ``company``; a suspension needs a reason."""
+    if actor.user is None or not actor.user.is_operator:
+        raise NotAllowed(lazy_gettext("Only the platform operator decides verification."))
+    reason = (reason or "").strip() or None
+    if decision is VerificationStatus.SUSPENDED and reason is None:
+        raise ValidationFailed(lazy_gettext("Give the reason for the suspension."), "reason")
+    if decision is VerificationStatus.PENDING:
+        raise ValidationFailed(lazy_gettext("Choose verify or suspend."), "decision")
+    previous = company.verification_status
+    company.verification_status = decision
+    company.verification_reason = reason
+    company.verification_decided_at = utcnow()
+    record_audit(
+        actor,
+        f"company.{decision.value}",
+        company_id=company.id,
+        object_type="company",
+        object_id=company.public_id,
+        details={"from": previous.value, "to": decision.value, "reason": reason},
+    )
+
+
+def ensure_can_trade(company: Company) -> None:
+    """The one check before publishing a listing or placing an order.
+
+    Pending and suspended companies can sign in and prepare; they cannot trade.
+    """
+    if company.verification_status is VerificationStatus.VERIFIED:
+        return
+    if company.verification_status is VerificationStatus.SUSPENDED:
+        raise CompanyNotVerified(
+            lazy_gettext(
+                "Your company is suspended by the platform operator. Contact the operator"
+                " to trade again."
+            )
+        )
+    raise CompanyNotVerified(
+        lazy_gettext(
+            "Your company is waiting for verification by the platform operator. You can"
+            " prepare now and trade once it is verified."
+        )
+    )
+
+
+def companies_for_review(status: VerificationStatus | None) -> list[Company]:
+    query = select(Company).order_by(Company.created_at.desc(), Company.id.desc())
+    if status is not None:
+        query = query.where(Company.verification_status == status)
+    return list(db.session.scalars(query))
+
+
+def get_company(public_id: str) -> Company | None:
+    return db.session.scalar(select(Company).where(Company.public_id == public_id))

@@ -1,0 +1,64 @@
+"""Background jobs on Huey: one code path, SQLite storage embedded, Redis when configured.
+
+``huey`` is a module-level queue so ``@job`` can decorate at import; ``configure_queue``
+points its storage at what the app's configuration names. The consumer imports
+``app.worker.huey``, which builds the app once per process and configures the same queue.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from flask import Flask, has_app_context
+from huey import Huey
+from huey.storage import RedisStorage, SqliteStorage
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+huey = Huey("corridor", storage_class=SqliteStorage, filename=":memory:", immediate=True)
+_queue_app: list[Flask] = []
+
+
+def configure_queue(app: Flask) -> None:
+    """Point the queue at Redis (``REDIS_URL``) or the SQLite file, or run jobs inline."""
+    huey.name = app.config.get("HUEY_NAME", "corridor")
+    redis_url = app.config.get("REDIS_URL")
+    if redis_url:
+        huey.storage_class = RedisStorage
+        huey.storage_kwargs = {"url": redis_url}
+    else:
+        path = Path(app.config.get("HUEY_SQLITE_PATH") or Path(app.instance_path) / "queue.sqlite3")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        huey.storage_class = SqliteStorage
+        huey.storage_kwargs = {"filename": str(path)}
+    immediate = bool(app.config.get("HUEY_IMMEDIATE", False))
+    huey._immediate = immediate  # set directly: the setter only rebuilds on a change
+    huey.storage = huey.create_storage()
+    _queue_app[:] = [app]
+
+
+def job(retries: int = 3, retry_delay: int = 30) -> Callable[[Callable[P, None]], Any]:
+    """A Huey task run inside the app context as one transaction: commit or roll back."""
+
+    def decorator(func: Callable[P, None]) -> Any:
+        @functools.wraps(func)
+        def run(*args: P.args, **kwargs: P.kwargs) -> None:
+            from app.database import commit, rollback
+
+            context = nullcontext() if has_app_context() else _queue_app[0].app_context()
+            with context:
+                try:
+                    func(*args, **kwargs)
+                    commit()
+                except Exception:
+                    rollback()
+                    raise
+
+        return huey.task(retries=retries, retry_delay=retry_delay, name=func.__name__)(run)
+
+    return decorator

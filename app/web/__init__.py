@@ -1,0 +1,30 @@
+"""Blueprints per actor, error pages, and the helpers views share."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.web import errors
+    from app.web.account.views import bp as account_bp
+    from app.web.auth.views import bp as auth_bp
+    from app.web.buyer.views import bp as buyer_bp
+    from app.web.company.views import bp as company_bp
+    from app.web.finance.views import bp as finance_bp
+    from app.web.operator.views import bp as operator_bp
+    from app.web.public.views import bp as public_bp
+    from app.web.seller.views import bp as seller_bp
+
+    for blueprint in (
+        public_bp,
+        auth_bp,
+        account_bp,
+        company_bp,
+        operator_bp,
+        seller_bp,
+        buyer_bp,
+        finance_bp,
+    ):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)

@@ -1,0 +1,115 @@
+"""The company owner's pages: company profile and the people who work in it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+
+from app.database import commit
+from app.models import CompanyRole, User
+from app.services import users
+from app.services.errors import DomainError
+from app.services.tax_ids import tax_id_label
+from app.web.company.forms import ActiveForm, AddUserForm, RoleForm
+from app.web.forms import ROLE_LABELS, language_choices, role_choices
+from app.web.guards import acting, guard_company_blueprint, show_error_on_form, signed_in_user
+
+bp = Blueprint("company", __name__, url_prefix="/company")
+guard_company_blueprint(bp, frozenset({CompanyRole.OWNER}))
+
+
+def _company_user(public_id: str) -> User:
+    user = users.get_company_user(signed_in_user().company_id or 0, public_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    owner = signed_in_user()
+    company = owner.company
+    assert company is not None
+    role_form = RoleForm()
+    role_form.role.choices = role_choices()
+    return render_template(
+        "company/index.html",
+        company=company,
+        tax_id_label=tax_id_label(company.country),
+        people=users.company_users(company.id),
+        role_labels=ROLE_LABELS,
+        role_form=role_form,
+        active_form=ActiveForm(),
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def add_user() -> ResponseReturnValue:
+    form = AddUserForm()
+    form.role.choices = role_choices()
+    form.locale.choices = language_choices()
+    if form.validate_on_submit():
+        try:
+            users.add_user(
+                acting(),
+                email=form.email.data or "",
+                full_name=form.full_name.data or "",
+                role=CompanyRole(form.role.data),
+                locale=form.locale.data,
+            )
+        except DomainError as error:
+            if not show_error_on_form(form, error):
+                flash(str(error), "danger")
+        else:
+            commit()
+            flash(gettext("User added. We e-mailed them a link to choose a password."), "success")
+            return redirect(url_for("company.index"))
+    return render_template("company/add_user.html", form=form)
+
+
+@bp.post("/users/<public_id>/role")
+def change_role(public_id: str) -> ResponseReturnValue:
+    user = _company_user(public_id)
+    form = RoleForm()
+    form.role.choices = role_choices()
+    if form.validate_on_submit():
+        try:
+            users.change_role(acting(), user, CompanyRole(form.role.data))
+        except DomainError as error:
+            flash(str(error), "danger")
+        else:
+            commit()
+            flash(gettext("Role changed for %(name)s.", name=user.full_name), "success")
+    else:
+        flash(gettext("Choose a role from the list."), "danger")
+    return redirect(url_for("company.index"))
+
+
+@bp.post("/users/<public_id>/deactivate")
+def deactivate(public_id: str) -> ResponseReturnValue:
+    return _set_active(public_id, False)
+
+
+@bp.post("/users/<public_id>/reactivate")
+def reactivate(public_id: str) -> ResponseReturnValue:
+    return _set_active(public_id, True)
+
+
+def _set_active(public_id: str, active: bool) -> ResponseReturnValue:
+    user = _company_user(public_id)
+    if not ActiveForm().validate_on_submit():
+        abort(400)
+    try:
+        users.set_active(acting(), user, active)
+    except DomainError as error:
+        flash(str(error), "danger")
+    else:
+        commit()
+        message = (
+            gettext("%(name)s can sign in again.", name=user.full_name)
+            if active
+            else gettext("%(name)s is deactivated and signed out.", name=user.full_name)
+        )
+        flash(message, "success")
+    return redirect(url_for("company.index"))

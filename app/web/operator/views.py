@@ -1,0 +1,85 @@
+"""The platform operator: verifies companies and reads the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+
+from app.database import commit
+from app.models import VerificationStatus
+from app.services import companies as company_service
+from app.services.audit_log import PAGE_SIZE, AuditFilter, audit_actions, audit_page
+from app.services.errors import DomainError
+from app.web.guards import acting, guard_operator_blueprint, show_error_on_form
+from app.web.operator.forms import AuditFilterForm, VerificationForm
+
+bp = Blueprint("operator", __name__, url_prefix="/operator")
+guard_operator_blueprint(bp)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    return redirect(url_for("operator.companies"))
+
+
+@bp.get("/companies")
+def companies() -> ResponseReturnValue:
+    raw = request.args.get("status", VerificationStatus.PENDING.value)
+    status = VerificationStatus(raw) if raw in VerificationStatus._value2member_map_ else None
+    return render_template(
+        "operator/companies.html",
+        companies=company_service.companies_for_review(status),
+        status=status,
+        statuses=list(VerificationStatus),
+    )
+
+
+@bp.route("/companies/<public_id>", methods=["GET", "POST"])
+def company(public_id: str) -> ResponseReturnValue:
+    subject = company_service.get_company(public_id)
+    if subject is None:
+        abort(404)
+    form = VerificationForm()
+    if form.validate_on_submit():
+        try:
+            company_service.decide_verification(
+                acting(), subject, VerificationStatus(form.decision.data), form.reason.data
+            )
+        except DomainError as error:
+            if not show_error_on_form(form, error):
+                flash(str(error), "danger")
+        else:
+            commit()
+            flash(gettext("Decision recorded for %(name)s.", name=subject.legal_name), "success")
+            return redirect(url_for("operator.companies"))
+    return render_template("operator/company.html", subject=subject, form=form)
+
+
+@bp.get("/audit")
+def audit() -> ResponseReturnValue:
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", gettext("Any"))] + [(a, a) for a in audit_actions()]
+    form.company.choices = [("", gettext("Any"))] + [
+        (c.public_id, c.legal_name) for c in company_service.companies_for_review(None)
+    ]
+    criteria = AuditFilter()
+    if form.validate():
+        chosen = company_service.get_company(form.company.data) if form.company.data else None
+        criteria = AuditFilter(
+            action=form.action.data or None,
+            actor_email=form.actor_email.data or None,
+            company_id=chosen.id if chosen else None,
+            since=form.since.data,
+            until=form.until.data,
+        )
+    page = request.args.get("page", 1, type=int) or 1
+    events, total = audit_page(criteria, page)
+    return render_template(
+        "operator/audit.html",
+        form=form,
+        events=events,
+        total=total,
+        page=page,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+    )

@@ -1,0 +1,44 @@
+"""The landing page, the language switcher and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from app.database import commit
+from app.extensions import db
+from app.i18n import SESSION_LOCALE_KEY, supported_locale
+from app.security import safe_next_path
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def landing() -> str:
+    return render_template("public/landing.html")
+
+
+@bp.post("/language")
+def set_language() -> WerkzeugResponse:
+    """Switch language: remembered on the account when signed in, else in the session."""
+    locale = supported_locale(request.form.get("locale"))
+    if locale is not None:
+        session[SESSION_LOCALE_KEY] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            commit()
+    back = safe_next_path(request.form.get("next")) or url_for("public.landing")
+    return redirect(back)
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok"), 200

@@ -1,0 +1,140 @@
+"""Configuration classes, chosen by ``CORRIDOR_CONFIG`` (development, testing, production).
+
+Every value a deployment changes comes from the environment; production refuses to start
+without a real secret and a real database rather than fall back to an insecure default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("CORRIDOR_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment does not hold what a configuration needs."""
+
+
+class Config:
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    # Uploads (listing images, payment proofs) are capped at 5 MB; allow form overhead.
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 3600 * 12
+    HSTS = False
+    LANGUAGES = ("en", "zh_Hans", "ur")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
+    # Login throttling (Flask-Limiter). Shared storage (Redis) is needed once several
+    # processes serve the site, or each process counts on its own.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or (
+        os.environ["REDIS_URL"] if os.environ.get("REDIS_URL") else "memory://"
+    )
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on every 429
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per minute;200 per hour"
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    ARGON2_MEMORY_KIB = 47_104  # 46 MiB, t=1, p=1: the OWASP ASVS 5.0 floor for argon2id
+    ARGON2_TIME_COST = 1
+    ARGON2_PARALLELISM = 1
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Corridor <no-reply@corridor.invalid>")
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH") or None
+    HUEY_NAME = os.environ.get("HUEY_NAME", "corridor")
+    HUEY_IMMEDIATE = False
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    # Absolute links in e-mails (password reset) use this, never the request's Host header.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+
+def _sqlite_uri(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_uri(
+        INSTANCE_DIR / "corridor.sqlite3"
+    )
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only-secret-key-not-for-production"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None
+    HUEY_IMMEDIATE = True
+    # Hashing at full strength costs ~50 ms; tests hash hundreds of times.
+    ARGON2_MEMORY_KIB = 1024
+    PUBLIC_BASE_URL = "http://corridor.test"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def validate(cls) -> None:
+        secret = os.environ.get("SECRET_KEY")
+        database = os.environ.get("DATABASE_URL")
+        if not secret or len(secret) < 32:
+            raise ConfigError("SECRET_KEY must be set to at least 32 random characters.")
+        if not database or database in {"sqlite://", "sqlite:///:memory:"}:
+            raise ConfigError("DATABASE_URL must name a real database.")
+        cls.SECRET_KEY = secret
+        cls.SQLALCHEMY_DATABASE_URI = database
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def resolve(name: str | None = None) -> type[Config]:
+    """The configuration class for ``name`` or ``$CORRIDOR_CONFIG`` (default development)."""
+    key = name or os.environ.get("CORRIDOR_CONFIG", "development")
+    try:
+        config = CONFIGS[key]
+    except KeyError as exc:
+        raise ConfigError(f"Unknown CORRIDOR_CONFIG {key!r}.") from exc
+    if config is ProductionConfig:
+        ProductionConfig.validate()
+    return config
+
+
+def development_secret(instance_dir: Path = INSTANCE_DIR) -> str:
+    """A per-checkout random secret kept in instance/, so development never uses a constant."""
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

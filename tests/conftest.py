@@ -1,0 +1,132 @@
+"""Test fixtures: one database per worker, migrations applied once, a rollback per test.
+
+``TEST_DATABASE_URL`` picks the server: unset means a SQLite file per worker; a
+``postgresql+psycopg://.../`` URL means a fresh PostgreSQL database per worker, dropped
+at the end. Each test runs inside an outer transaction that is rolled back; the app's
+own commits become savepoint releases inside it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import flask_migrate
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from app import create_app
+from app.extensions import db, limiter
+from config import TestingConfig
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+def _postgres_database(base_url: str, name: str) -> str:
+    url = make_url(base_url)
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(base_url: str, name: str) -> None:
+    url = make_url(base_url)
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if base.startswith("postgresql"):
+        worker = re.sub(r"\W", "", os.environ.get("PYTEST_XDIST_WORKER", "main"))
+        name = f"corridor_test_{uuid.uuid4().hex[:8]}_{worker}"
+        url = _postgres_database(base, name)
+        yield url
+        _drop_postgres_database(base, name)
+    else:
+        path: Path = tmp_path_factory.mktemp("db") / "corridor.sqlite3"
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp("instance")
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        HUEY_SQLITE_PATH = str(instance / "queue.sqlite3")
+
+    application = create_app(Config)
+    application.instance_path = str(instance)
+    with application.app_context():
+        flask_migrate.upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def db_session(app: Flask) -> Iterator[scoped_session]:  # type: ignore[type-arg]
+    """Swap the app's session for one joined to a per-test transaction (then rolled back)."""
+    with app.app_context():
+        engine = db.engine
+    connection = engine.connect()
+    transaction = connection.begin()
+    session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    )
+    original = db.session
+    db.session = session
+    limiter.reset()
+    try:
+        yield session
+    finally:
+        session.remove()
+        transaction.rollback()
+        connection.close()
+        db.session = original
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[None]:
+    """An app context for calling services directly (not held during client requests)."""
+    with app.test_request_context("/"):
+        yield
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class AuthActions:
+    """Sign in and out through the real forms, as a person would."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = TEST_PASSWORD, **kwargs: object):  # type: ignore[no-untyped-def]
+        return self._client.post("/login", data={"email": email, "password": password}, **kwargs)
+
+    def logout(self):  # type: ignore[no-untyped-def]
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
