@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask_login import LoginManager
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -43,6 +43,14 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
     from flask_babel import lazy_gettext
 
     login_manager.login_message = lazy_gettext("Please sign in to open that page.")  # type: ignore[assignment]
+
+    @app.before_request
+    def _refuse_nul_characters() -> None:
+        # NUL is never meaningful in a form or query, and PostgreSQL refuses it in text.
+        for values in (request.args, request.form):
+            for value in values.values():
+                if "\x00" in value:
+                    abort(400)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

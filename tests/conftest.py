@@ -80,6 +80,22 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         db.engine.dispose()
 
 
+class _RequestScopedTestSession(scoped_session):  # type: ignore[type-arg]
+    """One session for the whole test; each request's teardown expires it instead of closing.
+
+    Flask-SQLAlchemy removes the session when a request's app context ends; closing ours
+    would detach every object the test holds. Expiring keeps them, reloaded on next use,
+    and drops any change a view made without flushing it, as closing would.
+    """
+
+    def remove(self) -> None:
+        if self.registry.has():
+            self.registry().expire_all()
+
+    def close_for_good(self) -> None:
+        super().remove()
+
+
 @pytest.fixture(autouse=True)
 def db_session(app: Flask) -> Iterator[scoped_session]:  # type: ignore[type-arg]
     """Swap the app's session for one joined to a per-test transaction (then rolled back)."""
@@ -87,7 +103,7 @@ def db_session(app: Flask) -> Iterator[scoped_session]:  # type: ignore[type-arg
         engine = db.engine
     connection = engine.connect()
     transaction = connection.begin()
-    session = scoped_session(
+    session = _RequestScopedTestSession(
         sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
     )
     original = db.session
@@ -96,7 +112,7 @@ def db_session(app: Flask) -> Iterator[scoped_session]:  # type: ignore[type-arg
     try:
         yield session
     finally:
-        session.remove()
+        session.close_for_good()
         transaction.rollback()
         connection.close()
         db.session = original
