@@ -38,17 +38,21 @@ def _filtered(criteria: AuditFilter) -> Select[AuditEvent]:
     return query
 
 
-def audit_page(criteria: AuditFilter, page: int) -> tuple[list[AuditEvent], int]:
-    """One page of matching events, newest first, and the total count."""
+def audit_page(criteria: AuditFilter, page: int) -> tuple[list[AuditEvent], int, int]:
+    """One page of matching events, newest first; the total count; the page shown.
+
+    A page number past the end shows the last page.
+    """
     query = _filtered(criteria)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = max(page, 1)
+    last_page = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(page, 1), last_page)
     rows = db.session.scalars(
         query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
-    return list(rows), total
+    return list(rows), total, page
 
 
 def audit_actions() -> list[str]:

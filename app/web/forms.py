@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pycountry
 from babel import Locale
-from flask_babel import lazy_gettext, lazy_ngettext
+from flask_babel import get_translations, lazy_gettext, lazy_ngettext
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from app.i18n import LANGUAGE_NAMES, current_locale_code, timezone_choices
 from app.models import CompanyRole
@@ -14,7 +15,12 @@ from app.models import CompanyRole
 _FIRST_COUNTRIES = ("PK", "CN")
 
 
-def country_choices() -> list[tuple[str, str]]:
+def as_choices(pairs: list[tuple[str, str]] | tuple[tuple[str, object], ...]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms options."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def country_choices() -> list[SelectChoice]:
     """ISO 3166 countries named in the viewer's language."""
     names = Locale.parse(current_locale_code()).territories
     rest = sorted(
@@ -26,18 +32,18 @@ def country_choices() -> list[tuple[str, str]]:
         key=lambda pair: pair[1],
     )
     first = [(code, names.get(code, code)) for code in _FIRST_COUNTRIES]
-    return first + rest
+    return as_choices(first + rest)
 
 
-def language_choices(blank: bool = False) -> list[tuple[str, str]]:
+def language_choices(blank: bool = False) -> list[SelectChoice]:
     choices = list(LANGUAGE_NAMES.items())
     if blank:
         choices.insert(0, ("", str(lazy_gettext("Browser language"))))
-    return choices
+    return as_choices(choices)
 
 
-def timezone_select_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in timezone_choices()]
+def timezone_select_choices() -> list[SelectChoice]:
+    return [SelectChoice(name, name) for name in timezone_choices()]
 
 
 ROLE_LABELS = {
@@ -49,22 +55,22 @@ ROLE_LABELS = {
 }
 
 
-def role_choices() -> list[tuple[str, str]]:
-    return [(role.value, str(label)) for role, label in ROLE_LABELS.items()]
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
 class _BabelTranslations:
-    """Routes WTForms' built-in messages through our own catalogs (Urdu included)."""
+    """Routes WTForms' built-in messages through our own catalogs (Urdu included).
+
+    The raw catalog is used: Flask-Babel's ngettext would fill in placeholders itself,
+    and WTForms fills them in afterwards.
+    """
 
     def gettext(self, string: str) -> str:
-        from flask_babel import gettext
-
-        return str(gettext(string))
+        return str(get_translations().ugettext(string))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        from flask_babel import ngettext
-
-        return str(ngettext(singular, plural, n))
+        return str(get_translations().ungettext(singular, plural, n))
 
 
 class CorridorForm(FlaskForm):

@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from app.services.passwords import MAX_LENGTH
-from app.web.forms import CorridorForm
+from app.web.forms import CorridorForm, as_choices
 
 
 class LoginForm(CorridorForm):
@@ -34,7 +34,9 @@ class RegistrationForm(CorridorForm):
     country = SelectField(_l("Country"), validators=[InputRequired()])
     trade_role = RadioField(
         _l("The company"),
-        choices=[("sell", _l("Sells")), ("buy", _l("Buys")), ("both", _l("Sells and buys"))],
+        choices=as_choices(
+            (("sell", _l("Sells")), ("buy", _l("Buys")), ("both", _l("Sells and buys")))
+        ),
         validators=[InputRequired()],
     )
     address = TextAreaField(_l("Registered address"), validators=[InputRequired(), Length(max=500)])

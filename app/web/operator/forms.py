@@ -4,13 +4,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.web.forms import CorridorForm
+from app.web.forms import CorridorForm, as_choices
 
 
 class VerificationForm(CorridorForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[("verified", _l("Verify")), ("suspended", _l("Suspend"))],
+        choices=as_choices((("verified", _l("Verify")), ("suspended", _l("Suspend")))),
         validators=[InputRequired()],
     )
     reason = TextAreaField(

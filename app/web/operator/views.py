@@ -11,6 +11,7 @@ from app.models import VerificationStatus
 from app.services import companies as company_service
 from app.services.audit_log import PAGE_SIZE, AuditFilter, audit_actions, audit_page
 from app.services.errors import DomainError
+from app.web.forms import as_choices
 from app.web.guards import acting, guard_operator_blueprint, show_error_on_form
 from app.web.operator.forms import AuditFilterForm, VerificationForm
 
@@ -59,10 +60,12 @@ def company(public_id: str) -> ResponseReturnValue:
 @bp.get("/audit")
 def audit() -> ResponseReturnValue:
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", gettext("Any"))] + [(a, a) for a in audit_actions()]
-    form.company.choices = [("", gettext("Any"))] + [
-        (c.public_id, c.legal_name) for c in company_service.companies_for_review(None)
-    ]
+    any_value = ("", gettext("Any"))
+    form.action.choices = as_choices([any_value] + [(a, a) for a in audit_actions()])
+    form.company.choices = as_choices(
+        [any_value]
+        + [(c.public_id, c.legal_name) for c in company_service.companies_for_review(None)]
+    )
     criteria = AuditFilter()
     if form.validate():
         chosen = company_service.get_company(form.company.data) if form.company.data else None
@@ -73,8 +76,7 @@ def audit() -> ResponseReturnValue:
             since=form.since.data,
             until=form.until.data,
         )
-    page = request.args.get("page", 1, type=int) or 1
-    events, total = audit_page(criteria, page)
+    events, total, page = audit_page(criteria, request.args.get("page", 1, type=int) or 1)
     return render_template(
         "operator/audit.html",
         form=form,
