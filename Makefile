@@ -59,13 +59,13 @@ static/vendor/.installed: package.json package-lock.json | .make/system-deps
 assets: static/vendor/.installed
 
 translations-compile: venv
-	$(BIN)/pybabel compile -q -f -d app/translations
+	$(BIN)/pybabel compile -f -d app/translations
 
 # Extract every marked string, merge into the catalogs, compile.
 translations: venv
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 --no-location --sort-output -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 --no-location --sort-output -o app/translations/messages.pot app templates
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
-	$(BIN)/pybabel compile -q -f -d app/translations
+	$(BIN)/pybabel compile -f -d app/translations
 
 prepare: .make/system-deps venv assets translations-compile
 .PHONY: prepare

@@ -17,8 +17,9 @@ from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
-# zxcvbn is super-linear in length; the first 100 characters decide if it is guessable.
-_STRENGTH_WINDOW = 100
+# zxcvbn refuses more than 72 characters (and is super-linear below that); the first 72
+# characters decide whether a passphrase is guessable.
+_STRENGTH_WINDOW = 72
 _MIN_SCORE = 3
 
 

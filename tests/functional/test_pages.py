@@ -173,3 +173,34 @@ def test_no_page_answers_500_to_hostile_input(
             if response.status_code >= 500:
                 failures.append(("POST", path, value[:20], response.status_code))
     assert failures == []
+
+
+def test_server_error_page_is_translated_and_saves_nothing(app: Flask, database_url: str) -> None:
+    from app import create_app
+    from app.extensions import db
+    from app.models import Category
+    from app.tasks import configure_queue
+    from config import TestingConfig
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        PROPAGATE_EXCEPTIONS = False
+
+    broken = create_app(Config)
+    try:
+
+        @broken.get("/boom")
+        def boom() -> str:
+            db.session.add(Category(slug="half-written", name_en="x", name_zh="x", name_ur="x"))
+            db.session.flush()
+            raise RuntimeError("a bug")
+
+        response = broken.test_client().get("/boom", headers={"Accept-Language": "ur"})
+        assert response.status_code == 500
+        assert 'dir="rtl"' in response.data.decode()
+        assert b"Something went wrong" not in response.data
+        from sqlalchemy import select
+
+        assert db.session.scalar(select(Category).where(Category.slug == "half-written")) is None
+    finally:
+        configure_queue(app)

@@ -32,7 +32,12 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
         cwd=ROOT,
     )  # fmt: skip
     with pot.open("rb") as handle:
-        return read_po(handle)
+        catalog = read_po(handle)
+    # An extraction that finds nothing would make every check below pass vacuously.
+    assert len(catalog) > 150
+    assert catalog.get("Sign in") is not None
+    assert catalog.get("This field is required.") is not None
+    return catalog
 
 
 def _translations(message: object) -> list[str]:
