@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import available_timezones
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -34,6 +34,8 @@ def supported_locale(value: str | None) -> str | None:
 
 def select_locale() -> str:
     """The user's choice, then the session's, then Accept-Language, then English."""
+    if not has_request_context():  # command line and jobs: the default language
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if current_user and current_user.is_authenticated and current_user.locale:
         chosen = supported_locale(current_user.locale)
         if chosen:

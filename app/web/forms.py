@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pycountry
 from babel import Locale
 from flask_babel import get_translations, lazy_gettext, lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import PasswordField, SelectChoice, StringField
 
 from app.i18n import LANGUAGE_NAMES, current_locale_code, timezone_choices
 from app.models import CompanyRole
@@ -73,10 +75,23 @@ class _BabelTranslations:
         return str(get_translations().ungettext(singular, plural, n))
 
 
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
 class CorridorForm(FlaskForm):
     class Meta:
         def get_translations(self, form: object) -> _BabelTranslations:
             return _BabelTranslations()
+
+        def bind_field(self, form: object, unbound_field: Any, options: dict[str, Any]) -> Any:
+            # Text is stripped before validation, so "   " is as empty as "" (passwords
+            # keep their spaces: they are the user's secret, character for character).
+            filters = list(unbound_field.kwargs.get("filters", []))
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                filters.insert(0, _strip)
+            return unbound_field.bind(form=form, filters=filters, **options)
 
 
 # WTForms' own messages that our forms can show, listed so `pybabel extract` finds them.

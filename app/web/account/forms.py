@@ -2,28 +2,28 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.services.passwords import MAX_LENGTH
 from app.web.forms import CorridorForm
 
 
 class ProfileForm(CorridorForm):
-    full_name = StringField(_l("Full name"), validators=[InputRequired(), Length(max=120)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language"))
-    timezone = SelectField(_l("Time zone"), validators=[InputRequired()])
+    timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
 
 
 class PasswordChangeForm(CorridorForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[InputRequired(), Length(max=MAX_LENGTH)]
+        _l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)]
     )
     new_password = PasswordField(
         _l("New password"),
-        validators=[InputRequired(), Length(max=MAX_LENGTH)],
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
         description=_l("At least 12 characters. Other sessions of yours will be signed out."),
     )
     new_password_confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[InputRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )

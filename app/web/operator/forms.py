@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.web.forms import CorridorForm, as_choices
 
@@ -11,7 +11,7 @@ class VerificationForm(CorridorForm):
     decision = RadioField(
         _l("Decision"),
         choices=as_choices((("verified", _l("Verify")), ("suspended", _l("Suspend")))),
-        validators=[InputRequired()],
+        validators=[DataRequired()],
     )
     reason = TextAreaField(
         _l("Reason"),
