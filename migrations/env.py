@@ -15,6 +15,14 @@ db = current_app.extensions["migrate"].db
 target_metadata = db.metadata
 
 
+def include_name(name, type_, parent_names):  # type: ignore[no-untyped-def]
+    """Leave the full-text search tables (and FTS5's shadow tables) to their migration."""
+    return not (type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIX))
+
+
+SEARCH_TABLE_PREFIX = "product_search"
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=str(db.engine.url).replace("%", "%%"),
@@ -37,6 +45,7 @@ def run_migrations_online() -> None:
     configure_args = dict(current_app.extensions["migrate"].configure_args)
     configure_args.setdefault("process_revision_directives", process_revision_directives)
     configure_args["render_as_batch"] = True
+    configure_args["include_name"] = include_name
     with db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **configure_args)
         with context.begin_transaction():

@@ -6,6 +6,16 @@ from app.models.category import Category
 from app.models.company import Company, VerificationStatus
 from app.models.outbox import OutboxEmail
 from app.models.password_reset import PasswordReset
+from app.models.product import (
+    SEA_ONLY_INCOTERMS,
+    Incoterm,
+    PriceTier,
+    Product,
+    ProductImage,
+    ProductIncoterm,
+    ProductStatus,
+    Specification,
+)
 from app.models.user import CompanyRole, User
 
 __all__ = [
@@ -14,6 +24,14 @@ __all__ = [
     "Base",
     "Category",
     "Company",
+    "Incoterm",
+    "PriceTier",
+    "Product",
+    "ProductImage",
+    "ProductIncoterm",
+    "ProductStatus",
+    "SEA_ONLY_INCOTERMS",
+    "Specification",
     "CompanyRole",
     "OutboxEmail",
     "PasswordReset",

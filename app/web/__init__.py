@@ -10,8 +10,10 @@ def register_blueprints(app: Flask) -> None:
     from app.web.account.views import bp as account_bp
     from app.web.auth.views import bp as auth_bp
     from app.web.buyer.views import bp as buyer_bp
+    from app.web.catalog.views import bp as catalog_bp
     from app.web.company.views import bp as company_bp
     from app.web.finance.views import bp as finance_bp
+    from app.web.media.views import bp as media_bp
     from app.web.operator.views import bp as operator_bp
     from app.web.public.views import bp as public_bp
     from app.web.seller.views import bp as seller_bp
@@ -25,6 +27,8 @@ def register_blueprints(app: Flask) -> None:
         seller_bp,
         buyer_bp,
         finance_bp,
+        catalog_bp,
+        media_bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -11,7 +11,15 @@ from app.extensions import db
 def test_models_and_migrations_agree(app_ctx: None) -> None:
     connection = db.session.connection()
     context = MigrationContext.configure(
-        connection, opts={"compare_type": True, "render_as_batch": True}
+        connection,
+        opts={
+            "compare_type": True,
+            "render_as_batch": True,
+            # The full-text index tables are made by their migration, not the models.
+            "include_name": lambda name, type_, parents: not (
+                type_ == "table" and name.startswith("product_search")
+            ),
+        },
     )
     differences = compare_metadata(context, db.metadata)
     assert differences == []

@@ -1,0 +1,5 @@
+"""Listings: list, create, edit, duplicate, publish, archive (routes on the seller blueprint)."""
+
+from __future__ import annotations
+
+from app.web.seller.views import bp  # noqa: F401
