@@ -19,22 +19,22 @@ from app.models.product import (
 from app.models.user import CompanyRole, User
 
 __all__ = [
+    "SEA_ONLY_INCOTERMS",
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "Base",
     "Category",
     "Company",
+    "CompanyRole",
     "Incoterm",
+    "OutboxEmail",
+    "PasswordReset",
     "PriceTier",
     "Product",
     "ProductImage",
     "ProductIncoterm",
     "ProductStatus",
-    "SEA_ONLY_INCOTERMS",
     "Specification",
-    "CompanyRole",
-    "OutboxEmail",
-    "PasswordReset",
     "User",
     "VerificationStatus",
 ]

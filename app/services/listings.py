@@ -107,7 +107,7 @@ def _scaled(value: Decimal | None, factor: int) -> int | None:
     return int((value * factor).to_integral_value())
 
 
-def _check(data: ListingInput) -> _Checked:  # noqa: C901 - one rule after another, on purpose
+def _check(data: ListingInput) -> _Checked:
     errors: dict[str, LazyString | str] = {}
 
     title = (data.title or "").strip()
@@ -216,7 +216,9 @@ def _check(data: ListingInput) -> _Checked:  # noqa: C901 - one rule after anoth
     if package_type is not None and package_type not in PACKAGE_TYPES:
         errors["package_type"] = lazy_gettext("Choose a package type from the list.")
     if data.units_per_package is not None and not 1 <= data.units_per_package <= MAX_QUANTITY:
-        errors["units_per_package"] = lazy_gettext("Units per package is a whole number of at least 1.")
+        errors["units_per_package"] = lazy_gettext(
+            "Units per package is a whole number of at least 1."
+        )
     for name in ("net_weight_kg", "gross_weight_kg", "net_explosive_mass_kg"):
         value = getattr(data, name)
         if value is not None and (value < 0 or value > 10**7):
@@ -231,7 +233,9 @@ def _check(data: ListingInput) -> _Checked:  # noqa: C901 - one rule after anoth
         and "gross_weight_kg" not in errors
         and data.gross_weight_kg < data.net_weight_kg
     ):
-        errors["gross_weight_kg"] = lazy_gettext("Gross weight includes the packaging: at least the net weight.")
+        errors["gross_weight_kg"] = lazy_gettext(
+            "Gross weight includes the packaging: at least the net weight."
+        )
 
     un_number = proper_name = hazard_class = packing_group = None
     dangerous = bool(
@@ -242,7 +246,9 @@ def _check(data: ListingInput) -> _Checked:  # noqa: C901 - one rule after anoth
     if dangerous:
         un_number = normalize_un_number(data.un_number or "")
         if un_number is None:
-            errors["un_number"] = lazy_gettext("A UN number is UN followed by four digits, UN0004 to UN3599.")
+            errors["un_number"] = lazy_gettext(
+                "A UN number is UN followed by four digits, UN0004 to UN3599."
+            )
         proper_name = (data.proper_shipping_name or "").strip() or None
         if proper_name is None or len(proper_name) > 200:
             errors["proper_shipping_name"] = lazy_gettext("Give the proper shipping name.")
@@ -274,7 +280,9 @@ def _check(data: ListingInput) -> _Checked:  # noqa: C901 - one rule after anoth
             )
         specifications.append((key, value))
     if len(specifications) > MAX_SPECIFICATIONS:
-        errors["specifications"] = lazy_gettext("At most %(count)d specification lines.", count=MAX_SPECIFICATIONS)
+        errors["specifications"] = lazy_gettext(
+            "At most %(count)d specification lines.", count=MAX_SPECIFICATIONS
+        )
 
     if errors:
         raise ListingInvalid(errors)
@@ -303,7 +311,9 @@ def _check(data: ListingInput) -> _Checked:  # noqa: C901 - one rule after anoth
             "proper_shipping_name": proper_name,
             "hazard_class": hazard_class,
             "packing_group": packing_group,
-            "net_explosive_mass_g": _scaled(data.net_explosive_mass_kg, 1000) if dangerous else None,
+            "net_explosive_mass_g": _scaled(data.net_explosive_mass_kg, 1000)
+            if dangerous
+            else None,
             "export_licence_required": bool(data.export_licence_required),
         },
         category=category,
@@ -336,7 +346,8 @@ def _write(product: Product, checked: _Checked) -> None:
     product.price_tiers = [PriceTier(min_quantity=q, unit_price_minor=p) for q, p in checked.tiers]
     product.incoterms = [ProductIncoterm(rule=r, named_place=p) for r, p in checked.incoterms]
     product.specifications = [
-        Specification(position=i, name=k, value=v) for i, (k, v) in enumerate(checked.specifications)
+        Specification(position=i, name=k, value=v)
+        for i, (k, v) in enumerate(checked.specifications)
     ]
 
 
@@ -382,9 +393,12 @@ def duplicate_listing(actor: Actor, product: Product) -> Product:
         PriceTier(min_quantity=t.min_quantity, unit_price_minor=t.unit_price_minor)
         for t in product.price_tiers
     ]
-    copy.incoterms = [ProductIncoterm(rule=i.rule, named_place=i.named_place) for i in product.incoterms]
+    copy.incoterms = [
+        ProductIncoterm(rule=i.rule, named_place=i.named_place) for i in product.incoterms
+    ]
     copy.specifications = [
-        Specification(position=s.position, name=s.name, value=s.value) for s in product.specifications
+        Specification(position=s.position, name=s.name, value=s.value)
+        for s in product.specifications
     ]
     db.session.add(copy)
     db.session.flush()
@@ -399,7 +413,10 @@ def publish_listing(actor: Actor, product: Product) -> None:
     ensure_can_trade(actor.user.company)
     if product.status is ProductStatus.SUSPENDED:
         raise ValidationFailed(
-            lazy_gettext("The platform operator suspended this listing: %(reason)s", reason=product.suspension_reason or "")
+            lazy_gettext(
+                "The platform operator suspended this listing: %(reason)s",
+                reason=product.suspension_reason or "",
+            )
         )
     if product.status is ProductStatus.PUBLISHED:
         return

@@ -11,10 +11,13 @@ def test_published_product_is_indexed(app_ctx: None) -> None:
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
         rows = connection.execute(
-            text("SELECT rowid FROM product_search WHERE product_search MATCH :q"), {"q": '"emulsion"*'}
+            text("SELECT rowid FROM product_search WHERE product_search MATCH :q"),
+            {"q": '"emulsion"*'},
         ).all()
     else:
         rows = connection.execute(
-            text("SELECT product_id FROM product_search WHERE document @@ to_tsquery('english', 'emulsion:*')")
+            text(
+                "SELECT product_id FROM product_search WHERE document @@ to_tsquery('english', 'emulsion:*')"
+            )
         ).all()
     assert [row[0] for row in rows] == [product.id]

@@ -16,8 +16,8 @@ def test_models_and_migrations_agree(app_ctx: None) -> None:
             "compare_type": True,
             "render_as_batch": True,
             # The full-text index tables are made by their migration, not the models.
-            "include_name": lambda name, type_, parents: not (
-                type_ == "table" and name.startswith("product_search")
+            "include_name": lambda name, type_, parents: (
+                not (type_ == "table" and name.startswith("product_search"))
             ),
         },
     )
