@@ -97,5 +97,13 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app
 
+# Speed targets: scripts in bench/ that print `BENCH <name> <value> <unit>` lines (never timed
+# tests). wrk comes from Debian and is installed only when missing. BENCH_PRODUCTS,
+# BENCH_SECONDS and BENCH_PG=0 tune the run (see docs/BENCHMARKS.md).
+bench: prepare
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing Debian package: wrk"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
+	$(BIN)/python bench/catalog.py
+
 clean:
 	rm -rf .make static/vendor node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -63,6 +63,8 @@ class Config:
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH") or None
     HUEY_NAME = os.environ.get("HUEY_NAME", "corridor")
     HUEY_IMMEDIATE = False
+    # Listing images; several app servers need this on shared storage.
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(INSTANCE_DIR / "media")
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     # Absolute links in e-mails (password reset) use this, never the request's Host header.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

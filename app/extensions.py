@@ -48,4 +48,6 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: object) -> None
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection: Any) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        from app.database import wants_write_lock
+
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import available_timezones
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_number, get_locale
 from flask_login import current_user
 
 from app.extensions import babel
@@ -101,6 +101,8 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["when"] = format_when
+    app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.globals["money_from_minor"] = Money.from_minor
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         current_locale_code=current_locale_code,

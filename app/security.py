@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, g, request
 from flask_login import LoginManager
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.database import write_intent
 from app.extensions import db
 from app.models import User
 
@@ -43,6 +44,19 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
     from flask_babel import lazy_gettext
 
     login_manager.login_message = lazy_gettext("Please sign in to open that page.")  # type: ignore[assignment]
+
+    @app.before_request
+    def _declare_writes() -> None:
+        # Requests that change things lock SQLite for writing from their first statement.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            g.write_intent = write_intent()
+            g.write_intent.__enter__()
+
+    @app.teardown_request
+    def _end_write_intent(exc: BaseException | None) -> None:
+        intent = g.pop("write_intent", None)
+        if intent is not None:
+            intent.__exit__(None, None, None)
 
     @app.before_request
     def _refuse_nul_characters() -> None:

@@ -27,6 +27,8 @@ from app.extensions import db, limiter
 from config import TestingConfig
 
 TEST_PASSWORD = "correct horse battery staple"
+# The Flask-SQLAlchemy session the per-test fixture swaps out (for the isolated app).
+_REAL_SESSION: list[scoped_session] = []  # type: ignore[type-arg]
 
 
 def _postgres_database(base_url: str, name: str) -> str:
@@ -70,6 +72,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         HUEY_SQLITE_PATH = str(instance / "queue.sqlite3")
+        MEDIA_ROOT = str(instance / "media")
 
     application = create_app(Config)
     application.instance_path = str(instance)
@@ -107,6 +110,7 @@ def db_session(app: Flask) -> Iterator[scoped_session]:  # type: ignore[type-arg
         sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
     )
     original = db.session
+    _REAL_SESSION[:] = [original]
     db.session = session
     limiter.reset()
     try:
@@ -146,3 +150,43 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def isolated_app(app: Flask, db_session: scoped_session, tmp_path: Path) -> Iterator[Flask]:  # type: ignore[type-arg]
+    """An app on a fresh database of its own, with real sessions and commits.
+
+    For tests that need several threads, each with its own app context, session and
+    connection: committed rows there never leak into the rolled-back tests.
+    """
+    from app.tasks import configure_queue
+
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    name = f"corridor_iso_{uuid.uuid4().hex[:10]}"
+    url = (
+        _postgres_database(base, name)
+        if base.startswith("postgresql")
+        else f"sqlite:///{tmp_path / 'isolated.sqlite3'}"
+    )
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        SQLALCHEMY_ENGINE_OPTIONS = (
+            {"pool_size": 12, "max_overflow": 4} if base.startswith("postgresql") else {}
+        )
+        MEDIA_ROOT = str(tmp_path / "media")
+
+    isolated = create_app(Config)
+    db.session = _REAL_SESSION[0]
+    try:
+        with isolated.app_context():
+            flask_migrate.upgrade()
+        yield isolated
+    finally:
+        with isolated.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        db.session = db_session
+        configure_queue(app)
+        if base.startswith("postgresql"):
+            _drop_postgres_database(base, name)

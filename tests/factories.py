@@ -14,6 +14,10 @@ from app.models import (
     Company,
     CompanyRole,
     Incoterm,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentTerms,
     PriceTier,
     Product,
     ProductIncoterm,
@@ -148,3 +152,39 @@ class ProductFactory(BaseFactory):
             export_licence_required=True,
         )
         made_to_order = factory.Trait(stock_quantity=None, lead_time_days=30)
+
+
+class OrderFactory(BaseFactory):
+    """A placed order of one listing between a Chinese buyer and a Pakistani seller."""
+
+    class Meta:
+        model = Order
+
+    seller = factory.SubFactory(CompanyFactory)
+    buyer = factory.SubFactory(CompanyFactory, chinese_buyer=True)
+    placed_by = factory.SubFactory(
+        "tests.factories.UserFactory",
+        company=factory.SelfAttribute("..buyer"),
+        company_role=CompanyRole.PURCHASER,
+    )
+    currency = "USD"
+    incoterm = Incoterm.FOB
+    incoterm_place = "Karachi"
+    destination_country = "CN"
+    destination_port = "Shanghai"
+    consignee = "MCCT International, Pudong, Shanghai"
+    payment_terms = PaymentTerms.DEPOSIT_BALANCE_BL
+    status = OrderStatus.PLACED
+    goods_total_minor = 250_000
+    total_minor = 250_000
+
+    @factory.post_generation
+    def with_line(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if not self.lines:
+            self.lines = [
+                OrderLine(
+                    line_no=1, title="Emulsion explosive", hs_code="360200", origin_country="PK",
+                    unit="KGM", quantity=1000, unit_price_minor=250, line_total_minor=250_000,
+                )
+            ]  # fmt: skip
+        db.session.flush()

@@ -6,8 +6,10 @@ from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
+    from app.cli.bench import bench_cli
     from app.cli.demo import demo_cli
     from app.cli.users import users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(bench_cli)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.demo.listings import seed_listings
+from app.demo.orders import seed_orders
 from app.extensions import db
 from app.models import Company, CompanyRole, User, VerificationStatus
 from app.services.categories import ensure_category_tree
@@ -177,4 +179,6 @@ def seed_demo() -> list[DemoLogin]:
     operator.company, operator.company_role = None, None
     logins.append(DemoLogin(email, "Corridor", "operator"))
     db.session.flush()
+    seed_listings()
+    seed_orders()
     return logins

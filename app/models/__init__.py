@@ -4,6 +4,20 @@ from app.models.audit import AuditEvent, AuditLogIsAppendOnly
 from app.models.base import Base
 from app.models.category import Category
 from app.models.company import Company, VerificationStatus
+from app.models.order import (
+    CartLine,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    PaymentStatus,
+    PaymentTerms,
+    Shipment,
+    ShipmentMode,
+    ShipmentPackage,
+    ShipmentStatus,
+    TrustedBuyer,
+)
 from app.models.outbox import OutboxEmail
 from app.models.password_reset import PasswordReset
 from app.models.product import (
@@ -23,18 +37,30 @@ __all__ = [
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "Base",
+    "CartLine",
     "Category",
     "Company",
     "CompanyRole",
     "Incoterm",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "OrderStatus",
     "OutboxEmail",
     "PasswordReset",
+    "PaymentStatus",
+    "PaymentTerms",
     "PriceTier",
     "Product",
     "ProductImage",
     "ProductIncoterm",
     "ProductStatus",
+    "Shipment",
+    "ShipmentMode",
+    "ShipmentPackage",
+    "ShipmentStatus",
     "Specification",
+    "TrustedBuyer",
     "User",
     "VerificationStatus",
 ]

@@ -64,18 +64,18 @@ class Product(PublicIdMixin, Base):
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"))
     hs_code: Mapped[str] = mapped_column(sa.String(10), index=True)
     unit: Mapped[str] = mapped_column(sa.String(3))
-    moq: Mapped[int]
+    moq: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3))
     # Cheapest tier, kept with the tiers so price filters and sorts need no join.
-    price_from_minor: Mapped[int] = mapped_column(index=True)
+    price_from_minor: Mapped[int] = mapped_column(sa.BigInteger, index=True)
     # None means made to order (then lead_time_days says how long).
-    stock_quantity: Mapped[int | None]
+    stock_quantity: Mapped[int | None] = mapped_column(sa.BigInteger)
     lead_time_days: Mapped[int | None]
     origin_country: Mapped[str] = mapped_column(sa.String(2))
     package_type: Mapped[str | None] = mapped_column(sa.String(40))
-    units_per_package: Mapped[int | None]
-    net_weight_g: Mapped[int | None]
-    gross_weight_g: Mapped[int | None]
+    units_per_package: Mapped[int | None] = mapped_column(sa.BigInteger)
+    net_weight_g: Mapped[int | None] = mapped_column(sa.BigInteger)
+    gross_weight_g: Mapped[int | None] = mapped_column(sa.BigInteger)
     length_mm: Mapped[int | None]
     width_mm: Mapped[int | None]
     height_mm: Mapped[int | None]
@@ -83,7 +83,7 @@ class Product(PublicIdMixin, Base):
     proper_shipping_name: Mapped[str | None] = mapped_column(sa.String(200))
     hazard_class: Mapped[str | None] = mapped_column(sa.String(4))
     packing_group: Mapped[str | None] = mapped_column(sa.String(3))
-    net_explosive_mass_g: Mapped[int | None]
+    net_explosive_mass_g: Mapped[int | None] = mapped_column(sa.BigInteger)
     export_licence_required: Mapped[bool] = mapped_column(default=False)
     status: Mapped[ProductStatus] = mapped_column(
         enum_column_type(ProductStatus), default=ProductStatus.DRAFT
@@ -129,8 +129,8 @@ class PriceTier(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"))
-    min_quantity: Mapped[int]
-    unit_price_minor: Mapped[int]
+    min_quantity: Mapped[int] = mapped_column(sa.BigInteger)
+    unit_price_minor: Mapped[int] = mapped_column(sa.BigInteger)
 
     product: Mapped[Product] = relationship(back_populates="price_tiers")
 

@@ -106,3 +106,20 @@ def ensure_category_tree(tree: list[CategoryNode] = CATEGORY_TREE) -> int:
     place(tree, None)
     db.session.flush()
     return count
+
+
+def indented_category_names(locale: str) -> list[tuple[str, str]]:
+    """(slug, name) for the whole tree in display order, children indented under parents."""
+    categories = list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+    children: dict[int | None, list[Category]] = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    ordered: list[tuple[str, str]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for category in children.get(parent_id, []):
+            ordered.append((category.slug, "— " * depth + category.name_for(locale)))
+            walk(category.id, depth + 1)
+
+    walk(None, 0)
+    return ordered

@@ -7,12 +7,14 @@ style names, as WTForms' FieldList names them) and raised together.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import pycountry
 from flask_babel import LazyString, lazy_gettext
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import (
@@ -100,6 +102,16 @@ class _Checked:
     specifications: list[tuple[str, str]]
 
 
+# Tab, line feed and carriage return are text; other C0 controls (NUL included) are not.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _decimals(value: Decimal) -> int:
+    """Significant decimal places: 2.500 has 1, 1500.0 has 0."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(-exponent, 0) if isinstance(exponent, int) else 0
+
+
 def _scaled(value: Decimal | None, factor: int) -> int | None:
     """kg -> g or cm -> mm, exact to the unit; None stays None."""
     if value is None:
@@ -140,13 +152,16 @@ def _check(data: ListingInput) -> _Checked:
         errors["currency"] = lazy_gettext("Choose a currency from the list.")
 
     tiers: list[tuple[int, int]] = []
-    rows = [(q, p) for q, p in data.price_tiers if q is not None or p is not None]
+    # Blank rows are skipped but keep their place, so an error names the row the seller sees.
+    rows = [
+        (i, q, p) for i, (q, p) in enumerate(data.price_tiers) if q is not None or p is not None
+    ]
     if not rows:
         errors["price_tiers-0-min_quantity"] = lazy_gettext("Give at least one price.")
     if len(rows) > MAX_TIERS:
         errors["price_tiers"] = lazy_gettext("At most %(count)d price tiers.", count=MAX_TIERS)
     previous = 0
-    for index, (quantity, price) in enumerate(rows[:MAX_TIERS]):
+    for position, (index, quantity, price) in enumerate(rows[:MAX_TIERS]):
         name = f"price_tiers-{index}"
         if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
             errors[f"{name}-min_quantity"] = lazy_gettext("Give the minimum quantity of this tier.")
@@ -154,13 +169,13 @@ def _check(data: ListingInput) -> _Checked:
             errors[f"{name}-min_quantity"] = lazy_gettext(
                 "Each tier starts at a larger quantity than the one before."
             )
-        elif index == 0 and moq is not None and quantity != moq:
+        elif position == 0 and moq is not None and quantity != moq:
             errors[f"{name}-min_quantity"] = lazy_gettext(
                 "The first tier starts at the minimum order quantity."
             )
         if price is None or price <= 0:
             errors[f"{name}-unit_price"] = lazy_gettext("Give a unit price above zero.")
-        elif currency and price.as_tuple().exponent < -currency_exponent(currency):  # type: ignore[operator]
+        elif currency and _decimals(price) > currency_exponent(currency):
             errors[f"{name}-unit_price"] = lazy_gettext(
                 "%(currency)s prices have at most %(digits)d decimals.",
                 currency=currency,
@@ -191,10 +206,14 @@ def _check(data: ListingInput) -> _Checked:
         errors["origin_country"] = lazy_gettext("Choose the country of origin from the list.")
 
     incoterms: list[tuple[Incoterm, str]] = []
-    offered = [(r, p) for r, p in data.incoterms if (r or "").strip() or (p or "").strip()]
+    offered = [
+        (i, r, p)
+        for i, (r, p) in enumerate(data.incoterms)
+        if (r or "").strip() or (p or "").strip()
+    ]
     if not offered:
         errors["incoterms-0-rule"] = lazy_gettext("Offer at least one Incoterm with its place.")
-    for index, (rule_text, place) in enumerate(offered[:MAX_INCOTERMS]):
+    for index, rule_text, place in offered[:MAX_INCOTERMS]:
         name = f"incoterms-{index}"
         rule_code = (rule_text or "").strip().upper()
         if rule_code not in Incoterm.__members__:
@@ -219,14 +238,19 @@ def _check(data: ListingInput) -> _Checked:
         errors["units_per_package"] = lazy_gettext(
             "Units per package is a whole number of at least 1."
         )
+    # Stored as grams and millimetres: finer figures would be rounded away, so refuse them.
     for name in ("net_weight_kg", "gross_weight_kg", "net_explosive_mass_kg"):
         value = getattr(data, name)
         if value is not None and (value < 0 or value > 10**7):
             errors[name] = lazy_gettext("A weight cannot be negative.")
+        elif value is not None and _decimals(value) > 3:
+            errors[name] = lazy_gettext("Give weights in kg with at most 3 decimals.")
     for name in ("length_cm", "width_cm", "height_cm"):
         value = getattr(data, name)
         if value is not None and (value <= 0 or value > 10**5):
             errors[name] = lazy_gettext("A dimension is above zero.")
+        elif value is not None and _decimals(value) > 1:
+            errors[name] = lazy_gettext("Give dimensions in cm with at most 1 decimal.")
     if (
         data.net_weight_kg is not None
         and data.gross_weight_kg is not None
@@ -284,6 +308,13 @@ def _check(data: ListingInput) -> _Checked:
             "At most %(count)d specification lines.", count=MAX_SPECIFICATIONS
         )
 
+    for name in ("title", "description", "proper_shipping_name"):
+        if _CONTROL_CHARACTERS.search(getattr(data, name) or ""):
+            errors[name] = lazy_gettext("Remove the control characters from this text.")
+    texts = [p for _, p in data.incoterms] + [t for spec in data.specifications for t in spec]
+    if any(_CONTROL_CHARACTERS.search(text or "") for text in texts):
+        errors.setdefault("title", lazy_gettext("Remove the control characters from this text."))
+
     if errors:
         raise ListingInvalid(errors)
     assert category is not None and hs_code is not None and moq is not None
@@ -328,7 +359,7 @@ def validate_listing(data: ListingInput) -> None:
     _check(data)
 
 
-def _require_editor(actor: Actor) -> int:
+def require_listing_editor(actor: Actor) -> int:
     user = actor.user
     if (
         user is None
@@ -353,7 +384,7 @@ def _write(product: Product, checked: _Checked) -> None:
 
 def create_listing(actor: Actor, data: ListingInput) -> Product:
     """A new draft listing of the actor's company."""
-    seller_id = _require_editor(actor)
+    seller_id = require_listing_editor(actor)
     checked = _check(data)
     product = Product(seller_id=seller_id, status=ProductStatus.DRAFT)
     _write(product, checked)
@@ -364,7 +395,7 @@ def create_listing(actor: Actor, data: ListingInput) -> Product:
 
 def update_listing(actor: Actor, product: Product, data: ListingInput) -> None:
     """Change a listing; a published one stays published and is re-indexed."""
-    if _require_editor(actor) != product.seller_id:
+    if require_listing_editor(actor) != product.seller_id:
         raise NotAllowed(lazy_gettext("This listing belongs to another company."))
     checked = _check(data)
     # Replacing the child rows in one flush would insert before deleting and trip the
@@ -381,7 +412,7 @@ def update_listing(actor: Actor, product: Product, data: ListingInput) -> None:
 
 def duplicate_listing(actor: Actor, product: Product) -> Product:
     """A draft copy to start a similar listing from (images are not copied)."""
-    if _require_editor(actor) != product.seller_id:
+    if require_listing_editor(actor) != product.seller_id:
         raise NotAllowed(lazy_gettext("This listing belongs to another company."))
     copy = Product(seller_id=product.seller_id, status=ProductStatus.DRAFT)
     for column in Product.__table__.columns:
@@ -407,7 +438,7 @@ def duplicate_listing(actor: Actor, product: Product) -> Product:
 
 def publish_listing(actor: Actor, product: Product) -> None:
     """Draft or archived -> published; only verified companies publish."""
-    if _require_editor(actor) != product.seller_id:
+    if require_listing_editor(actor) != product.seller_id:
         raise NotAllowed(lazy_gettext("This listing belongs to another company."))
     assert actor.user is not None and actor.user.company is not None
     ensure_can_trade(actor.user.company)
@@ -427,7 +458,7 @@ def publish_listing(actor: Actor, product: Product) -> None:
 
 
 def archive_listing(actor: Actor, product: Product) -> None:
-    if _require_editor(actor) != product.seller_id:
+    if require_listing_editor(actor) != product.seller_id:
         raise NotAllowed(lazy_gettext("This listing belongs to another company."))
     if product.status is ProductStatus.SUSPENDED:
         raise ValidationFailed(lazy_gettext("A suspended listing stays as the operator left it."))
@@ -489,11 +520,37 @@ def seller_products(company_id: int, status: ProductStatus | None = None) -> lis
     return list(db.session.scalars(query.order_by(Product.updated_at.desc(), Product.id.desc())))
 
 
+def any_product(public_id: str) -> Product | None:
+    """Any company's listing: for the operator, who moderates them all."""
+    return db.session.scalar(select(Product).where(Product.public_id == public_id))
+
+
+def listings_for_moderation(
+    search: str, status: ProductStatus | None, limit: int = 100
+) -> list[Product]:
+    """Listings whose title contains ``search`` (as text, not a pattern), newest first."""
+    query = select(Product).options(joinedload(Product.seller))
+    if search.strip():
+        query = query.where(Product.title.icontains(search.strip()[:200], autoescape=True))
+    if status is not None:
+        query = query.where(Product.status == status)
+    return list(
+        db.session.scalars(
+            query.order_by(Product.updated_at.desc(), Product.id.desc()).limit(limit)
+        )
+    )
+
+
 def parse_decimal(text: str | None) -> Decimal | None:
-    """A decimal typed by a person ("1,250.5" or "1250,5" not accepted: one dot only)."""
-    cleaned = (text or "").strip().replace(",", "")
+    """A decimal typed by a person, with one dot and no thousands separators.
+
+    Commas are refused rather than guessed at: "2,50" is 2.50 in Europe and 250 elsewhere.
+    """
+    cleaned = (text or "").strip()
     if not cleaned:
         return None
+    if "," in cleaned:
+        raise ValueError(text)
     try:
         value = Decimal(cleaned)
     except InvalidOperation as exc:

@@ -12,7 +12,7 @@ from app.services import auth
 from app.services.audit import Actor, record_audit
 from app.services.companies import email_taken
 from app.services.errors import NotAllowed, ValidationFailed
-from app.services.passwords import hash_password, password_problem
+from app.services.passwords import hash_password, password_problem, verify_password
 
 
 def _require_owner(actor: Actor) -> User:
@@ -146,8 +146,6 @@ def change_password(actor: Actor, current_password: str, new_password: str) -> N
     """Change the actor's password and end every other session they have."""
     user = actor.user
     assert user is not None
-    from app.services.passwords import verify_password
-
     if not verify_password(user.password_hash, current_password):
         raise ValidationFailed(
             lazy_gettext("The current password is not right."), "current_password"

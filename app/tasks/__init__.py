@@ -48,10 +48,10 @@ def job(retries: int = 3, retry_delay: int = 30) -> Callable[[Callable[P, None]]
     def decorator(func: Callable[P, None]) -> Any:
         @functools.wraps(func)
         def run(*args: P.args, **kwargs: P.kwargs) -> None:
-            from app.database import commit, rollback
+            from app.database import commit, rollback, write_intent
 
             context = nullcontext() if has_app_context() else _queue_app[0].app_context()
-            with context:
+            with context, write_intent():
                 try:
                     func(*args, **kwargs)
                     commit()

@@ -23,3 +23,7 @@ guard_company_blueprint(
 @bp.get("/")
 def index() -> ResponseReturnValue:
     return render_template("buyer/index.html", company=signed_in_user().company)
+
+
+# Routes defined in sibling modules attach to ``bp``; importing them registers them.
+from app.web.buyer import orders  # noqa: E402, F401

@@ -1,7 +1,195 @@
-"""The public catalogue: search and filters, product pages, seller storefronts."""
+"""The public catalogue: search and filters, product pages, seller storefronts.
+
+Open to everyone, signed in or not. The filter state lives in the URL, so every result
+page can be linked, bookmarked and shared. Filter values are parsed here into typed ones;
+a value that does not parse is left out (with a note when the person typed it), never an
+error page.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pycountry
+from babel import Locale
+from flask import Blueprint, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal, gettext
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from app.i18n import current_locale_code
+from app.models import CompanyRole, Incoterm
+from app.money import InvalidCurrency, normalize_currency
+from app.services.catalog import (
+    MAX_PRICE,
+    SORTS,
+    CatalogQuery,
+    product_page,
+    search_catalog,
+    storefront,
+)
+from app.services.trade_codes import PACKAGE_TYPES, UNIT_CODES
 
 bp = Blueprint("catalog", __name__)
+
+MAX_QUERY_CHARS = 500
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,24}")
+_YES = frozenset({"1", "true", "yes", "on", "only"})
+_NO = frozenset({"0", "false", "no", "off", "exclude"})
+# Who may see their company's unpublished listing as the public would (a preview).
+_PREVIEW_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.SALES, CompanyRole.VIEWER})
+
+
+def _price(text: str | None) -> tuple[Decimal | None, bool]:
+    """(amount, understood): a non-negative decimal such as 12.50, or None when blank."""
+    cleaned = (text or "").strip().replace(",", "")[:32]
+    if not cleaned:
+        return None, True
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None, False
+    if not value.is_finite() or value < 0:
+        return None, False
+    return (value if value < MAX_PRICE else None), True
+
+
+def _page(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and len(text) <= 6 and int(text) > 0 else 1
+
+
+def parse_catalog_args(args: Mapping[str, str]) -> tuple[CatalogQuery, list[str]]:
+    """The catalogue query in ``args`` and notes about what was left out and why."""
+    notes: list[str] = []
+    q = (args.get("q") or "").strip()[:MAX_QUERY_CHARS]
+    category = (args.get("category") or "").strip().lower()
+    origin = (args.get("origin") or "").strip().upper()
+    seller = (args.get("seller") or "").strip()
+    currency: str | None = None
+    if (args.get("currency") or "").strip():
+        try:
+            currency = normalize_currency(args["currency"])
+        except InvalidCurrency:
+            notes.append(gettext("That currency is unknown, so it was not applied."))
+    price_min, min_ok = _price(args.get("price_min"))
+    price_max, max_ok = _price(args.get("price_max"))
+    if not (min_ok and max_ok):
+        notes.append(gettext("Prices are numbers such as 12.50; the one given was left out."))
+    if (price_min is not None or price_max is not None) and currency is None:
+        notes.append(gettext("Choose a currency to filter by price."))
+        price_min = price_max = None
+    if price_min is not None and price_max is not None and price_min > price_max:
+        price_min, price_max = price_max, price_min
+    incoterm = (args.get("incoterm") or "").strip().upper()
+    dangerous = (args.get("dangerous") or "").strip().lower()
+    sort = (args.get("sort") or "").strip()
+    query = CatalogQuery(
+        q=q,
+        category=category if _SLUG.fullmatch(category) else None,
+        origin=origin if len(origin) == 2 and pycountry.countries.get(alpha_2=origin) else None,
+        seller=seller if _PUBLIC_ID.fullmatch(seller) else None,
+        currency=currency,
+        price_min=price_min,
+        price_max=price_max,
+        incoterm=Incoterm(incoterm) if incoterm in Incoterm.__members__ else None,
+        in_stock=(args.get("in_stock") or "").strip().lower() in _YES,
+        dangerous=True if dangerous in _YES else False if dangerous in _NO else None,
+        sort=sort if sort in SORTS else "relevance",
+        page=_page(args.get("page")),
+    )
+    if q and not query.tokens:
+        notes.append(gettext("Searches look for words and numbers; showing all listings."))
+    return query, notes
+
+
+def catalog_args(query: CatalogQuery, **changes: object) -> dict[str, str]:
+    """``query`` as URL arguments (defaults left out), with ``changes`` applied.
+
+    Any change other than the page starts again at page 1.
+    """
+    flags = {True: "1", False: "0", None: None}
+    values: dict[str, object] = {
+        "q": query.q,
+        "category": query.category,
+        "origin": query.origin,
+        "seller": query.seller,
+        "currency": query.currency,
+        "price_min": query.price_min,
+        "price_max": query.price_max,
+        "incoterm": query.incoterm.value if query.incoterm else None,
+        "in_stock": "1" if query.in_stock else None,
+        "dangerous": flags[query.dangerous],
+        "sort": None if query.sort == "relevance" else query.sort,
+        "page": query.page if query.page > 1 else None,
+    }
+    if any(name != "page" for name in changes):
+        values["page"] = None
+    for name, value in changes.items():
+        values[name] = flags[value] if isinstance(value, bool) else value
+    return {name: str(value) for name, value in values.items() if value not in (None, "")}
+
+
+def _catalog_url(query: CatalogQuery, **changes: object) -> str:
+    arguments: dict[str, Any] = catalog_args(query, **changes)
+    return url_for("catalog.index", **arguments)
+
+
+@bp.context_processor
+def _display_helpers() -> dict[str, Callable[..., object]]:
+    territories = Locale.parse(current_locale_code()).territories
+
+    def image_url(key: str | None) -> str | None:
+        # The media blueprint serves stored images; without it a card shows no picture.
+        if not key:
+            return None
+        try:
+            return url_for("media.serve", key=key)
+        except BuildError:
+            return None
+
+    return {
+        "country_name": lambda code: territories.get(code, code),
+        "unit_name": lambda code: UNIT_CODES.get(code, code),
+        "package_name": lambda code: PACKAGE_TYPES.get(code, code),
+        "decimal": lambda value: format_decimal(value),
+        "image_url": image_url,
+    }
+
+
+@bp.get("/catalog")
+def index() -> ResponseReturnValue:
+    query, notes = parse_catalog_args(request.args)
+    result = search_catalog(query)
+    return render_template(
+        "catalog/index.html",
+        query=query,
+        result=result,
+        notes=notes,
+        args=lambda **changes: catalog_args(query, **changes),
+        url_with=lambda **changes: _catalog_url(query, **changes),
+        incoterms=list(Incoterm),
+    )
+
+
+@bp.get("/products/<public_id>")
+def product(public_id: str) -> ResponseReturnValue:
+    viewer_company_id = None
+    if current_user.is_authenticated and current_user.company_role in _PREVIEW_ROLES:
+        viewer_company_id = current_user.company_id
+    view = product_page(public_id, viewer_company_id=viewer_company_id)
+    if view is None:
+        abort(404)
+    return render_template("catalog/product.html", view=view, product=view.product)
+
+
+@bp.get("/sellers/<public_id>")
+def seller(public_id: str) -> ResponseReturnValue:
+    front = storefront(public_id, _page(request.args.get("page")))
+    if front is None:
+        abort(404)
+    return render_template("catalog/storefront.html", front=front, company=front.company)

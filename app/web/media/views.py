@@ -1,7 +1,36 @@
-"""Listing images, served from storage with the headers that keep them inert."""
+"""Listing images, served from storage with the headers that keep them inert.
+
+Anyone may fetch a photo by its key, signed in or not, whatever the listing's status:
+the catalogue shows them to anonymous buyers, and a draft's photos are safe because keys
+are 32 random characters that only the seller's own pages reveal. Files never change
+under a key (a new upload gets a new one), so browsers may cache them for a year.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, send_file
+from flask.typing import ResponseReturnValue
+
+from app.services import images
 
 bp = Blueprint("media", __name__, url_prefix="/media")
+
+ONE_YEAR = 365 * 24 * 3600
+# Should a stored file ever be read as a document, it may run nothing and load nothing.
+MEDIA_CONTENT_SECURITY_POLICY = "default-src 'none'; sandbox"
+
+
+@bp.get("/<key>")
+def serve(key: str) -> ResponseReturnValue:
+    path = images.open_media(key)
+    if path is None:
+        abort(404)
+    # send_file adds "Content-Disposition: inline; filename=<key>" and answers Range and
+    # If-None-Match requests.
+    response = send_file(
+        path, mimetype=images.STORED_CONTENT_TYPE, max_age=ONE_YEAR, conditional=True
+    )
+    response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = MEDIA_CONTENT_SECURITY_POLICY
+    return response

@@ -29,3 +29,11 @@ class AuditFilterForm(CorridorForm):
     company = SelectField(_l("Company"), validators=[Optional()])
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
+
+
+class ListingModerationForm(CorridorForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("The seller sees it on the listing."),
+    )

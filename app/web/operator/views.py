@@ -7,13 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from app.database import commit
-from app.models import VerificationStatus
+from app.models import ProductStatus, VerificationStatus
 from app.services import companies as company_service
+from app.services import listings as listing_service
 from app.services.audit_log import PAGE_SIZE, AuditFilter, audit_actions, audit_page
 from app.services.errors import DomainError
 from app.web.forms import as_choices
 from app.web.guards import acting, guard_operator_blueprint, show_error_on_form
-from app.web.operator.forms import AuditFilterForm, VerificationForm
+from app.web.operator.forms import AuditFilterForm, ListingModerationForm, VerificationForm
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 guard_operator_blueprint(bp)
@@ -85,3 +86,35 @@ def audit() -> ResponseReturnValue:
         page=page,
         pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
     )
+
+
+@bp.get("/listings")
+def listings_index() -> ResponseReturnValue:
+    status_text = request.args.get("status", "")
+    status = ProductStatus(status_text) if status_text in ProductStatus._value2member_map_ else None
+    products = listing_service.listings_for_moderation(request.args.get("q", ""), status)
+    return render_template(
+        "operator/listings.html", products=products, status=status, statuses=list(ProductStatus)
+    )
+
+
+@bp.route("/listings/<public_id>", methods=["GET", "POST"])
+def listing(public_id: str) -> ResponseReturnValue:
+    product = listing_service.any_product(public_id)
+    if product is None:
+        abort(404)
+    form = ListingModerationForm()
+    if form.validate_on_submit():
+        try:
+            if request.form.get("action") == "reinstate":
+                listing_service.reinstate_listing(acting(), product)
+            else:
+                listing_service.suspend_listing(acting(), product, form.reason.data or "")
+        except DomainError as error:
+            if not show_error_on_form(form, error):
+                flash(str(error), "danger")
+        else:
+            commit()
+            flash(gettext("Decision recorded for %(name)s.", name=product.title), "success")
+            return redirect(url_for("operator.listing", public_id=public_id))
+    return render_template("operator/listing.html", product=product, form=form)

@@ -2,4 +2,239 @@
 
 from __future__ import annotations
 
-from app.web.seller.views import bp  # noqa: F401
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+
+from app.database import commit
+from app.i18n import current_locale_code
+from app.models import Incoterm, Product, ProductStatus
+from app.money import Money
+from app.services import listings
+from app.services.categories import indented_category_names
+from app.services.errors import DomainError, NotAllowed
+from app.services.trade_codes import PACKAGE_TYPES, PACKING_GROUPS, UNIT_CODES
+from app.web.forms import as_choices, country_choices
+from app.web.guards import acting, signed_in_user
+from app.web.seller import images as image_views
+from app.web.seller.forms import LISTING_CURRENCIES, ListingActionForm, ListingForm
+from app.web.seller.views import bp, own_listing
+
+
+def _prepare(form: ListingForm) -> ListingForm:
+    blank = ("", "")
+    form.category.choices = as_choices(
+        [("", gettext("Choose…")), *indented_category_names(current_locale_code())]
+    )
+    form.unit.choices = as_choices([(code, str(label)) for code, label in UNIT_CODES.items()])
+    form.currency.choices = as_choices([(code, code) for code in LISTING_CURRENCIES])
+    form.origin_country.choices = country_choices()
+    form.package_type.choices = as_choices(
+        [blank, *((code, str(label)) for code, label in PACKAGE_TYPES.items())]
+    )
+    form.packing_group.choices = as_choices([blank, *((group, group) for group in PACKING_GROUPS)])
+    for row in form.incoterms:
+        row.form.rule.choices = as_choices(
+            [blank, *((rule.value, rule.value) for rule in Incoterm)]
+        )
+    return form
+
+
+def _listing_input(form: ListingForm) -> listings.ListingInput:
+    made_to_order = form.availability.data == "made_to_order"
+    return listings.ListingInput(
+        title=form.title.data or "",
+        description=form.description.data or "",
+        category_slug=form.category.data or "",
+        hs_code=form.hs_code.data or "",
+        unit=form.unit.data or "",
+        moq=form.moq.data,
+        currency=form.currency.data or "",
+        price_tiers=[
+            (row.form.min_quantity.data, row.form.unit_price.data) for row in form.price_tiers
+        ],
+        stock_quantity=None if made_to_order else (form.stock_quantity.data or 0),
+        lead_time_days=form.lead_time_days.data,
+        origin_country=form.origin_country.data or "",
+        incoterms=[
+            (row.form.rule.data or "", row.form.named_place.data or "") for row in form.incoterms
+        ],
+        package_type=form.package_type.data or None,
+        units_per_package=form.units_per_package.data,
+        net_weight_kg=form.net_weight_kg.data,
+        gross_weight_kg=form.gross_weight_kg.data,
+        length_cm=form.length_cm.data,
+        width_cm=form.width_cm.data,
+        height_cm=form.height_cm.data,
+        un_number=form.un_number.data,
+        proper_shipping_name=form.proper_shipping_name.data,
+        hazard_class=form.hazard_class.data,
+        packing_group=form.packing_group.data or None,
+        net_explosive_mass_kg=form.net_explosive_mass_kg.data,
+        export_licence_required=bool(form.export_licence_required.data),
+        specifications=[
+            (row.form.name.data or "", row.form.value.data or "") for row in form.specifications
+        ],
+    )
+
+
+def _fill(form: ListingForm, product: Product) -> None:
+    """Put a stored listing into the form (GET of the edit page)."""
+
+    def kg(grams: int | None) -> Decimal | None:
+        return None if grams is None else Decimal(grams).scaleb(-3)
+
+    def cm(millimetres: int | None) -> Decimal | None:
+        return None if millimetres is None else Decimal(millimetres).scaleb(-1)
+
+    form.title.data = product.title
+    form.description.data = product.description
+    form.category.data = product.category.slug
+    form.hs_code.data = product.hs_code
+    form.unit.data = product.unit
+    form.moq.data = product.moq
+    form.currency.data = product.currency
+    for row, tier in zip(form.price_tiers, product.price_tiers, strict=False):
+        row.form.min_quantity.data = tier.min_quantity
+        row.form.unit_price.data = Money.from_minor(tier.unit_price_minor, product.currency).amount
+    form.availability.data = "made_to_order" if product.made_to_order else "stock"
+    form.stock_quantity.data = product.stock_quantity
+    form.lead_time_days.data = product.lead_time_days
+    form.origin_country.data = product.origin_country
+    for row, offer in zip(form.incoterms, product.incoterms, strict=False):
+        row.form.rule.data = offer.rule.value
+        row.form.named_place.data = offer.named_place
+    form.package_type.data = product.package_type or ""
+    form.units_per_package.data = product.units_per_package
+    form.net_weight_kg.data = kg(product.net_weight_g)
+    form.gross_weight_kg.data = kg(product.gross_weight_g)
+    form.length_cm.data = cm(product.length_mm)
+    form.width_cm.data = cm(product.width_mm)
+    form.height_cm.data = cm(product.height_mm)
+    form.un_number.data = product.un_number
+    form.proper_shipping_name.data = product.proper_shipping_name
+    form.hazard_class.data = product.hazard_class
+    form.packing_group.data = product.packing_group or ""
+    form.net_explosive_mass_kg.data = kg(product.net_explosive_mass_g)
+    form.export_licence_required.data = product.export_licence_required
+    for row, spec in zip(form.specifications, product.specifications, strict=False):
+        row.form.name.data = spec.name
+        row.form.value.data = spec.value
+
+
+def _show_listing_errors(form: ListingForm, errors: dict[str, object]) -> None:
+    """Put each service error on its field, rows included (``price_tiers-1-unit_price``)."""
+    for name, message in errors.items():
+        parts = name.split("-")
+        target = getattr(form, parts[0], None)
+        if target is not None and len(parts) == 3 and parts[1].isdigit():
+            rows = list(target)
+            index = int(parts[1])
+            target = getattr(rows[index].form, parts[2], None) if index < len(rows) else None
+        if target is None or not hasattr(target, "errors") or len(parts) == 2:
+            flash(str(message), "danger")
+            continue
+        target.errors = [*target.errors, str(message)]
+
+
+@bp.get("/listings", endpoint="listings")
+def listing_index() -> ResponseReturnValue:
+    raw = request.args.get("status", "")
+    status = ProductStatus(raw) if raw in ProductStatus._value2member_map_ else None
+    company_id = signed_in_user().company_id or 0
+    return render_template(
+        "seller/listings.html",
+        products=listings.seller_products(company_id, status),
+        status=status,
+        statuses=list(ProductStatus),
+        action_form=ListingActionForm(),
+    )
+
+
+@bp.route("/listings/new", methods=["GET", "POST"])
+def new_listing() -> ResponseReturnValue:
+    form = _prepare(ListingForm())
+    if form.validate_on_submit():
+        try:
+            product = listings.create_listing(acting(), _listing_input(form))
+        except NotAllowed:
+            abort(403)
+        except listings.ListingInvalid as error:
+            _show_listing_errors(form, dict(error.errors))
+        else:
+            commit()
+            flash(gettext("Draft saved. Add images, then publish it."), "success")
+            return redirect(url_for("seller.edit_listing", public_id=product.public_id))
+    elif request.method == "GET":
+        company = signed_in_user().company
+        form.origin_country.data = company.country if company else "PK"
+    return render_template("seller/listing_form.html", form=form, product=None)
+
+
+@bp.route("/listings/<public_id>/edit", methods=["GET", "POST"])
+def edit_listing(public_id: str) -> ResponseReturnValue:
+    product = own_listing(public_id)
+    form = _prepare(ListingForm())
+    if form.validate_on_submit():
+        try:
+            listings.update_listing(acting(), product, _listing_input(form))
+        except NotAllowed:
+            abort(403)
+        except listings.ListingInvalid as error:
+            _show_listing_errors(form, dict(error.errors))
+        else:
+            commit()
+            flash(gettext("Listing saved."), "success")
+            return redirect(url_for("seller.edit_listing", public_id=product.public_id))
+    elif request.method == "GET":
+        _fill(form, product)
+    return render_template(
+        "seller/listing_form.html",
+        form=form,
+        product=product,
+        action_form=ListingActionForm(),
+        image_form=image_views.ListingImageForm(),
+    )
+
+
+def _action(public_id: str, act: str) -> ResponseReturnValue:
+    product = own_listing(public_id)
+    if not ListingActionForm().validate_on_submit():
+        abort(400)
+    messages = {
+        "publish": gettext("Published: buyers can find it in the catalogue now."),
+        "archive": gettext("Archived: it no longer shows in the catalogue."),
+        "duplicate": gettext("Copy saved as a draft."),
+    }
+    try:
+        if act == "publish":
+            listings.publish_listing(acting(), product)
+        elif act == "archive":
+            listings.archive_listing(acting(), product)
+        else:
+            product = listings.duplicate_listing(acting(), product)
+    except NotAllowed:
+        abort(403)
+    except DomainError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("seller.edit_listing", public_id=public_id))
+    commit()
+    flash(messages[act], "success")
+    return redirect(url_for("seller.edit_listing", public_id=product.public_id))
+
+
+@bp.post("/listings/<public_id>/publish")
+def publish_listing(public_id: str) -> ResponseReturnValue:
+    return _action(public_id, "publish")
+
+
+@bp.post("/listings/<public_id>/archive")
+def archive_listing(public_id: str) -> ResponseReturnValue:
+    return _action(public_id, "archive")
+
+
+@bp.post("/listings/<public_id>/duplicate")
+def duplicate_listing(public_id: str) -> ResponseReturnValue:
+    return _action(public_id, "duplicate")

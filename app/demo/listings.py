@@ -1,0 +1,248 @@
+"""Demo listings for the demo sellers, made through the listing service like any other."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Product, User
+from app.services.audit import Actor
+from app.services.listings import ListingInput, create_listing, publish_listing, update_listing
+
+D = Decimal
+
+# (seller's sales e-mail, listing)
+DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
+    (
+        "sales@wahnobel.example",
+        ListingInput(
+            title="Non-electric shock-tube detonators (UN0360, 1.1B)",
+            description="Millisecond-delay non-electric detonator assemblies for surface and underground blasting. 4.8 m shock tube, No. 8 strength.",
+            category_slug="detonators",
+            hs_code="3603.30",
+            unit="PCE",
+            moq=10_000,
+            currency="USD",
+            price_tiers=[(10_000, D("0.85")), (50_000, D("0.78")), (200_000, D("0.72"))],
+            stock_quantity=400_000,
+            origin_country="PK",
+            incoterms=[("FOB", "Karachi"), ("CFR", "Shanghai")],
+            package_type="box",
+            units_per_package=500,
+            net_weight_kg=D("18"),
+            gross_weight_kg=D("21.5"),
+            length_cm=D("60"),
+            width_cm=D("40"),
+            height_cm=D("35"),
+            un_number="UN0360",
+            proper_shipping_name="DETONATOR ASSEMBLIES, NON-ELECTRIC for blasting",
+            hazard_class="1.1B",
+            net_explosive_mass_kg=D("0.45"),
+            export_licence_required=True,
+            specifications=[
+                ("Delay series", "25 ms to 500 ms"),
+                ("Shock tube length", "4.8 m"),
+                ("Strength", "No. 8"),
+            ],
+        ),
+    ),
+    (
+        "sales@wahnobel.example",
+        ListingInput(
+            title="Emulsion explosive cartridges 32 mm (UN0241, 1.5D)",
+            description="Cap-sensitive packaged emulsion for hard rock, quarrying and tunnelling. Water resistant.",
+            category_slug="commercial-explosives",
+            hs_code="3602.00",
+            unit="KGM",
+            moq=5_000,
+            currency="USD",
+            price_tiers=[(5_000, D("2.40")), (25_000, D("2.15")), (100_000, D("1.98"))],
+            stock_quantity=250_000,
+            origin_country="PK",
+            incoterms=[("FOB", "Karachi"), ("CIF", "Shanghai"), ("FCA", "Wah Cantt")],
+            package_type="box",
+            units_per_package=25,
+            net_weight_kg=D("25"),
+            gross_weight_kg=D("26.4"),
+            length_cm=D("50"),
+            width_cm=D("30"),
+            height_cm=D("25"),
+            un_number="UN0241",
+            proper_shipping_name="EXPLOSIVE, BLASTING, TYPE E",
+            hazard_class="1.5D",
+            net_explosive_mass_kg=D("25"),
+            export_licence_required=True,
+            specifications=[
+                ("Density", "1.15 g/cm³"),
+                ("Velocity of detonation", "≥ 4,500 m/s"),
+                ("Cartridge", "32 × 200 mm"),
+            ],
+        ),
+    ),
+    (
+        "sales@wahnobel.example",
+        ListingInput(
+            title="Detonating cord 10 g/m (UN0065, 1.1D)",
+            description="PETN core detonating cord with polyethylene jacket, 500 m spools.",
+            category_slug="detonating-cord",
+            hs_code="3603.20",
+            unit="MTR",
+            moq=50_000,
+            currency="USD",
+            price_tiers=[(50_000, D("0.21")), (250_000, D("0.19"))],
+            stock_quantity=None,
+            lead_time_days=35,
+            origin_country="PK",
+            incoterms=[("FOB", "Karachi")],
+            package_type="box",
+            units_per_package=1000,
+            net_weight_kg=D("14"),
+            gross_weight_kg=D("16"),
+            un_number="UN0065",
+            proper_shipping_name="CORD, DETONATING, flexible",
+            hazard_class="1.1D",
+            net_explosive_mass_kg=D("10"),
+            export_licence_required=True,
+            specifications=[("Core load", "10 g/m PETN"), ("Tensile strength", "≥ 70 kg")],
+        ),
+    ),
+    (
+        "sales@wahnobel.example",
+        ListingInput(
+            title="Porous prilled ammonium nitrate (UN1942, 5.1)",
+            description="Low-density porous prills for ANFO. 1,000 kg FIBC big bags.",
+            category_slug="nitrates",
+            hs_code="3102.30",
+            unit="TNE",
+            moq=100,
+            currency="USD",
+            price_tiers=[(100, D("465")), (500, D("448"))],
+            stock_quantity=3_000,
+            origin_country="PK",
+            incoterms=[("FOB", "Karachi"), ("CFR", "Tianjin")],
+            package_type="bag",
+            units_per_package=1,
+            net_weight_kg=D("1000"),
+            gross_weight_kg=D("1003"),
+            un_number="UN1942",
+            proper_shipping_name="AMMONIUM NITRATE",
+            hazard_class="5.1",
+            packing_group="III",
+            export_licence_required=True,
+            specifications=[
+                ("Total nitrogen", "≥ 34.5 %"),
+                ("Oil absorption", "≥ 8 %"),
+                ("Bulk density", "0.72–0.78 g/cm³"),
+            ],
+        ),
+    ),
+    (
+        "sales@jwcorp.example",
+        ListingInput(
+            title="Chromite ore lumps Cr2O3 40 %",
+            description="Baluchistan chromite, hand-sorted lumps 10–150 mm, for ferrochrome smelting.",
+            category_slug="chromite",
+            hs_code="2610.00",
+            unit="TNE",
+            moq=500,
+            currency="USD",
+            price_tiers=[(500, D("265")), (2_000, D("252"))],
+            stock_quantity=12_000,
+            origin_country="PK",
+            incoterms=[("FOB", "Karachi"), ("CFR", "Lianyungang")],
+            package_type="bulk",
+            specifications=[
+                ("Cr2O3", "≥ 40 %"),
+                ("Cr/Fe ratio", "≥ 2.8"),
+                ("Size", "10–150 mm"),
+                ("Moisture", "≤ 3 %"),
+            ],
+        ),
+    ),
+    (
+        "sales@jwcorp.example",
+        ListingInput(
+            title="Himalayan rock salt, industrial grade",
+            description="Khewra rock salt lumps and crushed 0–10 mm for chemical and de-icing use.",
+            category_slug="rock-salt",
+            hs_code="2501.00",
+            unit="TNE",
+            moq=25,
+            currency="USD",
+            price_tiers=[(25, D("62")), (250, D("55"))],
+            stock_quantity=8_000,
+            origin_country="PK",
+            incoterms=[("FOB", "Karachi"), ("FCA", "Lahore")],
+            package_type="bag",
+            units_per_package=1,
+            net_weight_kg=D("50"),
+            gross_weight_kg=D("50.2"),
+            specifications=[("NaCl", "≥ 98 %"), ("Size", "0–10 mm")],
+        ),
+    ),
+    (
+        "sales@jwcorp.example",
+        ListingInput(
+            title="Ziarat white marble blocks",
+            description="Quarry blocks of Ziarat white marble, calibrated, minimum 8 m³.",
+            category_slug="marble-granite",
+            hs_code="2515.11",
+            unit="MTQ",
+            moq=100,
+            currency="CNY",
+            price_tiers=[(100, D("2450")), (500, D("2280"))],
+            stock_quantity=None,
+            lead_time_days=30,
+            origin_country="PK",
+            incoterms=[("FOB", "Karachi"), ("CIF", "Xiamen")],
+            package_type="block",
+            specifications=[("Density", "2.7 t/m³"), ("Block size", "≥ 8 m³")],
+        ),
+    ),
+    (
+        "sales@jwcorp.example",
+        ListingInput(
+            title="Copper concentrate Cu 24 %",
+            description="Flotation copper concentrate, Chagai district. Assay certificates by SGS at loading.",
+            category_slug="copper-concentrate",
+            hs_code="2603.00",
+            unit="TNE",
+            moq=1_000,
+            currency="USD",
+            price_tiers=[(1_000, D("1985.50"))],
+            stock_quantity=None,
+            lead_time_days=45,
+            origin_country="PK",
+            incoterms=[("CIF", "Qingdao"), ("FOB", "Karachi")],
+            package_type="bulk",
+            specifications=[
+                ("Cu", "≥ 24 %"),
+                ("Au", "≥ 3 g/t"),
+                ("As", "≤ 0.3 %"),
+                ("Moisture", "≤ 9 %"),
+            ],
+        ),
+    ),
+]
+
+
+def seed_listings() -> int:
+    """Create or refresh the demo listings (matched by seller and title) and publish them."""
+    count = 0
+    for seller_email, data in DEMO_LISTINGS:
+        user = db.session.scalar(select(User).where(User.email == seller_email))
+        if user is None or user.company_id is None:
+            continue
+        actor = Actor(user)
+        product = db.session.scalar(
+            select(Product).where(Product.seller_id == user.company_id, Product.title == data.title)
+        )
+        if product is None:
+            product = create_listing(actor, data)
+        else:
+            update_listing(actor, product, data)
+        publish_listing(actor, product)
+        count += 1
+    return count

@@ -1,0 +1,144 @@
+"""Demo orders between MCCT International and the demo sellers, one in every state.
+
+Made through the same services a person uses (cart, checkout, accept, ship ...), so the
+timelines, stock and e-mails are what they would be. Seeded once: if MCCT already has
+orders, nothing is added.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Order, OrderStatus, PaymentStatus, Product, User
+from app.services.audit import Actor
+from app.services.orders import actions, cart
+from app.services.orders.placing import OrderTerms, common_incoterms, find_group, place_order
+
+BUYER_EMAIL = "purchaser@mcct.example"
+CONSIGNEE = (
+    "MCCT International, Room 1808, Lujiazui Finance Plaza, Pudong New Area, Shanghai 200120, China"
+)
+
+# (listing title, quantity, the status to leave the order in)
+DEMO_ORDERS: list[tuple[str, int, OrderStatus]] = [
+    ("Chromite ore lumps Cr2O3 40 %", 1_000, OrderStatus.PLACED),
+    ("Emulsion explosive cartridges 32 mm (UN0241, 1.5D)", 25_000, OrderStatus.ACCEPTED),
+    ("Porous prilled ammonium nitrate (UN1942, 5.1)", 200, OrderStatus.IN_PRODUCTION),
+    ("Non-electric shock-tube detonators (UN0360, 1.1B)", 50_000, OrderStatus.SHIPPED),
+    ("Himalayan rock salt, industrial grade", 250, OrderStatus.DELIVERED),
+    ("Copper concentrate Cu 24 %", 1_000, OrderStatus.COMPLETED),
+    ("Ziarat white marble blocks", 100, OrderStatus.REJECTED),
+    ("Chromite ore lumps Cr2O3 40 %", 500, OrderStatus.CANCELLED),
+]
+_PATH = [
+    OrderStatus.ACCEPTED,
+    OrderStatus.IN_PRODUCTION,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.COMPLETED,
+]
+
+
+def _seller_actor(product: Product) -> Actor:
+    user = db.session.scalar(
+        select(User).where(User.company_id == product.seller_id, User.company_role == "sales")
+    )
+    assert user is not None
+    return Actor(user)
+
+
+def _advance(order: Order, target: OrderStatus, buyer: Actor, seller: Actor) -> None:
+    today = date.today()
+    if target is OrderStatus.REJECTED:
+        actions.reject(seller, order, "We cannot quarry blocks of this size before the monsoon.")
+        return
+    if target is OrderStatus.CANCELLED:
+        actions.cancel(buyer, order, "Ordered twice by mistake.")
+        return
+    for step in _PATH[: _PATH.index(target) + 1] if target in _PATH else []:
+        if step is OrderStatus.ACCEPTED:
+            freight = Decimal("2400") if order.incoterm.value in ("CFR", "CIF") else None
+            actions.accept(
+                seller, order, confirmed_ship_date=today + timedelta(days=14), freight=freight
+            )
+        elif step is OrderStatus.IN_PRODUCTION:
+            actions.start_production(seller, order)
+        elif step is OrderStatus.SHIPPED:
+            actions.record_shipment(seller, order, _shipment(order))
+        elif step is OrderStatus.DELIVERED:
+            actions.confirm_delivery(buyer, order)
+        elif step is OrderStatus.COMPLETED:
+            # Payments arrive with the payments issue; the demo marks this one settled.
+            order.payment_status = PaymentStatus.PAID
+            actions.complete_if_settled(order)
+
+
+def _shipment(order: Order) -> actions.ShipmentInput:
+    today = date.today()
+    packages = max(1, len(order.lines))
+    return actions.ShipmentInput(
+        mode="sea",
+        carrier="COSCO Shipping Lines",
+        transport_document_number=f"COSU63{order.id:08d}",
+        port_of_loading="Karachi",
+        port_of_discharge=order.destination_port,
+        etd=today + timedelta(days=2),
+        eta=today + timedelta(days=19),
+        net_weight_kg=Decimal("20000"),
+        gross_weight_kg=Decimal("20800"),
+        vessel="COSCO Pakistan",
+        voyage="118E",
+        container_numbers="CSNU6342117",
+        packages=[
+            actions.PackageInput(
+                count=packages * 20,
+                marks=f"MCCT / SHANGHAI / {order.reference} / 1-{packages * 20}",
+                package_type="box",
+                contents=order.lines[0].title[:200],
+            )
+        ],
+    )
+
+
+def seed_orders() -> int:
+    """Place the demo orders once; returns how many were placed."""
+    buyer_user = db.session.scalar(select(User).where(User.email == BUYER_EMAIL))
+    if buyer_user is None or buyer_user.company_id is None:
+        return 0
+    existing = db.session.scalar(
+        select(func.count(Order.id)).where(Order.buyer_id == buyer_user.company_id)
+    )
+    if existing:
+        return 0
+    buyer = Actor(buyer_user)
+    placed = 0
+    for title, quantity, target in DEMO_ORDERS:
+        product = db.session.scalar(select(Product).where(Product.title == title))
+        if product is None:
+            continue
+        cart.set_cart_quantity(buyer, product, quantity)
+        group = find_group(buyer, f"{product.seller.public_id}-{product.currency}")
+        assert group is not None
+        rule, place = common_incoterms(group)[-1]
+        order = place_order(
+            buyer,
+            group.key,
+            OrderTerms(
+                incoterm=rule.value,
+                incoterm_place=place,
+                destination_country="CN",
+                destination_port="Shanghai",
+                consignee=CONSIGNEE,
+                notify_party="Same as consignee",
+                payment_terms="deposit_30_balance_70_bl",
+                buyer_po_number=f"MCCT-PO-2026-{placed + 101}",
+            ),
+        )
+        if target is not OrderStatus.PLACED:
+            _advance(order, target, buyer, _seller_actor(product))
+        placed += 1
+    return placed

@@ -1,0 +1,272 @@
+"""Orders: the trade contract between one buyer company and one seller company.
+
+Three status axes are kept apart (as in saleor): the lifecycle of the contract, the
+payment axis (the payments issue moves it) and the shipment axis. Lines are snapshots
+of the listing at the moment of ordering: a later edit of the listing never changes a
+placed order.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, PublicIdMixin, enum_column_type, utcnow
+from app.models.product import Incoterm
+
+if TYPE_CHECKING:
+    from app.models.company import Company
+    from app.models.product import Product
+    from app.models.user import User
+
+
+class OrderStatus(enum.StrEnum):
+    PLACED = "placed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IN_PRODUCTION = "in_production"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class PaymentStatus(enum.StrEnum):
+    UNPAID = "unpaid"
+    PARTLY_PAID = "partly_paid"
+    PAID = "paid"
+    REFUNDED = "refunded"
+
+
+class ShipmentStatus(enum.StrEnum):
+    NOT_SHIPPED = "not_shipped"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+
+
+class PaymentTerms(enum.StrEnum):
+    ADVANCE = "advance"  # 100 % in advance
+    DEPOSIT_BALANCE_BL = "deposit_30_balance_70_bl"  # 30 % deposit, 70 % against copy of B/L
+    LC_AT_SIGHT = "lc_at_sight"  # irrevocable letter of credit at sight
+    NET_30 = "net_30"  # 30 days from the commercial invoice, for trusted buyers
+
+
+class ShipmentMode(enum.StrEnum):
+    SEA = "sea"
+    AIR = "air"
+    ROAD = "road"
+    RAIL = "rail"
+
+
+class Order(PublicIdMixin, Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        sa.Index("ix_orders_buyer_placed", "buyer_id", "placed_at"),
+        sa.Index("ix_orders_seller_placed", "seller_id", "placed_at"),
+        sa.CheckConstraint("buyer_id <> seller_id", name="two_parties"),
+        sa.CheckConstraint(
+            "total_minor = goods_total_minor + freight_minor + insurance_minor",
+            name="total_adds_up",
+        ),
+    )
+
+    buyer_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"))
+    seller_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"))
+    placed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    buyer_po_number: Mapped[str | None] = mapped_column(sa.String(50), index=True)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    incoterm: Mapped[Incoterm] = mapped_column(enum_column_type(Incoterm))
+    incoterm_place: Mapped[str] = mapped_column(sa.String(100))
+    destination_country: Mapped[str] = mapped_column(sa.String(2))
+    destination_port: Mapped[str] = mapped_column(sa.String(100))
+    consignee: Mapped[str] = mapped_column(sa.Text)
+    notify_party: Mapped[str | None] = mapped_column(sa.Text)
+    requested_delivery_date: Mapped[date | None]
+    payment_terms: Mapped[PaymentTerms] = mapped_column(enum_column_type(PaymentTerms))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[OrderStatus] = mapped_column(
+        enum_column_type(OrderStatus), default=OrderStatus.PLACED, index=True
+    )
+    payment_status: Mapped[PaymentStatus] = mapped_column(
+        enum_column_type(PaymentStatus), default=PaymentStatus.UNPAID
+    )
+    shipment_status: Mapped[ShipmentStatus] = mapped_column(
+        enum_column_type(ShipmentStatus), default=ShipmentStatus.NOT_SHIPPED
+    )
+    goods_total_minor: Mapped[int]
+    freight_minor: Mapped[int] = mapped_column(default=0)
+    insurance_minor: Mapped[int] = mapped_column(default=0)
+    total_minor: Mapped[int]
+    confirmed_ship_date: Mapped[date | None]
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+    placed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    buyer: Mapped[Company] = relationship(foreign_keys=[buyer_id])
+    seller: Mapped[Company] = relationship(foreign_keys=[seller_id])
+    placed_by: Mapped[User] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(
+        order_by="OrderLine.line_no", cascade="all, delete-orphan", back_populates="order"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        order_by="OrderEvent.id", cascade="all, delete-orphan", back_populates="order"
+    )
+    shipments: Mapped[list[Shipment]] = relationship(
+        order_by="Shipment.id", cascade="all, delete-orphan", back_populates="order"
+    )
+
+    @property
+    def reference(self) -> str:
+        """The order number both parties quote (e.g. CO-000042)."""
+        return f"CO-{self.id:06d}"
+
+
+class OrderLine(Base):
+    """One line of the contract, frozen from the listing when the order was placed."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        sa.UniqueConstraint("order_id", "line_no"),
+        sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+        sa.CheckConstraint("line_total_minor = quantity * unit_price_minor", name="line_adds_up"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    line_no: Mapped[int]
+    # Kept for reference only; every figure below is the snapshot.
+    product_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("products.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    hs_code: Mapped[str] = mapped_column(sa.String(10))
+    origin_country: Mapped[str] = mapped_column(sa.String(2))
+    unit: Mapped[str] = mapped_column(sa.String(3))
+    quantity: Mapped[int] = mapped_column(sa.BigInteger)
+    unit_price_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    line_total_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    # Units taken from stock (0 for made-to-order lines); released on rejection/cancellation.
+    reserved_quantity: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    lead_time_days: Mapped[int | None]
+    units_per_package: Mapped[int | None]
+    net_weight_g: Mapped[int | None]
+    gross_weight_g: Mapped[int | None]
+    length_mm: Mapped[int | None]
+    width_mm: Mapped[int | None]
+    height_mm: Mapped[int | None]
+    un_number: Mapped[str | None] = mapped_column(sa.String(6))
+    proper_shipping_name: Mapped[str | None] = mapped_column(sa.String(200))
+    hazard_class: Mapped[str | None] = mapped_column(sa.String(4))
+    packing_group: Mapped[str | None] = mapped_column(sa.String(3))
+    net_explosive_mass_g: Mapped[int | None]
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product | None] = relationship()
+
+
+class OrderEvent(Base):
+    """One entry of the timeline both parties see: who did what, when, from what to what."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    actor_name: Mapped[str | None] = mapped_column(sa.String(120))
+    actor_company_id: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    from_status: Mapped[str | None] = mapped_column(sa.String(32))
+    to_status: Mapped[str | None] = mapped_column(sa.String(32))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+    order: Mapped[Order] = relationship(back_populates="events")
+
+
+class Shipment(Base):
+    __tablename__ = "shipments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    mode: Mapped[ShipmentMode] = mapped_column(enum_column_type(ShipmentMode))
+    carrier: Mapped[str] = mapped_column(sa.String(100))
+    vessel: Mapped[str | None] = mapped_column(sa.String(100))
+    voyage: Mapped[str | None] = mapped_column(sa.String(40))
+    flight: Mapped[str | None] = mapped_column(sa.String(40))
+    transport_document_number: Mapped[str] = mapped_column(sa.String(60))  # B/L or AWB number
+    container_numbers: Mapped[str | None] = mapped_column(sa.Text)
+    port_of_loading: Mapped[str] = mapped_column(sa.String(100))
+    port_of_discharge: Mapped[str] = mapped_column(sa.String(100))
+    etd: Mapped[date]
+    eta: Mapped[date]
+    net_weight_g: Mapped[int] = mapped_column(sa.BigInteger)
+    gross_weight_g: Mapped[int] = mapped_column(sa.BigInteger)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    order: Mapped[Order] = relationship(back_populates="shipments")
+    packages: Mapped[list[ShipmentPackage]] = relationship(
+        order_by="ShipmentPackage.package_no",
+        cascade="all, delete-orphan",
+        back_populates="shipment",
+    )
+
+
+class ShipmentPackage(Base):
+    """A package (or a group of identical packages) with its shipping marks."""
+
+    __tablename__ = "shipment_packages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("shipments.id", ondelete="CASCADE"), index=True
+    )
+    package_no: Mapped[int]
+    count: Mapped[int] = mapped_column(default=1)
+    package_type: Mapped[str | None] = mapped_column(sa.String(40))
+    marks: Mapped[str] = mapped_column(sa.Text)
+    contents: Mapped[str | None] = mapped_column(sa.String(200))
+    net_weight_g: Mapped[int | None] = mapped_column(sa.BigInteger)
+    gross_weight_g: Mapped[int | None] = mapped_column(sa.BigInteger)
+    length_mm: Mapped[int | None]
+    width_mm: Mapped[int | None]
+    height_mm: Mapped[int | None]
+
+    shipment: Mapped[Shipment] = relationship(back_populates="packages")
+
+
+class CartLine(Base):
+    """A line in a purchaser's cart; carts are per person, grouped by seller at checkout."""
+
+    __tablename__ = "cart_lines"
+    __table_args__ = (sa.UniqueConstraint("user_id", "product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"))
+    quantity: Mapped[int] = mapped_column(sa.BigInteger)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product: Mapped[Product] = relationship()
+
+
+class TrustedBuyer(Base):
+    """A buyer the seller trusts with open-account terms (net 30)."""
+
+    __tablename__ = "trusted_buyers"
+    __table_args__ = (sa.UniqueConstraint("seller_id", "buyer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"))
+    buyer_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

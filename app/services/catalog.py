@@ -1,0 +1,326 @@
+"""The public catalogue: search with filters and facet counts, product pages, storefronts.
+
+What the public sees: PUBLISHED listings of sellers that are not suspended. A suspended
+company's listings stay in the search index (they come back when it is reinstated), so
+every query joins the seller and leaves them out.
+
+A catalogue page costs one statement when this process has its answer cached and two when
+not: the page of rows (with the catalogue version riding along) and the facet counts (see
+app/services/catalog_facets.py for the cache). A product page costs three.
+
+Search text is data, never syntax: it reaches the database only as the quoted tokens of
+``app.services.catalog_index``; filters are parsed into typed values by the view before
+they get here.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.extensions import db
+from app.models import (
+    Category,
+    Company,
+    Incoterm,
+    Product,
+    ProductStatus,
+    VerificationStatus,
+)
+from app.money import Money, currency_exponent
+from app.services.catalog_facets import CATALOG_CACHE, Facets, count_facets
+from app.services.catalog_index import query_tokens
+from app.services.catalog_statements import matching, page_statement, rows_by_id_statement
+
+PER_PAGE = 24
+# Deep OFFSETs cost as much as the rows they skip; past 1,000 pages (24,000 listings) the
+# buyer is better served by a filter, so the pager stops there.
+MAX_PAGE = 1000
+SORTS = ("relevance", "price_asc", "price_desc", "newest")
+# Prices beyond any listing's (listings refuse 10^12 and above) are no bound at all, and
+# keep huge numbers from overflowing the database's integers.
+MAX_PRICE = Decimal(10) ** 12
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,24}")
+
+
+@dataclass(frozen=True)
+class CatalogQuery:
+    """A catalogue search as typed values; the view builds it from the URL.
+
+    ``price_min``/``price_max`` are major units (e.g. 12.50) of ``currency`` and bound the
+    listing's "from" price (its cheapest tier); without a currency they mean nothing,
+    since amounts in different currencies cannot be compared, and are ignored.
+    ``dangerous`` True keeps only dangerous goods, False leaves them out, None ignores it.
+    """
+
+    q: str = ""
+    category: str | None = None  # slug; the category's subcategories are included
+    origin: str | None = None  # ISO 3166 alpha-2
+    seller: str | None = None  # the seller company's public id
+    currency: str | None = None  # ISO 4217
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    incoterm: Incoterm | None = None
+    in_stock: bool = False
+    dangerous: bool | None = None
+    sort: str = "relevance"
+    page: int = 1
+
+    @property
+    def tokens(self) -> list[str]:
+        return query_tokens(self.q)
+
+    @property
+    def effective_sort(self) -> str:
+        """Relevance needs words to rank by; without them the newest come first."""
+        if self.sort not in SORTS or (self.sort == "relevance" and not self.tokens):
+            return "newest"
+        return self.sort
+
+    def price_bounds_minor(self) -> tuple[int | None, int | None]:
+        """The price range in minor units, rounded inwards (12.505 USD min -> 1251)."""
+        if self.currency is None:
+            return None, None
+        exponent = currency_exponent(self.currency)
+
+        def minor(value: Decimal | None, rounding: str) -> int | None:
+            if value is None or not value.is_finite() or not 0 <= value < MAX_PRICE:
+                return None
+            return int(value.scaleb(exponent).to_integral_value(rounding=rounding))
+
+        return minor(self.price_min, ROUND_CEILING), minor(self.price_max, ROUND_FLOOR)
+
+    def filter_key(self) -> tuple[object, ...]:
+        """Everything that decides which listings match (not their order or page)."""
+        return (
+            tuple(token.lower() for token in self.tokens),
+            self.category,
+            self.origin,
+            self.seller,
+            self.currency,
+            self.price_bounds_minor(),
+            self.incoterm.value if self.incoterm else None,
+            self.in_stock,
+            self.dangerous,
+        )
+
+
+@dataclass(frozen=True)
+class CatalogItem:
+    """One result card: the few columns a list needs, never the whole listing."""
+
+    public_id: str
+    title: str
+    seller_public_id: str
+    seller_name: str
+    seller_name_local: str | None
+    seller_country: str
+    seller_verified: bool
+    price_from: Money
+    unit: str
+    moq: int
+    stock_quantity: int | None  # None: made to order
+    lead_time_days: int | None
+    origin_country: str
+    dangerous: bool
+    hazard_class: str | None
+    thumbnail_key: str | None
+
+    @property
+    def in_stock(self) -> bool:
+        return bool(self.stock_quantity)
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    query: CatalogQuery
+    items: list[CatalogItem]
+    total: int
+    facets: Facets
+    page: int
+    pages: int
+    per_page: int = PER_PAGE
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+@functools.lru_cache(maxsize=8192)
+def _money(minor_units: int, currency: str) -> Money:
+    # Money checks its currency against ISO 4217 on every construction, a tenth of a
+    # cached page's time for 24 cards; Money is immutable, so equal amounts share one.
+    return Money.from_minor(minor_units, currency)
+
+
+def _item(row: sa.Row) -> CatalogItem:  # type: ignore[type-arg]
+    return CatalogItem(
+        public_id=row.public_id,
+        title=row.title,
+        seller_public_id=row.seller_public_id,
+        seller_name=row.legal_name,
+        seller_name_local=row.legal_name_local,
+        seller_country=row.country,
+        seller_verified=row.verification_status is VerificationStatus.VERIFIED,
+        price_from=_money(row.price_from_minor, row.currency),
+        unit=row.unit,
+        moq=row.moq,
+        stock_quantity=row.stock_quantity,
+        lead_time_days=row.lead_time_days,
+        origin_country=row.origin_country,
+        dangerous=row.un_number is not None,
+        hazard_class=row.hazard_class,
+        thumbnail_key=row.thumbnail_key,
+    )
+
+
+def search_catalog(query: CatalogQuery) -> CatalogPage:
+    """The page of listings matching ``query``, its total and the facet counts.
+
+    One statement when this process has seen the filter set at the current catalogue
+    version (the rows of the cached page order, which also reads the version), two when
+    not (the page, then the facet counts). When the version has moved since a page order
+    was cached, that order serves this one answer (its rows fresh, hidden listings left
+    out) while the counts are taken anew; the next answer orders the page anew too.
+    """
+    dialect = db.session.get_bind().dialect.name
+    page = min(max(query.page, 1), MAX_PAGE)
+    key = query.filter_key()
+    order = (query.effective_sort, page)
+    entry = CATALOG_CACHE.get(key)
+    ids = entry.pages.get(order) if entry is not None else None
+    if ids is not None:
+        rows = db.session.execute(rows_by_id_statement(dialect), {"ids": list(ids)}).all()
+        found = {row.id: row for row in rows if row.id is not None}
+        items = [_item(found[listing]) for listing in ids if listing in found]
+    else:
+        rows = db.session.execute(page_statement(query, dialect, page, PER_PAGE)).all()
+        items = [_item(row) for row in rows if row.id is not None]
+    version = (str(rows[0].v1), str(rows[0].v2))
+    if entry is None or entry.version != version:
+        facets = count_facets(lambda *columns: matching(query, dialect, *columns))
+        entry = CATALOG_CACHE.store(key, version, facets)
+    if ids is None:
+        CATALOG_CACHE.remember_page(key, version, order, tuple(row.id for row in rows if row.id))
+    total = entry.facets.total
+    pages = max(1, min(math.ceil(total / PER_PAGE), MAX_PAGE))
+    return CatalogPage(query, items, total, entry.facets, page, pages)
+
+
+# -- product page and storefront -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriceTierView:
+    min_quantity: int
+    unit_price: Money
+
+
+@dataclass(frozen=True)
+class ProductView:
+    """A listing with everything its page shows, loaded in three statements."""
+
+    product: Product
+    price_tiers: list[PriceTierView]
+    price_from: Money
+    # True when the seller looks at its own listing that the public cannot see.
+    preview: bool
+    breadcrumbs: list[Category] = field(default_factory=list)
+
+    @property
+    def hazard_class_number(self) -> str | None:
+        """The class of the diamond label ("1" for 1.5D, "5" for 5.1), if dangerous."""
+        hazard_class = self.product.hazard_class
+        if not hazard_class or not hazard_class[0].isdigit():
+            return None
+        return hazard_class[0]
+
+    @staticmethod
+    def grams_as_kg(grams: int | None) -> Decimal | None:
+        return None if grams is None else (Decimal(grams) / 1000).normalize()
+
+    @staticmethod
+    def mm_as_cm(millimetres: int | None) -> Decimal | None:
+        return None if millimetres is None else (Decimal(millimetres) / 10).normalize()
+
+
+def product_page(public_id: str, viewer_company_id: int | None = None) -> ProductView | None:
+    """The public listing ``public_id`` (or the viewer's own listing in any state), else None.
+
+    Statements: the listing with its seller, category, parent category, price tiers and
+    Incoterms joined (tiers and terms are capped at six each, so at most 36 rows); then the
+    specifications and the images, one SELECT ... IN each. Joining those too would
+    multiply the rows (30 specifications x 36).
+    """
+    if not _PUBLIC_ID.fullmatch(public_id or ""):
+        return None
+    visible: ColumnElement[bool] = sa.and_(
+        Product.status == ProductStatus.PUBLISHED,
+        Company.verification_status != VerificationStatus.SUSPENDED,
+    )
+    if viewer_company_id is not None:
+        visible = sa.or_(visible, Product.seller_id == viewer_company_id)
+    statement = (
+        sa.select(Product)
+        .join(Company, Company.id == Product.seller_id)
+        .where(Product.public_id == public_id, visible)
+        .options(
+            contains_eager(Product.seller),
+            joinedload(Product.category).joinedload(Category.parent),
+            joinedload(Product.price_tiers),
+            joinedload(Product.incoterms),
+            selectinload(Product.specifications),
+            selectinload(Product.images),
+        )
+    )
+    product = db.session.scalars(statement).unique().one_or_none()
+    if product is None:
+        return None
+    tiers = [
+        PriceTierView(tier.min_quantity, Money.from_minor(tier.unit_price_minor, product.currency))
+        for tier in sorted(product.price_tiers, key=lambda tier: tier.min_quantity)
+    ]
+    category = product.category
+    breadcrumbs = [category.parent, category] if category.parent is not None else [category]
+    return ProductView(
+        product=product,
+        price_tiers=tiers,
+        price_from=Money.from_minor(product.price_from_minor, product.currency),
+        preview=product.status is not ProductStatus.PUBLISHED
+        or product.seller.verification_status is VerificationStatus.SUSPENDED,
+        breadcrumbs=breadcrumbs,
+    )
+
+
+@dataclass(frozen=True)
+class Storefront:
+    company: Company
+    listings: CatalogPage
+
+
+def storefront(company_public_id: str, page: int = 1) -> Storefront | None:
+    """A selling company's published range, newest first; None for unknown or suspended."""
+    if not _PUBLIC_ID.fullmatch(company_public_id or ""):
+        return None
+    company = db.session.scalar(
+        sa.select(Company).where(
+            Company.public_id == company_public_id,
+            Company.sells.is_(True),
+            Company.verification_status != VerificationStatus.SUSPENDED,
+        )
+    )
+    if company is None:
+        return None
+    listings = search_catalog(CatalogQuery(seller=company.public_id, sort="newest", page=page))
+    return Storefront(company, listings)

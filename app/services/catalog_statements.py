@@ -1,0 +1,281 @@
+"""The SQL of the catalogue: which listings match a query, and the page of them to show.
+
+Kept apart from app/services/catalog.py (the public functions and their results) so each
+file reads on its own; the facet counts' statement is in app/services/catalog_facets.py.
+Search text reaches the database only as the quoted tokens of
+``app.services.catalog_index`` (FTS5 MATCH, or to_tsquery), bound as parameters.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.models import (
+    Category,
+    Company,
+    Product,
+    ProductImage,
+    ProductIncoterm,
+    ProductStatus,
+    VerificationStatus,
+)
+from app.services.catalog_index import fts5_match, tsquery
+
+if TYPE_CHECKING:
+    from app.services.catalog import CatalogQuery
+
+# FTS5 bm25 weights per column (title, body, hs_code, seller): a word in the title counts
+# ten times one in the description. PostgreSQL gets the same order from the A/B/C weights
+# written by catalog_index.reindex_product.
+_BM25 = "bm25(product_search, 10.0, 1.0, 5.0, 3.0)"
+
+# product_search lives outside the ORM metadata (an FTS5 table, or tsvector + GIN). One
+# object each, so that the join and the rank name the same FROM.
+_FTS5_SEARCH = sa.table("product_search", sa.column("rowid", sa.Integer))
+_TSVECTOR_SEARCH = sa.table(
+    "product_search", sa.column("product_id", sa.Integer), sa.column("document")
+)
+
+
+def _fts_table(dialect: str) -> sa.TableClause:
+    return _FTS5_SEARCH if dialect == "sqlite" else _TSVECTOR_SEARCH
+
+
+def _likely(term: ColumnElement[bool], share: str, dialect: str | None) -> ColumnElement[bool]:
+    """``term``, telling SQLite's planner it holds for about ``share`` of the listings.
+
+    Without ANALYZE statistics SQLite takes an equality on an indexed column for a very
+    selective term. For "status = published" it walked ix_products_status_category to
+    every published row and sorted them all (200 ms on 100,000 listings), or drove a
+    search from products and ran the full-text query once per row (30 s); "currency =
+    USD AND price <= x" sorted half the catalogue by date (250 ms). Saying how common
+    such values are lets it walk the index of the requested order and stop after a
+    page, drive a search from the full-text index, or fetch rows by id. PostgreSQL
+    keeps statistics of its own. The hint also keeps the term from seeking an index, so
+    it is left off (``dialect`` None) where that index is the way in.
+    """
+    if dialect != "sqlite":
+        return term
+    return sa.func.likelihood(term, sa.literal_column(share), type_=sa.Boolean)
+
+
+def _published(dialect: str) -> ColumnElement[bool]:
+    # Nearly every listing is published.
+    return _likely(Product.status == ProductStatus.PUBLISHED, "0.9375", dialect)
+
+
+def _suspended_sellers() -> sa.Select[int]:
+    return sa.select(Company.id).where(Company.verification_status == VerificationStatus.SUSPENDED)
+
+
+def _category_subtree(slug: str) -> sa.Select[tuple[int]]:
+    """Ids of the category ``slug`` and everything under it (an unknown slug: none)."""
+    tree = sa.select(Category.id).where(Category.slug == slug).cte("category_subtree", True)
+    child = aliased(Category)
+    tree = tree.union_all(sa.select(child.id).where(child.parent_id == tree.c.id))
+    return sa.select(tree.c.id)
+
+
+def matching(query: CatalogQuery, dialect: str, *columns: ColumnElement[Any]) -> sa.Select:  # type: ignore[type-arg]
+    """SELECT ``columns`` FROM the public listings that match ``query`` (text and filters).
+
+    Public means PUBLISHED, of a seller that is not suspended. ``product_search`` is
+    joined only when there are words to look for; every other filter is a plain
+    condition on indexed columns of ``products``.
+    """
+    tokens = query.tokens
+    # The few suspended sellers as a list checked per row, not a join: a join to
+    # companies let SQLite start from companies and sort every listing of every seller.
+    statement = (
+        sa.select(*columns)
+        .select_from(Product)
+        .where(_published(dialect), Product.seller_id.not_in(_suspended_sellers()))
+    )
+    if tokens:
+        search = _fts_table(dialect)
+        if dialect == "sqlite":
+            statement = statement.join(search, search.c.rowid == Product.id).where(
+                sa.literal_column("product_search").op("MATCH")(fts5_match(tokens))
+            )
+        else:
+            match = sa.func.to_tsquery(sa.literal_column("'english'::regconfig"), tsquery(tokens))
+            statement = statement.join(search, search.c.product_id == Product.id).where(
+                search.c.document.bool_op("@@")(match)
+            )
+    if query.category:
+        statement = statement.where(Product.category_id.in_(_category_subtree(query.category)))
+    if query.origin:
+        origin = Product.origin_country == query.origin
+        statement = statement.where(_likely(origin, "0.25", dialect))
+    if query.seller:
+        seller = sa.select(Company.id).where(Company.public_id == query.seller)
+        statement = statement.where(Product.seller_id == seller.scalar_subquery())
+    if query.currency:
+        # Sorted by price, the (currency, price) index is the way in: no hints then.
+        hinted = None if query.effective_sort in ("price_asc", "price_desc") else dialect
+        statement = statement.where(_likely(Product.currency == query.currency, "0.25", hinted))
+        low, high = query.price_bounds_minor()
+        if low is not None:
+            statement = statement.where(_likely(Product.price_from_minor >= low, "0.5", hinted))
+        if high is not None:
+            statement = statement.where(_likely(Product.price_from_minor <= high, "0.5", hinted))
+    if query.incoterm is not None:
+        statement = statement.where(
+            sa.exists().where(
+                ProductIncoterm.product_id == Product.id, ProductIncoterm.rule == query.incoterm
+            )
+        )
+    if query.in_stock:
+        # Made to order (NULL) and sold out (0) both fail "> 0".
+        statement = statement.where(Product.stock_quantity > 0)
+    if query.dangerous is True:
+        statement = statement.where(Product.un_number.is_not(None))
+    elif query.dangerous is False:
+        statement = statement.where(Product.un_number.is_(None))
+    return statement
+
+
+def _rank(dialect: str, tokens: list[str]) -> ColumnElement[Any]:
+    """The relevance of a row as the label ``rank``: lower is better on both databases."""
+    if not tokens:
+        return sa.literal(0.0).label("rank")
+    if dialect == "sqlite":
+        return sa.literal_column(_BM25, sa.Float).label("rank")
+    search = _fts_table(dialect)
+    match = sa.func.to_tsquery(sa.literal_column("'english'::regconfig"), tsquery(tokens))
+    # ts_rank_cd grows with relevance; negated so that lower is better on both databases.
+    return (-sa.func.ts_rank_cd(search.c.document, match)).label("rank")
+
+
+def _ordering(sort: str, columns: Mapping[str, Any]) -> list[ColumnElement[Any]]:
+    """ORDER BY terms for ``sort``, over ``columns`` (the table's, or the page subquery's).
+
+    Prices are compared within a currency: without a currency filter the listings of each
+    currency come together (in code order, reversed for high-to-low), since no exchange
+    rate is assumed.
+    """
+    newest: list[ColumnElement[Any]] = [columns["published_at"].desc(), columns["id"].desc()]
+    if sort == "relevance":
+        return [columns["rank"].asc(), *newest]
+    if sort == "price_asc":
+        return [columns["currency"], columns["price_from_minor"].asc(), columns["id"].asc()]
+    if sort == "price_desc":
+        # All descending, so one index on (currency, price) serves both directions.
+        return [
+            columns["currency"].desc(),
+            columns["price_from_minor"].desc(),
+            columns["id"].desc(),
+        ]
+    return newest
+
+
+def _version() -> sa.Subquery:
+    """The catalogue version: when a listing, or a seller's verification, last changed."""
+    return sa.select(
+        sa.select(sa.func.max(Product.updated_at)).correlate(None).scalar_subquery().label("v1"),
+        sa.select(sa.func.max(Company.verification_decided_at))
+        .correlate(None)
+        .scalar_subquery()
+        .label("v2"),
+    ).subquery("catalogue_version")
+
+
+def _card_rows(version: sa.Subquery) -> sa.Select:  # type: ignore[type-arg]
+    """The version, then the columns of a result card for each listing joined after it."""
+    thumbnail = (
+        sa.select(ProductImage.thumbnail_key)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.select(
+        version.c.v1,
+        version.c.v2,
+        Product.id,
+        Product.public_id,
+        Product.title,
+        Product.currency,
+        Product.price_from_minor,
+        Product.unit,
+        Product.moq,
+        Product.stock_quantity,
+        Product.lead_time_days,
+        Product.origin_country,
+        Product.un_number,
+        Product.hazard_class,
+        Company.public_id.label("seller_public_id"),
+        Company.legal_name,
+        Company.legal_name_local,
+        Company.country,
+        Company.verification_status,
+        thumbnail.label("thumbnail_key"),
+    ).select_from(version)
+
+
+def page_statement(query: CatalogQuery, dialect: str, page: int, per_page: int) -> sa.Select:  # type: ignore[type-arg]
+    """One row per listing on ``page``, or one empty row; each carries the version.
+
+    The page's ids are found first, narrow (id and sort keys only), so the join to the
+    seller and the thumbnail look-up run for 24 rows, not for every match. The version
+    subquery is the left side of an outer join so that it comes back even on an empty
+    page: the catalogue cache needs it (see catalog_facets) and it costs no round trip.
+    """
+    sort = query.effective_sort
+    rank = _rank(dialect, query.tokens)
+    keys = matching(
+        query,
+        dialect,
+        Product.id.label("id"),
+        Product.published_at.label("published_at"),
+        Product.currency.label("currency"),
+        Product.price_from_minor.label("price_from_minor"),
+        rank,
+    )
+    own: dict[str, Any] = {
+        "id": Product.id,
+        "published_at": Product.published_at,
+        "currency": Product.currency,
+        "price_from_minor": Product.price_from_minor,
+        "rank": rank,
+    }
+    page_ids = (
+        keys.order_by(*_ordering(sort, own))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery("page_ids")
+    )
+    return (
+        _card_rows(_version())
+        .outerjoin(page_ids, sa.true())
+        .outerjoin(Product, Product.id == page_ids.c.id)
+        .outerjoin(Company, Company.id == Product.seller_id)
+        .order_by(*_ordering(sort, {name: page_ids.c[name] for name in own}))
+    )
+
+
+@functools.cache
+def rows_by_id_statement(dialect: str) -> sa.Select:  # type: ignore[type-arg]
+    """The card rows of the listings bound as ``ids`` that are still public, and the version.
+
+    For a page whose order is cached: visibility is checked again, so a listing archived,
+    suspended or of a seller suspended since never shows, whatever the cache holds. Built
+    once per dialect (the ids are an expanding parameter): this is the statement of
+    nearly every page, and building it cost more than running it.
+    """
+    visible = sa.and_(
+        Product.id.in_(sa.bindparam("ids", expanding=True)),
+        _published(dialect),
+        Product.seller_id.not_in(_suspended_sellers()),
+    )
+    return (
+        _card_rows(_version())
+        .outerjoin(Product, visible)
+        .outerjoin(Company, Company.id == Product.seller_id)
+    )

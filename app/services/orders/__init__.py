@@ -1,0 +1,1 @@
+"""Orders: placing (cart, checkout, stock), the lifecycle, shipments, tracking."""

@@ -1,0 +1,272 @@
+"""What each party does to an order; every status change goes through ``transition``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext
+
+from app.extensions import db
+from app.models import (
+    Incoterm,
+    Order,
+    OrderStatus,
+    PaymentStatus,
+    Shipment,
+    ShipmentMode,
+    ShipmentPackage,
+    ShipmentStatus,
+)
+from app.money import Money
+from app.services.audit import Actor
+from app.services.errors import ValidationFailed
+from app.services.orders.document_hooks import on_order_accepted, on_order_shipped
+from app.services.orders.lifecycle import record_event, transition
+from app.services.orders.notifications import notify_counterparty
+from app.services.orders.placing import release_stock
+
+# Incoterms 2020 under which the seller contracts and pays for the main carriage, and
+# under which the seller must insure it (CIF, CIP): only these may carry such charges.
+FREIGHT_ON_SELLER = frozenset(
+    {
+        Incoterm.CFR,
+        Incoterm.CIF,
+        Incoterm.CPT,
+        Incoterm.CIP,
+        Incoterm.DAP,
+        Incoterm.DPU,
+        Incoterm.DDP,
+    }
+)
+INSURANCE_ON_SELLER = frozenset({Incoterm.CIF, Incoterm.CIP})
+_CONTAINER = re.compile(r"^[A-Z]{4}\d{7}$")
+
+
+MAX_CHARGE = Decimal(10) ** 12
+MAX_PACKAGES = 100_000
+MAX_WEIGHT_KG = Decimal(10) ** 7
+
+
+def _money_minor(amount: Decimal | None, currency: str, field_name: str) -> int:
+    if amount is None:
+        return 0
+    if not amount.is_finite() or amount < 0 or amount > MAX_CHARGE:
+        raise ValidationFailed(lazy_gettext("Charges cannot be negative."), field_name)
+    money = Money(amount, currency)
+    if money.rounded() != money:
+        raise ValidationFailed(lazy_gettext("Too many decimals for this currency."), field_name)
+    return money.to_minor()
+
+
+def accept(
+    actor: Actor,
+    order: Order,
+    *,
+    confirmed_ship_date: date | None,
+    freight: Decimal | None = None,
+    insurance: Decimal | None = None,
+    note: str | None = None,
+) -> None:
+    """The seller accepts, adding freight and insurance where the Incoterm puts them on it."""
+    freight_minor = _money_minor(freight, order.currency, "freight")
+    insurance_minor = _money_minor(insurance, order.currency, "insurance")
+    if freight_minor and order.incoterm not in FREIGHT_ON_SELLER:
+        raise ValidationFailed(
+            lazy_gettext(
+                "Under %(rule)s the buyer pays the main carriage: add no freight.",
+                rule=order.incoterm.value,
+            ),
+            "freight",
+        )
+    if insurance_minor and order.incoterm not in INSURANCE_ON_SELLER:
+        raise ValidationFailed(
+            lazy_gettext("Only CIF and CIP put insurance on the seller."), "insurance"
+        )
+    if confirmed_ship_date is None:
+        raise ValidationFailed(lazy_gettext("Confirm the ship date."), "confirmed_ship_date")
+    if confirmed_ship_date < date.today():
+        raise ValidationFailed(lazy_gettext("The ship date is in the past."), "confirmed_ship_date")
+    transition(actor, order, OrderStatus.ACCEPTED, note)
+    order.freight_minor = freight_minor
+    order.insurance_minor = insurance_minor
+    order.total_minor = order.goods_total_minor + freight_minor + insurance_minor
+    order.confirmed_ship_date = confirmed_ship_date
+    on_order_accepted(actor, order)
+    notify_counterparty(actor, order, "accepted")
+
+
+def reject(actor: Actor, order: Order, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(lazy_gettext("Tell the buyer why you reject the order."), "reason")
+    transition(actor, order, OrderStatus.REJECTED, reason)
+    order.decision_reason = reason[:2000]
+    release_stock(order)
+    notify_counterparty(actor, order, "rejected")
+
+
+def cancel(actor: Actor, order: Order, reason: str | None = None) -> None:
+    """The buyer cancels while the order is placed, or accepted and not yet paid."""
+    transition(actor, order, OrderStatus.CANCELLED, reason)
+    order.decision_reason = (reason or "").strip()[:2000] or None
+    release_stock(order)
+    notify_counterparty(actor, order, "cancelled")
+
+
+def start_production(actor: Actor, order: Order, note: str | None = None) -> None:
+    transition(actor, order, OrderStatus.IN_PRODUCTION, note)
+    notify_counterparty(actor, order, "in_production")
+
+
+@dataclass
+class PackageInput:
+    count: int
+    marks: str
+    package_type: str | None = None
+    contents: str | None = None
+    net_weight_kg: Decimal | None = None
+    gross_weight_kg: Decimal | None = None
+
+
+@dataclass
+class ShipmentInput:
+    mode: str
+    carrier: str
+    transport_document_number: str
+    port_of_loading: str
+    port_of_discharge: str
+    etd: date | None
+    eta: date | None
+    net_weight_kg: Decimal | None
+    gross_weight_kg: Decimal | None
+    vessel: str | None = None
+    voyage: str | None = None
+    flight: str | None = None
+    container_numbers: str | None = None
+    packages: list[PackageInput] = field(default_factory=list)
+
+
+def _grams(value: Decimal | None) -> int | None:
+    return None if value is None else int((value * 1000).to_integral_value())
+
+
+def _weight_ok(value: Decimal | None, required: bool) -> bool:
+    if value is None:
+        return not required
+    return value.is_finite() and Decimal(0) < value <= MAX_WEIGHT_KG
+
+
+def _checked_shipment(data: ShipmentInput) -> dict[str, object]:
+    errors: list[tuple[str, object]] = []
+    if data.mode not in {mode.value for mode in ShipmentMode}:
+        errors.append(("mode", lazy_gettext("Choose the mode of transport.")))
+    for name in ("carrier", "transport_document_number", "port_of_loading", "port_of_discharge"):
+        value = (getattr(data, name) or "").strip()
+        if not 2 <= len(value) <= 100:
+            errors.append((name, lazy_gettext("Fill in this field.")))
+    if data.mode == ShipmentMode.SEA and not (data.vessel or "").strip():
+        errors.append(("vessel", lazy_gettext("Name the vessel of a sea shipment.")))
+    if data.mode == ShipmentMode.AIR and not (data.flight or "").strip():
+        errors.append(("flight", lazy_gettext("Give the flight of an air shipment.")))
+    containers = [
+        c.strip().upper() for c in re.split(r"[\s,;]+", data.container_numbers or "") if c.strip()
+    ]
+    if any(not _CONTAINER.match(c) for c in containers):
+        errors.append(
+            (
+                "container_numbers",
+                lazy_gettext(
+                    "Container numbers are four letters and seven digits, e.g. MSCU1234567."
+                ),
+            )
+        )
+    if data.etd is None or data.eta is None:
+        errors.append(("etd", lazy_gettext("Give the departure and arrival dates.")))
+    elif data.eta < data.etd:
+        errors.append(("eta", lazy_gettext("Arrival cannot be before departure.")))
+    if data.net_weight_kg is None or data.gross_weight_kg is None or data.net_weight_kg <= 0:
+        errors.append(
+            ("net_weight_kg", lazy_gettext("Give the net and gross weight of the shipment."))
+        )
+    elif data.gross_weight_kg < data.net_weight_kg:  # type: ignore[operator]
+        errors.append(
+            (
+                "gross_weight_kg",
+                lazy_gettext("Gross weight includes the packaging: at least the net weight."),
+            )
+        )
+    packages = [p for p in data.packages if p.count or (p.marks or "").strip()]
+    if not packages:
+        errors.append(("packages", lazy_gettext("List the packages with their shipping marks.")))
+    for package in packages:
+        if package.count < 1 or not (package.marks or "").strip():
+            errors.append(
+                ("packages", lazy_gettext("Each package line needs a count and its marks."))
+            )
+            break
+    if errors:
+        name, message = errors[0]
+        raise ValidationFailed(message, name)  # type: ignore[arg-type]
+    return {
+        "mode": ShipmentMode(data.mode),
+        "carrier": data.carrier.strip(),
+        "transport_document_number": data.transport_document_number.strip(),
+        "port_of_loading": data.port_of_loading.strip(),
+        "port_of_discharge": data.port_of_discharge.strip(),
+        "etd": data.etd,
+        "eta": data.eta,
+        "vessel": (data.vessel or "").strip() or None,
+        "voyage": (data.voyage or "").strip() or None,
+        "flight": (data.flight or "").strip() or None,
+        "container_numbers": " ".join(containers) or None,
+        "net_weight_g": _grams(data.net_weight_kg),
+        "gross_weight_g": _grams(data.gross_weight_kg),
+        "packages": [
+            ShipmentPackage(
+                package_no=n,
+                count=p.count,
+                marks=p.marks.strip()[:1000],
+                package_type=(p.package_type or "").strip() or None,
+                contents=(p.contents or "").strip()[:200] or None,
+                net_weight_g=_grams(p.net_weight_kg),
+                gross_weight_g=_grams(p.gross_weight_kg),
+            )
+            for n, p in enumerate(packages, start=1)
+        ],
+    }
+
+
+def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment:
+    """The seller records the shipment; the order becomes shipped and the papers are due."""
+    values = _checked_shipment(data)
+    transition(actor, order, OrderStatus.SHIPPED)
+    shipment = Shipment(order=order, recorded_by_id=actor.user.id if actor.user else None, **values)
+    db.session.add(shipment)
+    order.shipment_status = ShipmentStatus.SHIPPED
+    record_event(
+        actor, order, "shipment", note=f"{shipment.transport_document_number} · {shipment.carrier}"
+    )
+    db.session.flush()
+    on_order_shipped(actor, order)
+    notify_counterparty(actor, order, "shipped")
+    return shipment
+
+
+def confirm_delivery(actor: Actor, order: Order, note: str | None = None) -> None:
+    transition(actor, order, OrderStatus.DELIVERED, note)
+    order.shipment_status = ShipmentStatus.DELIVERED
+    notify_counterparty(actor, order, "delivered")
+    complete_if_settled(order)
+
+
+def complete_if_settled(order: Order) -> bool:
+    """Delivered and fully paid: the order completes (called after delivery and payments)."""
+    if order.status is not OrderStatus.DELIVERED or order.payment_status is not PaymentStatus.PAID:
+        return False
+    system = Actor(None)
+    transition(system, order, OrderStatus.COMPLETED)
+    notify_counterparty(system, order, "completed")
+    return True

@@ -1,0 +1,171 @@
+"""The purchaser's cart: listings and quantities, grouped by seller and currency at checkout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import CartLine, Company, CompanyRole, Product, ProductStatus, User
+from app.money import Money
+from app.services.audit import Actor
+from app.services.errors import NotAllowed, ValidationFailed
+
+MAX_CART_LINES = 50
+MAX_ORDER_QUANTITY = 10**12
+
+
+def require_purchaser(actor: Actor) -> User:
+    """The owner or a purchaser of a buying company; others may not order."""
+    user = actor.user
+    if (
+        user is None
+        or user.company is None
+        or not user.company.buys
+        or user.company_role not in (CompanyRole.OWNER, CompanyRole.PURCHASER)
+    ):
+        raise NotAllowed(lazy_gettext("Only the owner and purchasers of a buying company order."))
+    return user
+
+
+def unit_price_minor(product: Product, quantity: int) -> int:
+    """The price of the highest tier whose minimum ``quantity`` reaches."""
+    price = None
+    for tier in product.price_tiers:  # ordered by min_quantity
+        if quantity >= tier.min_quantity:
+            price = tier.unit_price_minor
+    if price is None:
+        raise ValidationFailed(
+            lazy_gettext(
+                "Order at least %(moq)s %(unit)s of %(title)s.",
+                moq=product.moq,
+                unit=product.unit,
+                title=product.title,
+            ),
+            "quantity",
+        )
+    return price
+
+
+def check_quantity(product: Product, quantity: object) -> int:
+    """A whole quantity at or above the MOQ, or ``ValidationFailed`` naming the listing."""
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
+        raise ValidationFailed(lazy_gettext("Give the quantity as a whole number."), "quantity")
+    if quantity < product.moq:
+        raise ValidationFailed(
+            lazy_gettext(
+                "Order at least %(moq)s %(unit)s of %(title)s.",
+                moq=product.moq,
+                unit=product.unit,
+                title=product.title,
+            ),
+            "quantity",
+        )
+    if quantity > MAX_ORDER_QUANTITY:
+        raise ValidationFailed(lazy_gettext("This quantity is too large."), "quantity")
+    return quantity
+
+
+def orderable_product(public_id: str) -> Product | None:
+    """A published listing of a verified seller, with its tiers."""
+    return db.session.scalar(
+        select(Product)
+        .join(Company, Company.id == Product.seller_id)
+        .where(Product.public_id == public_id, Product.status == ProductStatus.PUBLISHED)
+        .where(Company.verification_status == "verified")
+        .options(selectinload(Product.price_tiers))
+    )
+
+
+def set_cart_quantity(actor: Actor, product: Product, quantity: object) -> CartLine | None:
+    """Put ``quantity`` of ``product`` in the cart (replacing what was there); 0 removes it."""
+    user = require_purchaser(actor)
+    if product.seller_id == user.company_id:
+        raise ValidationFailed(lazy_gettext("You cannot order your own company's listing."))
+    line = db.session.scalar(
+        select(CartLine).where(CartLine.user_id == user.id, CartLine.product_id == product.id)
+    )
+    if quantity == 0:
+        if line is not None:
+            db.session.delete(line)
+        return None
+    checked = check_quantity(product, quantity)
+    if line is not None:
+        line.quantity = checked
+        db.session.flush()
+        return line
+    if len(cart_lines(user)) >= MAX_CART_LINES:
+        raise ValidationFailed(lazy_gettext("The cart holds at most 50 lines."))
+    try:
+        # Two tabs adding the same listing at once: the second finds the first's line.
+        with db.session.begin_nested():
+            line = CartLine(user_id=user.id, product_id=product.id, quantity=checked)
+            db.session.add(line)
+    except IntegrityError:
+        line = db.session.scalar(
+            select(CartLine).where(CartLine.user_id == user.id, CartLine.product_id == product.id)
+        )
+        assert line is not None
+        line.quantity = checked
+        db.session.flush()
+    return line
+
+
+def cart_lines(user: User) -> list[CartLine]:
+    return list(
+        db.session.scalars(
+            select(CartLine)
+            .where(CartLine.user_id == user.id)
+            .options(
+                joinedload(CartLine.product).joinedload(Product.seller),
+                joinedload(CartLine.product).selectinload(Product.price_tiers),
+                joinedload(CartLine.product).selectinload(Product.incoterms),
+            )
+            .order_by(CartLine.id)
+        ).unique()
+    )
+
+
+@dataclass
+class CartGroup:
+    """The lines that become one order: one seller, one currency."""
+
+    seller: Company
+    currency: str
+    lines: list[CartLine]
+
+    @property
+    def key(self) -> str:
+        return f"{self.seller.public_id}-{self.currency}"
+
+    @property
+    def goods_total(self) -> Money:
+        total = Money.zero(self.currency)
+        for line in self.lines:
+            total += Money.from_minor(
+                unit_price_minor(line.product, line.quantity) * line.quantity, self.currency
+            )
+        return total
+
+
+def cart_groups(lines: Sequence[CartLine]) -> list[CartGroup]:
+    """Cart lines grouped by seller and currency, in the order they were added."""
+    groups: dict[tuple[int, str], CartGroup] = {}
+    for line in lines:
+        product = line.product
+        key = (product.seller_id, product.currency)
+        if key not in groups:
+            groups[key] = CartGroup(product.seller, product.currency, [])
+        groups[key].lines.append(line)
+    return list(groups.values())
+
+
+def clear_lines(user: User, product_ids: Sequence[int]) -> None:
+    db.session.execute(
+        delete(CartLine).where(CartLine.user_id == user.id, CartLine.product_id.in_(product_ids))
+    )

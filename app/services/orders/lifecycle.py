@@ -1,0 +1,199 @@
+"""The order lifecycle: one table of allowed moves and the one function that makes them.
+
+``transition`` is the only code that changes ``Order.status``. It checks the move against
+``TRANSITIONS`` and the actor against ``MOVERS``, changes the row with a conditional
+UPDATE (so of two people racing, exactly one wins and the other is told why), and writes
+the ``OrderEvent`` both parties see on the timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import LazyString, lazy_gettext
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.extensions import db
+from app.models import CompanyRole, User
+from app.models.base import utcnow
+from app.models.order import Order, OrderEvent, OrderStatus, PaymentStatus
+from app.services.audit import Actor
+from app.services.errors import DomainError, NotAllowed
+
+S = OrderStatus
+
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.PLACED: frozenset({S.ACCEPTED, S.REJECTED, S.CANCELLED}),
+    S.ACCEPTED: frozenset({S.IN_PRODUCTION, S.CANCELLED}),
+    S.IN_PRODUCTION: frozenset({S.SHIPPED}),
+    S.SHIPPED: frozenset({S.DELIVERED}),
+    S.DELIVERED: frozenset({S.COMPLETED}),
+    S.REJECTED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.COMPLETED: frozenset(),
+}
+
+SELLER_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.SALES})
+BUYER_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.PURCHASER})
+
+
+class Side:
+    SELLER = "seller"
+    BUYER = "buyer"
+    SYSTEM = "system"  # moves nobody makes by hand: completion once delivered and paid
+
+
+# Who makes each move: the seller's owner and sales staff accept, reject, produce and ship;
+# the buyer's owner and purchasers cancel and confirm delivery.
+MOVERS: dict[OrderStatus, str] = {
+    S.ACCEPTED: Side.SELLER,
+    S.REJECTED: Side.SELLER,
+    S.IN_PRODUCTION: Side.SELLER,
+    S.SHIPPED: Side.SELLER,
+    S.CANCELLED: Side.BUYER,
+    S.DELIVERED: Side.BUYER,
+    S.COMPLETED: Side.SYSTEM,
+}
+
+STATUS_LABELS: dict[OrderStatus, LazyString] = {
+    S.PLACED: lazy_gettext("Placed"),
+    S.ACCEPTED: lazy_gettext("Accepted"),
+    S.REJECTED: lazy_gettext("Rejected"),
+    S.IN_PRODUCTION: lazy_gettext("In production"),
+    S.SHIPPED: lazy_gettext("Shipped"),
+    S.DELIVERED: lazy_gettext("Delivered"),
+    S.COMPLETED: lazy_gettext("Completed"),
+    S.CANCELLED: lazy_gettext("Cancelled"),
+}
+
+
+class InvalidTransition(DomainError):
+    """The order cannot move that way now."""
+
+
+@dataclass(frozen=True)
+class Move:
+    order: Order
+    from_status: OrderStatus
+    to_status: OrderStatus
+
+
+def side_of(user: User | None, order: Order) -> str | None:
+    """Which party ``user`` acts for on ``order`` (None: neither)."""
+    if user is None or user.company_id is None:
+        return None
+    if user.company_id == order.seller_id:
+        return Side.SELLER
+    if user.company_id == order.buyer_id:
+        return Side.BUYER
+    return None
+
+
+def may_move(user: User | None, order: Order, to: OrderStatus) -> bool:
+    """Whether ``user`` may make this move on ``order`` in its current state."""
+    try:
+        _check(Actor(user), order, to)
+    except DomainError:
+        return False
+    return True
+
+
+def _check(actor: Actor, order: Order, to: OrderStatus) -> None:
+    if to not in TRANSITIONS[order.status]:
+        raise InvalidTransition(
+            lazy_gettext(
+                "An order that is %(current)s cannot become %(target)s.",
+                current=STATUS_LABELS[order.status],
+                target=STATUS_LABELS[to],
+            )
+        )
+    mover = MOVERS[to]
+    if mover == Side.SYSTEM:
+        if actor.user is not None:
+            raise NotAllowed(lazy_gettext("An order completes by itself once delivered and paid."))
+    else:
+        user = actor.user
+        roles = SELLER_ROLES if mover == Side.SELLER else BUYER_ROLES
+        if side_of(user, order) != mover or user is None or user.company_role not in roles:
+            raise NotAllowed(lazy_gettext("Your role cannot make this change to the order."))
+    if (
+        to is S.CANCELLED
+        and order.status is S.ACCEPTED
+        and order.payment_status is not PaymentStatus.UNPAID
+    ):
+        raise InvalidTransition(
+            lazy_gettext("A payment was made: ask the seller to settle it before cancelling.")
+        )
+    if to is S.COMPLETED and order.payment_status is not PaymentStatus.PAID:
+        raise InvalidTransition(lazy_gettext("The order completes once it is fully paid."))
+
+
+def expect_status(order: Order, seen: str | None) -> None:
+    """Refuse to act on an order that changed since the person looked at it.
+
+    Forms carry the status the page showed; if it is no longer the order's status, someone
+    else acted first (the seller accepted while the buyer pressed cancel), and the person
+    is asked to look again rather than have their click apply to a different order state.
+    """
+    if seen and seen != order.status.value:
+        raise InvalidTransition(
+            lazy_gettext(
+                "Someone changed this order a moment ago: it is now %(current)s.",
+                current=STATUS_LABELS[order.status],
+            )
+        )
+
+
+def record_event(
+    actor: Actor,
+    order: Order,
+    kind: str,
+    *,
+    from_status: OrderStatus | None = None,
+    to_status: OrderStatus | None = None,
+    note: str | None = None,
+) -> OrderEvent:
+    """Append a timeline entry to ``order`` (placed, status changes, shipment, payments)."""
+    user = actor.user
+    event = OrderEvent(
+        order=order,
+        occurred_at=utcnow(),
+        actor_id=user.id if user else None,
+        actor_name=user.full_name if user else None,
+        actor_company_id=user.company_id if user else None,
+        kind=kind,
+        from_status=from_status.value if from_status else None,
+        to_status=to_status.value if to_status else None,
+        note=(note or "").strip() or None,
+    )
+    db.session.add(event)
+    return event
+
+
+def transition(actor: Actor, order: Order, to: OrderStatus, note: str | None = None) -> Move:
+    """Move ``order`` to ``to`` if the table, the actor and the order's state allow it.
+
+    The UPDATE names the status it expects; if someone else moved the order first, no
+    row changes and the loser gets ``InvalidTransition`` saying what the order is now.
+    """
+    _check(actor, order, to)
+    current = order.status
+    result = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == current)
+        .values(status=to, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.refresh(order)
+        raise InvalidTransition(
+            lazy_gettext(
+                "Someone changed this order a moment ago: it is now %(current)s.",
+                current=STATUS_LABELS[order.status],
+            )
+        )
+    # The row is already changed: tell the session without making it write again.
+    set_committed_value(order, "status", to)
+    record_event(actor, order, "status", from_status=current, to_status=to, note=note)
+    return Move(order, current, to)

@@ -1,0 +1,85 @@
+"""E-mail to the other party when an order moves, in each recipient's own language."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import CompanyRole, Order, User
+from app.services.audit import Actor
+from app.services.outbox import queue_email
+
+# Who hears about an order on each side.
+_RECIPIENT_ROLES = {
+    "seller": (CompanyRole.OWNER, CompanyRole.SALES),
+    "buyer": (CompanyRole.OWNER, CompanyRole.PURCHASER),
+}
+
+
+def _what_happened(kind: str, order: Order) -> str:
+    """One sentence for the e-mail, translated in the recipient's locale (caller sets it)."""
+    reference = order.reference
+    sentences = {
+        "placed": gettext(
+            "%(buyer)s placed order %(ref)s.", buyer=order.buyer.legal_name, ref=reference
+        ),
+        "accepted": gettext(
+            "%(seller)s accepted order %(ref)s.", seller=order.seller.legal_name, ref=reference
+        ),
+        "rejected": gettext(
+            "%(seller)s rejected order %(ref)s.", seller=order.seller.legal_name, ref=reference
+        ),
+        "in_production": gettext("Order %(ref)s is in production.", ref=reference),
+        "shipped": gettext("Order %(ref)s has shipped.", ref=reference),
+        "delivered": gettext(
+            "%(buyer)s confirmed delivery of order %(ref)s.",
+            buyer=order.buyer.legal_name,
+            ref=reference,
+        ),
+        "completed": gettext("Order %(ref)s is completed.", ref=reference),
+        "cancelled": gettext(
+            "%(buyer)s cancelled order %(ref)s.", buyer=order.buyer.legal_name, ref=reference
+        ),
+    }
+    return str(sentences.get(kind) or gettext("Order %(ref)s changed.", ref=reference))
+
+
+def notify_counterparty(actor: Actor, order: Order, kind: str) -> int:
+    """Queue one e-mail per person of the party that did not act; returns how many."""
+    acting_company = actor.user.company_id if actor.user else None
+    if acting_company == order.seller_id:
+        side, company_id = "buyer", order.buyer_id
+    elif acting_company == order.buyer_id:
+        side, company_id = "seller", order.seller_id
+    else:  # the system moved it: both parties hear
+        return notify_party(order, "buyer", kind) + notify_party(order, "seller", kind)
+    return notify_party(order, side, kind, company_id)
+
+
+def notify_party(order: Order, side: str, kind: str, company_id: int | None = None) -> int:
+    company_id = company_id or (order.buyer_id if side == "buyer" else order.seller_id)
+    recipients = db.session.scalars(
+        select(User).where(
+            User.company_id == company_id,
+            User.active.is_(True),
+            User.company_role.in_(_RECIPIENT_ROLES[side]),
+        )
+    )
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    link = f"{base}/{side}/orders/{order.public_id}"
+    sent = 0
+    for person in recipients:
+        with force_locale(person.locale or "en"):
+            subject = gettext(
+                "Order %(ref)s: %(what)s", ref=order.reference, what=_what_happened(kind, order)
+            )
+            body = gettext(
+                "%(what)s\n\nOpen the order to see its timeline and what happens next:\n%(link)s",
+                what=_what_happened(kind, order),
+                link=link,
+            )
+        queue_email(person.email, subject[:255], body)
+        sent += 1
+    return sent

@@ -1,0 +1,264 @@
+"""Checkout: one order per seller and currency, priced by tier, stock reserved exactly.
+
+Stock is taken with one conditional UPDATE per stocked line (``stock >= quantity``),
+checked by its row count, in the order's own transaction and in product-id order, so two
+buyers racing for the last units never oversell and never deadlock. Any shortfall raises
+``InsufficientStock`` naming the line; the caller rolls the whole order back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pycountry
+from flask_babel import lazy_gettext
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import (
+    Company,
+    Incoterm,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentTerms,
+    Product,
+    TrustedBuyer,
+)
+from app.services.audit import Actor
+from app.services.companies import ensure_can_trade
+from app.services.errors import DomainError, ValidationFailed
+from app.services.orders.cart import (
+    CartGroup,
+    cart_groups,
+    cart_lines,
+    check_quantity,
+    clear_lines,
+    require_purchaser,
+    unit_price_minor,
+)
+from app.services.orders.lifecycle import record_event
+from app.services.orders.notifications import notify_counterparty
+
+# Line totals live in signed 64-bit integers; stay well inside them.
+MAX_LINE_TOTAL_MINOR = 10**17
+
+
+class InsufficientStock(DomainError):
+    """A stocked line asks for more than the seller has."""
+
+
+@dataclass(frozen=True)
+class OrderTerms:
+    """What the buyer chose at checkout; prices and lines come from the cart, never the form."""
+
+    incoterm: str
+    incoterm_place: str
+    destination_country: str
+    destination_port: str
+    consignee: str
+    payment_terms: str
+    notify_party: str | None = None
+    buyer_po_number: str | None = None
+    requested_delivery_date: date | None = None
+    notes: str | None = None
+    # The total the buyer saw on the review page; a changed price refuses the order.
+    expected_total_minor: int | None = None
+
+
+def common_incoterms(group: CartGroup) -> list[tuple[Incoterm, str]]:
+    """The (rule, named place) pairs every listing of the group offers."""
+    offers: set[tuple[Incoterm, str]] | None = None
+    for line in group.lines:
+        mine = {(offer.rule, offer.named_place) for offer in line.product.incoterms}
+        offers = mine if offers is None else offers & mine
+    return sorted(offers or set(), key=lambda pair: (list(Incoterm).index(pair[0]), pair[1]))
+
+
+def offered_payment_terms(seller_id: int, buyer_id: int) -> list[PaymentTerms]:
+    """Advance, deposit/balance and L/C for everyone; net 30 for buyers the seller trusts."""
+    terms = [PaymentTerms.ADVANCE, PaymentTerms.DEPOSIT_BALANCE_BL, PaymentTerms.LC_AT_SIGHT]
+    trusted = db.session.scalar(
+        select(TrustedBuyer.id).where(
+            TrustedBuyer.seller_id == seller_id, TrustedBuyer.buyer_id == buyer_id
+        )
+    )
+    if trusted is not None:
+        terms.append(PaymentTerms.NET_30)
+    return terms
+
+
+def find_group(actor: Actor, group_key: str) -> CartGroup | None:
+    user = require_purchaser(actor)
+    for group in cart_groups(cart_lines(user)):
+        if group.key == group_key:
+            return group
+    return None
+
+
+def _checked_terms(terms: OrderTerms, group: CartGroup, buyer: Company) -> dict[str, object]:
+    offers = common_incoterms(group)
+    rule_code = (terms.incoterm or "").strip().upper()
+    place = (terms.incoterm_place or "").strip()
+    if rule_code not in Incoterm.__members__ or (Incoterm(rule_code), place) not in offers:
+        raise ValidationFailed(
+            lazy_gettext("Choose one of the delivery terms the seller offers."), "delivery"
+        )
+    country = (terms.destination_country or "").strip().upper()
+    if len(country) != 2 or pycountry.countries.get(alpha_2=country) is None:
+        raise ValidationFailed(
+            lazy_gettext("Choose the destination country."), "destination_country"
+        )
+    port = (terms.destination_port or "").strip()
+    if not 2 <= len(port) <= 100:
+        raise ValidationFailed(
+            lazy_gettext("Name the destination port or place."), "destination_port"
+        )
+    consignee = (terms.consignee or "").strip()
+    if not 5 <= len(consignee) <= 1000:
+        raise ValidationFailed(lazy_gettext("Give the consignee's name and address."), "consignee")
+    if terms.payment_terms not in {
+        t.value for t in offered_payment_terms(group.seller.id, buyer.id)
+    }:
+        raise ValidationFailed(
+            lazy_gettext("Choose payment terms the seller offers you."), "payment_terms"
+        )
+    if terms.requested_delivery_date is not None and terms.requested_delivery_date < date.today():
+        raise ValidationFailed(
+            lazy_gettext("The requested delivery date is in the past."), "requested_delivery_date"
+        )
+    return {
+        "incoterm": Incoterm(rule_code),
+        "incoterm_place": place,
+        "destination_country": country,
+        "destination_port": port,
+        "consignee": consignee,
+        "notify_party": (terms.notify_party or "").strip()[:1000] or None,
+        "buyer_po_number": (terms.buyer_po_number or "").strip()[:50] or None,
+        "requested_delivery_date": terms.requested_delivery_date,
+        "payment_terms": PaymentTerms(terms.payment_terms),
+        "notes": (terms.notes or "").strip()[:2000] or None,
+    }
+
+
+def _snapshot(line_no: int, product: Product, quantity: int) -> OrderLine:
+    # The listing may have changed since the line went into the cart: check again.
+    quantity = check_quantity(product, quantity)
+    price = unit_price_minor(product, quantity)
+    if price * quantity > MAX_LINE_TOTAL_MINOR:
+        raise ValidationFailed(lazy_gettext("This quantity is too large."), "quantity")
+    return OrderLine(
+        line_no=line_no,
+        product_id=product.id,
+        title=product.title,
+        hs_code=product.hs_code,
+        origin_country=product.origin_country,
+        unit=product.unit,
+        quantity=quantity,
+        unit_price_minor=price,
+        line_total_minor=price * quantity,
+        reserved_quantity=0 if product.made_to_order else quantity,
+        lead_time_days=product.lead_time_days,
+        units_per_package=product.units_per_package,
+        net_weight_g=product.net_weight_g,
+        gross_weight_g=product.gross_weight_g,
+        length_mm=product.length_mm,
+        width_mm=product.width_mm,
+        height_mm=product.height_mm,
+        un_number=product.un_number,
+        proper_shipping_name=product.proper_shipping_name,
+        hazard_class=product.hazard_class,
+        packing_group=product.packing_group,
+        net_explosive_mass_g=product.net_explosive_mass_g,
+    )
+
+
+def reserve_stock(lines: list[OrderLine]) -> None:
+    """Take each stocked line's quantity with one conditional UPDATE, in product-id order."""
+    for line in sorted(lines, key=lambda item: item.product_id or 0):
+        if not line.reserved_quantity:
+            continue
+        result = db.session.execute(
+            update(Product)
+            .where(Product.id == line.product_id, Product.stock_quantity >= line.reserved_quantity)
+            .values(stock_quantity=Product.stock_quantity - line.reserved_quantity)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise InsufficientStock(
+                lazy_gettext(
+                    "Not enough stock of %(title)s for %(quantity)s %(unit)s. Lower the quantity or order later.",
+                    title=line.title,
+                    quantity=line.quantity,
+                    unit=line.unit,
+                ),
+                "quantity",
+            )
+
+
+def release_stock(order: Order) -> None:
+    """Give back what the order's lines reserved (on rejection or cancellation)."""
+    for line in sorted(order.lines, key=lambda item: item.product_id or 0):
+        if line.reserved_quantity and line.product_id is not None:
+            db.session.execute(
+                update(Product)
+                .where(Product.id == line.product_id, Product.stock_quantity.is_not(None))
+                .values(stock_quantity=Product.stock_quantity + line.reserved_quantity)
+                .execution_options(synchronize_session=False)
+            )
+        line.reserved_quantity = 0
+
+
+def place_order(actor: Actor, group_key: str, terms: OrderTerms) -> Order:
+    """Turn one cart group into a placed order, or raise and write nothing."""
+    user = require_purchaser(actor)
+    buyer = user.company
+    assert buyer is not None
+    ensure_can_trade(buyer)
+    group = find_group(actor, group_key)
+    if group is None or not group.lines:
+        raise ValidationFailed(
+            lazy_gettext("This part of your cart is empty or changed. Review it again.")
+        )
+    if not group.seller.is_verified:
+        raise ValidationFailed(lazy_gettext("This seller cannot take orders now."))
+    for line in group.lines:
+        if line.product.status.value != "published":
+            raise ValidationFailed(
+                lazy_gettext(
+                    "%(title)s is no longer offered. Remove it from the cart.",
+                    title=line.product.title,
+                )
+            )
+    values = _checked_terms(terms, group, buyer)
+    lines = [
+        _snapshot(n, cart.product, cart.quantity) for n, cart in enumerate(group.lines, start=1)
+    ]
+    goods = sum(line.line_total_minor for line in lines)
+    if terms.expected_total_minor is not None and terms.expected_total_minor != goods:
+        raise ValidationFailed(
+            lazy_gettext(
+                "Prices changed since you reviewed this order. Check the new figures and place it again."
+            )
+        )
+    order = Order(
+        buyer_id=buyer.id,
+        seller_id=group.seller.id,
+        placed_by_id=user.id,
+        currency=group.currency,
+        status=OrderStatus.PLACED,
+        goods_total_minor=goods,
+        freight_minor=0,
+        insurance_minor=0,
+        total_minor=goods,
+        lines=lines,
+        **values,
+    )
+    db.session.add(order)
+    reserve_stock(lines)
+    db.session.flush()
+    record_event(actor, order, "placed", to_status=OrderStatus.PLACED)
+    clear_lines(user, [cart.product_id for cart in group.lines])
+    notify_counterparty(actor, order, "placed")
+    return order

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print ``BENCH <name> <value> <unit>`` lines (see docs/BENCHMARKS.md)."""

@@ -1,0 +1,29 @@
+"""The demo world: listings for the demo sellers and MCCT orders in every state."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Order, OrderStatus, Product, ProductStatus
+
+
+def test_seed_adds_listings_and_orders_in_every_state_once(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    titles = set(
+        db.session.scalars(select(Product.title).where(Product.status == ProductStatus.PUBLISHED))
+    )
+    assert {
+        "Non-electric shock-tube detonators (UN0360, 1.1B)",
+        "Emulsion explosive cartridges 32 mm (UN0241, 1.5D)",
+        "Chromite ore lumps Cr2O3 40 %",
+        "Copper concentrate Cu 24 %",
+    } <= titles
+    statuses = set(db.session.scalars(select(Order.status)))
+    assert statuses == set(OrderStatus)
+    orders = db.session.scalar(select(func.count(Order.id)))
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    assert db.session.scalar(select(func.count(Order.id))) == orders
+    assert db.session.scalar(select(func.count(Product.id))) == len(titles)
