@@ -23,8 +23,8 @@ step that failed or ran out of time); 2 a speed target missed.
 Environment: BENCH_PRODUCTS (100000), BENCH_SECONDS per wrk run (10), BENCH_ROUNDS (3),
 BENCH_WARMUP seconds per workload (10), BENCH_CONNECTIONS (32), BENCH_WORKERS gunicorn
 workers (the number of CPUs), BENCH_PG=0 or BENCH_SQLITE=0 to skip a database,
-BENCH_SQLITE_ANALYZE=1 to run ANALYZE on the SQLite copy first (diagnosis only: the app
-never runs it), BENCH_PG_URL (postgresql+psycopg://postgres@127.0.0.1:5432/),
+BENCH_SETUP_SQL to run SQL on each seeded database before serving (what-if runs, e.g.
+"CREATE INDEX ...; ANALYZE"), BENCH_PG_URL (postgresql+psycopg://postgres@127.0.0.1:5432/),
 BENCH_DEADLINE for the whole run in seconds (3600). The seeded SQLite file is cached in
 instance/bench/, keyed by the product count, the migration head and the seeding code.
 After every wrk run the script waits until the server has finished the requests wrk left
@@ -64,8 +64,9 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 WITH_PG = os.environ.get("BENCH_PG", "1") != "0"
 WITH_SQLITE = os.environ.get("BENCH_SQLITE", "1") != "0"
-# Diagnosis only: run ANALYZE on the SQLite copy first (the app never does, so off).
-SQLITE_ANALYZE = os.environ.get("BENCH_SQLITE_ANALYZE", "0") == "1"
+# What-if only: SQL run on each seeded database before serving (e.g. an index the
+# catalogue might want, or ANALYZE). Figures then describe a schema the app does not have.
+SETUP_SQL = os.environ.get("BENCH_SETUP_SQL", "").strip()
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/")
 DEADLINE = time.monotonic() + int(os.environ.get("BENCH_DEADLINE", "3600"))
 WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP", "10"))
@@ -643,11 +644,27 @@ def sqlite_database(instance: Path, workdir: Path) -> Database:
         note(f"sqlite: cached the seeded database as {cached.relative_to(ROOT)}")
     copy = workdir / "catalog.sqlite3"
     shutil.copyfile(cached, copy)
-    if SQLITE_ANALYZE:
-        with contextlib.closing(sqlite3.connect(copy)) as connection:
-            connection.execute("ANALYZE")
-        note("sqlite: ANALYZE run on the copy (BENCH_SQLITE_ANALYZE=1): not what the app sees")
-    return Database("sqlite", f"sqlite:///{copy}", "")
+    database = Database("sqlite", f"sqlite:///{copy}", "")
+    setup(database)
+    return database
+
+
+def setup(database: Database) -> None:
+    """Run BENCH_SETUP_SQL on ``database`` (what-if runs only)."""
+    if not SETUP_SQL:
+        return
+    if database.label == "sqlite":
+        with contextlib.closing(sqlite3.connect(database.url.removeprefix("sqlite:///"))) as conn:
+            conn.executescript(SETUP_SQL)
+            conn.commit()
+    else:
+        import psycopg
+
+        url = database.url.replace("postgresql+psycopg", "postgresql")
+        with psycopg.connect(url, autocommit=True) as connection:
+            for statement in filter(None, (part.strip() for part in SETUP_SQL.split(";"))):
+                connection.execute(statement.encode())
+    note(f"{database.label}: WHAT-IF run, BENCH_SETUP_SQL applied first: {SETUP_SQL}")
 
 
 @contextlib.contextmanager
@@ -666,7 +683,9 @@ def postgres_database(instance: Path) -> Iterator[Database]:
     try:
         url = base.set(database=name).render_as_string(hide_password=False)
         seed(url, instance)
-        yield Database("pg", url, "_pg")
+        database = Database("pg", url, "_pg")
+        setup(database)
+        yield database
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -52,6 +52,10 @@ class Product(PublicIdMixin, Base):
     __table_args__ = (
         sa.Index("ix_products_status_category", "status", "category_id"),
         sa.Index("ix_products_seller_status", "seller_id", "status"),
+        # The catalogue's cache version reads max(updated_at); price sorts and filters
+        # walk (currency, price).
+        sa.Index("ix_products_updated_at", "updated_at"),
+        sa.Index("ix_products_currency_price", "currency", "price_from_minor"),
         sa.CheckConstraint("moq > 0", name="moq_positive"),
         sa.CheckConstraint(
             "stock_quantity IS NULL OR stock_quantity >= 0", name="stock_not_negative"
@@ -67,7 +71,7 @@ class Product(PublicIdMixin, Base):
     moq: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3))
     # Cheapest tier, kept with the tiers so price filters and sorts need no join.
-    price_from_minor: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    price_from_minor: Mapped[int] = mapped_column(sa.BigInteger)
     # None means made to order (then lead_time_days says how long).
     stock_quantity: Mapped[int | None] = mapped_column(sa.BigInteger)
     lead_time_days: Mapped[int | None]

@@ -2,7 +2,7 @@
 
 What the public sees: PUBLISHED listings of sellers that are not suspended. A suspended
 company's listings stay in the search index (they come back when it is reinstated), so
-every query joins the seller and leaves them out.
+every query leaves them out itself.
 
 A catalogue page costs one statement when this process has its answer cached and two when
 not: the page of rows (with the catalogue version riding along) and the facet counts (see

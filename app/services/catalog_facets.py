@@ -18,18 +18,20 @@ order found out of date serves that one answer, its rows fetched fresh and check
 for visibility, so the worst staleness is a just-published listing missing from one
 answer per process.
 
-A 60-second lifetime bounds what the version cannot see: a writer whose clock lags
+A 10-minute lifetime bounds what the version cannot see: a writer whose clock lags
 behind the newest ``updated_at`` (several machines), category or seller renames, and
-writes made with raw SQL. At most 2,048 filter sets (32 pages each) are kept per
-process, least recently used first out.
+writes made with raw SQL. It is long because expiry is costly (counting takes 0.1 to
+0.5 s for the largest filter sets, per process) and the version already covers every
+ordinary change. At most 2,048 filter sets (32 pages each) are kept per process, least
+recently used first out.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +42,7 @@ from app.models import Category, Company, Product, ProductIncoterm
 
 TOP_SELLERS = 20
 CACHE_ENTRIES = 2048
-CACHE_SECONDS = 60.0
+CACHE_SECONDS = 600.0
 PAGES_PER_ENTRY = 32
 
 
@@ -68,6 +70,7 @@ class CategoryFacet:
     name_ur: str
     depth: int
     count: int
+    parent_slug: str | None = None
 
     def name_for(self, locale: str) -> str:
         """The name in ``locale``, as ``Category.name_for`` chooses it."""
@@ -88,11 +91,33 @@ class Facets:
     in_stock: int
     dangerous: int
 
+    def category_menu(self, selected: str | None) -> tuple[CategoryFacet, ...]:
+        """Top-level categories, and the subcategories along the path to ``selected``."""
+        path: set[str] = set()
+        slug = selected
+        while slug is not None and slug in self.category_names and slug not in path:
+            path.add(slug)
+            slug = self.category_names[slug].parent_slug
+        return tuple(
+            category
+            for category in self.categories
+            if category.parent_slug is None or category.parent_slug in path
+        )
+
 
 # -- the statement ----------------------------------------------------------------------
 
-_COLUMNS = ("facet", "id", "value", "name", "name_zh", "name_ur", "parent_id", "position", "n")
+# The statement is one UNION ALL of differently shaped rows; their columns mean:
+#   facet       id           parent_id   position    value       name       name_zh      name_ur
+#   "group"     category id  seller id   flags (*)   origin      currency   -            -
+#   "incoterm"  -            -           -           rule        -          -            -
+#   "seller"    company id   -           -           public id   legal name local name   -
+#   "node"      category id  parent id   position    slug        English    Chinese      Urdu
+# with the number of listings in ``n``. (*) 1: in stock, 2: dangerous goods.
+_COLUMNS = ("facet", "id", "parent_id", "position", "value", "name", "name_zh", "name_ur", "n")
 _TYPES = {"id": sa.Integer, "parent_id": sa.Integer, "position": sa.Integer, "n": sa.Integer}
+_IN_STOCK = 1
+_DANGEROUS = 2
 
 
 def _row(facet: str, **columns: object) -> sa.Select:  # type: ignore[type-arg]
@@ -109,43 +134,50 @@ def _row(facet: str, **columns: object) -> sa.Select:  # type: ignore[type-arg]
 
 
 def facet_statement(matching: Callable[..., sa.Select]) -> sa.CompoundSelect:  # type: ignore[type-arg]
-    """Every facet of the listings ``matching(*columns)`` selects, as one UNION ALL."""
+    """Every facet of the listings ``matching(*columns)`` selects, as one UNION ALL.
+
+    The matches are grouped once by every facet column together (category, seller,
+    origin, currency, in stock, dangerous) and summed up per facet in Python: one sort
+    of the matches instead of one per facet. Still the dearest statement of the
+    catalogue (0.1 to 0.5 s for 20,000 to 94,000 matches), hence the cache.
+    """
+    flags = sa.case((Product.stock_quantity > 0, _IN_STOCK), else_=0) + sa.case(
+        (Product.un_number.is_not(None), _DANGEROUS), else_=0
+    )
     matches = matching(
         Product.id.label("id"),
         Product.category_id.label("category_id"),
-        Product.origin_country.label("origin_country"),
         Product.seller_id.label("seller_id"),
+        flags.label("flags"),
+        Product.origin_country.label("origin_country"),
         Product.currency.label("currency"),
-        Product.stock_quantity.label("stock_quantity"),
-        Product.un_number.label("un_number"),
     ).cte("matches")
     count = sa.func.count()
-    top_sellers = (
-        sa.select(matches.c.seller_id, count.label("n"))
-        .group_by(matches.c.seller_id)
-        .order_by(count.desc(), matches.c.seller_id)
-        .limit(TOP_SELLERS)
-        .subquery("top_sellers")
-    )
+    groups = (matches.c.category_id, matches.c.seller_id, matches.c.flags)
+    texts = (matches.c.origin_country, matches.c.currency)
     return sa.union_all(
-        _row("total", n=count).select_from(matches),
-        _row("in_stock", n=count).select_from(matches).where(matches.c.stock_quantity > 0),
-        _row("dangerous", n=count).select_from(matches).where(matches.c.un_number.is_not(None)),
-        _row("category", id=matches.c.category_id, n=count).group_by(matches.c.category_id),
-        _row("origin", value=matches.c.origin_country, n=count).group_by(matches.c.origin_country),
-        _row("currency", value=matches.c.currency, n=count).group_by(matches.c.currency),
+        _row(
+            "group",
+            id=groups[0],
+            parent_id=groups[1],
+            position=groups[2],
+            value=texts[0],
+            name=texts[1],
+            n=count,
+        ).group_by(*groups, *texts),
+        # (product, rule) is unique, so rows per rule are listings per rule.
+        _row("incoterm", value=sa.cast(ProductIncoterm.rule, sa.String), n=count)
+        .where(ProductIncoterm.product_id.in_(sa.select(matches.c.id)))
+        .group_by(ProductIncoterm.rule),
+        # Names of the (few) sellers with matches; the top ones are picked in Python.
         _row(
             "seller",
             id=Company.id,
             value=Company.public_id,
             name=Company.legal_name,
             name_zh=Company.legal_name_local,
-            n=top_sellers.c.n,
-        ).join_from(top_sellers, Company, Company.id == top_sellers.c.seller_id),
-        # (product, rule) is unique, so rows per rule are listings per rule.
-        _row("incoterm", value=sa.cast(ProductIncoterm.rule, sa.String), n=count)
-        .join_from(ProductIncoterm, matches, matches.c.id == ProductIncoterm.product_id)
-        .group_by(ProductIncoterm.rule),
+            n=sa.literal_column("0", sa.Integer),
+        ).where(Company.id.in_(sa.select(matches.c.seller_id))),
         # The whole (small) tree, to roll counts up to parents and to name categories.
         _row(
             "node",
@@ -163,7 +195,7 @@ def facet_statement(matching: Callable[..., sa.Select]) -> sa.CompoundSelect:  #
 
 def _categories(
     rows: list[sa.Row],  # type: ignore[type-arg]
-    direct: dict[int, int],
+    direct: Mapping[int, int],
 ) -> tuple[tuple[CategoryFacet, ...], dict[str, CategoryFacet]]:
     """Counts rolled up to every ancestor, in tree order (position, then name)."""
     nodes = {row.id: row for row in rows}
@@ -187,8 +219,9 @@ def _categories(
             if row.id in visited:
                 continue
             visited.add(row.id)
+            parent_slug = nodes[row.parent_id].value if row.parent_id in nodes else None
             facet = CategoryFacet(
-                row.value, row.name, row.name_zh, row.name_ur, depth, rolled[row.id]
+                row.value, row.name, row.name_zh, row.name_ur, depth, rolled[row.id], parent_slug
             )
             names[row.value] = facet
             if facet.count:
@@ -199,38 +232,62 @@ def _categories(
     return tuple(ordered), names
 
 
-def _counts(rows: list[sa.Row]) -> tuple[FacetCount, ...]:  # type: ignore[type-arg]
+def _counts(numbers: Counter[str]) -> tuple[FacetCount, ...]:
+    """Most listings first, then by value."""
     return tuple(
-        FacetCount(row.value, row.n) for row in sorted(rows, key=lambda r: (-r.n, r.value))
+        FacetCount(value, n) for value, n in sorted(numbers.items(), key=lambda i: (-i[1], i[0]))
     )
 
 
 def count_facets(matching: Callable[..., sa.Select]) -> Facets:  # type: ignore[type-arg]
-    """Run the facet statement for ``matching`` (one round trip) and shape its rows."""
-    by_facet: dict[str, list[sa.Row]] = {}  # type: ignore[type-arg]
+    """Run the facet statement for ``matching`` (one round trip) and sum its rows up."""
+    total = in_stock = dangerous = 0
+    categories: Counter[int] = Counter()
+    sellers: Counter[int] = Counter()
+    origins: Counter[str] = Counter()
+    currencies: Counter[str] = Counter()
+    incoterms: Counter[str] = Counter()
+    seller_rows: dict[int, sa.Row] = {}  # type: ignore[type-arg]
+    nodes: list[sa.Row] = []  # type: ignore[type-arg]
     for row in db.session.execute(facet_statement(matching)):
-        by_facet.setdefault(row.facet, []).append(row)
-
-    def single(name: str) -> int:
-        rows = by_facet.get(name)
-        return int(rows[0].n) if rows else 0
-
-    direct = {row.id: row.n for row in by_facet.get("category", [])}
-    categories, names = _categories(by_facet.get("node", []), direct)
-    sellers = tuple(
-        SellerFacet(row.value, row.name, row.name_zh, row.n)
-        for row in sorted(by_facet.get("seller", []), key=lambda r: (-r.n, r.name, r.id))
-    )
+        if row.facet == "group":
+            n = row.n
+            total += n
+            in_stock += n if row.position & _IN_STOCK else 0
+            dangerous += n if row.position & _DANGEROUS else 0
+            categories[row.id] += n
+            sellers[row.parent_id] += n
+            origins[row.value] += n
+            currencies[row.name] += n
+        elif row.facet == "incoterm":
+            incoterms[row.value] += row.n
+        elif row.facet == "seller":
+            seller_rows[row.id] = row
+        else:
+            nodes.append(row)
+    tree, names = _categories(nodes, categories)
+    top = sorted(
+        (seller_id for seller_id in sellers if seller_id in seller_rows),
+        key=lambda seller_id: (-sellers[seller_id], seller_rows[seller_id].name, seller_id),
+    )[:TOP_SELLERS]
     return Facets(
-        total=single("total"),
-        categories=categories,
+        total=total,
+        categories=tree,
         category_names=names,
-        origins=_counts(by_facet.get("origin", [])),
-        sellers=sellers,
-        currencies=_counts(by_facet.get("currency", [])),
-        incoterms=_counts(by_facet.get("incoterm", [])),
-        in_stock=single("in_stock"),
-        dangerous=single("dangerous"),
+        origins=_counts(origins),
+        sellers=tuple(
+            SellerFacet(
+                seller_rows[seller_id].value,
+                seller_rows[seller_id].name,
+                seller_rows[seller_id].name_zh,
+                sellers[seller_id],
+            )
+            for seller_id in top
+        ),
+        currencies=_counts(currencies),
+        incoterms=_counts(incoterms),
+        in_stock=in_stock,
+        dangerous=dangerous,
     )
 
 

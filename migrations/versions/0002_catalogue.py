@@ -60,7 +60,8 @@ def upgrade():
     )
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_products_hs_code'), ['hs_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_products_price_from_minor'), ['price_from_minor'], unique=False)
+        batch_op.create_index('ix_products_currency_price', ['currency', 'price_from_minor'], unique=False)
+        batch_op.create_index('ix_products_updated_at', ['updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_products_published_at'), ['published_at'], unique=False)
         batch_op.create_index('ix_products_seller_status', ['seller_id', 'status'], unique=False)
         batch_op.create_index('ix_products_status_category', ['status', 'category_id'], unique=False)
@@ -162,7 +163,8 @@ def downgrade():
         batch_op.drop_index('ix_products_status_category')
         batch_op.drop_index('ix_products_seller_status')
         batch_op.drop_index(batch_op.f('ix_products_published_at'))
-        batch_op.drop_index(batch_op.f('ix_products_price_from_minor'))
+        batch_op.drop_index('ix_products_currency_price')
+        batch_op.drop_index('ix_products_updated_at')
         batch_op.drop_index(batch_op.f('ix_products_hs_code'))
 
     op.drop_table('products')

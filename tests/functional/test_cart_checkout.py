@@ -459,3 +459,26 @@ def test_an_unverified_buyer_prepares_but_cannot_place(
     response = client.post(url, data=checkout_form(action="place", expected_total_minor="25000"))
     assert "waiting for verification" in page_of(response)
     assert order_count() == 0 and cart_count(pending) == 1
+
+
+def test_product_page_puts_the_quantity_in_the_cart(client: FlaskClient, auth: AuthActions) -> None:
+    from app.models import CartLine, CompanyRole
+    from tests.factories import CompanyFactory, ProductFactory, UserFactory
+
+    product = ProductFactory(moq=25, title="Rock salt lumps")
+    UserFactory(
+        email="li@example.com",
+        company=CompanyFactory(chinese_buyer=True),
+        company_role=CompanyRole.PURCHASER,
+    )
+    anonymous = client.get(f"/products/{product.public_id}").data.decode()
+    assert "Sign in to order" in anonymous
+    auth.login("li@example.com")
+    page = client.get(f"/products/{product.public_id}").data.decode()
+    assert 'action="/buyer/cart"' in page and 'value="25"' in page
+    response = client.post(
+        "/buyer/cart", data={"product": product.public_id, "quantity": "30", "next": "/buyer/cart"}
+    )
+    assert response.status_code == 302
+    line = db.session.scalar(select(CartLine).where(CartLine.product_id == product.id))
+    assert line is not None and line.quantity == 30

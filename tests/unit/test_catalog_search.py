@@ -285,6 +285,14 @@ def test_pages_of_24(app_ctx: None) -> None:
     assert beyond.items == [] and beyond.total == 50 and beyond.pages == 3
 
 
+def test_a_cached_empty_page_is_served_again(world: World) -> None:
+    for _ in range(2):  # the second answer comes from the cached (empty) page order
+        result = search_catalog(CatalogQuery(q="nothing-matches-this"))
+        assert (result.total, result.items, result.pages) == (0, [], 1)
+    for _ in range(2):
+        assert search_catalog(CatalogQuery(page=7)).items == []
+
+
 def test_items_are_narrow_rows_with_what_a_card_shows(world: World) -> None:
     (item,) = search_catalog(CatalogQuery(q="electric")).items
     assert item.seller_name == "Alpha Blasting (Pvt) Ltd"

@@ -1,0 +1,262 @@
+"""Order placement benchmark: 8 buyers ordering through HTTP at once, on PostgreSQL.
+
+Each order is what a purchaser does in the browser: three POSTs to the cart (three lines)
+and one POST that places the order from the checkout form, with CSRF tokens and session
+cookies, against gunicorn serving the real app. Beside it, in the same run and under the
+same server settings: the trivial ``/bench/hello`` endpoint (wrk) and an order page (wrk,
+signed in). Prints ``BENCH order_place_per_s``, ``order_to_hello_ratio``, ``order_page_rps``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import catalog as common
+
+BUYERS = int(os.environ.get("BENCH_ORDER_BUYERS", "8"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+TARGET_RATIO = 0.04
+PASSWORD = "Order bench passphrase 2026"  # noqa: S105 (throwaway bench database)
+
+SEED = """
+from app import create_app
+from app.database import commit
+from app.extensions import db
+from app.models import Company, CompanyRole, Incoterm, PriceTier, Product, ProductIncoterm, ProductStatus, User
+from app.models.base import utcnow
+from app.services.catalog_index import reindex_product
+from app.services.categories import ensure_category_tree
+from app.services.passwords import hash_password
+from app.models import Category
+from sqlalchemy import select
+
+app = create_app()
+with app.app_context():
+    ensure_category_tree()
+    category = db.session.scalar(select(Category).where(Category.slug == "chromite"))
+    password = hash_password(%(password)r)
+    seller = Company(legal_name="Bench Minerals", country="PK", sells=True, buys=False, address="x",
+                     city="Karachi", tax_id="1234567-8", contact_email="seller@bench.example",
+                     reporting_currency="PKR", verification_status="verified")
+    db.session.add(seller)
+    for n in range(3):
+        product = Product(seller=seller, title=f"Bench ore {n}", category=category, hs_code="261000",
+                          unit="TNE", moq=1, currency="USD", price_from_minor=26500,
+                          stock_quantity=10**12, origin_country="PK", status=ProductStatus.PUBLISHED,
+                          published_at=utcnow())
+        product.price_tiers = [PriceTier(min_quantity=1, unit_price_minor=26500)]
+        product.incoterms = [ProductIncoterm(rule=Incoterm.FOB, named_place="Karachi")]
+        db.session.add(product)
+        db.session.flush()
+        reindex_product(product)
+    for n in range(%(buyers)d):
+        buyer = Company(legal_name=f"Bench Importer {n}", country="CN", sells=False, buys=True,
+                        address="x", city="Shanghai", tax_id="91310000MA1FL8XQ37",
+                        contact_email=f"b{n}@bench.example", reporting_currency="CNY",
+                        verification_status="verified")
+        db.session.add(User(email=f"buyer{n}@bench.example", full_name=f"Buyer {n}",
+                            password_hash=password, company=buyer, company_role=CompanyRole.PURCHASER))
+    commit()
+"""
+
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class Buyer:
+    """One purchaser's browser: cookies, CSRF token, the listings it orders."""
+
+    def __init__(self, base: str, email: str) -> None:
+        self.base = base
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = "corridor-bench"
+        self.email = email
+        self.last_failure = ""
+
+    def _token(self, path: str) -> str:
+        page = self.session.get(self.base + path, timeout=30)
+        match = _TOKEN.search(page.text)
+        if match is None:
+            raise common.BenchError(f"no CSRF token on {path} ({page.status_code})")
+        return match.group(1)
+
+    def sign_in(self) -> None:
+        token = self._token("/login")
+        response = self.session.post(
+            self.base + "/login",
+            data={"email": self.email, "password": PASSWORD, "csrf_token": token},
+            allow_redirects=False,
+            timeout=30,
+        )
+        if response.status_code != 302:
+            raise common.BenchError(f"sign-in of {self.email} failed: {response.status_code}")
+        self.token = self._token("/buyer/cart")
+
+    def place_order(self, products: list[str], group_key: str) -> bool:
+        for product in products:
+            response = self.session.post(
+                self.base + "/buyer/cart",
+                data={"product": product, "quantity": "2", "csrf_token": self.token},
+                allow_redirects=False,
+                timeout=30,
+            )
+            if response.status_code != 302:
+                self.last_failure = f"cart {response.status_code}"
+                return False
+        response = self.session.post(
+            self.base + f"/buyer/checkout/{group_key}",
+            data={
+                "action": "place",
+                "csrf_token": self.token,
+                "delivery": "FOB|Karachi",
+                "destination_country": "CN",
+                "destination_port": "Shanghai",
+                "consignee": "Bench Importer, Pudong, Shanghai",
+                "payment_terms": "advance",
+                # What the review page showed: 3 lines of 2 t at 265.00 USD.
+                "expected_total_minor": str(len(products) * 2 * 26500),
+            },
+            allow_redirects=False,
+            timeout=30,
+        )
+        if response.status_code == 302 and "/buyer/orders/" in response.headers.get("Location", ""):
+            return True
+        errors = re.findall(r"invalid-feedback[^>]*>\s*<div>([^<]+)", response.text)
+        alerts = re.findall(r"alert-danger[^>]*>([^<]+)", response.text)
+        self.last_failure = f"checkout {response.status_code} {response.headers.get('Location')} {errors[:3]} {alerts[:2]}"
+        return False
+
+
+def _listing_ids(database_url: str) -> tuple[list[str], str]:
+    with psycopg.connect(database_url.replace("+psycopg", "")) as connection:
+        products = [
+            row[0] for row in connection.execute("SELECT public_id FROM products ORDER BY id")
+        ]
+        seller = connection.execute(
+            "SELECT public_id FROM companies WHERE legal_name = 'Bench Minerals'"
+        ).fetchone()
+    assert seller is not None
+    return products, f"{seller[0]}-USD"
+
+
+def _order_rate(base: str, products: list[str], group_key: str) -> tuple[float, int, int]:
+    buyers = [Buyer(base, f"buyer{n}@bench.example") for n in range(BUYERS)]
+    for buyer in buyers:
+        buyer.sign_in()
+    placed = [0] * len(buyers)
+    failed = [0] * len(buyers)
+    barrier = threading.Barrier(len(buyers) + 1)
+    stop_at: list[float] = []
+
+    def work(index: int) -> None:
+        barrier.wait()
+        while time.monotonic() < stop_at[0]:
+            try:
+                ok = buyers[index].place_order(products, group_key)
+            except requests.RequestException as error:
+                buyers[index].last_failure = f"request failed: {error}"
+                ok = False
+            if ok:
+                placed[index] += 1
+            else:
+                failed[index] += 1
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(buyers))]
+    for thread in threads:
+        thread.start()
+    started = time.monotonic()
+    stop_at.append(started + SECONDS)
+    barrier.wait()
+    for thread in threads:
+        thread.join(timeout=SECONDS + 120)
+    elapsed = time.monotonic() - started
+    if sum(failed):
+        common.note(
+            "first failure: " + next((b.last_failure for b in buyers if b.last_failure), "?")
+        )
+    return sum(placed) / elapsed, sum(placed), sum(failed)
+
+
+def _order_page(base: str, database_url: str) -> tuple[str, str]:
+    """A signed-in session cookie and the path of one of that buyer's orders."""
+    buyer = Buyer(base, "buyer0@bench.example")
+    buyer.sign_in()
+    with psycopg.connect(database_url.replace("+psycopg", "")) as connection:
+        row = connection.execute(
+            "SELECT o.public_id FROM orders o JOIN users u ON u.company_id = o.buyer_id"
+            " WHERE u.email = 'buyer0@bench.example' ORDER BY o.id LIMIT 1"
+        ).fetchone()
+    assert row is not None
+    cookie = "; ".join(f"{c.name}={c.value}" for c in buyer.session.cookies)
+    return cookie, f"/buyer/orders/{row[0]}"
+
+
+def _wrk_signed_in(url: str, cookie: str) -> tuple[float, int]:
+    """wrk on one page with the buyer's session cookie: (requests/s, non-2xx count)."""
+    args = ["wrk", "-t2", f"-c{common.CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s"]
+    args += ["-H", f"Cookie: {cookie}", "-H", "User-Agent: corridor-bench", url]
+    completed = subprocess.run(
+        args, capture_output=True, text=True, timeout=SECONDS + 60, check=False
+    )
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", completed.stdout)
+    if completed.returncode != 0 or rate is None:
+        raise common.BenchError(
+            f"wrk on the order page failed: {completed.stdout}{completed.stderr}"
+        )
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", completed.stdout)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    common.note(f"wrk order page: {float(rate.group(1)):.1f} req/s, {errors} non-2xx")
+    return float(rate.group(1)), errors
+
+
+def main() -> int:
+    name = f"corridor_orderbench_{secrets.token_hex(4)}"
+    admin = common.PG_URL.replace("+psycopg", "").rstrip("/") + "/postgres"
+    database_url = common.PG_URL.rstrip("/") + "/" + name
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with tempfile.TemporaryDirectory(prefix="corridor-orderbench-") as work:
+            workdir = Path(work)
+            instance = workdir / "instance"
+            env = common.flask_env(database_url, instance)
+            common.run([str(common.BIN / "flask"), "db", "upgrade"], env, "migrate")
+            common.run(
+                [sys.executable, "-c", SEED % {"password": PASSWORD, "buyers": BUYERS}], env, "seed"
+            )
+            products, group_key = _listing_ids(database_url)
+            with common.gunicorn(database_url, instance, workdir / "gunicorn.log") as base:
+                hello = common.wrk(base, ["/bench/hello"], SECONDS, workdir)
+                rate, placed, failed = _order_rate(base, products, group_key)
+                cookie, page = _order_page(base, database_url)
+                page_rps, page_errors = _wrk_signed_in(base + page, cookie)
+            common.emit("hello_rps_orders_pg", hello.rps, "req/s")
+            common.emit("order_place_per_s", rate, "orders/s")
+            common.emit("order_to_hello_ratio", rate / hello.rps if hello.rps else 0.0, "ratio")
+            common.emit("order_page_rps", page_rps, "req/s")
+            common.note(
+                f"{placed} orders placed, {failed} attempts failed, target ratio {TARGET_RATIO}"
+            )
+            if failed or page_errors:
+                common.note("ERROR: failed order attempts or non-2xx order pages")
+                return 1
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
