@@ -103,7 +103,9 @@ lint: venv
 bench: prepare
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing Debian package: wrk"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
-	$(BIN)/python bench/catalog.py
+	@status=0; $(BIN)/python bench/catalog.py || status=$$?; \
+	$(BIN)/python bench/orders.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
+	exit $$status
 
 clean:
 	rm -rf .make static/vendor node_modules .pytest_cache .mypy_cache .ruff_cache

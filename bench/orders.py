@@ -252,6 +252,9 @@ def main() -> int:
             if failed or page_errors:
                 common.note("ERROR: failed order attempts or non-2xx order pages")
                 return 1
+            if hello.rps and rate / hello.rps < TARGET_RATIO:
+                common.note(f"target missed: order_to_hello_ratio below {TARGET_RATIO}")
+                return 2
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

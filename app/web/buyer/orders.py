@@ -32,7 +32,7 @@ from app.services.orders.cart import (
     set_cart_quantity,
     unit_price_minor,
 )
-from app.services.orders.lifecycle import STATUS_LABELS, Side, expect_status, may_move
+from app.services.orders.lifecycle import STATUS_LABELS, Side, may_move
 from app.services.orders.placing import (
     OrderTerms,
     common_incoterms,
@@ -66,6 +66,7 @@ from app.web.buyer.order_forms import (
 from app.web.buyer.views import bp
 from app.web.forms import as_choices, country_choices
 from app.web.guards import acting, show_error_on_form, signed_in_user
+from app.web.order_actions import submit_order_action
 
 _WHOLE_NUMBER = re.compile(r"[+-]?\d{1,20}")
 
@@ -389,22 +390,14 @@ def _act(
     order = _own_order(public_id)
     if not can_act(signed_in_user(), Side.BUYER):
         abort(403)
-    if form.validate_on_submit():
-        try:
-            expect_status(order, request.form.get("seen_status"))
-            act(order)
-        except NotAllowed:
-            rollback()
-            abort(403)
-        except DomainError as error:
-            rollback()
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            commit()
-            flash(done, "success")
-            return redirect(url_for("buyer.order", public_id=public_id))
-    return _render_order(public_id, **{form_name: form})
+    return submit_order_action(
+        order,
+        form,
+        lambda: act(order),
+        done,
+        order_endpoint="buyer.order",
+        rerender=lambda bound: _render_order(public_id, **{form_name: bound}),
+    )
 
 
 @bp.post("/orders/<public_id>/cancel")

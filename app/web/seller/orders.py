@@ -17,7 +17,7 @@ from app.database import commit, rollback
 from app.models import Order, OrderStatus, ShipmentMode
 from app.services.errors import DomainError, NotAllowed
 from app.services.orders import actions
-from app.services.orders.lifecycle import Side, expect_status, may_move
+from app.services.orders.lifecycle import Side, may_move
 from app.services.orders.queries import (
     PAGE_SIZE,
     can_act,
@@ -31,6 +31,7 @@ from app.web.buyer.order_forms import SHIPMENT_MODE_LABELS, OrderFilterForm
 from app.web.buyer.orders import list_page_url, order_filter, order_template_helpers
 from app.web.forms import as_choices
 from app.web.guards import acting, show_error_on_form, signed_in_user
+from app.web.order_actions import submit_order_action
 from app.web.seller.order_forms import (
     AcceptForm,
     RejectForm,
@@ -123,22 +124,14 @@ def _act(
     order = _own_order(public_id)
     _must_act()
     form = make_form(order)
-    if form.validate_on_submit():
-        try:
-            expect_status(order, request.form.get("seen_status"))
-            act(order, form)
-        except NotAllowed:
-            rollback()
-            abort(403)
-        except DomainError as error:
-            rollback()
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            commit()
-            flash(done, "success")
-            return redirect(url_for("seller.order", public_id=public_id))
-    return _render_order(public_id, **{form_name: form})
+    return submit_order_action(
+        order,
+        form,
+        lambda: act(order, form),
+        done,
+        order_endpoint="seller.order",
+        rerender=lambda bound: _render_order(public_id, **{form_name: bound}),
+    )
 
 
 def _accept(order: Order, form: FlaskForm) -> None:
