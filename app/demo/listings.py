@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Product, User
 from app.services.audit import Actor
-from app.services.listings import ListingInput, create_listing, publish_listing, update_listing
+from app.services.listings import ListingInput, create_listing, publish_listing
 
 D = Decimal
 
@@ -229,7 +229,7 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
 
 
 def seed_listings() -> int:
-    """Create or refresh the demo listings (matched by seller and title) and publish them."""
+    """Create and publish the demo listings that do not exist yet (matched by seller and title)."""
     count = 0
     for seller_email, data in DEMO_LISTINGS:
         user = db.session.scalar(select(User).where(User.email == seller_email))
@@ -239,10 +239,10 @@ def seed_listings() -> int:
         product = db.session.scalar(
             select(Product).where(Product.seller_id == user.company_id, Product.title == data.title)
         )
-        if product is None:
-            product = create_listing(actor, data)
-        else:
-            update_listing(actor, product, data)
+        # Existing demo listings are left as they are: their stock may be reserved by orders.
+        if product is not None:
+            continue
+        product = create_listing(actor, data)
         publish_listing(actor, product)
         count += 1
     return count
