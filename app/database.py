@@ -55,3 +55,16 @@ def rollback() -> None:
     """Roll back and forget any jobs the abandoned transaction queued."""
     db.session.rollback()
     db.session.info.pop(_PENDING_KEY, None)
+
+
+def database_reachable() -> bool:
+    """Whether the database answers a trivial query (for the health check)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        rollback()
+        return False
+    return True

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from app.database import commit
-from app.extensions import db
+from app.database import commit, database_reachable
 from app.i18n import SESSION_LOCALE_KEY, supported_locale
 from app.security import safe_next_path
 
@@ -36,9 +33,6 @@ def set_language() -> WerkzeugResponse:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+    if not database_reachable():
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok"), 200
