@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, abort, g, request, session
 from flask_login import LoginManager
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.database import write_intent
@@ -67,6 +68,19 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
                     abort(400)
 
     @app.after_request
+    def _bound_pending_messages(response: Response) -> Response:
+        # Messages wait in the session cookie until a page shows them. A client that never
+        # follows the redirects (a script, a double-clicking user) would grow the cookie past
+        # what browsers keep, and be signed out: keep each distinct message once, and the
+        # latest few.
+        pending = session.get("_flashes")
+        if pending and len(pending) > 1:
+            distinct = list(dict.fromkeys(tuple(item) for item in pending))
+            if len(distinct) != len(pending) or len(distinct) > MAX_PENDING_MESSAGES:
+                session["_flashes"] = distinct[-MAX_PENDING_MESSAGES:]
+        return response
+
+    @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -80,6 +94,9 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
         return response
 
 
+MAX_PENDING_MESSAGES = 5
+
+
 def load_user(session_id: str) -> User | None:
     """Flask-Login loader: the cookie holds ``public_id:session_version``.
 
@@ -89,7 +106,10 @@ def load_user(session_id: str) -> User | None:
     public_id, _, version = session_id.partition(":")
     if not version.isdigit():
         return None
-    user = db.session.scalar(select(User).where(User.public_id == public_id))
+    # Every guard asks for the user's company next: load it in the same statement.
+    user = db.session.scalar(
+        select(User).where(User.public_id == public_id).options(joinedload(User.company))
+    )
     if user is None or user.session_version != int(version) or not user.active:
         return None
     return user

@@ -482,3 +482,16 @@ def test_product_page_puts_the_quantity_in_the_cart(client: FlaskClient, auth: A
     assert response.status_code == 302
     line = db.session.scalar(select(CartLine).where(CartLine.product_id == product.id))
     assert line is not None and line.quantity == 30
+
+
+def test_unread_messages_do_not_grow_the_session(client: FlaskClient, trade: Trade) -> None:
+    # A script (or an impatient user) posting without following the redirects: the
+    # confirmations wait in the session cookie, once each, and the cookie stays small.
+    for quantity in range(100, 120):
+        response = client.post(
+            "/buyer/cart", data={"product": trade.product.public_id, "quantity": str(quantity)}
+        )
+        assert response.status_code == 302
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [("success", "The cart is updated.")]
+    assert "The cart is updated." in page_of(client.get("/buyer/cart"))

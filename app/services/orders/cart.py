@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -99,7 +99,8 @@ def set_cart_quantity(actor: Actor, product: Product, quantity: object) -> CartL
         line.quantity = checked
         db.session.flush()
         return line
-    if len(cart_lines(user)) >= MAX_CART_LINES:
+    held = db.session.scalar(select(func.count()).where(CartLine.user_id == user.id)) or 0
+    if held >= MAX_CART_LINES:
         raise ValidationFailed(lazy_gettext("The cart holds at most 50 lines."))
     try:
         # Two tabs adding the same listing at once: the second finds the first's line.

@@ -210,13 +210,20 @@ def release_stock(order: Order) -> None:
         line.reserved_quantity = 0
 
 
-def place_order(actor: Actor, group_key: str, terms: OrderTerms) -> Order:
-    """Turn one cart group into a placed order, or raise and write nothing."""
+def place_order(
+    actor: Actor, group_key: str, terms: OrderTerms, *, group: CartGroup | None = None
+) -> Order:
+    """Turn one cart group into a placed order, or raise and write nothing.
+
+    ``group`` is the actor's cart group the caller has just read with ``find_group`` (the
+    checkout page needs it for its choices); without it the cart is read here.
+    """
     user = require_purchaser(actor)
     buyer = user.company
     assert buyer is not None
     ensure_can_trade(buyer)
-    group = find_group(actor, group_key)
+    if group is None or group.key != group_key:
+        group = find_group(actor, group_key)
     if group is None or not group.lines:
         raise ValidationFailed(
             lazy_gettext("This part of your cart is empty or changed. Review it again.")

@@ -297,7 +297,7 @@ def checkout(group_key: str) -> ResponseReturnValue:
     shown = priced(group)
     if form.validate_on_submit() and shown.orderable:
         if action == "place" and form.expected_total_minor.data is not None:
-            return _place(group_key, form)
+            return _place(group, form)
         if action != "edit":
             form.expected_total_minor.data = shown.goods_total_minor
             delivery = form.delivery.data or ""
@@ -307,9 +307,10 @@ def checkout(group_key: str) -> ResponseReturnValue:
     return render_template("buyer/checkout.html", form=form, group=shown)
 
 
-def _place(group_key: str, form: CheckoutForm) -> ResponseReturnValue:
+def _place(group: CartGroup, form: CheckoutForm) -> ResponseReturnValue:
+    group_key = group.key
     try:
-        order = place_order(acting(), group_key, _terms(form))
+        order = place_order(acting(), group_key, _terms(form), group=group)
     except NotAllowed:
         rollback()
         abort(403)
@@ -322,12 +323,11 @@ def _place(group_key: str, form: CheckoutForm) -> ResponseReturnValue:
         if group is None:
             return redirect(url_for("buyer.cart"))
         return render_template("buyer/checkout.html", form=form, group=priced(group))
+    # Read before the commit expires the order: no query just to build the redirect.
+    reference, public_id = order.reference, order.public_id
     commit()
-    flash(
-        gettext("Order %(ref)s is placed. The seller has been told.", ref=order.reference),
-        "success",
-    )
-    return redirect(url_for("buyer.order", public_id=order.public_id))
+    flash(gettext("Order %(ref)s is placed. The seller has been told.", ref=reference), "success")
+    return redirect(url_for("buyer.order", public_id=public_id))
 
 
 # --- tracking and the buyer's moves ---------------------------------------------------
