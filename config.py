@@ -53,6 +53,12 @@ class Config:
     ARGON2_MEMORY_KIB = 47_104  # 46 MiB, t=1, p=1: the OWASP ASVS 5.0 floor for argon2id
     ARGON2_TIME_COST = 1
     ARGON2_PARALLELISM = 1
+    # Bounds on one document render (a forked child is killed past them).
+    DOCUMENT_RENDER_SECONDS = int(os.environ.get("DOCUMENT_RENDER_SECONDS", "60"))
+    DOCUMENT_RENDER_MEMORY_MB = int(os.environ.get("DOCUMENT_RENDER_MEMORY_MB", "768"))
+    # Queue each issued document's render when its transaction commits. Tests turn this off
+    # and render the documents they read (``render_pending``), to keep the suite fast.
+    RENDER_DOCUMENTS_AFTER_COMMIT = True
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
@@ -90,6 +96,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
     HUEY_IMMEDIATE = True
+    RENDER_DOCUMENTS_AFTER_COMMIT = False
     # Hashing at full strength costs ~50 ms; tests hash hundreds of times.
     ARGON2_MEMORY_KIB = 1024
     PUBLIC_BASE_URL = "http://corridor.test"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
@@ -19,3 +21,31 @@ def seed_command() -> None:
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
     for login in logins:
         click.echo(f"  {login.email:<28} {login.role:<10} {login.company}")
+
+
+@demo_cli.command("documents")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the PDFs into (created if missing).",
+)
+def documents_command(out_dir: Path) -> None:
+    """Write one of every document kind for a demo order into OUT (run `demo seed` first).
+
+    Picks the demo order with the most kinds of document, issues a credit note against its
+    commercial invoice if it has none yet, renders whatever is still being prepared, and
+    writes each PDF as issued (its stored bytes) under its number.
+    """
+    from app.demo.documents import demo_documents
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    documents = demo_documents()
+    commit()
+    if not documents:
+        raise click.ClickException("No demo order with documents: run `flask demo seed` first.")
+    for document in documents:
+        target = out_dir / document.filename
+        target.write_bytes(document.pdf or b"")
+        click.echo(f"{document.kind.value:<24} {document.number:<22} {target}")

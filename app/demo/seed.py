@@ -133,6 +133,17 @@ class DemoLogin:
     role: str
 
 
+# T/T details the demo sellers' invoices print (the IBAN is the published PK example).
+DEMO_BANKS = {
+    "wah-nobel": {
+        "bank_name": "Standard Chartered Bank (Pakistan) Limited",
+        "bank_account": "PK36SCBL0000001123456702",
+        "bank_swift": "SCBLPKKX",
+        "bank_address": "I.I. Chundrigar Road, Karachi, Pakistan",
+    },
+}
+
+
 def _upsert_company(spec: DemoCompany) -> Company:
     company = db.session.scalar(select(Company).where(Company.legal_name == spec.legal_name))
     if company is None:
@@ -147,6 +158,9 @@ def _upsert_company(spec: DemoCompany) -> Company:
     company.contact_email, company.contact_phone = spec.contact_email, spec.contact_phone
     company.reporting_currency = REPORTING_CURRENCY.get(spec.country, "USD")
     company.verification_status = spec.status
+    for field, value in DEMO_BANKS.get(spec.key, {}).items():
+        if getattr(company, field) is None:
+            setattr(company, field, value)
     return company
 
 

@@ -4,6 +4,13 @@ from app.models.audit import AuditEvent, AuditLogIsAppendOnly
 from app.models.base import Base
 from app.models.category import Category
 from app.models.company import Company, VerificationStatus
+from app.models.document import (
+    Document,
+    DocumentCounter,
+    DocumentIsImmutable,
+    DocumentKind,
+    DocumentStatus,
+)
 from app.models.order import (
     CartLine,
     Order,
@@ -41,6 +48,11 @@ __all__ = [
     "Category",
     "Company",
     "CompanyRole",
+    "Document",
+    "DocumentCounter",
+    "DocumentIsImmutable",
+    "DocumentKind",
+    "DocumentStatus",
     "Incoterm",
     "Order",
     "OrderEvent",

@@ -50,8 +50,21 @@ class Company(PublicIdMixin, Base):
     verification_reason: Mapped[str | None] = mapped_column(sa.Text)
     verification_decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The letters that open this company's document numbers (WN-CI-2026-000042); set at its
+    # first document and never changed after, so a series keeps one name.
+    document_prefix: Mapped[str | None] = mapped_column(sa.String(6))
+    # Where buyers send bank transfers (T/T); printed on proforma and commercial invoices.
+    bank_beneficiary: Mapped[str | None] = mapped_column(sa.String(200))
+    bank_name: Mapped[str | None] = mapped_column(sa.String(200))
+    bank_account: Mapped[str | None] = mapped_column(sa.String(40))  # IBAN or account number
+    bank_swift: Mapped[str | None] = mapped_column(sa.String(11))
+    bank_address: Mapped[str | None] = mapped_column(sa.Text)
 
     users: Mapped[list[User]] = relationship(back_populates="company", order_by="User.id")
+
+    @property
+    def has_bank_details(self) -> bool:
+        return bool(self.bank_name and self.bank_account and self.bank_swift)
 
     @property
     def is_verified(self) -> bool:

@@ -20,6 +20,7 @@ from app.models.product import Incoterm
 
 if TYPE_CHECKING:
     from app.models.company import Company
+    from app.models.document import Document
     from app.models.product import Product
     from app.models.user import User
 
@@ -117,6 +118,10 @@ class Order(PublicIdMixin, Base):
     )
     shipments: Mapped[list[Shipment]] = relationship(
         order_by="Shipment.id", cascade="all, delete-orphan", back_populates="order"
+    )
+    # Issued documents never leave their order: no cascade, the model refuses deletes.
+    documents: Mapped[list[Document]] = relationship(
+        order_by="Document.id", back_populates="order", cascade="save-update"
     )
 
     @property

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pycountry
 from flask_babel import lazy_gettext
 from sqlalchemy import func, select
+from stdnum import iban
 
 from app.extensions import db
 from app.models import Company, CompanyRole, User, VerificationStatus
@@ -162,3 +164,51 @@ def companies_for_review(status: VerificationStatus | None) -> list[Company]:
 
 def get_company(public_id: str) -> Company | None:
     return db.session.scalar(select(Company).where(Company.public_id == public_id))
+
+
+@dataclass(frozen=True, slots=True)
+class BankDetails:
+    """Where buyers pay by bank transfer; all blank clears them."""
+
+    beneficiary: str | None
+    bank_name: str | None
+    account: str | None
+    swift: str | None
+    address: str | None
+
+
+_SWIFT = re.compile(r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+_ACCOUNT = re.compile(r"^[A-Z0-9]{6,34}$")
+
+
+def set_bank_details(actor: Actor, company: Company, details: BankDetails) -> None:
+    """Check and store the company's T/T details (owner only); printed on its invoices."""
+    if actor.user is None or actor.user.company_id != company.id:
+        raise NotAllowed(lazy_gettext("Only the company's owner can change its bank details."))
+    if actor.user.company_role is not CompanyRole.OWNER:
+        raise NotAllowed(lazy_gettext("Only the company's owner can change its bank details."))
+    name = (details.bank_name or "").strip() or None
+    account = re.sub(r"[\s-]", "", details.account or "").upper() or None
+    swift = re.sub(r"\s", "", details.swift or "").upper() or None
+    if name or account or swift:
+        if not name:
+            raise ValidationFailed(lazy_gettext("Give the bank's name."), "bank_name")
+        if account is None or not _ACCOUNT.fullmatch(account):
+            raise ValidationFailed(
+                lazy_gettext("Give the account number or IBAN (letters and digits)."), "account"
+            )
+        # Pakistan uses IBANs (PK36 SCBL ...); check one whenever the number looks like it.
+        if re.match(r"^[A-Z]{2}\d{2}", account) and not iban.is_valid(account):
+            raise ValidationFailed(lazy_gettext("This IBAN is not valid."), "account")
+        if swift is None or not _SWIFT.fullmatch(swift):
+            raise ValidationFailed(
+                lazy_gettext("A SWIFT/BIC code has 8 or 11 letters and digits."), "swift"
+            )
+    company.bank_beneficiary = (details.beneficiary or "").strip() or None
+    company.bank_name = name
+    company.bank_account = account
+    company.bank_swift = swift
+    company.bank_address = (details.address or "").strip() or None
+    record_audit(
+        actor, "company.bank_details_changed", object_type="company", object_id=company.public_id
+    )

@@ -30,7 +30,7 @@ from typing import IO
 
 from flask import current_app
 from flask_babel import lazy_gettext
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 
 from app.database import after_commit_job
@@ -129,6 +129,9 @@ def _decode(data: bytes) -> Image.Image:
     at the bytes. ``verify()`` checks the structure (PNG chunk CRCs) but leaves the image
     unusable, hence the second open.
     """
+    # WeasyPrint turns this on for the whole process when imported; a truncated upload must
+    # be refused, never padded with grey, whatever was imported before.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         # Pillow only warns between its two thresholds; here any bomb suspicion refuses.
         warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -12,6 +12,8 @@ def register_blueprints(app: Flask) -> None:
     from app.web.buyer.views import bp as buyer_bp
     from app.web.catalog.views import bp as catalog_bp
     from app.web.company.views import bp as company_bp
+    from app.web.documents.views import bp as documents_bp
+    from app.web.documents.views import verify_bp
     from app.web.finance.views import bp as finance_bp
     from app.web.media.views import bp as media_bp
     from app.web.operator.views import bp as operator_bp
@@ -29,6 +31,8 @@ def register_blueprints(app: Flask) -> None:
         finance_bp,
         catalog_bp,
         media_bp,
+        documents_bp,
+        verify_bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -298,12 +298,16 @@ def test_the_timeline_shows_every_event_in_order_and_the_same_on_both_sides(
         auth.logout()
     assert seen[0] == seen[1]
     sentences = [re.sub(r"^.*? — ", "", entry) for entry in seen[0]]
+    numbers = [document.number for document in order.documents]
+    assert numbers[0].startswith("WN-PI-") and numbers[1].startswith("WN-CI-")
     assert sentences == [
         "Placed the order.",
         "Moved the order from Placed to Accepted.",
+        f"Issued documents. {numbers[0]}",
         "Moved the order from Accepted to In production.",
         "Moved the order from In production to Shipped.",
         "Recorded the shipment. COSU6301234567 · COSCO",
+        f"Issued documents. {', '.join(numbers[1:])}",
     ]
     assert "Li Purchaser" in seen[0][0] and "Sana Sales" in seen[0][1]
     assert len(seen[0]) == len(order.events)

@@ -142,7 +142,8 @@ def test_an_order_is_accepted_once(
     assert client.post(url, data={"confirmed_ship_date": in_days(3)}).status_code == 302
     response = client.post(url, data={"confirmed_ship_date": in_days(3)})
     assert "An order that is Accepted cannot become Accepted." in page_of(response)
-    assert len(order.events) == 2
+    assert [event.kind for event in order.events] == ["placed", "status", "documents"]
+    assert [document.kind.value for document in order.documents] == ["proforma_invoice"]
 
 
 # --- reject and production ---------------------------------------------------------------

@@ -548,3 +548,16 @@ def test_open_media_does_not_follow_a_link_out_of_the_media_root(
 
     assert images.open_media(key) is None
     assert images.open_media("C" * 32 + ".webp") is None  # well formed, never stored
+
+
+def test_truncated_uploads_stay_refused_after_weasyprint_is_loaded(
+    seller: User, listing: Product, media: Path
+) -> None:
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as importing WeasyPrint leaves it
+    try:
+        whole = jpeg()
+        assert _refusal(seller, listing, whole[: len(whole) // 2]).field == "image"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False

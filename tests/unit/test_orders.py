@@ -319,9 +319,11 @@ def test_the_whole_lifecycle_completes_once_delivered_and_paid(purchaser: Actor)
     assert kinds == [
         ("placed", "placed"),
         ("status", "accepted"),
+        ("documents", None),
         ("status", "in_production"),
         ("status", "shipped"),
         ("shipment", None),
+        ("documents", None),
         ("status", "delivered"),
         ("status", "completed"),
     ]

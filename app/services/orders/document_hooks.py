@@ -7,13 +7,27 @@ here, so no view or lifecycle code changes when it does.
 
 from __future__ import annotations
 
-from app.models import Order
+from app.models import DocumentKind, Order
 from app.services.audit import Actor
+from app.services.documents import issue_documents
+
+# In issue order: each names the ones before it (the packing list quotes the invoice).
+SHIPMENT_DOCUMENTS = (
+    DocumentKind.COMMERCIAL_INVOICE,
+    DocumentKind.PACKING_LIST,
+    DocumentKind.CERTIFICATE_OF_ORIGIN,
+    DocumentKind.SHIPPING_MARKS,
+)
 
 
 def on_order_accepted(actor: Actor, order: Order) -> None:
-    """Issue the documents due on acceptance (the proforma invoice, with the documents issue)."""
+    """Issue the documents due on acceptance: the proforma invoice."""
+    issue_documents(actor, order, [DocumentKind.PROFORMA_INVOICE])
 
 
 def on_order_shipped(actor: Actor, order: Order) -> None:
-    """Issue the documents due on shipment (commercial invoice, packing list, CO, labels, DG)."""
+    """Issue the shipment papers; the dangerous-goods declaration when a line has a UN number."""
+    kinds = list(SHIPMENT_DOCUMENTS)
+    if any(line.un_number for line in order.lines):
+        kinds.append(DocumentKind.DANGEROUS_GOODS)
+    issue_documents(actor, order, kinds)

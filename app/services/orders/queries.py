@@ -34,6 +34,7 @@ def order_page(company_id: int, public_id: str, side: str) -> Order | None:
             selectinload(Order.lines),
             selectinload(Order.events),
             selectinload(Order.shipments).joinedload(Shipment.packages),
+            selectinload(Order.documents),
         )
     )
 

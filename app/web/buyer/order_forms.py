@@ -19,7 +19,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from app.models import OrderStatus, PaymentStatus, PaymentTerms, ShipmentMode, ShipmentStatus
+from app.models import (
+    DocumentKind,
+    OrderStatus,
+    PaymentStatus,
+    PaymentTerms,
+    ShipmentMode,
+    ShipmentStatus,
+)
 from app.services.orders.lifecycle import STATUS_LABELS
 from app.web.forms import CorridorForm
 
@@ -45,6 +52,15 @@ SHIPMENT_MODE_LABELS = {
     ShipmentMode.AIR: _l("Air"),
     ShipmentMode.ROAD: _l("Road"),
     ShipmentMode.RAIL: _l("Rail"),
+}
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.PROFORMA_INVOICE: _l("Proforma invoice"),
+    DocumentKind.COMMERCIAL_INVOICE: _l("Commercial invoice"),
+    DocumentKind.PACKING_LIST: _l("Packing list"),
+    DocumentKind.CERTIFICATE_OF_ORIGIN: _l("Certificate of origin application"),
+    DocumentKind.SHIPPING_MARKS: _l("Shipping-mark labels"),
+    DocumentKind.DANGEROUS_GOODS: _l("Dangerous goods declaration"),
+    DocumentKind.CREDIT_NOTE: _l("Credit note"),
 }
 # Keys are what queries.next_action returns.
 NEXT_ACTION_LABELS = {

@@ -51,6 +51,7 @@ from app.services.orders.queries import (
     order_page,
 )
 from app.web.buyer.order_forms import (
+    DOCUMENT_KIND_LABELS,
     NEXT_ACTION_LABELS,
     PAYMENT_STATUS_LABELS,
     PAYMENT_TERMS_LABELS,
@@ -81,6 +82,7 @@ def order_template_helpers() -> dict[str, Any]:
         "shipment_status_labels": SHIPMENT_STATUS_LABELS,
         "payment_terms_labels": PAYMENT_TERMS_LABELS,
         "shipment_mode_labels": SHIPMENT_MODE_LABELS,
+        "document_kind_labels": DOCUMENT_KIND_LABELS,
         "next_action_labels": NEXT_ACTION_LABELS,
         "next_action": next_action,
         "Side": Side,
@@ -319,10 +321,10 @@ def _place(group: CartGroup, form: CheckoutForm) -> ResponseReturnValue:
         rollback()
         if not show_error_on_form(form, error):
             flash(str(error), "danger")
-        group = find_group(acting(), group_key)
-        if group is None:
+        current = find_group(acting(), group_key)
+        if current is None:
             return redirect(url_for("buyer.cart"))
-        return render_template("buyer/checkout.html", form=form, group=priced(group))
+        return render_template("buyer/checkout.html", form=form, group=priced(current))
     # Read before the commit expires the order: no query just to build the redirect.
     reference, public_id = order.reference, order.public_id
     commit()

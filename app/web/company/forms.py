@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from app.web.forms import CorridorForm
@@ -20,3 +20,11 @@ class RoleForm(CorridorForm):
 
 class ActiveForm(CorridorForm):
     """Deactivate or reactivate: the button says which; no fields beyond the CSRF token."""
+
+
+class BankDetailsForm(CorridorForm):
+    beneficiary = StringField(_l("Beneficiary (account holder)"), validators=[Length(max=200)])
+    bank_name = StringField(_l("Bank"), validators=[Length(max=200)])
+    account = StringField(_l("Account number or IBAN"), validators=[Length(max=60)])
+    swift = StringField(_l("SWIFT/BIC"), validators=[Length(max=20)])
+    address = TextAreaField(_l("Bank branch address"), validators=[Length(max=500)])

@@ -6,12 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
-from app.database import commit
+from app.database import commit, rollback
 from app.models import CompanyRole, User
 from app.services import users
+from app.services.companies import BankDetails, set_bank_details
 from app.services.errors import DomainError
 from app.services.tax_ids import tax_id_label
-from app.web.company.forms import ActiveForm, AddUserForm, RoleForm
+from app.web.company.forms import ActiveForm, AddUserForm, BankDetailsForm, RoleForm
 from app.web.forms import ROLE_LABELS, language_choices, role_choices
 from app.web.guards import acting, guard_company_blueprint, show_error_on_form, signed_in_user
 
@@ -42,6 +43,38 @@ def index() -> ResponseReturnValue:
         role_form=role_form,
         active_form=ActiveForm(),
     )
+
+
+@bp.route("/bank", methods=["GET", "POST"])
+def bank_details() -> ResponseReturnValue:
+    company = signed_in_user().company
+    assert company is not None
+    form = BankDetailsForm()
+    if not form.is_submitted():
+        form.beneficiary.data = company.bank_beneficiary
+        form.bank_name.data = company.bank_name
+        form.account.data = company.bank_account
+        form.swift.data = company.bank_swift
+        form.address.data = company.bank_address
+    if form.validate_on_submit():
+        details = BankDetails(
+            beneficiary=form.beneficiary.data,
+            bank_name=form.bank_name.data,
+            account=form.account.data,
+            swift=form.swift.data,
+            address=form.address.data,
+        )
+        try:
+            set_bank_details(acting(), company, details)
+        except DomainError as error:
+            rollback()
+            if not show_error_on_form(form, error):
+                flash(str(error), "danger")
+        else:
+            commit()
+            flash(gettext("Bank details saved. New invoices will show them."), "success")
+            return redirect(url_for("company.index"))
+    return render_template("company/bank.html", form=form)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -1,0 +1,222 @@
+"""What a document says, frozen at issue as plain JSON data.
+
+The PDF is rendered from this snapshot and nothing else, so a listing, company or order
+edited later never changes an issued document, and a failed render can be retried with
+exactly the same content. Amounts are integer minor units with the currency beside them;
+dates are ISO strings; texts are the user's text, escaped only when rendered.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pycountry
+
+from app.documents import labels
+from app.models import Company, DocumentKind, Order, Shipment
+from app.services.trade_codes import is_explosive
+
+# How long a proforma invoice's prices hold.
+PROFORMA_VALIDITY_DAYS = 30
+
+Snapshot = dict[str, Any]
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    country = pycountry.countries.get(alpha_2=code)
+    return str(country.name) if country is not None else code
+
+
+def tax_id_kind(country: str) -> str:
+    return {"CN": "USCC", "PK": "NTN"}.get(country, "Tax ID")
+
+
+def party(company: Company, *, with_bank: bool = False) -> Snapshot:
+    data: Snapshot = {
+        "legal_name": company.legal_name,
+        "legal_name_local": company.legal_name_local,
+        "address": company.address,
+        "city": company.city,
+        "postal_code": company.postal_code,
+        "country": company.country,
+        "country_name": country_name(company.country),
+        "tax_id": company.tax_id,
+        "tax_id_kind": tax_id_kind(company.country),
+        "sales_tax_registration": company.sales_tax_registration,
+        "email": company.contact_email,
+        "phone": company.contact_phone,
+    }
+    if with_bank:
+        data["bank"] = (
+            {
+                "beneficiary": company.bank_beneficiary or company.legal_name,
+                "name": company.bank_name,
+                "account": company.bank_account,
+                "swift": company.bank_swift,
+                "address": company.bank_address,
+            }
+            if company.has_bank_details
+            else None
+        )
+    return data
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def order_terms(order: Order) -> Snapshot:
+    return {
+        "reference": order.reference,
+        "buyer_po_number": order.buyer_po_number,
+        "placed_on": _iso(order.placed_at.date()),
+        "incoterm": order.incoterm.value,
+        "incoterm_place": order.incoterm_place,
+        "payment_terms": order.payment_terms.value,
+        "payment_terms_text": list(labels.PAYMENT_TERMS[order.payment_terms]),
+        "destination_country": order.destination_country,
+        "destination_country_name": country_name(order.destination_country),
+        "destination_port": order.destination_port,
+        "consignee": order.consignee,
+        "notify_party": order.notify_party,
+        "requested_delivery_date": _iso(order.requested_delivery_date),
+        "confirmed_ship_date": _iso(order.confirmed_ship_date),
+        "notes": order.notes,
+    }
+
+
+def order_lines(order: Order) -> list[Snapshot]:
+    return [
+        {
+            "no": line.line_no,
+            "title": line.title,
+            "hs_code": line.hs_code,
+            "origin_country": line.origin_country,
+            "origin_country_name": country_name(line.origin_country),
+            "unit": line.unit,
+            "quantity": line.quantity,
+            "unit_price_minor": line.unit_price_minor,
+            "line_total_minor": line.line_total_minor,
+            "lead_time_days": line.lead_time_days,
+            "units_per_package": line.units_per_package,
+            "net_weight_g": line.net_weight_g,
+            "gross_weight_g": line.gross_weight_g,
+            "un_number": line.un_number,
+            "proper_shipping_name": line.proper_shipping_name,
+            "hazard_class": line.hazard_class,
+            "packing_group": line.packing_group,
+            "net_explosive_mass_g": line.net_explosive_mass_g,
+        }
+        for line in sorted(order.lines, key=lambda line: line.line_no)
+    ]
+
+
+def amounts(order: Order) -> Snapshot:
+    # Exports are zero-rated: tax is shown, and is zero, as s.23 asks.
+    return {
+        "goods_minor": order.goods_total_minor,
+        "freight_minor": order.freight_minor,
+        "insurance_minor": order.insurance_minor,
+        "tax_rate_percent": "0",
+        "tax_minor": 0,
+        "total_minor": order.total_minor,
+        "tax_basis": list(labels.EXPORT_ZERO_RATED),
+    }
+
+
+def shipment_data(shipment: Shipment) -> Snapshot:
+    packages = []
+    for package in sorted(shipment.packages, key=lambda p: p.package_no):
+        volume_mm3 = (
+            package.length_mm * package.width_mm * package.height_mm
+            if package.length_mm and package.width_mm and package.height_mm
+            else None
+        )
+        packages.append(
+            {
+                "package_no": package.package_no,
+                "public_id": f"{shipment.order.reference}-{package.package_no:03d}",
+                "count": package.count,
+                "package_type": package.package_type,
+                "marks": package.marks,
+                "contents": package.contents,
+                "net_weight_g": package.net_weight_g,
+                "gross_weight_g": package.gross_weight_g,
+                "length_mm": package.length_mm,
+                "width_mm": package.width_mm,
+                "height_mm": package.height_mm,
+                # Cubic metres, 3 decimals, for the whole line (count packages alike).
+                "cbm_milli": (volume_mm3 * package.count) // 1_000_000 if volume_mm3 else None,
+            }
+        )
+    return {
+        "mode": shipment.mode.value,
+        "mode_text": list(labels.SHIPMENT_MODES[shipment.mode]),
+        "carrier": shipment.carrier,
+        "vessel": shipment.vessel,
+        "voyage": shipment.voyage,
+        "flight": shipment.flight,
+        "transport_document_number": shipment.transport_document_number,
+        # Stored space-separated (commas and new lines are accepted too).
+        "container_numbers": (shipment.container_numbers or "").replace(",", " ").split(),
+        "port_of_loading": shipment.port_of_loading,
+        "port_of_discharge": shipment.port_of_discharge,
+        "etd": _iso(shipment.etd),
+        "eta": _iso(shipment.eta),
+        "net_weight_g": shipment.net_weight_g,
+        "gross_weight_g": shipment.gross_weight_g,
+        "packages": packages,
+        "package_count": sum(p["count"] for p in packages),
+    }
+
+
+def latest_shipment(order: Order) -> Shipment | None:
+    return max(order.shipments, key=lambda s: (s.recorded_at, s.id), default=None)
+
+
+def build_snapshot(
+    kind: DocumentKind,
+    order: Order,
+    *,
+    number: str,
+    issued_at: datetime,
+    verify_url: str,
+    related: dict[str, str] | None = None,
+    credit: Snapshot | None = None,
+) -> Snapshot:
+    """Everything ``kind`` prints for ``order``: parties, terms, lines, amounts, shipment.
+
+    ``related`` names sibling documents by kind (e.g. the commercial invoice number on the
+    packing list); ``credit`` carries a credit note's invoice, reason and amount.
+    """
+    issued_on = issued_at.date()
+    shipment = latest_shipment(order)
+    snapshot: Snapshot = {
+        "kind": kind.value,
+        "title": list(labels.TITLES[kind]),
+        "number": number,
+        "issued_on": issued_on.isoformat(),
+        "seller": party(order.seller, with_bank=True),
+        "buyer": party(order.buyer),
+        "order": order_terms(order),
+        "currency": order.currency,
+        "lines": order_lines(order),
+        "amounts": amounts(order),
+        "shipment": shipment_data(shipment) if shipment is not None else None,
+        "related": dict(related or {}),
+        "verify_url": verify_url,
+        "has_explosives": any(is_explosive(line.hazard_class) for line in order.lines),
+    }
+    if kind is DocumentKind.PROFORMA_INVOICE:
+        snapshot["valid_until"] = (issued_on + timedelta(days=PROFORMA_VALIDITY_DAYS)).isoformat()
+        lead_times = [line.lead_time_days for line in order.lines if line.lead_time_days]
+        snapshot["delivery_period"] = {
+            "ship_by": _iso(order.confirmed_ship_date),
+            "lead_time_days": max(lead_times) if lead_times else None,
+        }
+    if kind is DocumentKind.CREDIT_NOTE:
+        snapshot["credit"] = dict(credit or {})
+    return snapshot

@@ -1,0 +1,284 @@
+"""Issuing trade documents: a gapless number, a frozen snapshot, a PDF rendered once.
+
+``issue_document`` runs inside the transaction that accepts or ships the order: it takes
+the next number of the issuer's series from a counter row locked until that transaction
+ends (so numbers are sequential, and a rolled-back issue burns none), freezes the
+snapshot, and queues the render job for after the commit. The job stores the PDF bytes
+and their SHA-256 once; after that nothing about the document changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext
+from sqlalchemy import CursorResult, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.database import after_commit_job
+from app.documents.snapshot import Snapshot, build_snapshot
+from app.extensions import db
+from app.models import (
+    Company,
+    CompanyRole,
+    Document,
+    DocumentCounter,
+    DocumentKind,
+    DocumentStatus,
+    Order,
+    User,
+)
+from app.models.base import utcnow
+from app.models.document import INVOICE_KINDS, SERIES_CODES, new_verification_token
+from app.services.audit import Actor, record_audit
+from app.services.errors import NotAllowed, ValidationFailed
+from app.services.orders.lifecycle import record_event
+
+# Words that say what kind of company it is, not which: skipped when making a prefix.
+_LEGAL_FORMS = {"pvt", "private", "ltd", "limited", "co", "company", "inc", "llc", "plc", "the"}
+
+# Company roles that see a party's documents (the order's people and finance).
+DOCUMENT_ROLES = frozenset(
+    {CompanyRole.OWNER, CompanyRole.SALES, CompanyRole.PURCHASER, CompanyRole.FINANCE}
+)
+
+
+def document_prefix(company: Company) -> str:
+    """The company's series prefix, fixed at its first document (e.g. WN for Wah Nobel)."""
+    if company.document_prefix:
+        return str(company.document_prefix)
+    ascii_name = unicodedata.normalize("NFKD", company.legal_name).encode("ascii", "ignore")
+    words = [
+        word
+        for word in re.findall(r"[A-Za-z]+", ascii_name.decode())
+        if word.lower() not in _LEGAL_FORMS
+    ]
+    prefix: str
+    if words and words[0].isupper() and 2 <= len(words[0]) <= 6:
+        prefix = words[0]  # an acronym already, e.g. MCCT
+    else:
+        prefix = "".join(word[0] for word in words[:2]).upper() or "CO"
+    company.document_prefix = prefix
+    return prefix
+
+
+def next_sequence(issuer_id: int, kind: DocumentKind, year: int) -> int:
+    """The next number of a series; the counter row stays locked until the commit.
+
+    One ``UPDATE ... RETURNING`` takes the row lock and the number together (PostgreSQL row
+    lock; SQLite's write lock is held from ``BEGIN IMMEDIATE``). The first document of a
+    series inserts the row; a racing first insert loses on the primary key and updates.
+    """
+    bump = (
+        update(DocumentCounter)
+        .where(
+            DocumentCounter.issuer_id == issuer_id,
+            DocumentCounter.kind == kind,
+            DocumentCounter.year == year,
+        )
+        .values(last_number=DocumentCounter.last_number + 1)
+        .returning(DocumentCounter.last_number)
+        .execution_options(synchronize_session=False)
+    )
+    number = db.session.execute(bump).scalar()
+    if number is None:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(
+                    insert(DocumentCounter).values(
+                        issuer_id=issuer_id, kind=kind, year=year, last_number=0
+                    )
+                )
+        except IntegrityError:
+            pass  # another transaction opened the series first; its row is there now
+        number = db.session.execute(bump).scalar()
+    assert number is not None
+    return int(number)
+
+
+def verify_url(token: str) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{token}"
+
+
+def issue_document(
+    actor: Actor,
+    order: Order,
+    kind: DocumentKind,
+    *,
+    related: dict[str, str] | None = None,
+    corrects: Document | None = None,
+    credit: Snapshot | None = None,
+    issued_at: datetime | None = None,
+) -> Document:
+    """Number, freeze and queue the rendering of one document the seller issues."""
+    from app.tasks.documents import render_document
+
+    issuer = order.seller
+    issued_at = issued_at or utcnow()
+    year = issued_at.year
+    sequence = next_sequence(issuer.id, kind, year)
+    number = f"{document_prefix(issuer)}-{SERIES_CODES[kind]}-{year}-{sequence:06d}"
+    token = new_verification_token()
+    snapshot = build_snapshot(
+        kind,
+        order,
+        number=number,
+        issued_at=issued_at,
+        verify_url=verify_url(token),
+        related=related,
+        credit=credit,
+    )
+    if kind is DocumentKind.CREDIT_NOTE:
+        total: int | None = int((credit or {})["amount_minor"])
+    elif kind in (DocumentKind.PROFORMA_INVOICE, DocumentKind.COMMERCIAL_INVOICE):
+        total = order.total_minor
+    else:
+        total = None
+    document = Document(
+        order=order,
+        issuer_id=issuer.id,
+        recipient_id=order.buyer_id,
+        kind=kind,
+        year=year,
+        sequence=sequence,
+        number=number,
+        issued_at=issued_at,
+        issued_by_id=actor.user.id if actor.user else None,
+        corrects=corrects,
+        currency=order.currency if total is not None else None,
+        total_minor=total,
+        data=snapshot,
+        verification_token=token,
+        status=DocumentStatus.RENDERING,
+    )
+    db.session.add(document)
+    db.session.flush()
+    record_audit(
+        actor,
+        "document.issued",
+        company_id=issuer.id,
+        object_type="document",
+        object_id=document.public_id,
+        details={"number": number, "kind": kind.value, "order": order.public_id},
+    )
+    if current_app.config["RENDER_DOCUMENTS_AFTER_COMMIT"]:
+        after_commit_job(render_document, document.id)
+    return document
+
+
+def issue_documents(actor: Actor, order: Order, kinds: Sequence[DocumentKind]) -> list[Document]:
+    """Issue ``kinds`` in order, each naming the ones before it; one timeline entry."""
+    related = {
+        document.kind.value: document.number
+        for document in db.session.scalars(select(Document).where(Document.order_id == order.id))
+    }
+    issued = []
+    for kind in kinds:
+        document = issue_document(actor, order, kind, related=related)
+        related[kind.value] = document.number
+        issued.append(document)
+    if issued:
+        record_event(
+            actor, order, "documents", note=", ".join(document.number for document in issued)
+        )
+    return issued
+
+
+def pdf_digest(pdf: bytes) -> str:
+    return hashlib.sha256(pdf).hexdigest()
+
+
+def store_rendered_pdf(document_id: int, pdf: bytes) -> bool:
+    """Store the rendered bytes once; False when another render stored them first."""
+    stored: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        update(Document)
+        .where(Document.id == document_id, Document.pdf.is_(None))
+        .values(
+            pdf=pdf,
+            sha256=pdf_digest(pdf),
+            byte_size=len(pdf),
+            rendered_at=utcnow(),
+            status=DocumentStatus.ISSUED,
+            render_error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(stored.rowcount)
+
+
+def documents_of_order(order: Order) -> list[Document]:
+    return list(
+        db.session.scalars(
+            select(Document).where(Document.order_id == order.id).order_by(Document.id)
+        )
+    )
+
+
+def visible_document(user: User, public_id: str) -> Document | None:
+    """A document the user's company issued or received, for a role that sees documents."""
+    if user.company_id is None or user.company_role not in DOCUMENT_ROLES:
+        return None
+    return db.session.scalar(
+        select(Document).where(
+            Document.public_id == public_id,
+            (Document.issuer_id == user.company_id) | (Document.recipient_id == user.company_id),
+        )
+    )
+
+
+def is_invoice(document: Document) -> bool:
+    return document.kind in INVOICE_KINDS
+
+
+CREDIT_NOTE_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.FINANCE})
+
+
+def credited_minor(invoice: Document) -> int:
+    """What credit notes have taken off ``invoice`` so far."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Document.total_minor), 0)).where(
+            Document.corrects_id == invoice.id, Document.kind == DocumentKind.CREDIT_NOTE
+        )
+    )
+    return int(total or 0)
+
+
+def issue_credit_note(actor: Actor, invoice: Document, amount_minor: int, reason: str) -> Document:
+    """A credit note against the seller's commercial invoice, never above what remains of it."""
+    user = actor.user
+    if (
+        user is None
+        or user.company_id != invoice.issuer_id
+        or user.company_role not in CREDIT_NOTE_ROLES
+    ):
+        raise NotAllowed(lazy_gettext("Only the issuer's finance staff can issue credit notes."))
+    if invoice.kind is not DocumentKind.COMMERCIAL_INVOICE or invoice.total_minor is None:
+        raise ValidationFailed(lazy_gettext("Credit notes correct commercial invoices only."))
+    reason = (reason or "").strip()
+    if not 3 <= len(reason) <= 500:
+        raise ValidationFailed(lazy_gettext("Give the reason for the credit note."), "reason")
+    # Two clerks crediting the same invoice at once: lock the invoice row (PostgreSQL; SQLite
+    # holds its write lock already) so the second reads what the first credited.
+    db.session.execute(select(Document.id).where(Document.id == invoice.id).with_for_update()).all()
+    remaining = invoice.total_minor - credited_minor(invoice)
+    if amount_minor <= 0:
+        raise ValidationFailed(lazy_gettext("The credit must be more than zero."), "amount")
+    if amount_minor > remaining:
+        raise ValidationFailed(
+            lazy_gettext("The credit cannot exceed what remains of the invoice."), "amount"
+        )
+    credit = {
+        "invoice_number": invoice.number,
+        "invoice_issued_on": invoice.issued_at.date().isoformat(),
+        "reason": reason,
+        "amount_minor": amount_minor,
+    }
+    return issue_document(
+        actor, invoice.order, DocumentKind.CREDIT_NOTE, corrects=invoice, credit=credit
+    )

@@ -1,0 +1,60 @@
+"""Rendering issued documents in the background, once each, retried on failure."""
+
+from __future__ import annotations
+
+import logging
+
+from app.database import after_commit_job
+from app.extensions import db
+from app.models import Document, DocumentStatus
+from app.services.documents import store_rendered_pdf
+from app.tasks import job
+
+log = logging.getLogger(__name__)
+
+MAX_RENDER_ATTEMPTS = 3
+RETRY_DELAY_SECONDS = 30
+
+
+@job(retries=0)
+def render_document(document_id: int) -> None:
+    """Render and store one document's PDF unless that is done already (jobs may repeat).
+
+    The snapshot is read and the read transaction ended before the layout runs, so no lock
+    is held for the half second WeasyPrint takes; the bytes are then stored by one
+    conditional UPDATE that only an unrendered document accepts.
+    """
+    document = db.session.get(Document, document_id)
+    if document is None or document.status is not DocumentStatus.RENDERING:
+        return
+    snapshot = document.data
+    db.session.rollback()
+    # Imported here: only job workers load WeasyPrint (1 s and tens of MB), not web servers.
+    from app.documents.pdf import document_pdf
+    from app.documents.render import RenderFailed
+
+    try:
+        pdf = document_pdf(snapshot)
+    except RenderFailed as error:
+        _record_failure(document_id, str(error))
+        return
+    store_rendered_pdf(document_id, pdf)
+
+
+def _record_failure(document_id: int, error: str) -> None:
+    document = db.session.get(Document, document_id)
+    if document is None or document.status is not DocumentStatus.RENDERING:
+        return
+    document.render_attempts += 1
+    document.render_error = error[:2000]
+    log.warning(
+        "rendering %s failed (attempt %d): %s", document.number, document.render_attempts, error
+    )
+    if document.render_attempts >= MAX_RENDER_ATTEMPTS:
+        document.status = DocumentStatus.FAILED
+    else:
+        after_commit_job(_render_later, document_id)
+
+
+def _render_later(document_id: int) -> None:
+    render_document.schedule((document_id,), delay=RETRY_DELAY_SECONDS)

@@ -1,0 +1,86 @@
+"""Issued documents: the parties download the stored PDF; anyone holding one verifies it.
+
+Downloads serve the bytes stored at issue, never a new rendering, and each is audited.
+The verification page is public on purpose (a bank or customs officer holds the paper, not
+an account): it shows the issuer, kind, number, date, total and SHA-256 and nothing else
+about the order, and compares an uploaded PDF with the issued bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_wtf.file import FileField, FileRequired
+
+from app.database import commit
+from app.extensions import db, limiter
+from app.models import Document
+from app.services.audit import record_audit
+from app.services.documents import visible_document
+from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
+from app.web.forms import CorridorForm
+from app.web.guards import acting, guard_signed_in, signed_in_user
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+guard_signed_in(bp)
+
+verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
+
+# Stored PDFs never change, so a browser may keep one, but only for this person.
+PDF_CACHE = "private, max-age=3600"
+
+
+@bp.get("/<public_id>.pdf")
+def download(public_id: str) -> ResponseReturnValue:
+    document = visible_document(signed_in_user(), public_id)
+    if document is None or not document.is_ready or document.pdf is None:
+        abort(404)
+    record_audit(
+        acting(),
+        "document.downloaded",
+        object_type="document",
+        object_id=document.public_id,
+        details={"number": document.number},
+    )
+    pdf, filename, digest = document.pdf, document.filename, document.sha256
+    commit()
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = PDF_CACHE
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.set_etag(digest or "")
+    return response
+
+
+class VerifyUploadForm(CorridorForm):
+    pdf = FileField(validators=[FileRequired()])
+
+
+def _document_for(token: str) -> Document:
+    document: Document | None = db.session.scalar(
+        db.select(Document).where(Document.verification_token == token)
+    )
+    if document is None:
+        abort(404)
+    return document
+
+
+@verify_bp.route("/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def verify(token: str) -> ResponseReturnValue:
+    document = _document_for(token)
+    form = VerifyUploadForm()
+    outcome: str | None = None
+    if form.validate_on_submit() and document.sha256:
+        uploaded = request.files["pdf"].read()
+        outcome = "match" if hashlib.sha256(uploaded).hexdigest() == document.sha256 else "differs"
+    return render_template(
+        "verify/document.html",
+        document=document,
+        issuer=document.issuer,
+        form=form,
+        outcome=outcome,
+        kind_label=DOCUMENT_KIND_LABELS[document.kind],
+    )

@@ -1,0 +1,182 @@
+"""Documents over HTTP: issued with the order, rendered once, downloaded by the parties only,
+verified by anyone holding them."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import io
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditEvent, CompanyRole, Document, DocumentKind, DocumentStatus, Order
+from app.tasks.documents import render_document
+from tests.conftest import AuthActions
+from tests.factories import CompanyFactory, UserFactory
+from tests.functional.test_cart_checkout import Trade, make_trade, page_of, place_for
+from tests.functional.test_order_pages import accept, ship
+
+
+def render_pending(app: Flask, *kinds: DocumentKind) -> list[Document]:
+    """Run the render job for documents still being prepared (tests queue none), all or
+    those of ``kinds``; returns every document."""
+    with app.app_context():
+        query = select(Document.id).where(Document.status == DocumentStatus.RENDERING)
+        if kinds:
+            query = query.where(Document.kind.in_(kinds))
+        pending = db.session.scalars(query).all()
+    for document_id in pending:
+        render_document.call_local(document_id)
+    return list(db.session.scalars(select(Document).order_by(Document.id)))
+
+
+@pytest.fixture
+def trade() -> Trade:
+    return make_trade()
+
+
+@pytest.fixture
+def shipped(app: Flask, trade: Trade) -> Order:
+    order = place_for(app, trade.purchaser, [(trade.product, 500)])
+    ship(app, trade, order)
+    return order
+
+
+def test_acceptance_issues_the_proforma_and_the_page_says_it_is_being_prepared(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    order = place_for(app, trade.purchaser, [(trade.product, 500)])
+    accept(app, trade, order)
+    (proforma,) = order.documents
+    assert proforma.kind is DocumentKind.PROFORMA_INVOICE
+    assert proforma.number.startswith("WN-PI-")
+    auth.login(trade.purchaser.email)
+    page = page_of(client.get(f"/buyer/orders/{order.public_id}"))
+    assert proforma.number in page and "Being prepared" in page
+    render_pending(app)
+    page = page_of(client.get(f"/buyer/orders/{order.public_id}"))
+    assert f"/documents/{proforma.public_id}.pdf" in page and "Being prepared" not in page
+
+
+def test_shipping_issues_every_shipment_paper_and_both_parties_download_the_stored_bytes(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade, shipped: Order
+) -> None:
+    documents = render_pending(app, DocumentKind.COMMERCIAL_INVOICE)
+    kinds = [document.kind for document in documents]
+    assert kinds == [
+        DocumentKind.PROFORMA_INVOICE,
+        DocumentKind.COMMERCIAL_INVOICE,
+        DocumentKind.PACKING_LIST,
+        DocumentKind.CERTIFICATE_OF_ORIGIN,
+        DocumentKind.SHIPPING_MARKS,
+    ]  # the listing has no UN number: no dangerous-goods declaration
+    invoice = documents[1]
+    assert invoice.sha256 == hashlib.sha256(invoice.pdf or b"").hexdigest()
+    finance = UserFactory(company=trade.buyer, company_role=CompanyRole.FINANCE)
+    for user in (trade.purchaser, trade.sales, finance):
+        auth.login(user.email)
+        response = client.get(f"/documents/{invoice.public_id}.pdf")
+        assert response.status_code == 200
+        assert response.mimetype == "application/pdf"
+        assert response.data == invoice.pdf
+        assert f'filename="{invoice.number}.pdf"' in response.headers["Content-Disposition"]
+        auth.logout()
+    audited = db.session.scalars(
+        select(AuditEvent.actor_id).where(
+            AuditEvent.action == "document.downloaded", AuditEvent.object_id == invoice.public_id
+        )
+    ).all()
+    assert sorted(audited) == sorted([trade.purchaser.id, trade.sales.id, finance.id])
+    text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(invoice.pdf or b"")).pages
+    )
+    assert invoice.number in text and "商业发票" in text
+
+
+def test_another_company_and_the_anonymous_cannot_download(
+    app: Flask, client: FlaskClient, auth: AuthActions, shipped: Order
+) -> None:
+    (proforma, *_rest) = render_pending(app, DocumentKind.PROFORMA_INVOICE)
+    url = f"/documents/{proforma.public_id}.pdf"
+    assert client.get(url).status_code == 302  # to the sign-in page
+    outsider = UserFactory(
+        company=CompanyFactory(chinese_buyer=True), company_role=CompanyRole.FINANCE
+    )
+    auth.login(outsider.email)
+    assert client.get(url).status_code == 404
+    assert client.get("/documents/unknown0000000000.pdf").status_code == 404
+
+
+def test_the_verification_page_tells_genuine_from_altered(
+    app: Flask, client: FlaskClient, trade: Trade, shipped: Order
+) -> None:
+    invoice = render_pending(app, DocumentKind.COMMERCIAL_INVOICE)[1]
+    url = f"/verify/{invoice.verification_token}"
+    page = page_of(client.get(url))
+    assert invoice.number in page and invoice.sha256 in page  # type: ignore[operator]
+    assert trade.seller.legal_name in page and "Commercial invoice" in page
+    assert invoice.total is not None and invoice.total.format("en") in page
+    # Nothing else about the order: not the buyer, the lines or the order number.
+    assert trade.buyer.legal_name not in page
+    assert trade.product.title not in page and shipped.reference not in page
+    pdf = invoice.pdf or b""
+    genuine = client.post(url, data={"pdf": (io.BytesIO(pdf), "invoice.pdf")})
+    assert "Genuine" in page_of(genuine)
+    altered = pdf[:-10] + bytes([pdf[-10] ^ 1]) + pdf[-9:]
+    forged = client.post(url, data={"pdf": (io.BytesIO(altered), "invoice.pdf")})
+    assert "Not the issued document" in page_of(forged)
+    assert client.get("/verify/not-a-real-token-at-all").status_code == 404
+
+
+class _Listener(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:
+        _Listener.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def listener() -> Iterator[int]:
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Listener)
+    _Listener.hits = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_hostile_names_render_as_text_and_fetch_nothing(app: Flask, listener: int) -> None:
+    hostile = (
+        f'<img src="http://127.0.0.1:{listener}/img"> '
+        '<a rel="attachment" href="file:///etc/passwd">passwd</a> <script>alert(1)</script>'
+    )
+    trade = make_trade()
+    trade.product.title = f"Ammonium nitrate {hostile}"
+    trade.seller.legal_name = f"Evil {hostile} Ltd"
+    db.session.commit()
+    order = place_for(app, trade.purchaser, [(trade.product, 500)])
+    ship(app, trade, order)
+    documents = render_pending(app)
+    assert _Listener.hits == []
+    for document in documents:
+        pdf = document.pdf or b""
+        assert b"root:x:0:0" not in pdf
+        reader = PdfReader(io.BytesIO(pdf))
+        attachments = set(reader.attachments)
+        assert attachments <= {"factur-x.xml"}
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        if document.kind is DocumentKind.COMMERCIAL_INVOICE:
+            assert "<script>alert(1)</script>" in text.replace("\n", " ")
