@@ -6,9 +6,9 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
-# Debian packages: WeasyPrint's Pango and HarfBuzz subsetting, CJK fonts for Chinese in PDFs,
+# Debian packages: WeasyPrint's Pango and HarfBuzz subsetting, CJK and Arabic-script (Urdu) fonts,
 # poppler for reading PDFs back in tests, Node.js for the front-end files we serve ourselves.
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-noto-core poppler-utils
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -105,6 +105,7 @@ bench: prepare
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 	@status=0; $(BIN)/python bench/catalog.py || status=$$?; \
 	$(BIN)/python bench/orders.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
+	$(BIN)/python bench/documents.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
 	exit $$status
 
 clean:

@@ -8,13 +8,16 @@ import http.server
 import io
 import threading
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from lxml import etree
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.documents.einvoice import check_xsd, einvoice_from_pdf
 from app.extensions import db
 from app.models import AuditEvent, CompanyRole, Document, DocumentKind, DocumentStatus, Order
 from app.tasks.documents import render_document
@@ -180,3 +183,48 @@ def test_hostile_names_render_as_text_and_fetch_nothing(app: Flask, listener: in
         text = "\n".join(page.extract_text() for page in reader.pages)
         if document.kind is DocumentKind.COMMERCIAL_INVOICE:
             assert "<script>alert(1)</script>" in text.replace("\n", " ")
+
+
+def test_the_invoice_carries_its_e_invoice_and_the_totals_agree(app: Flask, shipped: Order) -> None:
+    invoice = render_pending(app, DocumentKind.COMMERCIAL_INVOICE)[1]
+    pdf = invoice.pdf or b""
+    xml = einvoice_from_pdf(pdf)
+    assert xml is not None
+    check_xsd(xml)
+    tree = etree.fromstring(xml)
+    grand = tree.xpath("//*[local-name()='GrandTotalAmount']")[0].text
+    assert invoice.total is not None and Decimal(grand) == invoice.total.amount
+    document_id = "//*[local-name()='ExchangedDocument']/*[local-name()='ID']"
+    assert tree.xpath(document_id)[0].text == invoice.number
+    metadata = PdfReader(io.BytesIO(pdf)).xmp_metadata
+    assert metadata is not None
+    xmp = metadata.stream.get_data()
+    assert b"pdfaid:part" in xmp and b"factur-x" in xmp.lower()
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert invoice.total.format("en").replace("US$", "").replace("$", "") in text
+
+
+def test_a_failed_render_is_retried_then_marked_and_keeps_its_number(
+    app: Flask, shipped: Order, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.documents import pdf as pdf_module
+    from app.documents.render import RenderFailed
+
+    def broken(snapshot: dict[str, object]) -> bytes:
+        raise RenderFailed("rendering stopped by SIGALRM (time or memory limit)")
+
+    monkeypatch.setattr(pdf_module, "document_pdf", broken)
+    proforma = shipped.documents[0]
+    number = proforma.number
+    for attempt in (1, 2, 3):
+        render_document.call_local(proforma.id)
+        db.session.expire_all()
+        assert proforma.render_attempts == attempt
+        assert "SIGALRM" in (proforma.render_error or "")
+    assert proforma.status is DocumentStatus.FAILED
+    assert proforma.number == number and proforma.pdf is None
+    assert shipped.status.value == "shipped"  # the order is untouched
+    monkeypatch.undo()
+    render_document.call_local(proforma.id)  # a failed document is not rendered again
+    db.session.expire_all()
+    assert proforma.pdf is None

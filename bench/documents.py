@@ -1,0 +1,556 @@
+"""Trade-document benchmark: rendering invoices, the job workers, downloads; on PostgreSQL.
+
+A fresh PostgreSQL database, migrated and seeded through the services: a verified seller
+(with bank details) and a verified importer, an order of three listings accepted, put in
+production and shipped, which issues the proforma and the shipment documents; each is
+rendered by the real job (``render_document.call_local``). Then, in one run:
+
+- ``invoice_render_ms``: our full path, ``document_pdf(snapshot)`` in an app context
+  (Jinja layout, WeasyPrint PDF/A-3b in a forked, bounded child, Factur-X embedding), for
+  the 3-line commercial invoice (1 page); median over ``BENCH_DOC_RENDERS`` runs;
+- ``invoice_render_bare_ms``: bare ``weasyprint.HTML(string=html).write_pdf()`` on the same
+  HTML, interleaved with the full path (alternating which goes first) so drift cancels;
+- ``invoice_render_overhead_ratio``: full / bare;
+- ``invoice_render_200_lines_ms``: the full path on a 200-line commercial invoice (the
+  same snapshot with its lines repeated to 200 and the totals made to add up again);
+- ``documents_per_s_2_workers``: the real consumer (``huey_consumer app.worker.huey
+  --workers 2 --worker-type process``), warmed up, then ``BENCH_DOC_JOBS`` commercial
+  invoices issued in one transaction; timed from that commit to the last one ISSUED;
+- ``invoice_download_rps`` and ``hello_rps_documents``: wrk on ``/documents/<id>.pdf``
+  with the importer's session cookie and on ``/bench/hello``, same gunicorn, same run;
+  ``invoice_download_to_hello_ratio``.
+
+Exit status: 0 all well; 1 a step failed or answers were not 2xx; 2 a target missed.
+Environment: BENCH_SECONDS per wrk run (10), BENCH_DOC_RENDERS (9), BENCH_DOC_JOBS (30),
+BENCH_PG_URL, BENCH_CONNECTIONS, BENCH_WORKERS as for bench/catalog.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import catalog as common
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+RENDERS = int(os.environ.get("BENCH_DOC_RENDERS", "9"))
+JOBS = int(os.environ.get("BENCH_DOC_JOBS", "30"))
+LONG_LINES = 200
+PASSWORD = "Document bench passphrase 2026"  # noqa: S105 (throwaway bench database)
+BUYER_EMAIL = "purchaser@docbench.example"
+
+TARGETS = {
+    "invoice_render_ms": ("<", 800.0),
+    "invoice_render_overhead_ratio": ("<=", 1.15),
+    "documents_per_s_2_workers": (">=", 2.5),
+    "invoice_download_to_hello_ratio": (">=", 0.25),
+}
+
+SEED = """
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app import create_app
+from app.database import commit
+from app.extensions import db
+from app.models import (Category, Company, CompanyRole, Document, DocumentKind, DocumentStatus,
+                        Incoterm, PriceTier, Product, ProductIncoterm, ProductStatus, User)
+from app.models.base import utcnow
+from app.services.audit import Actor
+from app.services.catalog_index import reindex_product
+from app.services.categories import ensure_category_tree
+from app.services.orders import actions, cart
+from app.services.orders.placing import OrderTerms, common_incoterms, find_group, place_order
+from app.services.passwords import hash_password
+from app.tasks.documents import render_document
+
+app = create_app()
+with app.app_context():
+    ensure_category_tree()
+    category = db.session.scalar(select(Category).where(Category.slug == "chromite"))
+    password = hash_password(%(password)r)
+    seller = Company(legal_name="Bench Minerals (Pvt) Ltd", country="PK", sells=True, buys=False,
+                     address="Plot 7, SITE Industrial Area", city="Karachi", postal_code="75700",
+                     tax_id="1234567-8", sales_tax_registration="0301987654321",
+                     contact_email="exports@docbench.example", contact_phone="+92 21 3256 0000",
+                     reporting_currency="PKR", verification_status="verified",
+                     bank_beneficiary="Bench Minerals (Pvt) Ltd", bank_name="Habib Bank Limited",
+                     bank_account="PK36HABB0000001123456702", bank_swift="HABBPKKA",
+                     bank_address="I.I. Chundrigar Road, Karachi")
+    buyer = Company(legal_name="Bench Importer Co", country="CN", sells=False, buys=True,
+                    address="Room 1808, Lujiazui Finance Plaza, Pudong", city="Shanghai",
+                    postal_code="200120", tax_id="91310000MA1FL8XQ37",
+                    contact_email="import@docbench.example", reporting_currency="CNY",
+                    verification_status="verified")
+    db.session.add_all([seller, buyer])
+    sales = User(email="sales@docbench.example", full_name="Sana Bench", password_hash=password,
+                 company=seller, company_role=CompanyRole.SALES)
+    purchaser = User(email=%(buyer_email)r, full_name="Li Bench", password_hash=password,
+                     company=buyer, company_role=CompanyRole.PURCHASER)
+    db.session.add_all([sales, purchaser])
+    products = []
+    for n, title in enumerate(["Chromite ore lumps Cr2O3 40 %%", "Chromite concentrate 46 %%",
+                               "Chromite sand AFS 45-50"]):
+        product = Product(seller=seller, title=title, category=category, hs_code="261000",
+                          unit="TNE", moq=1, currency="USD", price_from_minor=26500 + n * 1000,
+                          stock_quantity=10**9, origin_country="PK",
+                          status=ProductStatus.PUBLISHED, published_at=utcnow())
+        product.price_tiers = [PriceTier(min_quantity=1, unit_price_minor=26500 + n * 1000)]
+        product.incoterms = [ProductIncoterm(rule=Incoterm.FOB, named_place="Karachi")]
+        db.session.add(product)
+        db.session.flush()
+        reindex_product(product)
+        products.append(product)
+    commit()
+
+    buyer_actor, seller_actor = Actor(purchaser), Actor(sales)
+    for n, product in enumerate(products):
+        cart.set_cart_quantity(buyer_actor, product, 100 * (n + 1))
+    group = find_group(buyer_actor, f"{seller.public_id}-USD")
+    rule, place = common_incoterms(group)[-1]
+    order = place_order(buyer_actor, group.key, OrderTerms(
+        incoterm=rule.value, incoterm_place=place, destination_country="CN",
+        destination_port="Shanghai", consignee="Bench Importer Co, Pudong, Shanghai 200120, China",
+        notify_party="Same as consignee", payment_terms="deposit_30_balance_70_bl",
+        buyer_po_number="BENCH-PO-2026-1"))
+    commit()
+    today = date.today()
+    actions.accept(seller_actor, order, confirmed_ship_date=today + timedelta(days=14))
+    commit()
+    actions.start_production(seller_actor, order)
+    commit()
+    actions.record_shipment(seller_actor, order, actions.ShipmentInput(
+        mode="sea", carrier="COSCO Shipping Lines", transport_document_number="COSU6300000001",
+        port_of_loading="Karachi", port_of_discharge="Shanghai",
+        etd=today + timedelta(days=2), eta=today + timedelta(days=19),
+        net_weight_kg=Decimal("600000"), gross_weight_kg=Decimal("612000"),
+        vessel="COSCO Pakistan", voyage="118E", container_numbers="CSNU6342117",
+        packages=[actions.PackageInput(count=24, marks="BENCH / SHANGHAI / 1-24",
+                                       package_type="box", contents="Chromite ore")]))
+    commit()
+    ids = list(db.session.scalars(select(Document.id).where(Document.order_id == order.id)))
+    for document_id in ids:
+        render_document.call_local(document_id)
+    db.session.expire_all()
+    documents = db.session.scalars(select(Document).where(Document.id.in_(ids))).all()
+    invoice = next(d for d in documents if d.kind is DocumentKind.COMMERCIAL_INVOICE)
+    print(json.dumps({
+        "order_id": order.id,
+        "invoice_id": invoice.id,
+        "invoice_public_id": invoice.public_id,
+        "invoice_bytes": invoice.byte_size,
+        "lines": len(order.lines),
+        "kinds": sorted(d.kind.value for d in documents),
+        "not_issued": [d.number for d in documents if d.status is not DocumentStatus.ISSUED],
+    }))
+"""
+
+RENDER = """
+import copy, io, json, resource, statistics, time
+import pypdf, weasyprint
+from weasyprint.text.ffi import harfbuzz_subset
+
+from app import create_app
+from app.documents.layout import document_html
+from app.documents.pdf import document_pdf
+from app.extensions import db
+from app.models import Document
+
+RENDERS, LONG_LINES = %(renders)d, %(long_lines)d
+app = create_app()
+with app.app_context():
+    snapshot = db.session.get(Document, %(invoice_id)d).data
+    db.session.rollback()
+
+    def full():
+        return document_pdf(snapshot)
+
+    html = document_html(snapshot)
+
+    def bare():
+        return weasyprint.HTML(string=html).write_pdf()
+
+    def cpu():
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
+
+    cpus = {"full": [], "bare": []}
+
+    def timed(work):
+        started, cpu_started = time.perf_counter(), cpu()
+        pdf = work()
+        cpus[work.__name__].append((cpu() - cpu_started) * 1000)
+        return (time.perf_counter() - started) * 1000, pdf
+
+    full(), bare()  # warm-up: fonts, Pango, Jinja, the fork path
+    fulls, bares = [], []
+    for n in range(RENDERS):
+        pair = (full, bare) if n %% 2 == 0 else (bare, full)
+        for work in pair:
+            ms, pdf = timed(work)
+            (fulls if work is full else bares).append(ms)
+    full_pdf, bare_pdf = full(), bare()
+
+    long = copy.deepcopy(snapshot)
+    lines = snapshot["lines"]
+    long["lines"] = []
+    for n in range(LONG_LINES):
+        line = dict(lines[n %% len(lines)])
+        line["no"] = n + 1
+        line["title"] = f"{line['title']} (lot {n + 1})"
+        long["lines"].append(line)
+    goods = sum(line["line_total_minor"] for line in long["lines"])
+    amounts = long["amounts"]
+    amounts["total_minor"] += goods - amounts["goods_minor"]
+    amounts["goods_minor"] = goods
+    longs = []
+    for _ in range(2):
+        started = time.perf_counter()
+        long_pdf = document_pdf(long)
+        longs.append((time.perf_counter() - started) * 1000)
+
+    def pages(pdf):
+        return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+    print(json.dumps({
+        "full_ms": fulls, "bare_ms": bares, "long_ms": longs,
+        "full_cpu_ms": cpus["full"], "bare_cpu_ms": cpus["bare"],
+        "full_pages": pages(full_pdf), "full_bytes": len(full_pdf),
+        "bare_pages": pages(bare_pdf), "bare_bytes": len(bare_pdf),
+        "long_pages": pages(long_pdf), "long_bytes": len(long_pdf),
+        "harfbuzz_subset": harfbuzz_subset is not None,
+        "weasyprint": weasyprint.__version__,
+        "html_chars": len(html),
+    }))
+"""
+
+# Issue commercial invoices for the bench order in one transaction; the commit queues one
+# render job each. Prints their ids and the wall-clock time of the commit.
+ENQUEUE = """
+import json, time
+from sqlalchemy import select
+from app import create_app
+from app.database import commit
+from app.extensions import db
+from app.models import DocumentKind, Order, User
+from app.services.audit import Actor
+from app.services.documents import issue_document
+
+app = create_app()
+with app.app_context():
+    order = db.session.get(Order, %(order_id)d)
+    sales = db.session.scalar(select(User).where(User.email == "sales@docbench.example"))
+    ids = [issue_document(Actor(sales), order, DocumentKind.COMMERCIAL_INVOICE).id
+           for _ in range(%(count)d)]
+    commit()
+    print(json.dumps({"ids": ids, "committed_at": time.time()}))
+"""
+
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _plain(url: str) -> str:
+    return url.replace("+psycopg", "")
+
+
+def _sign_in(base: str) -> str:
+    """The importer's session cookie, signed in through the login form."""
+    session = requests.Session()
+    session.headers["User-Agent"] = "corridor-bench"
+    page = session.get(base + "/login", timeout=30)
+    match = _TOKEN.search(page.text)
+    if match is None:
+        raise common.BenchError(f"no CSRF token on /login ({page.status_code})")
+    response = session.post(
+        base + "/login",
+        data={"email": BUYER_EMAIL, "password": PASSWORD, "csrf_token": match.group(1)},
+        allow_redirects=False,
+        timeout=30,
+    )
+    if response.status_code != 302:
+        raise common.BenchError(f"sign-in failed: {response.status_code}")
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+def _wrk_download(base: str, path: str, cookie: str, workdir: Path) -> common.WrkResult:
+    """wrk on one path with the session cookie (the shared script counts non-2xx)."""
+    script = workdir / f"download-{secrets.token_hex(4)}.lua"
+    script.write_text(
+        common.WRK_SCRIPT % {"paths": f'"{path}"', "cold": "false", "threads": common.WRK_THREADS}
+    )
+    args = ["wrk", f"-t{common.WRK_THREADS}", f"-c{common.CONNECTIONS}", f"-d{SECONDS}s"]
+    args += ["--timeout", "10s", "--latency", "-s", str(script)]
+    args += ["-H", f"Cookie: {cookie}", "-H", "User-Agent: corridor-bench", base + "/"]
+    output = common.run(args, dict(os.environ), "wrk download", timeout=SECONDS + 30)
+    result = common.parse_wrk(output)
+    transfer = re.search(r"Transfer/sec:\s+(\S+)", output)
+    drained = common.drain(base)
+    common.note(
+        f"wrk download: {result.rps:.1f} req/s, p50 {result.p50_ms:.1f} ms, p99"
+        f" {result.p99_ms:.1f} ms, {result.requests} requests, {result.non_2xx} non-2xx"
+        f" (first {result.first_bad_status}), {result.socket_errors} socket errors,"
+        f" {transfer.group(1) if transfer else '?'}/s; server idle again after {drained:.1f} s"
+    )
+    return result
+
+
+def _statuses(database_url: str, ids: list[int]) -> dict[str, int]:
+    with psycopg.connect(_plain(database_url)) as connection:
+        rows = connection.execute(
+            "SELECT status, count(*) FROM documents WHERE id = ANY(%s) GROUP BY status", (ids,)
+        ).fetchall()
+    return {str(status): int(count) for status, count in rows}
+
+
+def _wait_issued(database_url: str, ids: list[int], limit: float) -> float:
+    """Poll until every id is ISSUED; returns the wall-clock time it was first seen so."""
+    deadline = time.monotonic() + min(limit, common.remaining("render jobs"))
+    while True:
+        statuses = _statuses(database_url, ids)
+        now = time.time()
+        if statuses.get("issued", 0) == len(ids):
+            return now
+        if statuses.get("failed"):
+            raise common.BenchError(f"render jobs failed: {statuses}")
+        if time.monotonic() > deadline:
+            raise common.BenchError(f"render jobs not done within {limit:.0f} s: {statuses}")
+        time.sleep(0.02)
+
+
+def _enqueue(env: dict[str, str], order_id: int, count: int) -> tuple[list[int], float]:
+    output = common.run(
+        [sys.executable, "-c", ENQUEUE % {"order_id": order_id, "count": count}],
+        env,
+        "issue documents",
+    )
+    data = json.loads(output.strip().splitlines()[-1])
+    return list(data["ids"]), float(data["committed_at"])
+
+
+def _worker_rate(database_url: str, workdir: Path, order_id: int) -> tuple[float, float]:
+    """Documents/s of two consumer processes: (rate, seconds) for JOBS documents."""
+    instance = workdir / "worker-instance"
+    env = common.flask_env(database_url, instance)
+    # The consumer's own queue, polled every 50-250 ms (the default backs off to 10 s when
+    # idle, which would time the poll, not the rendering).
+    env["HUEY_SQLITE_PATH"] = str(workdir / "worker-queue.sqlite3")
+    log = workdir / "huey.log"
+    args = [str(common.BIN / "huey_consumer"), "app.worker.huey", "--workers", "2"]
+    args += ["--worker-type", "process", "--delay", "0.05", "--max-delay", "0.25"]
+    args += ["--backoff", "1.1", "--no-periodic"]
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            args,
+            cwd=common.ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            # Warm-up: each worker process renders its first document (fonts, Pango caches).
+            ids, _ = _enqueue(env, order_id, 4)
+            _wait_issued(database_url, ids, 120)
+            ids, committed_at = _enqueue(env, order_id, JOBS)
+            done_at = _wait_issued(database_url, ids, 300)
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(timeout=10)
+    errors = [line for line in log.read_text().splitlines() if "Traceback" in line]
+    if errors:
+        raise common.BenchError(f"the consumer logged errors:\n{log.read_text()[-3000:]}")
+    seconds = done_at - committed_at
+    runs = sorted(
+        float(v) for v in re.findall(r"render_document: \S+ executed in ([\d.]+)s", log.read_text())
+    )
+    if runs:
+        common.note(
+            "consumer: render jobs (warm-up included) took"
+            f" {runs[len(runs) // 2] * 1000:.0f} ms median, {runs[-1] * 1000:.0f} ms slowest"
+        )
+    return JOBS / seconds, seconds
+
+
+def _check(figures: dict[str, float]) -> list[str]:
+    missed = []
+    for name, (op, target) in TARGETS.items():
+        value = figures[name]
+        ok = value < target if op == "<" else value <= target if op == "<=" else value >= target
+        if not ok:
+            missed.append(f"{name} {value:.3f} (target {op} {target})")
+    return missed
+
+
+def main() -> int:
+    name = f"corridor_docbench_{secrets.token_hex(4)}"
+    admin = _plain(common.PG_URL).rstrip("/") + "/postgres"
+    database_url = common.PG_URL.rstrip("/") + "/" + name
+    started = time.monotonic()
+    machine = common.machine()
+    common.note(f"machine: {machine['cpus']} CPUs, {machine['cpu']}, {machine['memory']}")
+    common.note("load average before: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    figures: dict[str, float] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="corridor-docbench-") as work:
+            workdir = Path(work)
+            instance = workdir / "instance"
+            env = common.flask_env(database_url, instance)
+            common.run([str(common.BIN / "flask"), "db", "upgrade"], env, "migrate")
+            output = common.run(
+                [
+                    sys.executable,
+                    "-c",
+                    SEED % {"password": PASSWORD, "buyer_email": BUYER_EMAIL},
+                ],
+                env,
+                "seed",
+            )
+            seeded = json.loads(output.strip().splitlines()[-1])
+            common.note(
+                f"seeded order of {seeded['lines']} lines; documents {', '.join(seeded['kinds'])};"
+                f" commercial invoice {seeded['invoice_bytes']} bytes"
+            )
+            if seeded["not_issued"]:
+                raise common.BenchError(f"documents not rendered: {seeded['not_issued']}")
+
+            # 1. Rendering, in one long-lived process like a job worker.
+            output = common.run(
+                [
+                    sys.executable,
+                    "-c",
+                    RENDER
+                    % {
+                        "invoice_id": seeded["invoice_id"],
+                        "renders": RENDERS,
+                        "long_lines": LONG_LINES,
+                    },
+                ],
+                env,
+                "render timings",
+            )
+            render = json.loads(output.strip().splitlines()[-1])
+            full = sorted(render["full_ms"])
+            bare = sorted(render["bare_ms"])
+            pairs = sorted(f / b for f, b in zip(render["full_ms"], render["bare_ms"], strict=True))
+            full_ms = full[len(full) // 2]
+            bare_ms = bare[len(bare) // 2]
+            long_ms = sorted(render["long_ms"])[len(render["long_ms"]) // 2]
+            common.note(
+                f"WeasyPrint {render['weasyprint']}, HarfBuzz subsetting"
+                f" {'available' if render['harfbuzz_subset'] else 'MISSING (fontTools fallback)'}"
+                f" (weasyprint.text.ffi.harfbuzz_subset is"
+                f" {'not ' if render['harfbuzz_subset'] else ''}None)"
+            )
+            common.note(
+                "full path ms: "
+                + ", ".join(f"{v:.0f}" for v in render["full_ms"])
+                + f"; {render['full_pages']} page(s), {render['full_bytes']} bytes (PDF/A-3b +"
+                f" factur-x.xml); HTML {render['html_chars']} characters"
+            )
+            common.note(
+                "bare WeasyPrint ms: "
+                + ", ".join(f"{v:.0f}" for v in render["bare_ms"])
+                + f"; {render['bare_pages']} page(s), {render['bare_bytes']} bytes"
+            )
+            common.note(
+                f"{LONG_LINES}-line invoice ms: "
+                + ", ".join(f"{v:.0f}" for v in render["long_ms"])
+                + f"; {render['long_pages']} pages read back with pypdf,"
+                f" {render['long_bytes']} bytes"
+            )
+            full_cpu = sorted(render["full_cpu_ms"])[len(full) // 2]
+            bare_cpu = sorted(render["bare_cpu_ms"])[len(bare) // 2]
+            common.note(
+                f"CPU time (process + forked child), median: full path {full_cpu:.0f} ms,"
+                f" bare {bare_cpu:.0f} ms, ratio {full_cpu / bare_cpu:.3f}"
+            )
+            common.note(
+                f"full/bare per interleaved pair: median {pairs[len(pairs) // 2]:.3f},"
+                f" range {pairs[0]:.2f}-{pairs[-1]:.2f}"
+            )
+            figures["invoice_render_ms"] = full_ms
+            figures["invoice_render_bare_ms"] = bare_ms
+            figures["invoice_render_overhead_ratio"] = full_ms / bare_ms
+            figures["invoice_render_200_lines_ms"] = long_ms
+            common.emit("invoice_render_ms", full_ms, "ms")
+            common.emit("invoice_render_bare_ms", bare_ms, "ms")
+            common.emit("invoice_render_overhead_ratio", full_ms / bare_ms, "ratio")
+            common.emit("invoice_render_200_lines_ms", long_ms, "ms")
+
+            # 2. Downloads beside hello, same gunicorn, same run.
+            path = f"/documents/{seeded['invoice_public_id']}.pdf"
+            with common.gunicorn(database_url, instance, workdir / "gunicorn.log") as base:
+                cookie = _sign_in(base)
+                check = requests.get(
+                    base + path,
+                    headers={"Cookie": cookie, "User-Agent": "corridor-bench"},
+                    allow_redirects=False,
+                    timeout=30,
+                )
+                if check.status_code != 200 or not check.content.startswith(b"%PDF"):
+                    raise common.BenchError(
+                        f"download answered {check.status_code} {check.headers}"
+                    )
+                hello = common.wrk(base, ["/bench/hello"], SECONDS, workdir)
+                download = _wrk_download(base, path, cookie, workdir)
+            errors = common.server_errors(workdir / "gunicorn.log")
+            ratio = download.rps / hello.rps if hello.rps else 0.0
+            figures["invoice_download_to_hello_ratio"] = ratio
+            common.emit("hello_rps_documents", hello.rps, "req/s")
+            common.emit("invoice_download_rps", download.rps, "req/s")
+            common.emit("invoice_download_to_hello_ratio", ratio, "ratio")
+            common.note(f"download: {len(check.content)} bytes a request (the stored PDF)")
+
+            # 3. Two job worker processes, the real consumer.
+            rate, seconds = _worker_rate(database_url, workdir, seeded["order_id"])
+            figures["documents_per_s_2_workers"] = rate
+            common.emit("documents_per_s_2_workers", rate, "documents/s")
+            common.note(
+                f"{JOBS} commercial invoices issued in one commit, all ISSUED {seconds:.2f} s"
+                " later (huey_consumer --workers 2 --worker-type process, warmed up)"
+            )
+            bad = download.non_2xx + download.socket_errors + hello.non_2xx + hello.socket_errors
+            if bad or errors:
+                common.note(f"ERROR: {bad} non-2xx or socket errors; server errors: {errors[:3]}")
+                return 1
+    except common.BenchError as error:
+        common.note(f"ERROR: {error}")
+        return 1
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        common.note("load average after: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
+        common.note(f"documents bench took {time.monotonic() - started:.0f} s")
+    missed = _check(figures)
+    for line in missed:
+        common.note(f"target missed: {line}")
+    return 2 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
