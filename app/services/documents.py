@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext
 from sqlalchemy import CursorResult, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, undefer
 
 from app.database import after_commit_job
 from app.documents.snapshot import Snapshot, build_snapshot
@@ -35,18 +36,13 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.models.document import INVOICE_KINDS, SERIES_CODES, new_verification_token
+from app.models.document import SERIES_CODES, new_verification_token
 from app.services.audit import Actor, record_audit
 from app.services.errors import NotAllowed, ValidationFailed
 from app.services.orders.lifecycle import record_event
 
 # Words that say what kind of company it is, not which: skipped when making a prefix.
 _LEGAL_FORMS = {"pvt", "private", "ltd", "limited", "co", "company", "inc", "llc", "plc", "the"}
-
-# Company roles that see a party's documents (the order's people and finance).
-DOCUMENT_ROLES = frozenset(
-    {CompanyRole.OWNER, CompanyRole.SALES, CompanyRole.PURCHASER, CompanyRole.FINANCE}
-)
 
 
 def document_prefix(company: Company) -> str:
@@ -212,28 +208,32 @@ def store_rendered_pdf(document_id: int, pdf: bytes) -> bool:
     return bool(stored.rowcount)
 
 
-def documents_of_order(order: Order) -> list[Document]:
-    return list(
-        db.session.scalars(
-            select(Document).where(Document.order_id == order.id).order_by(Document.id)
-        )
-    )
-
-
 def visible_document(user: User, public_id: str) -> Document | None:
-    """A document the user's company issued or received, for a role that sees documents."""
-    if user.company_id is None or user.company_role not in DOCUMENT_ROLES:
+    """A document the user's company issued or received, with its bytes (one query).
+
+    Everyone in the two companies sees the order, so everyone there may read its papers.
+    """
+    if user.company_id is None:
         return None
-    return db.session.scalar(
-        select(Document).where(
+    document: Document | None = db.session.scalar(
+        select(Document)
+        .where(
             Document.public_id == public_id,
             (Document.issuer_id == user.company_id) | (Document.recipient_id == user.company_id),
         )
+        .options(undefer(Document.pdf))
     )
+    return document
 
 
-def is_invoice(document: Document) -> bool:
-    return document.kind in INVOICE_KINDS
+def document_by_token(token: str) -> Document | None:
+    """The document a verification link names, with its issuer (public: no scoping)."""
+    document: Document | None = db.session.scalar(
+        select(Document)
+        .where(Document.verification_token == token)
+        .options(joinedload(Document.issuer))
+    )
+    return document
 
 
 CREDIT_NOTE_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.FINANCE})
@@ -279,6 +279,8 @@ def issue_credit_note(actor: Actor, invoice: Document, amount_minor: int, reason
         "reason": reason,
         "amount_minor": amount_minor,
     }
-    return issue_document(
+    note = issue_document(
         actor, invoice.order, DocumentKind.CREDIT_NOTE, corrects=invoice, credit=credit
     )
+    record_event(actor, invoice.order, "documents", note=note.number)
+    return note

@@ -83,7 +83,8 @@ def test_shipping_issues_every_shipment_paper_and_both_parties_download_the_stor
     invoice = documents[1]
     assert invoice.sha256 == hashlib.sha256(invoice.pdf or b"").hexdigest()
     finance = UserFactory(company=trade.buyer, company_role=CompanyRole.FINANCE)
-    for user in (trade.purchaser, trade.sales, finance):
+    viewer = UserFactory(company=trade.seller, company_role=CompanyRole.VIEWER)
+    for user in (trade.purchaser, trade.sales, finance, viewer):
         auth.login(user.email)
         response = client.get(f"/documents/{invoice.public_id}.pdf")
         assert response.status_code == 200
@@ -96,7 +97,7 @@ def test_shipping_issues_every_shipment_paper_and_both_parties_download_the_stor
             AuditEvent.action == "document.downloaded", AuditEvent.object_id == invoice.public_id
         )
     ).all()
-    assert sorted(audited) == sorted([trade.purchaser.id, trade.sales.id, finance.id])
+    assert sorted(audited) == sorted([trade.purchaser.id, trade.sales.id, finance.id, viewer.id])
     text = "\n".join(
         page.extract_text() for page in PdfReader(io.BytesIO(invoice.pdf or b"")).pages
     )

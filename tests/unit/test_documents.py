@@ -222,6 +222,7 @@ def test_credit_notes_never_exceed_what_remains_of_the_invoice(order: Order) -> 
     assert first.number == "WN-CN-2026-000001"
     assert first.corrects is invoice and first.total_minor == 100_000
     assert first.data["credit"]["invoice_number"] == invoice.number
+    assert [(e.kind, e.note) for e in order.events][-1] == ("documents", first.number)
     with pytest.raises(ValidationFailed, match="cannot exceed"):
         issue_credit_note(finance, invoice, 150_001, "Price correction")
     last = issue_credit_note(finance, invoice, 150_000, "Price correction")

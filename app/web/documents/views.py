@@ -15,10 +15,9 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.file import FileField, FileRequired
 
 from app.database import commit
-from app.extensions import db, limiter
-from app.models import Document
+from app.extensions import limiter
 from app.services.audit import record_audit
-from app.services.documents import visible_document
+from app.services.documents import document_by_token, visible_document
 from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
 from app.web.forms import CorridorForm
 from app.web.guards import acting, guard_signed_in, signed_in_user
@@ -58,19 +57,12 @@ class VerifyUploadForm(CorridorForm):
     pdf = FileField(validators=[FileRequired()])
 
 
-def _document_for(token: str) -> Document:
-    document: Document | None = db.session.scalar(
-        db.select(Document).where(Document.verification_token == token)
-    )
-    if document is None:
-        abort(404)
-    return document
-
-
 @verify_bp.route("/<token>", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"])
 def verify(token: str) -> ResponseReturnValue:
-    document = _document_for(token)
+    document = document_by_token(token)
+    if document is None:
+        abort(404)
     form = VerifyUploadForm()
     outcome: str | None = None
     if form.validate_on_submit() and document.sha256:
