@@ -1,6 +1,7 @@
 """Entry point for the job consumer: ``huey_consumer app.worker.huey``."""
 
 from app import create_app
+from app.documents.pdf import warm_up
 from app.documents.render import check_subsetting
 from app.tasks import documents, email, huey
 
@@ -9,7 +10,10 @@ app = create_app()
 # Importing a task module registers its tasks with the consumer.
 TASK_MODULES = (documents, email)
 
-# Workers render PDFs: say at start-up when fonts would be subset the slow way.
+# Workers render PDFs: say at start-up when fonts would be subset the slow way, and warm the
+# caches once here so that process workers and render children start with them.
 check_subsetting()
+with app.app_context():
+    warm_up()
 
 __all__ = ["app", "huey"]

@@ -8,7 +8,8 @@ from flask import current_app
 
 from app.documents.einvoice import attach_einvoice, cii_xml
 from app.documents.layout import document_html
-from app.documents.render import render_pdf
+from app.documents.render import render_pdf, write_pdf
+from app.documents.sample import sample_snapshot
 from app.documents.snapshot import Snapshot
 from app.models import DocumentKind
 from app.models.document import INVOICE_KINDS
@@ -17,8 +18,23 @@ from app.models.document import INVOICE_KINDS
 PDF_VARIANT = "pdf/a-3b"
 
 
+_warmed: list[bool] = []
+
+
+def warm_up() -> None:
+    """Make the sample invoice once in this process, so the children forked to render
+    documents inherit warm font, layout and schema caches (workers call it at start)."""
+    if not _warmed:
+        snapshot = sample_snapshot()
+        attach_einvoice(
+            write_pdf(document_html(snapshot), pdf_variant=PDF_VARIANT), cii_xml(snapshot)
+        )
+        _warmed.append(True)
+
+
 def document_pdf(snapshot: Snapshot) -> bytes:
     """Render ``snapshot`` within the configured time and memory bounds."""
+    warm_up()
     html = document_html(snapshot)
     finish: Callable[[bytes], bytes] | None = None
     if DocumentKind(snapshot["kind"]) in INVOICE_KINDS:

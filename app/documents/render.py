@@ -2,9 +2,8 @@
 
 WeasyPrint follows every URL scheme by default (PITFALLS): ``StaticOnlyFetcher`` serves the
 files under ``static/`` and refuses everything else, so user text can neither pull a server
-file into a PDF nor make the server call a URL. Each render runs in a child forked from the
-worker, which has WeasyPrint and its fonts loaded already: the child gets an alarm and an
-address-space cap, so a runaway layout is killed without taking the worker with it.
+file into a PDF nor make the server call a URL. Each render is bounded in time and memory
+(``run_bounded``), so a runaway layout fails the job without taking the worker with it.
 """
 
 from __future__ import annotations
@@ -15,7 +14,9 @@ import pickle
 import resource
 import select
 import signal
+import threading
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -69,22 +70,16 @@ def check_subsetting() -> bool:
     return True
 
 
-def _write_pdf(html: str, options: dict[str, Any]) -> bytes:
-    document = weasyprint.HTML(string=html, url_fetcher=StaticOnlyFetcher())
-    pdf: bytes = document.write_pdf(**options)
+def write_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
+    """PDF bytes for ``html``, in this process and unbounded: for trusted HTML only."""
+    options: dict[str, Any] = {"pdf_variant": pdf_variant} if pdf_variant else {}
+    with warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes the file.
+        warnings.simplefilter("ignore", ResourceWarning)
+        document = weasyprint.HTML(string=html, url_fetcher=StaticOnlyFetcher())
+        pdf: bytes = document.write_pdf(**options)
+        del document
     return pdf
-
-
-_warmed = False
-
-
-def _warm_up() -> None:
-    # Fontconfig and Pango build their caches on the first layout: do it once in the
-    # worker so every forked child inherits them instead of paying for them each time.
-    global _warmed
-    if not _warmed:
-        _write_pdf("<p style=\"font-family: 'Noto Sans CJK SC', sans-serif\">Corridor 走廊</p>", {})
-        _warmed = True
 
 
 def _address_space_limit(extra_mb: int) -> int:
@@ -98,6 +93,7 @@ def _in_child(
 ) -> None:  # pragma: no cover - runs in the forked child, which never returns
     status = 1
     try:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the alarm kills, whatever the parent set
         signal.alarm(max(1, int(time_limit + 0.999)))
         limit = _address_space_limit(memory_mb)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -114,8 +110,58 @@ def _in_child(
         os._exit(status)
 
 
+class _TimeUp(Exception):
+    pass
+
+
+def _time_up(signum: int, frame: object) -> None:
+    raise _TimeUp
+
+
 def run_bounded(work: Callable[[], bytes], *, time_limit: float, memory_mb: int) -> bytes:
-    """``work()`` in a forked child, killed after ``time_limit`` s or past ``memory_mb``."""
+    """``work()`` stopped after ``time_limit`` seconds or past ``memory_mb`` more memory.
+
+    On a process's main thread (a process job worker, a command, the tests) the bounds are
+    a timer signal and a lowered soft address-space limit around the call, restored after;
+    elsewhere (thread workers, where signals cannot reach) the work runs in a forked child.
+    Both raise ``RenderFailed``.
+    """
+    if threading.current_thread() is threading.main_thread():
+        return _run_here(work, time_limit, memory_mb)
+    return _run_in_child(work, time_limit, memory_mb)
+
+
+def _run_here(work: Callable[[], bytes], time_limit: float, memory_mb: int) -> bytes:
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _address_space_limit(memory_mb)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    previous = signal.signal(signal.SIGALRM, _time_up)
+    # Someone else's timer (a supervisor's, pytest-timeout's) resumes afterwards.
+    other_timer, _ = signal.getitimer(signal.ITIMER_REAL)
+    started = time.monotonic()
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    signal.setitimer(signal.ITIMER_REAL, time_limit)
+    try:
+        return work()
+    except _TimeUp:
+        raise RenderFailed(f"rendering took longer than {time_limit:.0f} s") from None
+    except MemoryError:
+        raise RenderFailed(f"rendering needed more than {memory_mb} MB") from None
+    except RenderFailed:
+        raise
+    except Exception as error:
+        raise RenderFailed(f"{type(error).__name__}: {error}"[:2000]) from error
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if other_timer:
+            left = other_timer - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _run_in_child(work: Callable[[], bytes], time_limit: float, memory_mb: int) -> bytes:
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - child
@@ -161,11 +207,9 @@ def render_pdf(
     memory_mb: int = 512,
 ) -> bytes:
     """PDF bytes for ``html`` (``finish`` post-processes them in the same bounded child)."""
-    _warm_up()
-    options: dict[str, Any] = {"pdf_variant": pdf_variant} if pdf_variant else {}
 
     def work() -> bytes:
-        pdf = _write_pdf(html, options)
+        pdf = write_pdf(html, pdf_variant=pdf_variant)
         return finish(pdf) if finish is not None else pdf
 
     return run_bounded(work, time_limit=time_limit, memory_mb=memory_mb)

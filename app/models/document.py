@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, attributes, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, attributes, mapped_column, relationship
 
 from app.models.base import Base, PublicIdMixin, enum_column_type, utcnow
 from app.money import Money
@@ -90,7 +90,8 @@ class Document(PublicIdMixin, Base):
     currency: Mapped[str | None] = mapped_column(sa.String(3))
     total_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
     # Everything printed on the document, frozen at issue: the PDF is rendered from this.
-    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # Deferred like the bytes: lists, downloads and verification never need it.
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, deferred=True)
     verification_token: Mapped[str] = mapped_column(
         sa.String(32), unique=True, default=new_verification_token
     )
@@ -100,7 +101,7 @@ class Document(PublicIdMixin, Base):
     render_attempts: Mapped[int] = mapped_column(default=0)
     render_error: Mapped[str | None] = mapped_column(sa.Text)
     # Set once by the render job; deferred so lists never load the bytes.
-    pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
     byte_size: Mapped[int | None]
     rendered_at: Mapped[datetime | None]
