@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import available_timezones
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime, format_number, get_locale
+from flask_babel import format_date, format_datetime, format_number, get_locale
 from flask_login import current_user
 
 from app.extensions import babel
@@ -97,10 +97,16 @@ def format_when(value: datetime | None, style: str = "medium") -> str:
     return "" if value is None else format_datetime(value, style)
 
 
+def format_day(value: date | None) -> str:
+    """A calendar date (a due date, a value date) in the viewer's language."""
+    return "" if value is None else format_date(value, "medium")
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["when"] = format_when
+    app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.globals["money_from_minor"] = Money.from_minor
     app.jinja_env.globals.update(

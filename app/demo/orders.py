@@ -13,7 +13,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Order, OrderStatus, PaymentStatus, Product, User
+from app.models import Order, OrderStatus, Product, User
+from app.services import payments
 from app.services.audit import Actor
 from app.services.orders import actions, cart
 from app.services.orders.placing import OrderTerms, common_incoterms, find_group, place_order
@@ -43,15 +44,35 @@ _PATH = [
 ]
 
 
-def _seller_actor(product: Product) -> Actor:
-    user = db.session.scalar(
-        select(User).where(User.company_id == product.seller_id, User.company_role == "sales")
+def _seller_actor(product: Product, *roles: str) -> Actor:
+    """The seller's first person in one of ``roles``, in that order of preference."""
+    roles = roles or ("sales",)
+    people = db.session.scalars(
+        select(User).where(User.company_id == product.seller_id, User.company_role.in_(roles))
     )
+    user = min(people, key=lambda person: roles.index(person.company_role), default=None)
     assert user is not None
     return Actor(user)
 
 
-def _advance(order: Order, target: OrderStatus, buyer: Actor, seller: Actor) -> None:
+def _pay_by_transfer(order: Order, finance: Actor, milestones: int) -> None:
+    """The seller's finance records the first ``milestones`` transfers as received."""
+    for milestone in order.milestones[:milestones]:
+        if not milestone.is_paid:
+            payments.record_receipt(
+                finance,
+                milestone,
+                payments.ReceiptInput(
+                    amount=milestone.remaining.amount,
+                    value_date=date.today(),
+                    bank_reference=f"SCBL-TT-{order.id:05d}-{milestone.sequence}",
+                ),
+            )
+
+
+def _advance(
+    order: Order, target: OrderStatus, buyer: Actor, seller: Actor, finance: Actor
+) -> None:
     today = date.today()
     if target is OrderStatus.REJECTED:
         actions.reject(seller, order, "We cannot quarry blocks of this size before the monsoon.")
@@ -65,16 +86,15 @@ def _advance(order: Order, target: OrderStatus, buyer: Actor, seller: Actor) -> 
             actions.accept(
                 seller, order, confirmed_ship_date=today + timedelta(days=14), freight=freight
             )
+            _pay_by_transfer(order, finance, 1)  # the 30 % deposit, by T/T
         elif step is OrderStatus.IN_PRODUCTION:
             actions.start_production(seller, order)
         elif step is OrderStatus.SHIPPED:
             actions.record_shipment(seller, order, _shipment(order))
         elif step is OrderStatus.DELIVERED:
+            if target is OrderStatus.COMPLETED:
+                _pay_by_transfer(order, finance, len(order.milestones))  # then it completes
             actions.confirm_delivery(buyer, order)
-        elif step is OrderStatus.COMPLETED:
-            # Payments arrive with the payments issue; the demo marks this one settled.
-            order.payment_status = PaymentStatus.PAID
-            actions.complete_if_settled(order)
 
 
 def _shipment(order: Order) -> actions.ShipmentInput:
@@ -139,6 +159,12 @@ def seed_orders() -> int:
             ),
         )
         if target is not OrderStatus.PLACED:
-            _advance(order, target, buyer, _seller_actor(product))
+            _advance(
+                order,
+                target,
+                buyer,
+                _seller_actor(product),
+                _seller_actor(product, "finance", "owner"),
+            )
         placed += 1
     return placed

@@ -27,6 +27,14 @@ from app.models.order import (
 )
 from app.models.outbox import OutboxEmail
 from app.models.password_reset import PasswordReset
+from app.models.payment import (
+    MilestoneKind,
+    MilestoneTrigger,
+    PaymentMethod,
+    PaymentMilestone,
+    PaymentProof,
+    PaymentReceipt,
+)
 from app.models.product import (
     SEA_ONLY_INCOTERMS,
     Incoterm,
@@ -54,12 +62,18 @@ __all__ = [
     "DocumentKind",
     "DocumentStatus",
     "Incoterm",
+    "MilestoneKind",
+    "MilestoneTrigger",
     "Order",
     "OrderEvent",
     "OrderLine",
     "OrderStatus",
     "OutboxEmail",
     "PasswordReset",
+    "PaymentMethod",
+    "PaymentMilestone",
+    "PaymentProof",
+    "PaymentReceipt",
     "PaymentStatus",
     "PaymentTerms",
     "PriceTier",

@@ -21,6 +21,7 @@ from app.models.product import Incoterm
 if TYPE_CHECKING:
     from app.models.company import Company
     from app.models.document import Document
+    from app.models.payment import PaymentMilestone
     from app.models.product import Product
     from app.models.user import User
 
@@ -118,6 +119,9 @@ class Order(PublicIdMixin, Base):
     )
     shipments: Mapped[list[Shipment]] = relationship(
         order_by="Shipment.id", cascade="all, delete-orphan", back_populates="order"
+    )
+    milestones: Mapped[list[PaymentMilestone]] = relationship(
+        order_by="PaymentMilestone.sequence", back_populates="order", cascade="save-update"
     )
     # Issued documents never leave their order: no cascade, the model refuses deletes.
     documents: Mapped[list[Document]] = relationship(

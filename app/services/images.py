@@ -185,6 +185,15 @@ def _encode(image: Image.Image, quality: int) -> _Encoded:
     return _Encoded(buffer.getvalue(), image.width, image.height)
 
 
+def clean_picture(upload: bytes | IO[bytes]) -> bytes:
+    """Any accepted upload (a listing photo, a bank slip) as a new WebP made from pixels only.
+
+    Checked like listing photos: size cap, JPEG/PNG/WebP only, fully decoded, pixel-flood
+    limit; refusals name the field ``image``.
+    """
+    return _encode(_pixels_only(_decode(_read_capped(upload))), _STORED_QUALITY).data
+
+
 def _reencode(data: bytes) -> tuple[_Encoded, _Encoded]:
     """The stored photo and its thumbnail, both new WebP files made from pixels only."""
     pixels = _pixels_only(_decode(data))

@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web.finance.views import bp as finance_bp
     from app.web.media.views import bp as media_bp
     from app.web.operator.views import bp as operator_bp
+    from app.web.payments.views import bp as payments_bp
     from app.web.public.views import bp as public_bp
     from app.web.seller.views import bp as seller_bp
 
@@ -33,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
         media_bp,
         documents_bp,
         verify_bp,
+        payments_bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)

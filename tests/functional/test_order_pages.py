@@ -203,7 +203,7 @@ def test_the_order_page_shows_parties_lines_terms_totals_and_placeholders(
             "Advance payment (100%)",
             "PO-77",
             "Documents appear here once issued.",
-            "Payments appear here once recorded.",
+            "The payment schedule appears once the seller accepts.",
             "Placed",
             "Unpaid",
             "Not shipped",

@@ -21,6 +21,7 @@ from app.models import (
     ShipmentStatus,
 )
 from app.money import Money
+from app.services import payments
 from app.services.audit import Actor
 from app.services.errors import ValidationFailed
 from app.services.orders.document_hooks import on_order_accepted, on_order_shipped
@@ -95,6 +96,7 @@ def accept(
     order.total_minor = order.goods_total_minor + freight_minor + insurance_minor
     order.confirmed_ship_date = confirmed_ship_date
     on_order_accepted(actor, order)
+    payments.create_milestones(order, date.today())
     notify_counterparty(actor, order, "accepted")
 
 
@@ -251,6 +253,7 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
     )
     db.session.flush()
     on_order_shipped(actor, order)
+    payments.on_shipment(order, date.today())
     notify_counterparty(actor, order, "shipped")
     return shipment
 

@@ -174,14 +174,19 @@ def record_event(
 def transition(actor: Actor, order: Order, to: OrderStatus, note: str | None = None) -> Move:
     """Move ``order`` to ``to`` if the table, the actor and the order's state allow it.
 
-    The UPDATE names the status it expects; if someone else moved the order first, no
-    row changes and the loser gets ``InvalidTransition`` saying what the order is now.
+    The UPDATE names the status and payment state it checked; if someone else moved the
+    order or recorded a payment first, no row changes and the loser gets
+    ``InvalidTransition`` saying what the order is now.
     """
     _check(actor, order, to)
     current = order.status
     result = db.session.execute(
         update(Order)
-        .where(Order.id == order.id, Order.status == current)
+        .where(
+            Order.id == order.id,
+            Order.status == current,
+            Order.payment_status == order.payment_status,
+        )
         .values(status=to, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Company, Order, OrderStatus, Shipment, User
+from app.models import Company, Order, OrderStatus, PaymentMilestone, Shipment, User
 from app.services.orders.lifecycle import BUYER_ROLES, SELLER_ROLES, Side
 
 PAGE_SIZE = 25
@@ -24,19 +24,28 @@ def company_order(company_id: int, public_id: str, side: str) -> Order | None:
 def order_page(company_id: int, public_id: str, side: str) -> Order | None:
     """The order with everything its page shows, in a fixed handful of queries."""
     party = Order.buyer_id if side == Side.BUYER else Order.seller_id
-    return db.session.scalar(
-        select(Order)
-        .where(Order.public_id == public_id, party == company_id)
-        .options(
-            joinedload(Order.buyer),
-            joinedload(Order.seller),
-            joinedload(Order.placed_by),
-            selectinload(Order.lines),
-            selectinload(Order.events),
-            selectinload(Order.shipments).joinedload(Shipment.packages),
-            selectinload(Order.documents),
+    order: Order | None = (
+        db.session.scalars(
+            select(Order)
+            .where(Order.public_id == public_id, party == company_id)
+            .options(
+                joinedload(Order.buyer),
+                joinedload(Order.seller),
+                joinedload(Order.placed_by),
+                selectinload(Order.lines),
+                selectinload(Order.events),
+                # A handful of documents: joined to the order's own row, not a query of their own.
+                joinedload(Order.documents),
+                selectinload(Order.shipments).joinedload(Shipment.packages),
+                selectinload(Order.milestones).options(
+                    joinedload(PaymentMilestone.receipts), joinedload(PaymentMilestone.proofs)
+                ),
+            )
         )
+        .unique()
+        .first()
     )
+    return order
 
 
 @dataclass(frozen=True)

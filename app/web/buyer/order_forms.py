@@ -21,7 +21,10 @@ from wtforms.widgets import HiddenInput
 
 from app.models import (
     DocumentKind,
+    MilestoneKind,
+    MilestoneTrigger,
     OrderStatus,
+    PaymentMethod,
     PaymentStatus,
     PaymentTerms,
     ShipmentMode,
@@ -61,6 +64,21 @@ DOCUMENT_KIND_LABELS = {
     DocumentKind.SHIPPING_MARKS: _l("Shipping-mark labels"),
     DocumentKind.DANGEROUS_GOODS: _l("Dangerous goods declaration"),
     DocumentKind.CREDIT_NOTE: _l("Credit note"),
+}
+MILESTONE_LABELS = {
+    MilestoneKind.FULL: _l("Full payment"),
+    MilestoneKind.DEPOSIT: _l("Deposit"),
+    MilestoneKind.BALANCE: _l("Balance"),
+}
+MILESTONE_TRIGGER_LABELS = {
+    MilestoneTrigger.ACCEPTANCE: _l("Due on acceptance"),
+    MilestoneTrigger.SHIPMENT: _l("Due against the B/L once shipped"),
+    MilestoneTrigger.INVOICE_NET_30: _l("Due 30 days after the commercial invoice"),
+}
+PAYMENT_METHOD_LABELS = {
+    PaymentMethod.BANK_TRANSFER: _l("Bank transfer (T/T)"),
+    PaymentMethod.CARD: _l("Card"),
+    PaymentMethod.LETTER_OF_CREDIT: _l("Letter of credit"),
 }
 # Keys are what queries.next_action returns.
 NEXT_ACTION_LABELS = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from babel import Locale
@@ -19,8 +20,9 @@ from flask_wtf import FlaskForm
 
 from app.database import commit, rollback
 from app.i18n import current_locale_code
-from app.models import CartLine, Company, Order, OrderStatus, ProductStatus, User
+from app.models import CartLine, Company, CompanyRole, Order, OrderStatus, ProductStatus, User
 from app.security import safe_next_path
+from app.services import payments
 from app.services.errors import DomainError, NotAllowed, ValidationFailed
 from app.services.orders import actions
 from app.services.orders.cart import (
@@ -52,7 +54,10 @@ from app.services.orders.queries import (
 )
 from app.web.buyer.order_forms import (
     DOCUMENT_KIND_LABELS,
+    MILESTONE_LABELS,
+    MILESTONE_TRIGGER_LABELS,
     NEXT_ACTION_LABELS,
+    PAYMENT_METHOD_LABELS,
     PAYMENT_STATUS_LABELS,
     PAYMENT_TERMS_LABELS,
     SHIPMENT_MODE_LABELS,
@@ -72,6 +77,14 @@ from app.web.order_actions import submit_order_action
 _WHOLE_NUMBER = re.compile(r"[+-]?\d{1,20}")
 
 
+def _viewer_company() -> int | None:
+    return signed_in_user().company_id
+
+
+def _viewer_role() -> CompanyRole | None:
+    return signed_in_user().company_role
+
+
 def order_template_helpers() -> dict[str, Any]:
     """What the shared order macros (templates/orders/_order.html) read, on both sides."""
     territories = Locale.parse(current_locale_code()).territories
@@ -83,6 +96,17 @@ def order_template_helpers() -> dict[str, Any]:
         "payment_terms_labels": PAYMENT_TERMS_LABELS,
         "shipment_mode_labels": SHIPMENT_MODE_LABELS,
         "document_kind_labels": DOCUMENT_KIND_LABELS,
+        "milestone_labels": MILESTONE_LABELS,
+        "milestone_trigger_labels": MILESTONE_TRIGGER_LABELS,
+        "payment_method_labels": PAYMENT_METHOD_LABELS,
+        "today": date.today(),
+        "viewer_is_buyer": lambda order: _viewer_company() == order.buyer_id,
+        "may_upload_proof": lambda order: (
+            _viewer_company() == order.buyer_id and _viewer_role() in payments.PROOF_ROLES
+        ),
+        "may_record_receipt": lambda order: (
+            _viewer_company() == order.seller_id and _viewer_role() in payments.RECEIPT_ROLES
+        ),
         "next_action_labels": NEXT_ACTION_LABELS,
         "next_action": next_action,
         "Side": Side,

@@ -1,0 +1,266 @@
+"""Milestones from the payment terms, bank transfers recorded by the seller's finance,
+transfer proofs from the buyer, and the order's payment axis derived from them."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image
+
+from app.extensions import db
+from app.models import (
+    AuditEvent,
+    CompanyRole,
+    MilestoneKind,
+    Order,
+    OrderStatus,
+    PaymentStatus,
+)
+from app.services import payments
+from app.services.audit import Actor
+from app.services.errors import NotAllowed, ValidationFailed
+from app.services.orders import actions
+from app.services.orders.lifecycle import InvalidTransition
+from tests.conftest import AuthActions
+from tests.factories import CompanyFactory, UserFactory
+from tests.functional.test_cart_checkout import Trade, make_trade, page_of, place_for
+from tests.functional.test_order_pages import accept, ship
+
+
+@pytest.fixture
+def trade() -> Trade:
+    return make_trade()
+
+
+def _accepted(app: Flask, trade: Trade, terms: str = "deposit_30_balance_70_bl") -> Order:
+    order = place_for(app, trade.purchaser, [(trade.product, 333)], payment_terms=terms)
+    accept(app, trade, order)
+    return order
+
+
+def _finance(trade: Trade) -> Actor:
+    return Actor(UserFactory(company=trade.seller, company_role=CompanyRole.FINANCE))
+
+
+def _receipt(amount: str, reference: str = "SCBL-TT-0001") -> payments.ReceiptInput:
+    return payments.ReceiptInput(amount, date.today(), reference)
+
+
+@pytest.mark.parametrize(
+    ("terms", "plan"),
+    [
+        ("advance", [(MilestoneKind.FULL, 100, True)]),
+        ("deposit_30_balance_70_bl", [(MilestoneKind.DEPOSIT, 30, True), (MilestoneKind.BALANCE, 70, False)]),
+        ("lc_at_sight", [(MilestoneKind.FULL, 100, False)]),
+    ],
+)  # fmt: skip
+def test_acceptance_derives_milestones_that_sum_exactly(
+    app: Flask, trade: Trade, terms: str, plan: list[tuple[MilestoneKind, int, bool]]
+) -> None:
+    order = _accepted(app, trade, terms)
+    milestones = order.milestones
+    assert [(m.kind, m.percent, m.due_on == date.today()) for m in milestones] == plan
+    assert sum(m.amount_minor for m in milestones) == order.total_minor
+    assert order.payment_status is PaymentStatus.UNPAID
+
+
+def test_odd_totals_allocate_to_the_last_minor_unit(app: Flask, trade: Trade) -> None:
+    order = _accepted(app, trade)
+    deposit, balance = order.milestones
+    # 333 units at the tier price: 30 % and 70 % rounded so the two add up to the total.
+    assert deposit.amount_minor + balance.amount_minor == order.total_minor
+    assert abs(deposit.amount_minor - order.total_minor * 30 // 100) <= 1
+
+
+def test_shipment_makes_the_balance_due(app: Flask, trade: Trade) -> None:
+    order = place_for(
+        app, trade.purchaser, [(trade.product, 500)], payment_terms="deposit_30_balance_70_bl"
+    )
+    ship(app, trade, order)
+    assert [m.due_on for m in order.milestones] == [date.today(), date.today()]
+
+
+def test_partial_receipts_add_up_and_the_order_becomes_paid(app: Flask, trade: Trade) -> None:
+    order = _accepted(app, trade, "advance")
+    (full,) = order.milestones
+    finance = _finance(trade)
+    half = full.amount.amount / 2
+    with app.test_request_context():
+        payments.record_receipt(finance, full, _receipt(str(half.quantize(Decimal("0.01")))))
+        assert order.payment_status is PaymentStatus.PARTLY_PAID and not full.is_paid
+        payments.record_receipt(finance, full, _receipt(str(full.remaining.amount), "SCBL-2"))
+    assert full.is_paid and full.overpaid is None
+    assert order.payment_status is PaymentStatus.PAID
+    assert [e.kind for e in order.events][-2:] == ["payment", "payment"]
+    audits = db.session.query(AuditEvent).filter_by(action="payment.receipt_recorded").count()
+    assert audits == 2
+
+
+def test_an_overpayment_is_kept_and_flagged(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    order = _accepted(app, trade, "advance")
+    (full,) = order.milestones
+    with app.test_request_context():
+        payments.record_receipt(_finance(trade), full, _receipt(str(full.amount.amount + 10)))
+    assert full.overpaid is not None and full.overpaid.amount == 10
+    auth.login(trade.purchaser.email)
+    page = page_of(client.get(f"/buyer/orders/{order.public_id}"))
+    assert "more than due was received" in page
+
+
+@pytest.mark.parametrize(
+    ("amount", "field"),
+    [("0", "amount"), ("-5", "amount"), ("12.345", "amount"), ("abc", "amount"), ("1e40", "amount"), ("NaN", "amount")],
+)  # fmt: skip
+def test_bad_amounts_are_refused_and_nothing_is_written(
+    app: Flask, trade: Trade, amount: str, field: str
+) -> None:
+    order = _accepted(app, trade)
+    deposit = order.milestones[0]
+    with app.test_request_context(), pytest.raises(ValidationFailed) as refused:
+        payments.record_receipt(_finance(trade), deposit, _receipt(amount))
+    assert refused.value.field == field
+    db.session.rollback()
+    assert deposit.receipts == [] and order.payment_status is PaymentStatus.UNPAID
+
+
+def test_a_future_value_date_and_a_missing_reference_are_refused(app: Flask, trade: Trade) -> None:
+    deposit = _accepted(app, trade).milestones[0]
+    with app.test_request_context():
+        for data, field in (
+            (payments.ReceiptInput("10", date.today() + timedelta(days=1), "REF-1"), "value_date"),
+            (payments.ReceiptInput("10", date.today(), " "), "bank_reference"),
+        ):
+            with pytest.raises(ValidationFailed) as refused:
+                payments.record_receipt(_finance(trade), deposit, data)
+            assert refused.value.field == field
+
+
+def test_only_the_sellers_finance_or_owner_records_receipts(app: Flask, trade: Trade) -> None:
+    deposit = _accepted(app, trade).milestones[0]
+    with app.test_request_context():
+        for user in (
+            trade.purchaser,
+            trade.sales,
+            UserFactory(company=trade.buyer, company_role=CompanyRole.FINANCE),
+        ):
+            with pytest.raises(NotAllowed):
+                payments.record_receipt(Actor(user), deposit, _receipt("10"))
+        owner = UserFactory(company=trade.seller, company_role=CompanyRole.OWNER)
+        assert payments.record_receipt(Actor(owner), deposit, _receipt("10")).amount_minor == 1000
+
+
+def test_a_paid_order_cannot_be_cancelled_and_a_cancelled_one_takes_no_money(
+    app: Flask, trade: Trade
+) -> None:
+    order = _accepted(app, trade)
+    deposit = order.milestones[0]
+    with app.test_request_context():
+        payments.record_receipt(_finance(trade), deposit, _receipt("10"))
+        with pytest.raises(InvalidTransition):
+            actions.cancel(Actor(trade.purchaser), order, "Changed our mind")
+    other = _accepted(app, trade)
+    with app.test_request_context():
+        actions.cancel(Actor(trade.purchaser), other, "Changed our mind")
+        with pytest.raises(InvalidTransition):
+            payments.record_receipt(_finance(trade), other.milestones[0], _receipt("10"))
+
+
+def test_delivery_of_a_paid_order_completes_it(app: Flask, trade: Trade) -> None:
+    order = place_for(app, trade.purchaser, [(trade.product, 500)], payment_terms="advance")
+    ship(app, trade, order)
+    with app.test_request_context():
+        payments.record_receipt(
+            _finance(trade), order.milestones[0], _receipt(str(order.milestones[0].amount.amount))
+        )
+        actions.confirm_delivery(Actor(trade.purchaser), order)
+    assert order.status is OrderStatus.COMPLETED
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 100), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_the_buyer_uploads_a_proof_and_both_sides_download_it(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    order = _accepted(app, trade)
+    deposit = order.milestones[0]
+    auth.login(trade.purchaser.email)
+    page = page_of(client.get(f"/buyer/orders/{order.public_id}"))
+    assert deposit.reference in page and "Upload proof" in page
+    response = client.post(
+        f"/payments/milestones/{deposit.public_id}/proofs",
+        data={
+            "proof": (io.BytesIO(_png()), "slip.png"),
+            "next": f"/buyer/orders/{order.public_id}",
+        },
+    )
+    assert response.status_code == 302
+    (proof,) = deposit.proofs
+    assert proof.content_type == "image/webp"
+    for user in (trade.purchaser, trade.sales):
+        auth.login(user.email)
+        download = client.get(f"/payments/proofs/{proof.public_id}")
+        assert download.status_code == 200 and download.data[:4] == b"RIFF"
+        assert download.headers["X-Content-Type-Options"] == "nosniff"
+    outsider = UserFactory(
+        company=CompanyFactory(chinese_buyer=True), company_role=CompanyRole.OWNER
+    )
+    auth.login(outsider.email)
+    assert client.get(f"/payments/proofs/{proof.public_id}").status_code == 404
+    assert (
+        client.post(f"/payments/milestones/{deposit.public_id}/proofs", data={}).status_code == 404
+    )
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [
+        b"%PDF-1.7\n%broken beyond repair",
+        b"<html><script>alert(1)</script></html>",
+        b"GIF89a" + b"\x00" * 100,
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 50,
+    ],
+)
+def test_proof_upload_attacks_are_refused(app: Flask, trade: Trade, upload: bytes) -> None:
+    deposit = _accepted(app, trade).milestones[0]
+    with app.test_request_context(), pytest.raises(ValidationFailed) as refused:
+        payments.upload_proof(Actor(trade.purchaser), deposit, upload)
+    assert refused.value.field == "proof"
+    assert deposit.proofs == []
+
+
+def test_the_seller_records_a_receipt_through_the_finance_page(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    order = _accepted(app, trade)
+    deposit = order.milestones[0]
+    finance = UserFactory(company=trade.seller, company_role=CompanyRole.FINANCE)
+    auth.login(finance.email)
+    page = page_of(client.get(f"/finance/orders/{order.public_id}"))
+    assert "Record receipt" in page and order.reference in page
+    response = client.post(
+        f"/payments/milestones/{deposit.public_id}/receipts",
+        data={"amount": str(deposit.amount.amount), "value_date": date.today().isoformat(),
+              "bank_reference": "SCBL-TT-778"},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "The receipt is recorded." in page_of(response)
+    assert deposit.is_paid and order.payment_status is PaymentStatus.PARTLY_PAID
+    # The buyer cannot record receipts: refused, nothing written.
+    auth.login(trade.purchaser.email)
+    balance = order.milestones[1]
+    refused = client.post(
+        f"/payments/milestones/{balance.public_id}/receipts",
+        data={"amount": "1", "value_date": date.today().isoformat(), "bank_reference": "X-1"},
+    )
+    assert refused.status_code == 403 and balance.receipts == []
