@@ -56,6 +56,13 @@ class Config:
     # Bounds on one document render (a forked child is killed past them).
     DOCUMENT_RENDER_SECONDS = int(os.environ.get("DOCUMENT_RENDER_SECONDS", "60"))
     DOCUMENT_RENDER_MEMORY_MB = int(os.environ.get("DOCUMENT_RENDER_MEMORY_MB", "768"))
+    # Card payments: hidden unless both keys are set. The API base and the Stripe.js address
+    # are configuration so tests point them at a local localstripe server.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")  # None: Stripe's own
+    STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
     # Queue each issued document's render when its transaction commits. Tests turn this off
     # and render the documents they read (``render_pending``), to keep the suite fast.
     RENDER_DOCUMENTS_AFTER_COMMIT = True

@@ -34,6 +34,7 @@ from app.models.payment import (
     PaymentMilestone,
     PaymentProof,
     PaymentReceipt,
+    ProcessedWebhookEvent,
 )
 from app.models.product import (
     SEA_ONLY_INCOTERMS,
@@ -77,6 +78,7 @@ __all__ = [
     "PaymentStatus",
     "PaymentTerms",
     "PriceTier",
+    "ProcessedWebhookEvent",
     "Product",
     "ProductImage",
     "ProductIncoterm",

@@ -54,6 +54,9 @@ class PaymentMilestone(PublicIdMixin, Base):
     trigger: Mapped[MilestoneTrigger] = mapped_column(enum_column_type(MilestoneTrigger))
     # Set when the trigger happens (acceptance, shipment); None while not yet due.
     due_on: Mapped[date | None]
+    # The card payment under way (reused on retry) and how many were started.
+    payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    card_attempts: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="milestones")
@@ -111,6 +114,8 @@ class PaymentReceipt(PublicIdMixin, Base):
     currency: Mapped[str] = mapped_column(sa.String(3))
     value_date: Mapped[date]
     bank_reference: Mapped[str | None] = mapped_column(sa.String(100))
+    # The card payment's PaymentIntent: one receipt per intent, however often Stripe says so.
+    external_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
@@ -141,3 +146,16 @@ class PaymentProof(PublicIdMixin, Base):
     def filename(self) -> str:
         extension = {"application/pdf": "pdf", "image/webp": "webp"}.get(self.content_type, "bin")
         return f"transfer-proof-{self.public_id}.{extension}"
+
+
+class ProcessedWebhookEvent(Base):
+    """A provider event applied once: the unique id refuses a second delivery."""
+
+    __tablename__ = "processed_webhook_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    event_type: Mapped[str] = mapped_column(sa.String(100))
+    created: Mapped[int] = mapped_column(sa.BigInteger)  # the provider's timestamp
+    outcome: Mapped[str] = mapped_column(sa.String(40))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

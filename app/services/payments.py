@@ -119,7 +119,7 @@ def is_overdue(order: Order, today: date) -> bool:
     return any(milestone.is_overdue(today) for milestone in order.milestones)
 
 
-def _settle(order: Order) -> None:
+def settle(order: Order) -> None:
     """Store the derived payment axis, unless the order was cancelled or rejected meanwhile.
 
     The conditional UPDATE meets a racing cancellation on the order row: whichever commits
@@ -196,7 +196,7 @@ def record_receipt(actor: Actor, milestone: PaymentMilestone, data: ReceiptInput
     )
     db.session.add(receipt)
     db.session.flush()
-    _settle(order)
+    settle(order)
     record_event(actor, order, "payment", note=f"{milestone.reference}: {amount} · {reference}")
     record_audit(
         actor,

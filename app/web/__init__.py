@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.payments.webhook import bp as webhooks_bp
     from app.web import errors
     from app.web.account.views import bp as account_bp
     from app.web.auth.views import bp as auth_bp
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
         documents_bp,
         verify_bp,
         payments_bp,
+        webhooks_bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -1,0 +1,1 @@
+"""Card payments: the gateway interface, its Stripe implementation and the webhook."""

@@ -1,0 +1,47 @@
+"""``POST /webhooks/stripe``: verified provider events, each applied once.
+
+The signature is checked over the raw body with the SDK's default 300-second tolerance
+(never disabled). Bad signatures answer 400 and write nothing; events we do not handle
+answer 200; a payment event about an intent we do not know answers 404 so the provider
+retries it. One transaction per delivery.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import stripe
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from app.database import commit, rollback
+from app.extensions import csrf, limiter
+from app.services.card_payments import UnknownIntent, apply_event
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+
+@bp.post("/stripe")
+@csrf.exempt
+@limiter.exempt
+def stripe_events() -> ResponseReturnValue:
+    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
+    if not secret:
+        return jsonify(error="card payments are not configured"), 404
+    payload = request.get_data()  # the raw bytes the signature covers
+    try:
+        stripe.Webhook.construct_event(payload, request.headers.get("Stripe-Signature"), secret)
+    except (stripe.SignatureVerificationError, ValueError):
+        return jsonify(error="invalid signature"), 400
+    event = json.loads(payload)
+    try:
+        outcome = apply_event(event)
+    except UnknownIntent as unknown:
+        rollback()
+        log.warning("webhook %s names unknown intent %s", event.get("id"), unknown)
+        return jsonify(error="unknown payment intent"), 404
+    commit()
+    return jsonify(received=True, outcome=outcome), 200

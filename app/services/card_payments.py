@@ -1,0 +1,178 @@
+"""Card payments of milestones: starting (or resuming) a PaymentIntent, applying its events.
+
+Money is recorded only from a verified provider event whose amount and currency match the
+intent we created, once per event id and once per intent; a late or repeated event never
+moves a milestone or an order backwards. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import (
+    PaymentMethod,
+    PaymentMilestone,
+    PaymentReceipt,
+    ProcessedWebhookEvent,
+)
+from app.models.base import utcnow
+from app.payments.gateway import Intent, PaymentGateway
+from app.services.audit import Actor, record_audit
+from app.services.errors import NotAllowed, ValidationFailed
+from app.services.orders.lifecycle import InvalidTransition, record_event
+from app.services.payments import PAYABLE, PROOF_ROLES, settle
+
+# Intents that can still be paid: resumed rather than replaced.
+OPEN_STATUSES = frozenset(
+    {"requires_payment_method", "requires_confirmation", "requires_action", "processing"}
+)
+
+
+class UnknownIntent(LookupError):
+    """An event names a PaymentIntent we never created (the provider should retry)."""
+
+
+def start_card_payment(
+    actor: Actor, milestone: PaymentMilestone, gateway: PaymentGateway
+) -> Intent:
+    """The intent the buyer's browser confirms: the open one for this amount, or a new one.
+
+    Each new attempt has its own idempotency key (milestone and attempt number), so a retried
+    request gets the same intent back from the provider instead of a second charge.
+    """
+    order = milestone.order
+    user = actor.user
+    if user is None or user.company_id != order.buyer_id or user.company_role not in PROOF_ROLES:
+        raise NotAllowed(lazy_gettext("Only the buyer pays the order."))
+    if order.status not in PAYABLE:
+        raise InvalidTransition(lazy_gettext("This order takes no payments now."))
+    if milestone.method is PaymentMethod.LETTER_OF_CREDIT or milestone.is_paid:
+        raise ValidationFailed(lazy_gettext("This amount is not paid by card."))
+    amount = milestone.amount_minor - milestone.paid_minor
+    if milestone.payment_intent_id:
+        current = gateway.retrieve_intent(milestone.payment_intent_id)
+        if current.status == "succeeded":
+            raise ValidationFailed(
+                lazy_gettext("This payment went through; it shows here in a moment.")
+            )
+        if current.status in OPEN_STATUSES and current.amount_minor == amount:
+            return current
+    milestone.card_attempts += 1
+    intent = gateway.create_intent(
+        amount,
+        milestone.currency,
+        {"milestone": milestone.public_id, "order": order.reference},
+        f"corridor-milestone-{milestone.public_id}-{milestone.card_attempts}",
+    )
+    milestone.payment_intent_id = intent.id
+    db.session.flush()
+    record_audit(
+        actor,
+        "payment.card_started",
+        object_type="order",
+        object_id=order.public_id,
+        details={"milestone": milestone.reference, "intent": intent.id},
+    )
+    return intent
+
+
+def _claim(event: dict[str, Any], outcome: str) -> bool:
+    """Record the event id; False if it was applied before (the unique id refuses it)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                ProcessedWebhookEvent(
+                    event_id=str(event["id"]),
+                    event_type=str(event["type"]),
+                    created=int(event.get("created") or 0),
+                    outcome=outcome,
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def apply_event(event: dict[str, Any]) -> str:
+    """Apply one verified provider event once; returns what happened.
+
+    Raises ``UnknownIntent`` for a payment event about an intent we never made, so the
+    webhook answers non-2xx and the provider retries (our commit may not be visible yet).
+    """
+    kind = str(event.get("type"))
+    if kind not in ("payment_intent.succeeded", "payment_intent.payment_failed"):
+        return "ignored" if _claim(event, "ignored") else "duplicate"
+    intent = event["data"]["object"]
+    milestone = db.session.scalar(
+        select(PaymentMilestone).where(PaymentMilestone.payment_intent_id == intent["id"])
+    )
+    if milestone is None:
+        raise UnknownIntent(intent["id"])
+    if kind == "payment_intent.payment_failed":
+        if not _claim(event, "failed"):
+            return "duplicate"
+        if not milestone.is_paid:
+            record_event(Actor(None), milestone.order, "card_failed", note=milestone.reference)
+        return "failed"
+    return _succeeded(event, milestone, intent)
+
+
+def _succeeded(event: dict[str, Any], milestone: PaymentMilestone, intent: dict[str, Any]) -> str:
+    order = milestone.order
+    amount = int(intent["amount"])
+    currency = str(intent["currency"]).upper()
+    expected = milestone.amount_minor - milestone.paid_minor
+    recorded = any(receipt.external_id == intent["id"] for receipt in milestone.receipts)
+    if not recorded and (currency != milestone.currency or amount != expected):
+        if not _claim(event, "mismatch"):
+            return "duplicate"
+        note = f"{milestone.reference}: {amount} {currency} ≠ {expected} {milestone.currency}"
+        record_event(Actor(None), order, "card_mismatch", note=note)
+        record_audit(
+            Actor(None),
+            "payment.card_mismatch",
+            company_id=order.seller_id,
+            object_type="order",
+            object_id=order.public_id,
+            details={"intent": intent["id"], "amount_minor": amount, "currency": currency},
+        )
+        return "mismatch"
+    if not _claim(event, "paid") or recorded:
+        return "duplicate"
+    try:
+        # A second event about the same intent (a replay under another id) meets the unique
+        # intent id here and changes nothing.
+        with db.session.begin_nested():
+            receipt = PaymentReceipt(
+                milestone=milestone,
+                method=PaymentMethod.CARD,
+                amount_minor=amount,
+                currency=currency,
+                value_date=utcnow().date(),
+                bank_reference=intent["id"],
+                external_id=intent["id"],
+            )
+            db.session.add(receipt)
+    except IntegrityError:
+        return "duplicate"
+    if order.status in PAYABLE:
+        settle(order)
+    note = f"{milestone.reference}: {receipt.amount} · card"
+    record_event(Actor(None), order, "payment", note=note)
+    record_audit(
+        Actor(None),
+        "payment.card_succeeded",
+        company_id=order.seller_id,
+        object_type="order",
+        object_id=order.public_id,
+        details={"intent": intent["id"], "amount_minor": amount, "currency": currency},
+    )
+    from app.services.orders.actions import complete_if_settled
+
+    complete_if_settled(order)
+    return "paid"
