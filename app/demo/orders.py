@@ -7,6 +7,7 @@ orders, nothing is added.
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Order, OrderStatus, Product, User
-from app.services import payments
+from app.services import card_payments, payments
 from app.services.audit import Actor
 from app.services.orders import actions, cart
 from app.services.orders.placing import OrderTerms, common_incoterms, find_group, place_order
@@ -70,6 +71,34 @@ def _pay_by_transfer(order: Order, finance: Actor, milestones: int) -> None:
             )
 
 
+# Demo orders whose deposit was paid by card; the others pay it by bank transfer.
+CARD_DEPOSITS = frozenset({OrderStatus.IN_PRODUCTION, OrderStatus.DELIVERED})
+
+
+def _pay_deposit_by_card(order: Order) -> None:
+    """The deposit as a card payment, applied along the path a verified Stripe event takes.
+
+    The demo has no Stripe account, so the event is made here with a demo intent id; the
+    receipt, timeline entry and audit row are those a real webhook delivery produces.
+    """
+    deposit = order.milestones[0]
+    deposit.payment_intent_id = f"pi_demo_{deposit.public_id}"
+    card_payments.apply_event(
+        {
+            "id": f"evt_demo_{deposit.public_id}",
+            "type": "payment_intent.succeeded",
+            "created": int(time.time()),
+            "data": {
+                "object": {
+                    "id": deposit.payment_intent_id,
+                    "amount": deposit.amount_minor,
+                    "currency": deposit.currency.lower(),
+                }
+            },
+        }
+    )
+
+
 def _advance(
     order: Order, target: OrderStatus, buyer: Actor, seller: Actor, finance: Actor
 ) -> None:
@@ -86,7 +115,10 @@ def _advance(
             actions.accept(
                 seller, order, confirmed_ship_date=today + timedelta(days=14), freight=freight
             )
-            _pay_by_transfer(order, finance, 1)  # the 30 % deposit, by T/T
+            if target in CARD_DEPOSITS:
+                _pay_deposit_by_card(order)
+            else:
+                _pay_by_transfer(order, finance, 1)  # the 30 % deposit, by T/T
         elif step is OrderStatus.IN_PRODUCTION:
             actions.start_production(seller, order)
         elif step is OrderStatus.SHIPPED:

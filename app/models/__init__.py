@@ -34,6 +34,7 @@ from app.models.payment import (
     PaymentMilestone,
     PaymentProof,
     PaymentReceipt,
+    PaymentRefund,
     ProcessedWebhookEvent,
 )
 from app.models.product import (
@@ -75,6 +76,7 @@ __all__ = [
     "PaymentMilestone",
     "PaymentProof",
     "PaymentReceipt",
+    "PaymentRefund",
     "PaymentStatus",
     "PaymentTerms",
     "PriceTier",

@@ -73,7 +73,8 @@ class PaymentMilestone(PublicIdMixin, Base):
 
     @property
     def paid_minor(self) -> int:
-        return sum(receipt.amount_minor for receipt in self.receipts)
+        """Received and kept: receipts less what was refunded of them."""
+        return sum(receipt.amount_minor - receipt.refunded_minor for receipt in self.receipts)
 
     @property
     def paid(self) -> Money:
@@ -121,6 +122,34 @@ class PaymentReceipt(PublicIdMixin, Base):
 
     milestone: Mapped[PaymentMilestone] = relationship(back_populates="receipts")
     recorded_by: Mapped[User | None] = relationship()
+    refunds: Mapped[list[PaymentRefund]] = relationship(
+        back_populates="receipt", order_by="PaymentRefund.id"
+    )
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def refunded_minor(self) -> int:
+        return sum(refund.amount_minor for refund in self.refunds)
+
+
+class PaymentRefund(PublicIdMixin, Base):
+    """Money given back on a card receipt, through the provider."""
+
+    __tablename__ = "payment_refunds"
+    __table_args__ = (sa.CheckConstraint("amount_minor > 0", name="amount_positive"),)
+
+    receipt_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_receipts.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    provider_refund_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    receipt: Mapped[PaymentReceipt] = relationship(back_populates="refunds")
 
     @property
     def amount(self) -> Money:

@@ -7,25 +7,31 @@ moves a milestone or an order backwards. Services flush, never commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import (
+    CompanyRole,
+    DocumentKind,
+    OrderStatus,
     PaymentMethod,
     PaymentMilestone,
     PaymentReceipt,
+    PaymentRefund,
     ProcessedWebhookEvent,
 )
 from app.models.base import utcnow
 from app.payments.gateway import Intent, PaymentGateway
 from app.services.audit import Actor, record_audit
+from app.services.documents import issue_credit_note
 from app.services.errors import NotAllowed, ValidationFailed
 from app.services.orders.lifecycle import InvalidTransition, record_event
-from app.services.payments import PAYABLE, PROOF_ROLES, settle
+from app.services.payments import PAYABLE, PROOF_ROLES, parse_amount, payment_status, settle
 
 # Intents that can still be paid: resumed rather than replaced.
 OPEN_STATUSES = frozenset(
@@ -176,3 +182,88 @@ def _succeeded(event: dict[str, Any], milestone: PaymentMilestone, intent: dict[
 
     complete_if_settled(order)
     return "paid"
+
+
+def last_event_time() -> int:
+    """The provider timestamp of the newest event applied (0 when none)."""
+    return int(db.session.scalar(select(func.max(ProcessedWebhookEvent.created))) or 0)
+
+
+def reconcile(gateway: PaymentGateway, commit: Callable[[], None]) -> dict[str, int]:
+    """Apply the provider's events since the last one applied, for after an outage.
+
+    Each event is applied and committed on its own (one transaction per event), so a
+    failure leaves the earlier ones recorded; already-applied events count as duplicates.
+    A small overlap (events of the same second) is harmless: ids are applied once.
+    """
+    counts: dict[str, int] = {}
+    for event in gateway.events_since(max(last_event_time() - 1, 0)):
+        try:
+            outcome = apply_event(event)
+        except UnknownIntent:
+            db.session.rollback()
+            outcome = "unknown intent"
+        else:
+            commit()
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+REFUND_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.FINANCE})
+
+
+def refund_card_payment(
+    actor: Actor, receipt: PaymentReceipt, amount: object, reason: str, gateway: PaymentGateway
+) -> PaymentRefund:
+    """Give back part or all of a card payment; checked here before the provider is called.
+
+    The idempotency key names the receipt and the refund's number, so a retried request
+    reaches the same provider refund. Once the order has a commercial invoice, the refund
+    also issues a credit note against it (an unshipped order has no invoice to correct).
+    """
+    milestone = receipt.milestone
+    order = milestone.order
+    user = actor.user
+    if user is None or user.company_id != order.seller_id or user.company_role not in REFUND_ROLES:
+        raise NotAllowed(lazy_gettext("Only the seller's finance staff give refunds."))
+    if receipt.method is not PaymentMethod.CARD or not receipt.external_id:
+        raise ValidationFailed(lazy_gettext("Only card payments are refunded here."))
+    money = parse_amount(amount, receipt.currency)
+    reason = (reason or "").strip()
+    if not 3 <= len(reason) <= 500:
+        raise ValidationFailed(lazy_gettext("Give the reason for the refund."), "reason")
+    refundable = receipt.amount_minor - receipt.refunded_minor
+    if money.to_minor() > refundable:
+        raise ValidationFailed(
+            lazy_gettext("A refund cannot exceed what was captured and not yet refunded."),
+            "amount",
+        )
+    number = len(receipt.refunds) + 1
+    provider_id = gateway.refund(
+        receipt.external_id, money.to_minor(), f"corridor-refund-{receipt.public_id}-{number}"
+    )
+    refund = PaymentRefund(
+        receipt=receipt,
+        amount_minor=money.to_minor(),
+        currency=receipt.currency,
+        reason=reason,
+        provider_refund_id=provider_id,
+        created_by_id=user.id,
+    )
+    db.session.add(refund)
+    db.session.flush()
+    db.session.refresh(receipt, ["refunds"])
+    if order.status in PAYABLE or order.status is OrderStatus.COMPLETED:
+        order.payment_status = payment_status(order)
+    record_event(actor, order, "refund", note=f"{milestone.reference}: {money} · {reason}")
+    record_audit(
+        actor,
+        "payment.refunded",
+        object_type="order",
+        object_id=order.public_id,
+        details={"receipt": receipt.public_id, "amount_minor": refund.amount_minor},
+    )
+    invoice = next((d for d in order.documents if d.kind is DocumentKind.COMMERCIAL_INVOICE), None)
+    if invoice is not None:
+        issue_credit_note(actor, invoice, refund.amount_minor, f"Card refund: {reason}")
+    return refund

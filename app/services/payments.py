@@ -108,9 +108,12 @@ def on_shipment(order: Order, shipped_on: date) -> None:
 
 def payment_status(order: Order) -> PaymentStatus:
     milestones = order.milestones
+    receipts = [receipt for milestone in milestones for receipt in milestone.receipts]
     if milestones and all(milestone.is_paid for milestone in milestones):
         return PaymentStatus.PAID
-    if any(milestone.receipts for milestone in milestones):
+    if receipts and all(receipt.refunded_minor >= receipt.amount_minor for receipt in receipts):
+        return PaymentStatus.REFUNDED
+    if receipts:
         return PaymentStatus.PARTLY_PAID
     return PaymentStatus.UNPAID
 
@@ -138,7 +141,8 @@ def settle(order: Order) -> None:
     db.session.refresh(order, ["payment_status", "updated_at"])
 
 
-def _amount(raw: object, currency: str) -> Money:
+def parse_amount(raw: object, currency: str) -> Money:
+    """A positive amount typed by a person, with no more decimals than the currency has."""
     try:
         amount = Money(Decimal(str(raw).strip().replace(",", "")), currency)
         exact = amount.rounded() == amount
@@ -175,7 +179,7 @@ def record_receipt(actor: Actor, milestone: PaymentMilestone, data: ReceiptInput
         raise NotAllowed(lazy_gettext("Only the seller's finance staff record receipts."))
     if order.status not in PAYABLE:
         raise InvalidTransition(lazy_gettext("This order takes no payments now."))
-    amount = _amount(data.amount, milestone.currency)
+    amount = parse_amount(data.amount, milestone.currency)
     if data.value_date is None:
         raise ValidationFailed(lazy_gettext("Give the value date."), "value_date")
     if data.value_date > date.today():
@@ -290,3 +294,14 @@ def visible_proof(company_id: int, public_id: str) -> PaymentProof | None:
         .options(undefer(PaymentProof.content))
     )
     return proof
+
+
+def visible_receipt(company_id: int, public_id: str) -> PaymentReceipt | None:
+    """A receipt of an order the company is party to."""
+    receipt: PaymentReceipt | None = db.session.scalar(
+        select(PaymentReceipt)
+        .join(PaymentMilestone, PaymentMilestone.id == PaymentReceipt.milestone_id)
+        .join(Order, Order.id == PaymentMilestone.order_id)
+        .where(PaymentReceipt.public_id == public_id, _party(company_id))
+    )
+    return receipt

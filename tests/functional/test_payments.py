@@ -264,3 +264,18 @@ def test_the_seller_records_a_receipt_through_the_finance_page(
         data={"amount": "1", "value_date": date.today().isoformat(), "bank_reference": "X-1"},
     )
     assert refused.status_code == 403 and balance.receipts == []
+
+
+def test_without_stripe_keys_the_card_option_is_hidden_and_the_seller_sees_why(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    assert not app.config.get("STRIPE_SECRET_KEY")
+    order = _accepted(app, trade)
+    auth.login(trade.purchaser.email)
+    page = page_of(client.get(f"/buyer/orders/{order.public_id}"))
+    assert "by card" not in page and "Card payments are off" not in page
+    assert (
+        client.post(f"/payments/milestones/{order.milestones[0].public_id}/card").status_code == 404
+    )
+    auth.login(trade.sales.email)
+    assert "Card payments are off" in page_of(client.get(f"/seller/orders/{order.public_id}"))

@@ -9,7 +9,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Company, Order, OrderStatus, PaymentMilestone, Shipment, User
+from app.models import (
+    Company,
+    Order,
+    OrderStatus,
+    PaymentMilestone,
+    Shipment,
+    User,
+)
 from app.services.orders.lifecycle import BUYER_ROLES, SELLER_ROLES, Side
 
 PAGE_SIZE = 25

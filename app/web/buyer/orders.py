@@ -21,6 +21,7 @@ from flask_wtf import FlaskForm
 from app.database import commit, rollback
 from app.i18n import current_locale_code
 from app.models import CartLine, Company, CompanyRole, Order, OrderStatus, ProductStatus, User
+from app.payments.gateway import configured_gateway
 from app.security import safe_next_path
 from app.services import payments
 from app.services.errors import DomainError, NotAllowed, ValidationFailed
@@ -100,6 +101,7 @@ def order_template_helpers() -> dict[str, Any]:
         "milestone_trigger_labels": MILESTONE_TRIGGER_LABELS,
         "payment_method_labels": PAYMENT_METHOD_LABELS,
         "today": date.today(),
+        "card_payments_on": configured_gateway() is not None,
         "viewer_is_buyer": lambda order: _viewer_company() == order.buyer_id,
         "may_upload_proof": lambda order: (
             _viewer_company() == order.buyer_id and _viewer_role() in payments.PROOF_ROLES

@@ -8,8 +8,19 @@ person's company is party to, so another company's payment answers 404.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_wtf.file import FileField, FileRequired
@@ -18,15 +29,18 @@ from wtforms.validators import InputRequired, Length
 
 from app.database import commit, rollback
 from app.models import PaymentMilestone
-from app.security import safe_next_path
-from app.services import payments
+from app.payments.gateway import GatewayError, configured_gateway
+from app.security import content_security_policy, safe_next_path
+from app.services import card_payments, payments
 from app.services.errors import DomainError, NotAllowed
 from app.services.payments import ReceiptInput
+from app.web.buyer.orders import order_template_helpers
 from app.web.forms import CorridorForm
 from app.web.guards import acting, guard_signed_in, signed_in_user
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 guard_signed_in(bp)
+bp.context_processor(order_template_helpers)
 
 
 class ReceiptForm(CorridorForm):
@@ -96,6 +110,82 @@ def upload_proof(public_id: str) -> ResponseReturnValue:
         lambda: payments.upload_proof(acting(), milestone, upload),
         gettext("The proof of transfer is uploaded; the seller has it now."),
     )
+
+
+@bp.post("/receipts/<public_id>/refunds")
+def refund(public_id: str) -> ResponseReturnValue:
+    receipt = payments.visible_receipt(signed_in_user().company_id or 0, public_id)
+    if receipt is None:
+        abort(404)
+    gateway = configured_gateway()
+    if gateway is None:
+        abort(404)
+    amount, reason = request.form.get("amount", ""), request.form.get("reason", "")
+    try:
+        return _run(
+            receipt.milestone,
+            lambda: card_payments.refund_card_payment(acting(), receipt, amount, reason, gateway),
+            gettext("The refund is on its way to the card."),
+        )
+    except GatewayError:
+        rollback()
+        flash(
+            gettext("The card service did not answer. Nothing was refunded; try again."), "danger"
+        )
+        return _back(receipt.milestone)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@bp.post("/milestones/<public_id>/card")
+def pay_by_card(public_id: str) -> ResponseReturnValue:
+    """The card form for one milestone; the card goes from the browser to Stripe only."""
+    milestone = _milestone(public_id)
+    gateway = configured_gateway()
+    if gateway is None:
+        abort(404)
+    try:
+        intent = card_payments.start_card_payment(acting(), milestone, gateway)
+    except NotAllowed:
+        rollback()
+        abort(403)
+    except (DomainError, GatewayError) as error:
+        rollback()
+        flash(
+            str(error)
+            if isinstance(error, DomainError)
+            else gettext(
+                "The card service did not answer. Try again in a minute, or pay by bank transfer."
+            ),
+            "danger",
+        )
+        return _back(milestone)
+    commit()
+    config = current_app.config
+    response = make_response(
+        render_template(
+            "payments/card.html",
+            milestone=milestone,
+            order=milestone.order,
+            client_secret=intent.client_secret,
+            publishable_key=config["STRIPE_PUBLISHABLE_KEY"],
+            stripe_js_url=config["STRIPE_JS_URL"],
+            back=safe_next_path(request.form.get("next")) or url_for("buyer.orders"),
+        )
+    )
+    stripe_origin = _origin(config["STRIPE_JS_URL"])
+    api_origin = _origin(config.get("STRIPE_API_BASE") or "https://api.stripe.com")
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        script_src=(stripe_origin,),
+        frame_src=(stripe_origin,),
+        connect_src=(stripe_origin, api_origin),
+    )
+    # The page holds the intent's client secret: never cached.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/proofs/<public_id>")
