@@ -15,7 +15,8 @@ import pycountry
 from babel.numbers import format_currency
 
 # ISO 4217 minor-unit exponents that differ from 2. CLDR (babel) disagrees with ISO for a
-# few (IQD, IRR ...), and banks and Stripe follow ISO, so the table is ours.
+# few (IQD, IRR ...), and banks follow ISO, so the table is ours. (Stripe differs for a few:
+# see app/payments/gateway.py.)
 _EXPONENT_0 = frozenset(
     [
         "BIF",

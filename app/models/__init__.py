@@ -28,6 +28,7 @@ from app.models.order import (
 from app.models.outbox import OutboxEmail
 from app.models.password_reset import PasswordReset
 from app.models.payment import (
+    CardIntent,
     MilestoneKind,
     MilestoneTrigger,
     PaymentMethod,
@@ -54,6 +55,7 @@ __all__ = [
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "Base",
+    "CardIntent",
     "CartLine",
     "Category",
     "Company",

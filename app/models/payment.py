@@ -54,7 +54,8 @@ class PaymentMilestone(PublicIdMixin, Base):
     trigger: Mapped[MilestoneTrigger] = mapped_column(enum_column_type(MilestoneTrigger))
     # Set when the trigger happens (acceptance, shipment); None while not yet due.
     due_on: Mapped[date | None]
-    # The card payment under way (reused on retry) and how many were started.
+    # The card payment under way (reused on retry; earlier ones stay in ``card_intents``)
+    # and how many were started.
     payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     card_attempts: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -101,6 +102,20 @@ class PaymentMilestone(PublicIdMixin, Base):
     def reference(self) -> str:
         """What the buyer quotes on the transfer: the order number and the milestone."""
         return f"{self.order.reference}-{self.sequence}"
+
+
+class CardIntent(Base):
+    """Every PaymentIntent ever made for a milestone: a superseded one paid in an old browser
+    tab still finds its milestone, so its money is recorded (or flagged), never lost."""
+
+    __tablename__ = "card_intents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intent_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    milestone_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_milestones.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    milestone: Mapped[PaymentMilestone] = relationship()
 
 
 class PaymentReceipt(PublicIdMixin, Base):

@@ -15,6 +15,25 @@ from typing import Any, Protocol
 import stripe
 from flask import current_app
 
+# Where Stripe's amounts differ from ISO 4217 minor units (Stripe's currency notes):
+# ISK and UGX have no minor unit in ISO but Stripe counts them in hundredths (whole units
+# only); three-decimal currencies are charged in thousandths whose last digit must be 0.
+_HUNDREDTHS_OF_WHOLE_UNITS = frozenset({"ISK", "UGX"})
+_LAST_DIGIT_ZERO = frozenset({"BHD", "JOD", "KWD", "OMR", "TND"})
+
+
+def to_stripe_units(amount_minor: int, currency: str) -> int:
+    return amount_minor * 100 if currency.upper() in _HUNDREDTHS_OF_WHOLE_UNITS else amount_minor
+
+
+def from_stripe_units(amount: int, currency: str) -> int:
+    return amount // 100 if currency.upper() in _HUNDREDTHS_OF_WHOLE_UNITS else amount
+
+
+def card_chargeable(amount_minor: int, currency: str) -> bool:
+    """Whether Stripe accepts this exact amount (a KWD amount must end in a whole 10 fils)."""
+    return currency.upper() not in _LAST_DIGIT_ZERO or amount_minor % 10 == 0
+
 
 @dataclass(frozen=True)
 class Intent:
@@ -36,18 +55,21 @@ class PaymentGateway(Protocol):
 
     def retrieve_intent(self, intent_id: str) -> Intent: ...
 
+    def cancel_intent(self, intent_id: str) -> None: ...
+
     def refund(self, intent_id: str, amount_minor: int, idempotency_key: str) -> str: ...
 
     def events_since(self, created_after: int) -> list[dict[str, Any]]: ...
 
 
 def _intent(obj: Any) -> Intent:
+    currency = str(obj["currency"]).upper()
     return Intent(
         id=obj["id"],
         client_secret=obj["client_secret"],
         status=obj["status"],
-        amount_minor=int(obj["amount"]),
-        currency=str(obj["currency"]).upper(),
+        amount_minor=from_stripe_units(int(obj["amount"]), currency),
+        currency=currency,
     )
 
 
@@ -65,7 +87,7 @@ class StripeGateway:
         try:
             created = self._client.v1.payment_intents.create(
                 params={
-                    "amount": amount_minor,
+                    "amount": to_stripe_units(amount_minor, currency),
                     "currency": currency.lower(),
                     "metadata": metadata,
                 },
@@ -81,10 +103,21 @@ class StripeGateway:
         except stripe.StripeError as error:
             raise GatewayError(str(error)) from error
 
+    def cancel_intent(self, intent_id: str) -> None:
+        try:
+            self._client.v1.payment_intents.cancel(intent_id)
+        except stripe.StripeError as error:
+            raise GatewayError(str(error)) from error
+
     def refund(self, intent_id: str, amount_minor: int, idempotency_key: str) -> str:
+        # Refunds name the intent; the caller passes ISO minor units of its currency.
+        intent = self.retrieve_intent(intent_id)
         try:
             refund = self._client.v1.refunds.create(
-                params={"payment_intent": intent_id, "amount": amount_minor},
+                params={
+                    "payment_intent": intent_id,
+                    "amount": to_stripe_units(amount_minor, intent.currency),
+                },
                 options={"idempotency_key": idempotency_key},
             )
         except stripe.StripeError as error:

@@ -7,6 +7,7 @@ moves a milestone or an order backwards. Services flush, never commit.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import (
+    CardIntent,
     CompanyRole,
     DocumentKind,
     OrderStatus,
@@ -26,7 +28,13 @@ from app.models import (
     ProcessedWebhookEvent,
 )
 from app.models.base import utcnow
-from app.payments.gateway import Intent, PaymentGateway
+from app.payments.gateway import (
+    GatewayError,
+    Intent,
+    PaymentGateway,
+    card_chargeable,
+    from_stripe_units,
+)
 from app.services.audit import Actor, record_audit
 from app.services.documents import issue_credit_note
 from app.services.errors import NotAllowed, ValidationFailed
@@ -41,6 +49,10 @@ OPEN_STATUSES = frozenset(
 
 class UnknownIntent(LookupError):
     """An event names a PaymentIntent we never created (the provider should retry)."""
+
+
+class MalformedEvent(ValueError):
+    """A correctly signed body that is not an event we can read."""
 
 
 def start_card_payment(
@@ -60,6 +72,10 @@ def start_card_payment(
     if milestone.method is PaymentMethod.LETTER_OF_CREDIT or milestone.is_paid:
         raise ValidationFailed(lazy_gettext("This amount is not paid by card."))
     amount = milestone.amount_minor - milestone.paid_minor
+    if not card_chargeable(amount, milestone.currency):
+        raise ValidationFailed(
+            lazy_gettext("Cards cannot be charged this exact amount; pay it by bank transfer.")
+        )
     if milestone.payment_intent_id:
         current = gateway.retrieve_intent(milestone.payment_intent_id)
         if current.status == "succeeded":
@@ -68,6 +84,11 @@ def start_card_payment(
             )
         if current.status in OPEN_STATUSES and current.amount_minor == amount:
             return current
+        if current.status in OPEN_STATUSES:
+            # Superseded (the amount due changed): close it so an old tab cannot pay it. If
+            # that fails and it is paid anyway, ``card_intents`` still leads to the milestone.
+            with contextlib.suppress(GatewayError):
+                gateway.cancel_intent(current.id)
     milestone.card_attempts += 1
     intent = gateway.create_intent(
         amount,
@@ -76,6 +97,7 @@ def start_card_payment(
         f"corridor-milestone-{milestone.public_id}-{milestone.card_attempts}",
     )
     milestone.payment_intent_id = intent.id
+    db.session.add(CardIntent(intent_id=intent.id, milestone=milestone))
     db.session.flush()
     record_audit(
         actor,
@@ -110,13 +132,10 @@ def apply_event(event: dict[str, Any]) -> str:
     Raises ``UnknownIntent`` for a payment event about an intent we never made, so the
     webhook answers non-2xx and the provider retries (our commit may not be visible yet).
     """
-    kind = str(event.get("type"))
+    kind, intent = _read(event)
     if kind not in ("payment_intent.succeeded", "payment_intent.payment_failed"):
         return "ignored" if _claim(event, "ignored") else "duplicate"
-    intent = event["data"]["object"]
-    milestone = db.session.scalar(
-        select(PaymentMilestone).where(PaymentMilestone.payment_intent_id == intent["id"])
-    )
+    milestone = _milestone_of(str(intent["id"]))
     if milestone is None:
         raise UnknownIntent(intent["id"])
     if kind == "payment_intent.payment_failed":
@@ -128,13 +147,45 @@ def apply_event(event: dict[str, Any]) -> str:
     return _succeeded(event, milestone, intent)
 
 
+def _read(event: object) -> tuple[str, dict[str, Any]]:
+    """The event's type and object, or ``MalformedEvent`` (answered 400, not 500)."""
+    try:
+        assert isinstance(event, dict) and isinstance(event["id"], str)
+        kind = event["type"]
+        assert isinstance(kind, str)
+        obj = event["data"]["object"]
+        assert isinstance(obj, dict)
+        if kind.startswith("payment_intent."):
+            assert isinstance(obj["id"], str) and isinstance(obj["currency"], str)
+            int(obj["amount"])
+    except (AssertionError, KeyError, TypeError, ValueError):
+        raise MalformedEvent("not a readable event") from None
+    return kind, obj
+
+
+def _milestone_of(intent_id: str) -> PaymentMilestone | None:
+    """The milestone an intent was made for, current or superseded."""
+    milestone = db.session.scalar(
+        select(PaymentMilestone)
+        .join(CardIntent, CardIntent.milestone_id == PaymentMilestone.id)
+        .where(CardIntent.intent_id == intent_id)
+    )
+    if milestone is None:
+        milestone = db.session.scalar(
+            select(PaymentMilestone).where(PaymentMilestone.payment_intent_id == intent_id)
+        )
+    return milestone
+
+
 def _succeeded(event: dict[str, Any], milestone: PaymentMilestone, intent: dict[str, Any]) -> str:
     order = milestone.order
-    amount = int(intent["amount"])
     currency = str(intent["currency"]).upper()
+    amount = from_stripe_units(int(intent["amount"]), currency)
     expected = milestone.amount_minor - milestone.paid_minor
-    recorded = any(receipt.external_id == intent["id"] for receipt in milestone.receipts)
-    if not recorded and (currency != milestone.currency or amount != expected):
+    if any(receipt.external_id == intent["id"] for receipt in milestone.receipts):
+        _claim(event, "duplicate")  # the same intent again under another event id
+        return "duplicate"
+    if currency != milestone.currency or amount != expected:
         if not _claim(event, "mismatch"):
             return "duplicate"
         note = f"{milestone.reference}: {amount} {currency} ≠ {expected} {milestone.currency}"
@@ -148,7 +199,7 @@ def _succeeded(event: dict[str, Any], milestone: PaymentMilestone, intent: dict[
             details={"intent": intent["id"], "amount_minor": amount, "currency": currency},
         )
         return "mismatch"
-    if not _claim(event, "paid") or recorded:
+    if not _claim(event, "paid"):
         return "duplicate"
     try:
         # A second event about the same intent (a replay under another id) meets the unique
