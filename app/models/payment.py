@@ -58,6 +58,11 @@ class PaymentMilestone(PublicIdMixin, Base):
     # and how many were started.
     payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     card_attempts: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    # Letter of credit opened by the buyer's bank (for milestones paid by L/C).
+    lc_number: Mapped[str | None] = mapped_column(sa.String(40))
+    lc_issuing_bank: Mapped[str | None] = mapped_column(sa.String(200))
+    lc_amount_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
+    lc_expiry: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="milestones")
@@ -71,6 +76,12 @@ class PaymentMilestone(PublicIdMixin, Base):
     @property
     def amount(self) -> Money:
         return Money.from_minor(self.amount_minor, self.currency)
+
+    @property
+    def lc_amount(self) -> Money | None:
+        if self.lc_amount_minor is None:
+            return None
+        return Money.from_minor(self.lc_amount_minor, self.currency)
 
     @property
     def paid_minor(self) -> int:

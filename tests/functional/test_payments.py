@@ -4,6 +4,7 @@ transfer proofs from the buyer, and the order's payment axis derived from them."
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -279,3 +280,56 @@ def test_without_stripe_keys_the_card_option_is_hidden_and_the_seller_sees_why(
     )
     auth.login(trade.sales.email)
     assert "Card payments are off" in page_of(client.get(f"/seller/orders/{order.public_id}"))
+
+
+def test_a_letter_of_credit_is_given_by_the_buyer_and_paid_when_finance_confirms(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    order = _accepted(app, trade, "lc_at_sight")
+    (milestone,) = order.milestones
+    expiry = (date.today() + timedelta(days=90)).isoformat()
+    auth.login(trade.purchaser.email)
+    page = page_of(client.get(f"/buyer/orders/{order.public_id}"))
+    assert "Give the L/C" in page and "Upload proof" not in page
+    url = f"/payments/milestones/{milestone.public_id}/letter-of-credit"
+    short = {"lc_number": "LC-BOC-2026-0042", "lc_issuing_bank": "Bank of China, Shanghai",
+             "amount": "1.00", "lc_expiry": expiry}  # fmt: skip
+    assert "The L/C must cover at least" in page_of(
+        client.post(url, data=short, follow_redirects=True)
+    )
+    assert milestone.lc_number is None
+    full = {**short, "amount": str(milestone.amount.amount)}
+    assert "letter of credit is recorded" in page_of(
+        client.post(url, data=full, follow_redirects=True)
+    )
+    assert milestone.lc_number == "LC-BOC-2026-0042" and milestone.lc_expiry.isoformat() == expiry
+    auth.login(trade.sales.email)
+    assert "LC-BOC-2026-0042" in page_of(client.get(f"/seller/orders/{order.public_id}"))
+    with app.test_request_context():
+        receipt = payments.record_receipt(
+            _finance(trade), milestone, _receipt(str(milestone.amount.amount), "BOC-PAY-1")
+        )
+    assert receipt.method.value == "letter_of_credit" and order.payment_status is PaymentStatus.PAID
+
+
+def test_letter_of_credit_details_are_checked(app: Flask, trade: Trade) -> None:
+    order = _accepted(app, trade, "lc_at_sight")
+    (milestone,) = order.milestones
+    good = payments.LetterOfCreditInput(
+        "LC-1", "Bank of China", str(milestone.amount.amount), date.today() + timedelta(days=30)
+    )
+    with app.test_request_context():
+        for changes, field in (
+            ({"number": ""}, "lc_number"),
+            ({"issuing_bank": " "}, "lc_issuing_bank"),
+            ({"expiry": date.today()}, "lc_expiry"),
+            ({"amount": "abc"}, "amount"),
+        ):
+            with pytest.raises(ValidationFailed) as refused:
+                payments.record_letter_of_credit(
+                    Actor(trade.purchaser), milestone, replace(good, **changes)
+                )
+            assert refused.value.field == field
+        with pytest.raises(NotAllowed):
+            payments.record_letter_of_credit(Actor(trade.sales), milestone, good)
+    assert milestone.lc_number is None

@@ -97,6 +97,30 @@ def record_receipt(public_id: str) -> ResponseReturnValue:
     )
 
 
+class LetterOfCreditForm(CorridorForm):
+    lc_number = StringField(validators=[InputRequired(), Length(max=40)])
+    lc_issuing_bank = StringField(validators=[InputRequired(), Length(max=200)])
+    amount = StringField(validators=[InputRequired(), Length(max=30)])
+    lc_expiry = DateField(validators=[InputRequired()])
+
+
+@bp.post("/milestones/<public_id>/letter-of-credit")
+def letter_of_credit(public_id: str) -> ResponseReturnValue:
+    milestone = _milestone(public_id)
+    form = LetterOfCreditForm()
+    if not form.validate_on_submit():
+        flash(gettext("Give the L/C number, issuing bank, amount and expiry."), "danger")
+        return _back(milestone)
+    data = payments.LetterOfCreditInput(
+        form.lc_number.data, form.lc_issuing_bank.data, form.amount.data, form.lc_expiry.data
+    )
+    return _run(
+        milestone,
+        lambda: payments.record_letter_of_credit(acting(), milestone, data),
+        gettext("The letter of credit is recorded; the seller sees it now."),
+    )
+
+
 @bp.post("/milestones/<public_id>/proofs")
 def upload_proof(public_id: str) -> ResponseReturnValue:
     milestone = _milestone(public_id)
