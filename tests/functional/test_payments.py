@@ -333,3 +333,20 @@ def test_letter_of_credit_details_are_checked(app: Flask, trade: Trade) -> None:
         with pytest.raises(NotAllowed):
             payments.record_letter_of_credit(Actor(trade.sales), milestone, good)
     assert milestone.lc_number is None
+
+
+def test_an_overdue_milestone_shows_to_both_parties(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    order = _accepted(app, trade)
+    deposit, balance = order.milestones
+    for user, url in ((trade.purchaser, "buyer"), (trade.sales, "seller")):
+        auth.login(user.email)
+        assert "Overdue" not in page_of(client.get(f"/{url}/orders/{order.public_id}"))
+    deposit.due_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    assert payments.is_overdue(order, date.today())
+    for user, url in ((trade.purchaser, "buyer"), (trade.sales, "seller")):
+        auth.login(user.email)
+        page = page_of(client.get(f"/{url}/orders/{order.public_id}"))
+        assert page.count("Overdue") == 1 and balance.due_on is None
