@@ -87,10 +87,19 @@ run: seed
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: prepare
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --ignore=tests/e2e $(PYTEST_ARGS)
 
 test-pg: prepare
-	TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --ignore=tests/e2e $(PYTEST_ARGS)
+
+# Browser tests: Debian's Chromium (installed here when missing), never a downloaded one.
+.make/chromium: | .make
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian package: chromium"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	@touch $@
+
+e2e: prepare .make/chromium
+	$(BIN)/pytest tests/e2e -p no:xdist $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,0 +1,163 @@
+"""The app as users meet it: a real server process on a free loopback port, its own
+database seeded with the demo world, the job consumer, localstripe for cards, and Debian's
+Chromium driven headless by Playwright (never a downloaded browser).
+
+A failing test leaves a screenshot and the page's HTML in ``tests/e2e/artifacts``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.stripe_support import (
+    PUBLISHABLE_KEY,
+    SECRET_KEY,
+    WEBHOOK_SECRET,
+    _start,
+    _stop,
+    free_port,
+    register_webhook,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PASSWORD = "Corridor demo 2026"
+
+
+@dataclass(frozen=True)
+class Stack:
+    base_url: str
+    stripe_url: str
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    work = tmp_path_factory.mktemp("e2e")
+    stripe_process, stripe_url = _start(work / "localstripe.log")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "FLASK_"))}
+    env.update(
+        CORRIDOR_CONFIG="development",
+        FLASK_APP="wsgi.py",
+        DATABASE_URL=f"sqlite:///{work / 'corridor.sqlite3'}",
+        CORRIDOR_INSTANCE_DIR=str(work / "instance"),
+        HUEY_SQLITE_PATH=str(work / "queue.sqlite3"),
+        MEDIA_ROOT=str(work / "media"),
+        SECRET_KEY=secrets.token_urlsafe(32),
+        PUBLIC_BASE_URL=base_url,
+        RATELIMIT_STORAGE_URI="memory://",
+        STRIPE_SECRET_KEY=SECRET_KEY,
+        STRIPE_PUBLISHABLE_KEY=PUBLISHABLE_KEY,
+        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        STRIPE_API_BASE=stripe_url,
+        STRIPE_JS_URL=f"{stripe_url}/js.stripe.com/v3/",
+    )
+    env.pop("REDIS_URL", None)
+    log = (work / "server.log").open("ab")
+    for step in (["db", "upgrade"], ["demo", "seed"]):
+        subprocess.run(
+            [str(BIN / "flask"), *step], cwd=ROOT, env=env, check=True, stdout=log, stderr=log
+        )
+    # One worker process: the login throttle's in-memory counters are then the server's.
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log, stderr=log,
+    )  # fmt: skip
+    consumer = subprocess.Popen(
+        [str(BIN / "huey_consumer"), "app.worker.huey", "--workers", "2", "--worker-type", "process",
+         "--delay", "0.1", "--max-delay", "0.5"],
+        cwd=ROOT, env=env, stdout=log, stderr=log,
+    )  # fmt: skip
+    try:
+        _wait_until_up(f"{base_url}/healthz", server)
+        register_webhook(stripe_url, "e2e", f"{base_url}/webhooks/stripe")
+        yield Stack(base_url, stripe_url)
+    finally:
+        for process in (consumer, server):
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        _stop(stripe_process)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+def new_page(browser: Browser, request: pytest.FixtureRequest, **context: object) -> Iterator[Page]:
+    """A page in a fresh browser context (one person); keeps evidence if the test fails."""
+    browser_context = browser.new_context(**context)  # type: ignore[arg-type]
+    page = browser_context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        if request.node.stash.get(_FAILED, False):
+            ARTIFACTS.mkdir(exist_ok=True)
+            stem = ARTIFACTS / request.node.name
+            for index, open_page in enumerate(browser_context.pages):
+                open_page.screenshot(path=f"{stem}-{index}.png", full_page=True)
+                Path(f"{stem}-{index}.html").write_text(open_page.content())
+        browser_context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    yield from new_page(browser, request, locale="en-GB")
+
+
+def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    """From the start page, through the sign-in link and form, as a person would."""
+    page.goto(base_url + "/")
+    page.locator("a[href='/login']").first.click()
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()

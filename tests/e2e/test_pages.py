@@ -1,0 +1,93 @@
+"""What people meet in the browser: languages and layout, refusals, a card payment."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import ARTIFACTS, Stack, new_page, sign_in
+
+SCREENSHOTS = ARTIFACTS / "screens"
+LANGUAGE_CODES = {"English": "en", "简体中文": "zh", "اردو": "ur"}
+
+
+@pytest.fixture
+def phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    yield from new_page(browser, request, viewport={"width": 390, "height": 844}, locale="en-GB")
+
+
+def _overflowing(page: Page) -> list[str]:
+    """Elements wider than the viewport (a horizontal scroll on a phone)."""
+    found: list[str] = page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            return [...document.querySelectorAll('body *')]
+              .filter(el => { const r = el.getBoundingClientRect();
+                              return r.width > 0 && (r.right > width + 1 || r.left < -1); })
+              .filter(el => !el.closest('.table-responsive, .visually-hidden'))
+              .map(el => el.tagName + '.' + el.className).slice(0, 5);
+        }"""
+    )
+    return found
+
+
+def _shoot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize(
+    ("language", "direction"), [("English", "ltr"), ("简体中文", "ltr"), ("اردو", "rtl")]
+)
+def test_the_catalogue_in_each_language_fits_a_phone(
+    stack: Stack, phone: Page, language: str, direction: str
+) -> None:
+    phone.goto(stack.base_url + "/")
+    toggler = phone.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    phone.get_by_role("button", name=language, exact=True).click()
+    phone.wait_for_load_state()
+    assert phone.locator("html").get_attribute("dir") == direction
+    toggler = phone.locator(".navbar-toggler")
+    if toggler.is_visible():  # the menu is folded on a phone: open it, as a person would
+        toggler.click()
+    phone.locator("nav a[href='/catalog']").first.click()
+    phone.wait_for_load_state()
+    assert _overflowing(phone) == []
+    _shoot(phone, f"catalogue-{LANGUAGE_CODES[language]}")
+
+
+def test_chinese_pages_show_no_untranslated_interface_text(stack: Stack, page: Page) -> None:
+    sign_in(page, stack.base_url, "purchaser@mcct.example")  # reads Chinese
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    nav = page.locator("nav").inner_text()
+    # Interface words only: company names and codes may be Latin.
+    leftovers = [
+        word for word in ("Catalogue", "Orders", "Cart", "Sign out", "Account") if word in nav
+    ]
+    assert leftovers == []
+    _shoot(page, "orders-zh")
+
+
+def test_ten_wrong_passwords_answer_with_the_429_page(stack: Stack, page: Page) -> None:
+    statuses = []
+    for _ in range(11):
+        page.goto(stack.base_url + "/login")
+        page.locator("input[name=email]").fill("purchaser@jwcorp.example")
+        page.locator("input[name=password]").fill("not the password at all")
+        with page.expect_response(re.compile(r"/login$")) as answer:
+            page.locator("form button[type=submit]").last.click()
+        statuses.append(answer.value.status)
+    assert 429 in statuses and statuses[0] != 429
+    expect(page.locator("body")).to_contain_text("429")
+
+
+def test_a_purchaser_opening_a_finance_page_gets_the_403_page(stack: Stack, page: Page) -> None:
+    sign_in(page, stack.base_url, "purchaser@mcct.example")
+    response = page.goto(stack.base_url + "/finance/")
+    assert response is not None and response.status == 403
+    expect(page.locator("body")).to_contain_text("403")
