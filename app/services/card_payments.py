@@ -35,11 +35,20 @@ from app.payments.gateway import (
     card_chargeable,
     from_stripe_units,
 )
-from app.services.audit import Actor, record_audit
+from app.services.audit import Actor
 from app.services.documents import issue_credit_note
-from app.services.errors import NotAllowed, ValidationFailed
-from app.services.orders.lifecycle import InvalidTransition, record_event
-from app.services.payments import PAYABLE, PROOF_ROLES, parse_amount, payment_status, settle
+from app.services.errors import ValidationFailed
+from app.services.orders.lifecycle import record_event
+from app.services.payments import (
+    PAYABLE,
+    PROOF_ROLES,
+    audit_payment,
+    parse_amount,
+    payment_status,
+    require_party,
+    require_payable,
+    settle,
+)
 
 # Intents that can still be paid: resumed rather than replaced.
 OPEN_STATUSES = frozenset(
@@ -64,11 +73,10 @@ def start_card_payment(
     request gets the same intent back from the provider instead of a second charge.
     """
     order = milestone.order
-    user = actor.user
-    if user is None or user.company_id != order.buyer_id or user.company_role not in PROOF_ROLES:
-        raise NotAllowed(lazy_gettext("Only the buyer pays the order."))
-    if order.status not in PAYABLE:
-        raise InvalidTransition(lazy_gettext("This order takes no payments now."))
+    require_party(
+        actor, order.buyer_id, PROOF_ROLES, lazy_gettext("Only the buyer pays the order.")
+    )
+    require_payable(order)
     if milestone.method is PaymentMethod.LETTER_OF_CREDIT or milestone.is_paid:
         raise ValidationFailed(lazy_gettext("This amount is not paid by card."))
     amount = milestone.amount_minor - milestone.paid_minor
@@ -99,12 +107,8 @@ def start_card_payment(
     milestone.payment_intent_id = intent.id
     db.session.add(CardIntent(intent_id=intent.id, milestone=milestone))
     db.session.flush()
-    record_audit(
-        actor,
-        "payment.card_started",
-        object_type="order",
-        object_id=order.public_id,
-        details={"milestone": milestone.reference, "intent": intent.id},
+    audit_payment(
+        actor, "payment.card_started", order, milestone=milestone.reference, intent=intent.id
     )
     return intent
 
@@ -190,13 +194,14 @@ def _succeeded(event: dict[str, Any], milestone: PaymentMilestone, intent: dict[
             return "duplicate"
         note = f"{milestone.reference}: {amount} {currency} ≠ {expected} {milestone.currency}"
         record_event(Actor(None), order, "card_mismatch", note=note)
-        record_audit(
+        audit_payment(
             Actor(None),
             "payment.card_mismatch",
-            company_id=order.seller_id,
-            object_type="order",
-            object_id=order.public_id,
-            details={"intent": intent["id"], "amount_minor": amount, "currency": currency},
+            order,
+            order.seller_id,
+            intent=intent["id"],
+            amount_minor=amount,
+            currency=currency,
         )
         return "mismatch"
     if not _claim(event, "paid"):
@@ -221,13 +226,14 @@ def _succeeded(event: dict[str, Any], milestone: PaymentMilestone, intent: dict[
         settle(order)
     note = f"{milestone.reference}: {receipt.amount} · card"
     record_event(Actor(None), order, "payment", note=note)
-    record_audit(
+    audit_payment(
         Actor(None),
         "payment.card_succeeded",
-        company_id=order.seller_id,
-        object_type="order",
-        object_id=order.public_id,
-        details={"intent": intent["id"], "amount_minor": amount, "currency": currency},
+        order,
+        order.seller_id,
+        intent=intent["id"],
+        amount_minor=amount,
+        currency=currency,
     )
     from app.services.orders.actions import complete_if_settled
 
@@ -274,9 +280,12 @@ def refund_card_payment(
     """
     milestone = receipt.milestone
     order = milestone.order
-    user = actor.user
-    if user is None or user.company_id != order.seller_id or user.company_role not in REFUND_ROLES:
-        raise NotAllowed(lazy_gettext("Only the seller's finance staff give refunds."))
+    user = require_party(
+        actor,
+        order.seller_id,
+        REFUND_ROLES,
+        lazy_gettext("Only the seller's finance staff give refunds."),
+    )
     if receipt.method is not PaymentMethod.CARD or not receipt.external_id:
         raise ValidationFailed(lazy_gettext("Only card payments are refunded here."))
     money = parse_amount(amount, receipt.currency)
@@ -307,12 +316,12 @@ def refund_card_payment(
     if order.status in PAYABLE or order.status is OrderStatus.COMPLETED:
         order.payment_status = payment_status(order)
     record_event(actor, order, "refund", note=f"{milestone.reference}: {money} · {reason}")
-    record_audit(
+    audit_payment(
         actor,
         "payment.refunded",
-        object_type="order",
-        object_id=order.public_id,
-        details={"receipt": receipt.public_id, "amount_minor": refund.amount_minor},
+        order,
+        receipt=receipt.public_id,
+        amount_minor=refund.amount_minor,
     )
     invoice = next((d for d in order.documents if d.kind is DocumentKind.COMMERCIAL_INVOICE), None)
     if invoice is not None:

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import IO
 
-from flask_babel import lazy_gettext
+from flask_babel import LazyString, lazy_gettext
 from pypdf import PdfReader
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import undefer
@@ -34,6 +34,7 @@ from app.models import (
     PaymentReceipt,
     PaymentStatus,
     PaymentTerms,
+    User,
 )
 from app.models.base import utcnow
 from app.money import Money
@@ -70,6 +71,35 @@ RECEIPT_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.FINANCE})
 PROOF_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.PURCHASER, CompanyRole.FINANCE})
 PDF_TYPE = "application/pdf"
 PICTURE_TYPE = "image/webp"
+
+
+def require_party(
+    actor: Actor, company_id: int, roles: frozenset[CompanyRole], refusal: LazyString
+) -> User:
+    """The acting person, if they work for ``company_id`` in one of ``roles``."""
+    user = actor.user
+    if user is None or user.company_id != company_id or user.company_role not in roles:
+        raise NotAllowed(refusal)
+    return user
+
+
+def require_payable(order: Order) -> None:
+    if order.status not in PAYABLE:
+        raise InvalidTransition(lazy_gettext("This order takes no payments now."))
+
+
+def audit_payment(
+    actor: Actor, action: str, order: Order, company_id: int | None = None, **details: object
+) -> None:
+    """One audit row about an order's payments (the system's rows belong to the seller)."""
+    record_audit(
+        actor,
+        action,
+        company_id=company_id,
+        object_type="order",
+        object_id=order.public_id,
+        details=details,
+    )
 
 
 def create_milestones(order: Order, today: date) -> list[PaymentMilestone]:
@@ -174,11 +204,13 @@ def record_receipt(actor: Actor, milestone: PaymentMilestone, data: ReceiptInput
     from app.services.orders.actions import complete_if_settled
 
     order = milestone.order
-    user = actor.user
-    if user is None or user.company_id != order.seller_id or user.company_role not in RECEIPT_ROLES:
-        raise NotAllowed(lazy_gettext("Only the seller's finance staff record receipts."))
-    if order.status not in PAYABLE:
-        raise InvalidTransition(lazy_gettext("This order takes no payments now."))
+    user = require_party(
+        actor,
+        order.seller_id,
+        RECEIPT_ROLES,
+        lazy_gettext("Only the seller's finance staff record receipts."),
+    )
+    require_payable(order)
     amount = parse_amount(data.amount, milestone.currency)
     if data.value_date is None:
         raise ValidationFailed(lazy_gettext("Give the value date."), "value_date")
@@ -202,17 +234,14 @@ def record_receipt(actor: Actor, milestone: PaymentMilestone, data: ReceiptInput
     db.session.flush()
     settle(order)
     record_event(actor, order, "payment", note=f"{milestone.reference}: {amount} · {reference}")
-    record_audit(
+    audit_payment(
         actor,
         "payment.receipt_recorded",
-        object_type="order",
-        object_id=order.public_id,
-        details={
-            "milestone": milestone.reference,
-            "amount_minor": receipt.amount_minor,
-            "currency": receipt.currency,
-            "bank_reference": reference,
-        },
+        order,
+        milestone=milestone.reference,
+        amount_minor=receipt.amount_minor,
+        currency=receipt.currency,
+        bank_reference=reference,
     )
     complete_if_settled(order)
     return receipt
@@ -243,11 +272,13 @@ def upload_proof(
 ) -> PaymentProof:
     """The buyer's bank slip for a transfer: a readable PDF kept as is, or a photo re-made."""
     order = milestone.order
-    user = actor.user
-    if user is None or user.company_id != order.buyer_id or user.company_role not in PROOF_ROLES:
-        raise NotAllowed(lazy_gettext("Only the buyer uploads proofs of transfer."))
-    if order.status not in PAYABLE:
-        raise InvalidTransition(lazy_gettext("This order takes no payments now."))
+    user = require_party(
+        actor,
+        order.buyer_id,
+        PROOF_ROLES,
+        lazy_gettext("Only the buyer uploads proofs of transfer."),
+    )
+    require_payable(order)
     content, content_type = _proof_content(upload)
     proof = PaymentProof(
         milestone=milestone,
@@ -260,12 +291,8 @@ def upload_proof(
     db.session.add(proof)
     db.session.flush()
     record_event(actor, order, "payment_proof", note=milestone.reference)
-    record_audit(
-        actor,
-        "payment.proof_uploaded",
-        object_type="order",
-        object_id=order.public_id,
-        details={"milestone": milestone.reference, "sha256": proof.sha256},
+    audit_payment(
+        actor, "payment.proof_uploaded", order, milestone=milestone.reference, sha256=proof.sha256
     )
     return proof
 
@@ -322,11 +349,13 @@ def record_letter_of_credit(
     bank's payment against it as a receipt. An L/C must cover what remains and not expire
     before the order can ship."""
     order = milestone.order
-    user = actor.user
-    if user is None or user.company_id != order.buyer_id or user.company_role not in PROOF_ROLES:
-        raise NotAllowed(lazy_gettext("Only the buyer gives the letter of credit."))
-    if order.status not in PAYABLE:
-        raise InvalidTransition(lazy_gettext("This order takes no payments now."))
+    require_party(
+        actor,
+        order.buyer_id,
+        PROOF_ROLES,
+        lazy_gettext("Only the buyer gives the letter of credit."),
+    )
+    require_payable(order)
     if milestone.method is not PaymentMethod.LETTER_OF_CREDIT:
         raise ValidationFailed(lazy_gettext("This amount is not paid by letter of credit."))
     number = (data.number or "").strip()
@@ -349,10 +378,6 @@ def record_letter_of_credit(
     milestone.lc_expiry = data.expiry
     db.session.flush()
     record_event(actor, order, "letter_of_credit", note=f"{number} · {bank} · {amount}")
-    record_audit(
-        actor,
-        "payment.letter_of_credit",
-        object_type="order",
-        object_id=order.public_id,
-        details={"milestone": milestone.reference, "lc_number": number},
+    audit_payment(
+        actor, "payment.letter_of_credit", order, milestone=milestone.reference, lc_number=number
     )
