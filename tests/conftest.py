@@ -190,3 +190,12 @@ def isolated_app(app: Flask, db_session: scoped_session, tmp_path: Path) -> Iter
         configure_queue(app)
         if base.startswith("postgresql"):
             _drop_postgres_database(base, name)
+
+
+@pytest.fixture
+def exchange_rates(app: Flask) -> None:
+    """The daily rates the operator would have entered this week (USD, CNY, EUR)."""
+    from tests.factories import this_weeks_rates
+
+    with app.app_context():
+        this_weeks_rates()

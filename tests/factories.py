@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 
 import factory
 from argon2 import PasswordHasher, Type
 from stdnum.cn import uscc
 
+from app.demo.rates import add_daily_rates
 from app.extensions import db
 from app.models import (
     Category,
@@ -188,3 +190,9 @@ class OrderFactory(BaseFactory):
                 )
             ]  # fmt: skip
         db.session.flush()
+
+
+def this_weeks_rates() -> None:
+    """Exchange rates for the last three days, so invoices issued today freeze one."""
+    today = utcnow().date()
+    add_daily_rates(today - timedelta(days=2), today)

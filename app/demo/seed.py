@@ -12,8 +12,10 @@ from sqlalchemy import select
 
 from app.demo.listings import seed_listings
 from app.demo.orders import seed_orders
+from app.demo.rates import seed_rates
 from app.extensions import db
 from app.models import Company, CompanyRole, User, VerificationStatus
+from app.models.base import utcnow
 from app.services.categories import ensure_category_tree
 from app.services.companies import REPORTING_CURRENCY
 from app.services.passwords import hash_password
@@ -194,5 +196,6 @@ def seed_demo() -> list[DemoLogin]:
     logins.append(DemoLogin(email, "Corridor", "operator"))
     db.session.flush()
     seed_listings()
+    seed_rates(utcnow().date())
     seed_orders()
     return logins

@@ -11,6 +11,7 @@ from app.models.document import (
     DocumentKind,
     DocumentStatus,
 )
+from app.models.finance import DocumentRate, ExchangeRate, ExportStatus, RegisterExport
 from app.models.order import (
     CartLine,
     Order,
@@ -64,7 +65,10 @@ __all__ = [
     "DocumentCounter",
     "DocumentIsImmutable",
     "DocumentKind",
+    "DocumentRate",
     "DocumentStatus",
+    "ExchangeRate",
+    "ExportStatus",
     "Incoterm",
     "MilestoneKind",
     "MilestoneTrigger",
@@ -87,6 +91,7 @@ __all__ = [
     "ProductImage",
     "ProductIncoterm",
     "ProductStatus",
+    "RegisterExport",
     "Shipment",
     "ShipmentMode",
     "ShipmentPackage",

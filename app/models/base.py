@@ -6,6 +6,7 @@ import enum
 import secrets
 import string
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -49,6 +50,26 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class ExactDecimal(sa.types.TypeDecorator[Decimal]):
+    """Decimals kept digit for digit on every backend (exchange rates, not money).
+
+    SQLite stores ``Numeric`` as REAL and loses digits; the canonical text keeps them all.
+    """
+
+    impl = sa.String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise ValueError("exact decimals only")
+        return format(value, "f")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
 
 
 _PUBLIC_ID_ALPHABET = string.ascii_letters + string.digits

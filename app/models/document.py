@@ -16,6 +16,7 @@ from app.money import Money
 
 if TYPE_CHECKING:
     from app.models.company import Company
+    from app.models.finance import DocumentRate
     from app.models.order import Order
 
 
@@ -74,6 +75,8 @@ class Document(PublicIdMixin, Base):
         sa.UniqueConstraint("issuer_id", "kind", "year", "sequence", name="series_sequence"),
         sa.Index("ix_documents_order_kind", "order_id", "kind"),
         sa.Index("ix_documents_issuer_issued", "issuer_id", "issued_at"),
+        sa.Index("ix_documents_recipient_issued", "recipient_id", "issued_at"),
+        sa.Index("ix_documents_corrects_id", "corrects_id"),
     )
 
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"))
@@ -110,6 +113,12 @@ class Document(PublicIdMixin, Base):
     issuer: Mapped[Company] = relationship(foreign_keys=[issuer_id])
     recipient: Mapped[Company] = relationship(foreign_keys=[recipient_id])
     corrects: Mapped[Document | None] = relationship(remote_side="Document.id")
+    credit_notes: Mapped[list[Document]] = relationship(
+        primaryjoin="Document.id == foreign(Document.corrects_id)",
+        order_by="Document.id",
+        viewonly=True,
+    )
+    rates: Mapped[list[DocumentRate]] = relationship(back_populates="document")
 
     @property
     def is_ready(self) -> bool:

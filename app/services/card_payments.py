@@ -44,7 +44,7 @@ from app.services.payments import (
     PROOF_ROLES,
     audit_payment,
     parse_amount,
-    payment_status,
+    store_payment_figures,
     require_party,
     require_payable,
     settle,
@@ -314,7 +314,7 @@ def refund_card_payment(
     db.session.flush()
     db.session.refresh(receipt, ["refunds"])
     if order.status in PAYABLE or order.status is OrderStatus.COMPLETED:
-        order.payment_status = payment_status(order)
+        store_payment_figures(order)
     record_event(actor, order, "refund", note=f"{milestone.reference}: {money} · {reason}")
     audit_payment(
         actor,

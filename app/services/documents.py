@@ -36,9 +36,10 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.models.document import SERIES_CODES, new_verification_token
+from app.models.document import INVOICE_KINDS, SERIES_CODES, new_verification_token
 from app.services.audit import Actor, record_audit
 from app.services.errors import NotAllowed, ValidationFailed
+from app.services.exchange_rates import freeze_rates
 from app.services.orders.lifecycle import record_event
 
 # Words that say what kind of company it is, not which: skipped when making a prefix.
@@ -155,6 +156,8 @@ def issue_document(
     )
     db.session.add(document)
     db.session.flush()
+    if kind in INVOICE_KINDS:
+        freeze_rates(document, issuer, order.buyer)
     record_audit(
         actor,
         "document.issued",

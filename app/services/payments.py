@@ -124,6 +124,7 @@ def create_milestones(order: Order, today: date) -> list[PaymentMilestone]:
         )
     ]
     db.session.add_all(milestones)
+    order.next_due_on = next_due_on(order)
     return milestones
 
 
@@ -134,6 +135,7 @@ def on_shipment(order: Order, shipped_on: date) -> None:
             milestone.due_on = shipped_on
         elif milestone.trigger is MilestoneTrigger.INVOICE_NET_30:
             milestone.due_on = shipped_on + timedelta(days=NET_DAYS)
+    order.next_due_on = next_due_on(order)
 
 
 def payment_status(order: Order) -> PaymentStatus:
@@ -146,6 +148,23 @@ def payment_status(order: Order) -> PaymentStatus:
     if receipts:
         return PaymentStatus.PARTLY_PAID
     return PaymentStatus.UNPAID
+
+
+def paid_minor(order: Order) -> int:
+    return sum(milestone.paid_minor for milestone in order.milestones)
+
+
+def next_due_on(order: Order) -> date | None:
+    """The earliest due date of a milestone not yet paid: what the order ages from."""
+    due = [m.due_on for m in order.milestones if m.due_on is not None and not m.is_paid]
+    return min(due, default=None)
+
+
+def store_payment_figures(order: Order) -> None:
+    """Refresh what the order keeps of its milestones (status, paid, next due) in memory."""
+    order.payment_status = payment_status(order)
+    order.paid_minor = paid_minor(order)
+    order.next_due_on = next_due_on(order)
 
 
 def is_overdue(order: Order, today: date) -> bool:
@@ -162,13 +181,18 @@ def settle(order: Order) -> None:
     result = db.session.execute(
         update(Order)
         .where(Order.id == order.id, Order.status.in_(PAYABLE))
-        .values(payment_status=status, updated_at=utcnow())
+        .values(
+            payment_status=status,
+            paid_minor=paid_minor(order),
+            next_due_on=next_due_on(order),
+            updated_at=utcnow(),
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         db.session.refresh(order)
         raise InvalidTransition(lazy_gettext("This order takes no payments now."))
-    db.session.refresh(order, ["payment_status", "updated_at"])
+    db.session.refresh(order, ["payment_status", "paid_minor", "next_due_on", "updated_at"])
 
 
 def parse_amount(raw: object, currency: str) -> Money:

@@ -27,6 +27,9 @@ from tests.functional.test_cart_checkout import Trade, make_trade, page_of, plac
 from tests.functional.test_order_pages import accept, ship
 from tests.stripe_support import localstripe_url, pay_with_test_card, stripe_config
 
+pytestmark = pytest.mark.usefixtures("exchange_rates")
+
+
 __all__ = ["localstripe_url"]  # the module-scoped fixture, imported for pytest
 
 

@@ -39,6 +39,9 @@ from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
 
 
+pytestmark = pytest.mark.usefixtures("exchange_rates")
+
+
 @dataclass
 class Trade:
     """A verified Pakistani seller with one listing and a verified Chinese importer."""

@@ -27,6 +27,9 @@ from tests.functional.test_cart_checkout import Trade, make_trade, page_of, plac
 from tests.functional.test_order_pages import accept, ship
 
 
+pytestmark = pytest.mark.usefixtures("exchange_rates")
+
+
 def render_pending(app: Flask, *kinds: DocumentKind) -> list[Document]:
     """Run the render job for documents still being prepared (tests queue none), all or
     those of ``kinds``; returns every document."""

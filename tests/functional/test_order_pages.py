@@ -29,6 +29,9 @@ from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
 from tests.functional.test_cart_checkout import Trade, make_trade, page_of, place_for
 
+pytestmark = pytest.mark.usefixtures("exchange_rates")
+
+
 _NOT_COUNTED = ("SAVEPOINT", "RELEASE", "ROLLBACK TO")
 
 

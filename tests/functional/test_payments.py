@@ -33,6 +33,9 @@ from tests.functional.test_cart_checkout import Trade, make_trade, page_of, plac
 from tests.functional.test_order_pages import accept, ship
 
 
+pytestmark = pytest.mark.usefixtures("exchange_rates")
+
+
 @pytest.fixture
 def trade() -> Trade:
     return make_trade()

@@ -36,6 +36,9 @@ from tests.functional.test_cart_checkout import (
 )
 
 
+pytestmark = pytest.mark.usefixtures("exchange_rates")
+
+
 def in_days(days: int) -> str:
     return (date.today() + timedelta(days=days)).isoformat()
 

@@ -30,7 +30,7 @@ from app.models import CompanyRole, DocumentKind, Incoterm, Order, ProductIncote
 from app.services.audit import Actor
 from app.services.orders import actions, cart
 from app.services.orders.placing import OrderTerms, place_order
-from tests.factories import CompanyFactory, ProductFactory, UserFactory
+from tests.factories import CompanyFactory, ProductFactory, UserFactory, this_weeks_rates
 
 VERIFY_URL = "http://corridor.test/verify/TOKEN"
 ISSUED_AT = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
@@ -217,6 +217,7 @@ def documents(app: Flask) -> dict[str, Rendered]:
     """Each kind rendered once for a shipped order; plus a hostile order's invoice."""
     rendered: dict[str, Rendered] = {}
     with rolled_back(app):
+        this_weeks_rates()
         seller_company = CompanyFactory(
             legal_name="Indus Blasting Supplies (Pvt) Ltd",
             address="Plot 12, Sector 7-A\nKorangi Industrial Area",

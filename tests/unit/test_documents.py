@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.database import commit, rollback, write_intent
+from app.demo.rates import add_daily_rates
 from app.extensions import db
 from app.models import (
     Company,
@@ -31,13 +32,14 @@ from app.services.documents import (
     store_rendered_pdf,
 )
 from app.services.errors import NotAllowed, ValidationFailed
-from tests.factories import CompanyFactory, OrderFactory, UserFactory
+from tests.factories import CompanyFactory, OrderFactory, UserFactory, this_weeks_rates
 
 ISSUED_AT = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
 def order(app_ctx: None) -> Order:
+    add_daily_rates(ISSUED_AT.date(), ISSUED_AT.date())
     order: Order = OrderFactory()
     order.seller.legal_name = "Wah Nobel Chemicals (Pvt) Ltd"
     db.session.flush()
@@ -168,6 +170,7 @@ def test_render_bookkeeping_may_change_before_the_pdf_exists(order: Order) -> No
 
 def test_fifty_concurrent_issues_take_contiguous_numbers(isolated_app: Flask) -> None:
     with isolated_app.app_context():
+        this_weeks_rates()
         order_id = OrderFactory().id
         commit()
     barrier = threading.Barrier(10)

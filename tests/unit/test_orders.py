@@ -30,6 +30,9 @@ from app.services.orders import actions, cart
 from app.services.orders.placing import InsufficientStock, OrderTerms, place_order
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 
+pytestmark = pytest.mark.usefixtures("exchange_rates")
+
+
 TERMS = OrderTerms(
     incoterm="FOB",
     incoterm_place="Karachi",

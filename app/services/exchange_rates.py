@@ -1,0 +1,329 @@
+"""Daily exchange rates: entered or imported by the operator, frozen onto each invoice.
+
+A rate reads "one ``base`` costs ``rate`` ``quote``". An invoice freezes, for each of its
+two parties, the rate from its currency into that party's reporting currency: the latest
+rate dated on or before the issue date and at most ``FX_RATE_MAX_AGE_DAYS`` old (banks
+publish none at weekends), the stored pair or its inverse. Nothing found is an error at
+issue time, never a silent 1.0.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import IO
+
+from flask import current_app
+from flask_babel import lazy_gettext
+from sqlalchemy import and_, or_, select
+
+from app.extensions import db
+from app.models import Company, Document, DocumentKind, DocumentRate, ExchangeRate
+from app.money import InvalidCurrency, Money, normalize_currency
+from app.services.audit import Actor, record_audit
+from app.services.errors import ValidationFailed
+
+# Inverse rates keep this many decimal places: far below any minor unit after conversion.
+INVERSE_PLACES = Decimal("1e-12")
+SAME_CURRENCY_SOURCE = "same currency"
+MAX_IMPORT_ROWS = 5000
+MAX_SOURCE_LENGTH = 100
+
+
+class RateMissing(ValidationFailed):
+    """No usable rate for an invoice's currency pair on its issue date."""
+
+
+@dataclass(frozen=True, slots=True)
+class FoundRate:
+    currency: str  # the currency converted into
+    rate: Decimal
+    rate_date: date
+    source: str
+
+
+def max_rate_age() -> int:
+    return int(current_app.config.get("FX_RATE_MAX_AGE_DAYS", 7))
+
+
+def rate_on(base: str, quote: str, on: date) -> FoundRate:
+    """The rate from ``base`` into ``quote`` an invoice issued ``on`` that day freezes."""
+    if base == quote:
+        return FoundRate(quote, Decimal(1), on, SAME_CURRENCY_SOURCE)
+    oldest = on - timedelta(days=max_rate_age())
+    candidates = db.session.scalars(
+        select(ExchangeRate)
+        .where(
+            or_(
+                and_(ExchangeRate.base == base, ExchangeRate.quote == quote),
+                and_(ExchangeRate.base == quote, ExchangeRate.quote == base),
+            ),
+            ExchangeRate.rate_date.between(oldest, on),
+        )
+        .order_by(ExchangeRate.rate_date.desc())
+        .limit(2)
+    ).all()
+    if not candidates:
+        raise RateMissing(
+            lazy_gettext(
+                "No %(base)s to %(quote)s exchange rate dated %(oldest)s to %(date)s, so the "
+                "invoice cannot be issued. The platform operator enters daily rates.",
+                base=base,
+                quote=quote,
+                oldest=oldest.isoformat(),
+                date=on.isoformat(),
+            )
+        )
+    # On a day with both the pair and its inverse stored, the pair as asked wins.
+    newest = candidates[0].rate_date
+    same_day = [rate for rate in candidates if rate.rate_date == newest]
+    chosen = next((rate for rate in same_day if rate.base == base), same_day[0])
+    if chosen.base == base:
+        return FoundRate(quote, chosen.rate, chosen.rate_date, chosen.source)
+    inverse = (Decimal(1) / chosen.rate).quantize(INVERSE_PLACES)
+    return FoundRate(quote, inverse, chosen.rate_date, f"{chosen.source} (inverse)")
+
+
+def freeze_rates(document: Document, issuer: Company, recipient: Company) -> list[DocumentRate]:
+    """Freeze the rates into both parties' reporting currencies onto an invoice being issued.
+
+    A credit note carries its invoice's rates: it reverses part of that invoice, so the
+    books reverse it at the same rate (and a refund never fails for want of today's rate).
+    """
+    assert document.currency is not None and document.id is not None
+    issued_on = document.issued_at.date()
+    if document.kind is DocumentKind.CREDIT_NOTE and document.corrects is not None:
+        found = {
+            rate.company_id: FoundRate(rate.currency, rate.rate, rate.rate_date, rate.source)
+            for rate in document.corrects.rates
+        }
+    else:
+        found = {}
+    rates = []
+    for company in {issuer.id: issuer, recipient.id: recipient}.values():
+        chosen = found.get(company.id) or rate_on(
+            document.currency, company.reporting_currency, issued_on
+        )
+        rate = DocumentRate(
+            document_id=document.id,
+            company_id=company.id,
+            currency=chosen.currency,
+            rate=chosen.rate,
+            rate_date=chosen.rate_date,
+            source=chosen.source,
+        )
+        db.session.add(rate)
+        rates.append(rate)
+    return rates
+
+
+def in_reporting_currency(amount_minor: int, currency: str, rate: DocumentRate) -> Money:
+    """An amount of the document's currency at its frozen rate, rounded half-up."""
+    converted = Money.from_minor(amount_minor, currency).amount * rate.rate
+    return Money(converted, rate.currency).rounded()
+
+
+# Entering rates -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RateInput:
+    rate_date: date | None
+    base: str
+    quote: str
+    rate: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedRate:
+    rate_date: date
+    base: str
+    quote: str
+    rate: Decimal
+    source: str
+
+
+def check_rate(data: RateInput, today: date) -> CheckedRate:
+    """A rate a person typed or a CSV row held, checked; ``ValidationFailed`` names the field."""
+    if data.rate_date is None:
+        raise ValidationFailed(lazy_gettext("Give the date of the rate."), "rate_date")
+    if data.rate_date > today:
+        raise ValidationFailed(lazy_gettext("A rate cannot be dated in the future."), "rate_date")
+    codes = []
+    for name, raw in (("base", data.base), ("quote", data.quote)):
+        try:
+            codes.append(normalize_currency(raw))
+        except InvalidCurrency:
+            raise ValidationFailed(
+                lazy_gettext("%(code)s is not an ISO 4217 currency.", code=(raw or "")[:10]), name
+            ) from None
+    if codes[0] == codes[1]:
+        raise ValidationFailed(lazy_gettext("A rate needs two different currencies."), "quote")
+    try:
+        rate = Decimal((data.rate or "").strip().replace(",", ""))
+    except InvalidOperation:
+        rate = Decimal(0)
+    if not rate.is_finite() or rate <= 0 or rate.as_tuple().exponent < -12 or rate >= 10**12:  # type: ignore[operator]
+        raise ValidationFailed(
+            lazy_gettext("The rate must be a positive number with at most 12 decimals."), "rate"
+        )
+    source = " ".join((data.source or "").split())
+    if not 2 <= len(source) <= MAX_SOURCE_LENGTH:
+        raise ValidationFailed(
+            lazy_gettext("Say where the rate comes from (e.g. State Bank of Pakistan)."), "source"
+        )
+    return CheckedRate(data.rate_date, codes[0], codes[1], rate.normalize(), source)
+
+
+def _store(actor: Actor, checked: CheckedRate) -> ExchangeRate:
+    existing = db.session.scalar(
+        select(ExchangeRate).where(
+            ExchangeRate.base == checked.base,
+            ExchangeRate.quote == checked.quote,
+            ExchangeRate.rate_date == checked.rate_date,
+        )
+    )
+    # Correcting a day's rate is allowed: invoices already issued keep the rate they froze.
+    row = existing or ExchangeRate(
+        base=checked.base, quote=checked.quote, rate_date=checked.rate_date
+    )
+    row.rate = checked.rate
+    row.source = checked.source
+    row.entered_by_id = actor.user.id if actor.user else None
+    db.session.add(row)
+    return row
+
+
+def record_rate(actor: Actor, data: RateInput, today: date) -> ExchangeRate:
+    checked = check_rate(data, today)
+    row = _store(actor, checked)
+    db.session.flush()
+    record_audit(
+        actor,
+        "exchange_rate.recorded",
+        object_type="exchange_rate",
+        object_id=str(row.id),
+        details={
+            "date": checked.rate_date.isoformat(),
+            "pair": f"{checked.base}/{checked.quote}",
+            "rate": str(checked.rate),
+            "source": checked.source,
+        },
+    )
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProblem:
+    line: int
+    message: str
+
+
+@dataclass
+class RateImport:
+    stored: int = 0
+    problems: list[ImportProblem] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+IMPORT_COLUMNS = ("date", "base", "quote", "rate", "source")
+
+
+def _parse_date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+
+
+def import_rates(actor: Actor, upload: IO[bytes] | bytes, today: date) -> RateImport:
+    """A CSV of daily rates (date,base,quote,rate,source): all rows stored, or none.
+
+    Every row is checked first; one bad row and the report lists each problem by line
+    while nothing is written.
+    """
+    raw = upload if isinstance(upload, bytes) else upload.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return RateImport(problems=[ImportProblem(0, str(lazy_gettext("The file is not UTF-8 text.")))])
+    reader = csv.DictReader(io.StringIO(text))
+    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    missing = [column for column in IMPORT_COLUMNS[:4] if column not in header]
+    if missing:
+        return RateImport(
+            problems=[
+                ImportProblem(
+                    1,
+                    str(
+                        lazy_gettext(
+                            "The first line must name the columns date, base, quote, rate "
+                            "and source; missing: %(columns)s.",
+                            columns=", ".join(missing),
+                        )
+                    ),
+                )
+            ]
+        )
+    reader.fieldnames = header
+    checked: dict[tuple[str, str, date], CheckedRate] = {}
+    problems: list[ImportProblem] = []
+    for line, row in enumerate(reader, start=2):
+        if line - 1 > MAX_IMPORT_ROWS:
+            problems.append(
+                ImportProblem(
+                    line,
+                    str(lazy_gettext("At most %(count)d rates per file.", count=MAX_IMPORT_ROWS)),
+                )
+            )
+            break
+        data = RateInput(
+            rate_date=_parse_date(row.get("date") or ""),
+            base=row.get("base") or "",
+            quote=row.get("quote") or "",
+            rate=row.get("rate") or "",
+            source=row.get("source") or "",
+        )
+        try:
+            rate = check_rate(data, today)
+        except ValidationFailed as error:
+            problems.append(ImportProblem(line, str(error)))
+            continue
+        key = (rate.base, rate.quote, rate.rate_date)
+        if key in checked:
+            problems.append(
+                ImportProblem(line, str(lazy_gettext("This pair and date appear twice in the file.")))
+            )
+            continue
+        checked[key] = rate
+    if problems:
+        return RateImport(problems=problems)
+    if not checked:
+        return RateImport(problems=[ImportProblem(1, str(lazy_gettext("The file holds no rates.")))])
+    for rate in checked.values():
+        _store(actor, rate)
+    db.session.flush()
+    record_audit(
+        actor,
+        "exchange_rate.imported",
+        object_type="exchange_rate",
+        details={"rows": len(checked)},
+    )
+    return RateImport(stored=len(checked), problems=[])
+
+
+def recent_rates(limit: int = 200) -> list[ExchangeRate]:
+    return list(
+        db.session.scalars(
+            select(ExchangeRate)
+            .order_by(ExchangeRate.rate_date.desc(), ExchangeRate.base, ExchangeRate.quote)
+            .limit(limit)
+        )
+    )
