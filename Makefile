@@ -47,13 +47,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 
 venv: $(VENV)/.installed
 
-# Bootstrap (LTR and RTL) comes from the npm registry, pinned by package-lock.json, and is
+# Bootstrap (LTR and RTL) and Chart.js come from the npm registry, pinned by package-lock.json, and is
 # served from static/vendor: never from a CDN.
 static/vendor/.installed: package.json package-lock.json | .make/system-deps
 	npm ci --ignore-scripts --no-audit --no-fund --silent
 	mkdir -p static/vendor/bootstrap
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.rtl.min.css \
 	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+	mkdir -p static/vendor/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
 	@touch $@
 
 assets: static/vendor/.installed

@@ -40,6 +40,12 @@ _EXPONENT_0 = frozenset(
 )
 _EXPONENT_3 = frozenset(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"])
 _EXPONENT_4 = frozenset(["CLF", "UYW"])
+# Every currency whose exponent is not 2, for SQL that turns an amount into minor units.
+EXPONENTS_OTHER_THAN_2: dict[str, int] = {
+    **dict.fromkeys(_EXPONENT_0, 0),
+    **dict.fromkeys(_EXPONENT_3, 3),
+    **dict.fromkeys(_EXPONENT_4, 4),
+}
 # Codes in ISO 4217 that are not money one can invoice in (metals, testing, SDR ...).
 _NOT_TRADABLE = frozenset(
     ["XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"]
