@@ -13,6 +13,7 @@ from stdnum import iban
 from app.extensions import db
 from app.models import Company, CompanyRole, User, VerificationStatus
 from app.models.base import utcnow
+from app.money import InvalidCurrency, normalize_currency
 from app.services.audit import Actor, record_audit
 from app.services.errors import CompanyNotVerified, NotAllowed, ValidationFailed
 from app.services.passwords import hash_password, password_problem
@@ -211,4 +212,38 @@ def set_bank_details(actor: Actor, company: Company, details: BankDetails) -> No
     company.bank_address = (details.address or "").strip() or None
     record_audit(
         actor, "company.bank_details_changed", object_type="company", object_id=company.public_id
+    )
+
+
+def set_reporting_currency(actor: Actor, company: Company, currency: str) -> None:
+    """Change the currency the company keeps its books in (owner only).
+
+    Only invoices issued from now on freeze a rate into it: those already issued keep the
+    rate, and the currency, they froze.
+    """
+    if (
+        actor.user is None
+        or actor.user.company_id != company.id
+        or actor.user.company_role is not CompanyRole.OWNER
+    ):
+        raise NotAllowed(
+            lazy_gettext("Only the company's owner can change its reporting currency.")
+        )
+    try:
+        code = normalize_currency(currency)
+    except InvalidCurrency:
+        raise ValidationFailed(
+            lazy_gettext("Choose an ISO 4217 currency from the list."), "currency"
+        ) from None
+    previous = company.reporting_currency
+    if code == previous:
+        return
+    company.reporting_currency = code
+    record_audit(
+        actor,
+        "company.reporting_currency_changed",
+        company_id=company.id,
+        object_type="company",
+        object_id=company.public_id,
+        details={"from": previous, "to": code},
     )

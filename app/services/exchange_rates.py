@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,8 @@ from flask_babel import lazy_gettext
 from sqlalchemy import and_, or_, select
 
 from app.extensions import db
-from app.models import Company, Document, DocumentKind, DocumentRate, ExchangeRate
+from app.models import Company, Document, DocumentKind, DocumentRate, ExchangeRate, User
+from app.models.base import utcnow
 from app.money import InvalidCurrency, Money, normalize_currency
 from app.services.audit import Actor, record_audit
 from app.services.errors import ValidationFailed
@@ -30,6 +32,7 @@ from app.services.errors import ValidationFailed
 INVERSE_PLACES = Decimal("1e-12")
 SAME_CURRENCY_SOURCE = "same currency"
 MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_BYTES = 1024 * 1024
 MAX_SOURCE_LENGTH = 100
 
 
@@ -147,6 +150,29 @@ class CheckedRate:
     source: str
 
 
+# Commas only as thousands separators in groups of three ("16,250.50"): "1,0817" is a
+# decimal comma, and reading it as 10817 would freeze a rate ten thousand times too big.
+_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def _parse_rate(raw: str | None) -> Decimal | None:
+    text = (raw or "").strip()
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            return None
+        text = text.replace(",", "")
+    try:
+        rate = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not rate.is_finite():
+        return None
+    # Trailing zeros ("278.450000") add no precision, so they do not count as decimals;
+    # whole numbers stay plain ("25000", not "2.5E+4").
+    rate = rate.normalize()
+    return rate.quantize(Decimal(1)) if rate.as_tuple().exponent > 0 else rate  # type: ignore[operator]
+
+
 def check_rate(data: RateInput, today: date) -> CheckedRate:
     """A rate a person typed or a CSV row held, checked; ``ValidationFailed`` names the field."""
     if data.rate_date is None:
@@ -163,11 +189,8 @@ def check_rate(data: RateInput, today: date) -> CheckedRate:
             ) from None
     if codes[0] == codes[1]:
         raise ValidationFailed(lazy_gettext("A rate needs two different currencies."), "quote")
-    try:
-        rate = Decimal((data.rate or "").strip().replace(",", ""))
-    except InvalidOperation:
-        rate = Decimal(0)
-    if not rate.is_finite() or rate <= 0 or rate.as_tuple().exponent < -12 or rate >= 10**12:  # type: ignore[operator]
+    rate = _parse_rate(data.rate)
+    if rate is None or rate <= 0 or rate >= 10**12 or rate.as_tuple().exponent < -12:  # type: ignore[operator]
         raise ValidationFailed(
             lazy_gettext("The rate must be a positive number with at most 12 decimals."), "rate"
         )
@@ -176,10 +199,11 @@ def check_rate(data: RateInput, today: date) -> CheckedRate:
         raise ValidationFailed(
             lazy_gettext("Say where the rate comes from (e.g. State Bank of Pakistan)."), "source"
         )
-    return CheckedRate(data.rate_date, codes[0], codes[1], rate.normalize(), source)
+    return CheckedRate(data.rate_date, codes[0], codes[1], rate, source)
 
 
-def _store(actor: Actor, checked: CheckedRate) -> ExchangeRate:
+def _store(actor: Actor, checked: CheckedRate) -> tuple[ExchangeRate, Decimal | None]:
+    """Insert the day's rate, or correct the one stored; also the rate it replaced."""
     existing = db.session.scalar(
         select(ExchangeRate).where(
             ExchangeRate.base == checked.base,
@@ -191,36 +215,43 @@ def _store(actor: Actor, checked: CheckedRate) -> ExchangeRate:
     row = existing or ExchangeRate(
         base=checked.base, quote=checked.quote, rate_date=checked.rate_date
     )
+    previous = existing.rate if existing is not None else None
     row.rate = checked.rate
     row.source = checked.source
     row.entered_by_id = actor.user.id if actor.user else None
+    row.entered_at = utcnow()
     db.session.add(row)
-    return row
+    return row, previous
 
 
 def record_rate(actor: Actor, data: RateInput, today: date) -> ExchangeRate:
+    """Check and store one rate the operator typed (a correction replaces the day's rate)."""
     checked = check_rate(data, today)
-    row = _store(actor, checked)
+    row, previous = _store(actor, checked)
     db.session.flush()
+    details = {
+        "date": checked.rate_date.isoformat(),
+        "pair": f"{checked.base}/{checked.quote}",
+        "rate": str(checked.rate),
+        "source": checked.source,
+    }
+    if previous is not None:
+        details["previous"] = str(previous)
     record_audit(
         actor,
         "exchange_rate.recorded",
         object_type="exchange_rate",
         object_id=str(row.id),
-        details={
-            "date": checked.rate_date.isoformat(),
-            "pair": f"{checked.base}/{checked.quote}",
-            "rate": str(checked.rate),
-            "source": checked.source,
-        },
+        details=details,
     )
     return row
 
 
 @dataclass(frozen=True, slots=True)
 class ImportProblem:
-    line: int
+    line: int  # 0: the file as a whole
     message: str
+    column: str | None = None
 
 
 @dataclass
@@ -234,6 +265,8 @@ class RateImport:
 
 
 IMPORT_COLUMNS = ("date", "base", "quote", "rate", "source")
+# The CSV column each field of ``RateInput`` comes from, to point a problem at its cell.
+_COLUMN_OF_FIELD = {"rate_date": "date"} | {name: name for name in IMPORT_COLUMNS[1:]}
 
 
 def _parse_date(raw: str) -> date | None:
@@ -243,70 +276,101 @@ def _parse_date(raw: str) -> date | None:
         return None
 
 
+def _refused(line: int, message: object, column: str | None = None) -> RateImport:
+    return RateImport(problems=[ImportProblem(line, str(message), column)])
+
+
 def import_rates(actor: Actor, upload: IO[bytes] | bytes, today: date) -> RateImport:
     """A CSV of daily rates (date,base,quote,rate,source): all rows stored, or none.
 
     Every row is checked first; one bad row and the report lists each problem by line
-    while nothing is written.
+    (the file's own line numbers, header = 1) while nothing is written.
     """
-    raw = upload if isinstance(upload, bytes) else upload.read()
+    raw = upload if isinstance(upload, bytes) else upload.read(MAX_IMPORT_BYTES + 1)
+    if len(raw) > MAX_IMPORT_BYTES:
+        return _refused(
+            0,
+            lazy_gettext(
+                "The file is larger than %(megabytes)d MB.",
+                megabytes=MAX_IMPORT_BYTES // (1024 * 1024),
+            ),
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return RateImport(problems=[ImportProblem(0, str(lazy_gettext("The file is not UTF-8 text.")))])
-    reader = csv.DictReader(io.StringIO(text))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-    missing = [column for column in IMPORT_COLUMNS[:4] if column not in header]
+        return _refused(0, lazy_gettext("The file is not UTF-8 text."))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    except csv.Error:
+        return _refused(1, lazy_gettext("The file is not readable as CSV."))
+    missing = [column for column in IMPORT_COLUMNS if column not in header]
     if missing:
-        return RateImport(
-            problems=[
-                ImportProblem(
-                    1,
-                    str(
-                        lazy_gettext(
-                            "The first line must name the columns date, base, quote, rate "
-                            "and source; missing: %(columns)s.",
-                            columns=", ".join(missing),
-                        )
-                    ),
-                )
-            ]
+        return _refused(
+            1,
+            lazy_gettext(
+                "The first line must name the columns date, base, quote, rate "
+                "and source; missing: %(columns)s.",
+                columns=", ".join(missing),
+            ),
         )
     reader.fieldnames = header
     checked: dict[tuple[str, str, date], CheckedRate] = {}
     problems: list[ImportProblem] = []
-    for line, row in enumerate(reader, start=2):
-        if line - 1 > MAX_IMPORT_ROWS:
-            problems.append(
-                ImportProblem(
-                    line,
-                    str(lazy_gettext("At most %(count)d rates per file.", count=MAX_IMPORT_ROWS)),
+    rows = 0
+    try:
+        for row in reader:
+            # The physical line the record ended on: blank lines and quoted line breaks
+            # would put a simple row count off.
+            line = reader.line_num
+            rows += 1
+            if rows > MAX_IMPORT_ROWS:
+                problems.append(
+                    ImportProblem(
+                        line,
+                        str(
+                            lazy_gettext("At most %(count)d rates per file.", count=MAX_IMPORT_ROWS)
+                        ),
+                    )
                 )
+                break
+            raw_date = (row.get("date") or "").strip()
+            rate_date = _parse_date(raw_date)
+            if raw_date and rate_date is None:
+                problems.append(
+                    ImportProblem(line, str(lazy_gettext("Write the date as YYYY-MM-DD.")), "date")
+                )
+                continue
+            data = RateInput(
+                rate_date=rate_date,
+                base=row.get("base") or "",
+                quote=row.get("quote") or "",
+                rate=row.get("rate") or "",
+                source=row.get("source") or "",
             )
-            break
-        data = RateInput(
-            rate_date=_parse_date(row.get("date") or ""),
-            base=row.get("base") or "",
-            quote=row.get("quote") or "",
-            rate=row.get("rate") or "",
-            source=row.get("source") or "",
+            try:
+                rate = check_rate(data, today)
+            except ValidationFailed as error:
+                column = _COLUMN_OF_FIELD.get(error.field or "")
+                problems.append(ImportProblem(line, str(error), column))
+                continue
+            key = (rate.base, rate.quote, rate.rate_date)
+            if key in checked:
+                problems.append(
+                    ImportProblem(
+                        line, str(lazy_gettext("This pair and date appear twice in the file."))
+                    )
+                )
+                continue
+            checked[key] = rate
+    except csv.Error:
+        problems.append(
+            ImportProblem(reader.line_num, str(lazy_gettext("The file is not readable as CSV.")))
         )
-        try:
-            rate = check_rate(data, today)
-        except ValidationFailed as error:
-            problems.append(ImportProblem(line, str(error)))
-            continue
-        key = (rate.base, rate.quote, rate.rate_date)
-        if key in checked:
-            problems.append(
-                ImportProblem(line, str(lazy_gettext("This pair and date appear twice in the file.")))
-            )
-            continue
-        checked[key] = rate
     if problems:
         return RateImport(problems=problems)
     if not checked:
-        return RateImport(problems=[ImportProblem(1, str(lazy_gettext("The file holds no rates.")))])
+        return _refused(1, lazy_gettext("The file holds no rates."))
     for rate in checked.values():
         _store(actor, rate)
     db.session.flush()
@@ -319,11 +383,18 @@ def import_rates(actor: Actor, upload: IO[bytes] | bytes, today: date) -> RateIm
     return RateImport(stored=len(checked), problems=[])
 
 
-def recent_rates(limit: int = 200) -> list[ExchangeRate]:
-    return list(
-        db.session.scalars(
-            select(ExchangeRate)
-            .order_by(ExchangeRate.rate_date.desc(), ExchangeRate.base, ExchangeRate.quote)
-            .limit(limit)
-        )
+@dataclass(frozen=True, slots=True)
+class ListedRate:
+    rate: ExchangeRate
+    entered_by: str | None  # the person's name; None for rates loaded by a script
+
+
+def recent_rates(limit: int = 200) -> list[ListedRate]:
+    """The latest rates first, with who entered each, for the operator's table."""
+    rows = db.session.execute(
+        select(ExchangeRate, User.full_name)
+        .outerjoin(User, User.id == ExchangeRate.entered_by_id)
+        .order_by(ExchangeRate.rate_date.desc(), ExchangeRate.base, ExchangeRate.quote)
+        .limit(limit)
     )
+    return [ListedRate(rate, name) for rate, name in rows]

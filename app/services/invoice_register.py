@@ -467,15 +467,22 @@ def register_document_ids(company_id: int, chosen: RegisterFilter, today: date) 
     return list(db.session.scalars(statement))
 
 
-def counterparties(company_id: int) -> list[tuple[str, str]]:
-    """(public id, name) of every company this one exchanged invoices with, by name."""
+def filter_options(company_id: int) -> tuple[list[tuple[str, str]], list[str]]:
+    """The counterparties (public id, name) and currencies of this company's invoices."""
     register = _Register(company_id, date.today())
     statement = (
-        register.select_from(register.counterparty.public_id, register.counterparty.legal_name)
+        register.select_from(
+            register.counterparty.public_id, register.counterparty.legal_name, Document.currency
+        )
         .distinct()
         .order_by(register.counterparty.legal_name)
     )
-    return [(public_id, name) for public_id, name in db.session.execute(statement)]
+    companies: dict[str, str] = {}
+    currencies: set[str] = set()
+    for public_id, name, currency in db.session.execute(statement):
+        companies[public_id] = name
+        currencies.add(currency)
+    return list(companies.items()), sorted(currencies)
 
 
 def frozen_rates(company_id: int, document_ids: list[int]) -> dict[int, DocumentRate]:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import pycountry
+from babel import Locale
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
+from app.i18n import current_locale_code
+from app.money import InvalidCurrency, normalize_currency
 from app.web.forms import CorridorForm
 
 
@@ -28,3 +32,31 @@ class BankDetailsForm(CorridorForm):
     account = StringField(_l("Account number or IBAN"), validators=[Length(max=60)])
     swift = StringField(_l("SWIFT/BIC"), validators=[Length(max=20)])
     address = TextAreaField(_l("Bank branch address"), validators=[Length(max=500)])
+
+
+# The corridor's own currencies first, then the usual invoicing currencies.
+_FIRST_CURRENCIES = ("PKR", "CNY", "USD", "EUR")
+
+
+def currency_choices() -> list[SelectChoice]:
+    """ISO 4217 currencies one can trade in, named in the viewer's language."""
+    names = Locale.parse(current_locale_code()).currencies
+    tradable = []
+    for currency in pycountry.currencies:
+        try:
+            tradable.append(normalize_currency(currency.alpha_3))
+        except InvalidCurrency:
+            continue  # gold, testing codes, SDR ...
+    rest = sorted(code for code in set(tradable) if code not in _FIRST_CURRENCIES)
+    return [
+        SelectChoice(code, f"{code} — {names.get(code, code)}")
+        for code in (*_FIRST_CURRENCIES, *rest)
+    ]
+
+
+class ReportingCurrencyForm(CorridorForm):
+    currency = SelectField(
+        _l("Reporting currency"),
+        validators=[DataRequired()],
+        description=_l("The currency your books are kept in."),
+    )

@@ -9,10 +9,17 @@ from flask_babel import gettext
 from app.database import commit, rollback
 from app.models import CompanyRole, User
 from app.services import users
-from app.services.companies import BankDetails, set_bank_details
+from app.services.companies import BankDetails, set_bank_details, set_reporting_currency
 from app.services.errors import DomainError
 from app.services.tax_ids import tax_id_label
-from app.web.company.forms import ActiveForm, AddUserForm, BankDetailsForm, RoleForm
+from app.web.company.forms import (
+    ActiveForm,
+    AddUserForm,
+    BankDetailsForm,
+    ReportingCurrencyForm,
+    RoleForm,
+    currency_choices,
+)
 from app.web.forms import ROLE_LABELS, language_choices, role_choices
 from app.web.guards import acting, guard_company_blueprint, show_error_on_form, signed_in_user
 
@@ -75,6 +82,34 @@ def bank_details() -> ResponseReturnValue:
             flash(gettext("Bank details saved. New invoices will show them."), "success")
             return redirect(url_for("company.index"))
     return render_template("company/bank.html", form=form)
+
+
+@bp.route("/reporting-currency", methods=["GET", "POST"])
+def reporting_currency() -> ResponseReturnValue:
+    company = signed_in_user().company
+    assert company is not None
+    form = ReportingCurrencyForm()
+    form.currency.choices = currency_choices()
+    if not form.is_submitted():
+        form.currency.data = company.reporting_currency
+    if form.validate_on_submit():
+        try:
+            set_reporting_currency(acting(), company, form.currency.data or "")
+        except DomainError as error:
+            rollback()
+            if not show_error_on_form(form, error):
+                flash(str(error), "danger")
+        else:
+            commit()
+            flash(
+                gettext(
+                    "Reporting currency set to %(currency)s. Invoices issued from now on use it.",
+                    currency=company.reporting_currency,
+                ),
+                "success",
+            )
+            return redirect(url_for("company.index"))
+    return render_template("company/reporting_currency.html", form=form, company=company)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.file import FileField, FileRequired
 
 from app.database import commit
+from app.documents.einvoice import einvoice_from_pdf
 from app.extensions import limiter
 from app.services.audit import record_audit
 from app.services.documents import document_by_token, visible_document
@@ -50,6 +51,31 @@ def download(public_id: str) -> ResponseReturnValue:
     response.headers["Cache-Control"] = PDF_CACHE
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.set_etag(digest or "")
+    return response
+
+
+@bp.get("/<public_id>.xml")
+def download_xml(public_id: str) -> ResponseReturnValue:
+    """The e-invoice (Factur-X CII XML) as embedded in the issued PDF, for the buyer's ERP."""
+    document = visible_document(signed_in_user(), public_id)
+    if document is None or not document.is_ready or document.pdf is None:
+        abort(404)
+    xml = einvoice_from_pdf(document.pdf)
+    if xml is None:
+        abort(404)  # only invoices and credit notes carry one
+    record_audit(
+        acting(),
+        "document.xml_downloaded",
+        object_type="document",
+        object_id=document.public_id,
+        details={"number": document.number},
+    )
+    filename = f"{document.number}.xml"
+    commit()
+    response = current_app.response_class(xml, mimetype="application/xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = PDF_CACHE
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -1,27 +1,92 @@
-"""Finance staff on either side: the orders they are paid or pay for, and their payments.
+"""Finance staff on either side: the invoice register, its exports, receivables and payables,
+credit notes, and the orders they are paid or pay for.
 
-The invoice register, exports and receivables arrive with the finance issue.
+Every query is scoped to the signed-in user's company; the blueprint admits its owners and
+finance staff only (sales and purchasers get 403).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
-from flask.typing import ResponseReturnValue
+from datetime import date, timedelta
+from typing import Any
 
-from app.models import CompanyRole
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, gettext
+from sqlalchemy import or_, select
+
+from app.database import commit, rollback
+from app.extensions import db
+from app.models import Company, CompanyRole, Document, DocumentKind
+from app.models.base import utcnow
+from app.models.document import INVOICE_KINDS
+from app.money import Money
+from app.services.audit import record_audit
+from app.services.documents import CREDIT_NOTE_ROLES, credited_minor, issue_credit_note
+from app.services.errors import DomainError
+from app.services.invoice_register import (
+    AgingBucket,
+    Direction,
+    RegisterFilter,
+    ReportingFigures,
+    aging,
+    filter_options,
+    frozen_rates,
+    register_page,
+    reporting_figures,
+)
 from app.services.orders.lifecycle import Side
 from app.services.orders.queries import OrderFilter, order_list, order_page
+from app.services.payments import parse_amount
+from app.services.register_exports import register_csv, register_xlsx
+from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
 from app.web.buyer.orders import order_template_helpers
-from app.web.guards import guard_company_blueprint, signed_in_user
+from app.web.finance.forms import (
+    AGING_LABELS,
+    DIRECTION_LABELS,
+    STATUS_LABELS,
+    CreditNoteForm,
+    RegisterFilterForm,
+)
+from app.web.guards import acting, guard_company_blueprint, show_error_on_form, signed_in_user
 
 bp = Blueprint("finance", __name__, url_prefix="/finance")
 guard_company_blueprint(bp, frozenset({CompanyRole.OWNER, CompanyRole.FINANCE}))
 bp.context_processor(order_template_helpers)
 
 
-def _sides() -> list[str]:
+@bp.context_processor
+def finance_labels() -> dict[str, Any]:
+    return {
+        "direction_labels": DIRECTION_LABELS,
+        "invoice_status_labels": STATUS_LABELS,
+        "aging_labels": AGING_LABELS,
+        "AgingBucket": AgingBucket,
+        "Direction": Direction,
+    }
+
+
+def _company() -> Company:
     company = signed_in_user().company
-    assert company is not None
+    assert company is not None  # the blueprint guard admits company staff only
+    return company
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def _sides() -> list[str]:
+    company = _company()
     return [
         side
         for side, takes_part in ((Side.SELLER, company.sells), (Side.BUYER, company.buys))
@@ -31,17 +96,211 @@ def _sides() -> list[str]:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    company_id = signed_in_user().company_id or 0
+    company_id = _company().id
     page = request.args.get("page", 1, type=int) or 1
     lists = {side: order_list(company_id, side, OrderFilter(), page)[0] for side in _sides()}
-    return render_template("finance/index.html", company=signed_in_user().company, lists=lists)
+    return render_template("finance/index.html", company=_company(), lists=lists)
 
 
 @bp.get("/orders/<public_id>")
 def order(public_id: str) -> ResponseReturnValue:
-    company_id = signed_in_user().company_id or 0
+    company_id = _company().id
     for side in _sides():
         found = order_page(company_id, public_id, side)
         if found is not None:
             return render_template("finance/order.html", order=found, side=side)
     abort(404)
+
+
+# The invoice register ----------------------------------------------------------------
+
+
+def register_filter_from_request() -> tuple[RegisterFilterForm, RegisterFilter]:
+    """The filter in the URL, checked; a bad field is shown with its error and left out."""
+    parties, currencies = filter_options(_company().id)
+    form = RegisterFilterForm(request.args, parties, currencies)
+    if request.args:
+        form.validate()
+    return form, form.register_filter()
+
+
+@bp.get("/invoices")
+def register() -> ResponseReturnValue:
+    form, chosen = register_filter_from_request()
+    page = register_page(
+        _company().id, chosen, request.args.get("page", 1, type=int) or 1, _today()
+    )
+    return render_template(
+        "finance/register.html",
+        form=form,
+        chosen=chosen,
+        args=chosen.to_args(),
+        result=page,
+        kind_labels=DOCUMENT_KIND_LABELS,
+    )
+
+
+def _export_labels() -> dict[str, Any]:
+    return {
+        "kind": DOCUMENT_KIND_LABELS,
+        "direction": DIRECTION_LABELS,
+        "status": STATUS_LABELS,
+        "overdue": gettext("Overdue"),
+    }
+
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", register_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", register_xlsx),
+}
+
+
+@bp.get("/invoices.<any(csv, xlsx):export_format>")
+def export_register(export_format: str) -> ResponseReturnValue:
+    _, chosen = register_filter_from_request()
+    mimetype, write = EXPORT_FORMATS[export_format]
+    content, count = write(_company(), chosen, _today(), _export_labels())
+    record_audit(
+        acting(),
+        "register.exported",
+        object_type="register",
+        details={"format": export_format, "rows": count, "filter": chosen.to_args()},
+    )
+    commit()
+    response = current_app.response_class(content, mimetype=mimetype)
+    filename = f"invoice-register-{_today().isoformat()}.{export_format}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# One invoice or credit note ------------------------------------------------------------
+
+
+def _register_document(public_id: str) -> Document:
+    """An invoice or credit note this company issued or received; 404 for anything else."""
+    company_id = _company().id
+    document = db.session.scalar(
+        select(Document).where(
+            Document.public_id == public_id,
+            Document.kind.in_(INVOICE_KINDS),
+            or_(Document.issuer_id == company_id, Document.recipient_id == company_id),
+        )
+    )
+    if document is None:
+        abort(404)
+    return document
+
+
+def _may_credit(document: Document) -> bool:
+    user = signed_in_user()
+    return (
+        document.kind is DocumentKind.COMMERCIAL_INVOICE
+        and document.issuer_id == user.company_id
+        and user.company_role in CREDIT_NOTE_ROLES
+    )
+
+
+def _invoice_page(document: Document, form: CreditNoteForm | None = None) -> ResponseReturnValue:
+    company = _company()
+    invoice = document.corrects if document.kind is DocumentKind.CREDIT_NOTE else document
+    assert invoice is not None and invoice.total_minor is not None and invoice.currency
+    credited = credited_minor(invoice)
+    rate = frozen_rates(company.id, [document.id]).get(document.id)
+    return render_template(
+        "finance/invoice.html",
+        document=document,
+        invoice=invoice,
+        order=document.order,
+        counterparty=document.recipient if document.issuer_id == company.id else document.issuer,
+        direction=Direction.ISSUED if document.issuer_id == company.id else Direction.RECEIVED,
+        rate=rate,
+        credited=Money.from_minor(credited, invoice.currency),
+        net=Money.from_minor(invoice.total_minor - credited, invoice.currency),
+        credit_form=form
+        if form is not None
+        else (CreditNoteForm() if _may_credit(document) else None),
+        kind_labels=DOCUMENT_KIND_LABELS,
+    )
+
+
+@bp.get("/invoices/<public_id>")
+def invoice(public_id: str) -> ResponseReturnValue:
+    return _invoice_page(_register_document(public_id))
+
+
+@bp.post("/invoices/<public_id>/credit-notes")
+def credit_note(public_id: str) -> ResponseReturnValue:
+    document = _register_document(public_id)
+    if not _may_credit(document):
+        abort(403)
+    form = CreditNoteForm()
+    if not form.validate_on_submit():
+        return _invoice_page(document, form), 400
+    try:
+        amount = parse_amount(form.amount.data, str(document.currency))
+        note = issue_credit_note(acting(), document, amount.to_minor(), form.reason.data)
+    except DomainError as error:
+        rollback()
+        document = _register_document(public_id)
+        if not show_error_on_form(form, error):
+            form.amount.errors = [*form.amount.errors, str(error)]
+        return _invoice_page(document, form), 400
+    number = note.number
+    commit()
+    flash(gettext("Credit note %(number)s issued.", number=number), "success")
+    return redirect(url_for("finance.invoice", public_id=public_id))
+
+
+# Receivables and payables ------------------------------------------------------------
+
+
+@bp.get("/aging")
+def aging_report() -> ResponseReturnValue:
+    company = _company()
+    today = _today()
+    sections = []
+    for direction, takes_part in (
+        (Direction.ISSUED, company.sells),
+        (Direction.RECEIVED, company.buys),
+    ):
+        if not takes_part:
+            continue
+        figures = reporting_figures(company, direction, today)
+        sections.append(
+            {
+                "direction": direction,
+                "lines": aging(company.id, direction, today),
+                "figures": figures,
+                "chart": _chart_data(direction, figures),
+            }
+        )
+    return render_template("finance/aging.html", sections=sections, today=today)
+
+
+def _chart_data(direction: Direction, figures: ReportingFigures) -> dict[str, Any]:
+    """What static/js/finance-charts.js draws: labels, values and the link behind each bar."""
+    months = []
+    for first, amount in figures.months:
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        months.append(
+            {
+                "label": format_date(first, "MMM y"),
+                "value": str(amount),
+                "href": url_for(
+                    "finance.register",
+                    direction=direction.value,
+                    date_from=first.isoformat(),
+                    date_to=last.isoformat(),
+                ),
+            }
+        )
+    buckets = [
+        {
+            "label": str(AGING_LABELS[bucket]),
+            "value": str(amount),
+            "href": url_for("finance.register", direction=direction.value, aging=bucket.value),
+        }
+        for bucket, amount in figures.buckets.items()
+    ]
+    return {"currency": figures.currency, "months": months, "aging": buckets}

@@ -1,0 +1,206 @@
+"""The register as a spreadsheet: CSV and XLSX of the filtered set, every row with the rate
+its document froze into the company's reporting currency (never today's rate)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from itertools import islice
+from typing import Any
+
+from flask_babel import gettext
+from openpyxl import Workbook
+
+from app.models import Company, DocumentRate
+from app.money import Money
+from app.services.exchange_rates import in_reporting_currency
+from app.services.invoice_register import (
+    RegisterFilter,
+    RegisterRow,
+    frozen_rates,
+    register_rows,
+)
+
+BATCH = 500
+# A spreadsheet runs text starting with these as a formula: such cells get a leading quote.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def headers() -> list[str]:
+    return [
+        gettext("Number"),
+        gettext("Kind"),
+        gettext("Issued or received"),
+        gettext("Issue date"),
+        gettext("Counterparty"),
+        gettext("Order"),
+        gettext("Buyer PO"),
+        gettext("Corrects"),
+        gettext("Currency"),
+        gettext("Amount"),
+        gettext("Net amount"),
+        gettext("Outstanding"),
+        gettext("Status"),
+        gettext("Due date"),
+        gettext("Reporting currency"),
+        gettext("Exchange rate"),
+        gettext("Rate date"),
+        gettext("Rate source"),
+        gettext("Amount in reporting currency"),
+        gettext("Net amount in reporting currency"),
+        gettext("SHA-256"),
+    ]
+
+
+@dataclass(frozen=True)
+class ExportLine:
+    row: RegisterRow
+    rate: DocumentRate | None
+
+    def amounts(self) -> tuple[Decimal, Decimal, Decimal]:
+        row = self.row
+        outstanding = max(row.outstanding_minor, 0)
+        return (
+            row.money(row.signed_minor).amount,
+            row.money(row.net_minor if not row.is_credit_note else row.signed_minor).amount,
+            row.money(outstanding).amount,
+        )
+
+    def reporting(self) -> tuple[Decimal | None, Decimal | None]:
+        if self.rate is None:
+            return None, None
+        row = self.row
+        net = row.signed_minor if row.is_credit_note else row.net_minor
+        amount = in_reporting_currency(row.signed_minor, row.currency, self.rate)
+        net_amount = in_reporting_currency(net, row.currency, self.rate)
+        return amount.amount, net_amount.amount
+
+
+def export_lines(company: Company, chosen: RegisterFilter, today: date) -> Iterator[ExportLine]:
+    """The filtered rows with their frozen rates, fetched a batch at a time."""
+    rows = register_rows(company.id, chosen, today)
+    while batch := list(islice(rows, BATCH)):
+        rates = frozen_rates(company.id, [row.document.id for row in batch])
+        for row in batch:
+            yield ExportLine(row, rates.get(row.document.id))
+
+
+def _cells(line: ExportLine, labels: dict[str, Any]) -> list[Any]:
+    row, rate = line.row, line.rate
+    amount, net, outstanding = line.amounts()
+    in_reporting, net_in_reporting = line.reporting()
+    status = "" if row.status is None else str(labels["status"][row.status])
+    if row.is_overdue:
+        status = f"{status} · {labels['overdue']}"
+    return [
+        row.document.number,
+        str(labels["kind"][row.document.kind]),
+        str(labels["direction"][row.direction]),
+        row.document.issued_at.date(),
+        row.counterparty_name,
+        row.order_reference,
+        row.buyer_po or "",
+        row.corrects_number or "",
+        row.currency,
+        amount,
+        net,
+        outstanding if not row.is_credit_note else None,
+        status,
+        row.due_on,
+        rate.currency if rate else "",
+        rate.rate if rate else None,
+        rate.rate_date if rate else None,
+        rate.source if rate else "",
+        in_reporting,
+        net_in_reporting,
+        row.document.sha256 or "",
+    ]
+
+
+def _safe_text(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(_safe_text(value))
+
+
+def register_csv(
+    company: Company, chosen: RegisterFilter, today: date, labels: dict[str, Any]
+) -> tuple[bytes, int]:
+    """UTF-8 with a byte-order mark (so spreadsheet programs read Chinese names right)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers())
+    count = 0
+    for line in export_lines(company, chosen, today):
+        writer.writerow([_csv_value(value) for value in _cells(line, labels)])
+        count += 1
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
+
+
+@dataclass
+class _Totals:
+    amount: Decimal = Decimal(0)
+    outstanding: Decimal = Decimal(0)
+    reporting: Decimal = Decimal(0)
+    count: int = 0
+
+
+def register_xlsx(
+    company: Company, chosen: RegisterFilter, today: date, labels: dict[str, Any]
+) -> tuple[bytes, int]:
+    """A write-only workbook (rows stream to disk): the register, then totals per currency."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(gettext("Register"))
+    sheet.append(headers())
+    totals: dict[str, _Totals] = {}
+    count = 0
+    for line in export_lines(company, chosen, today):
+        cells = [_safe_text(value) for value in _cells(line, labels)]
+        sheet.append(cells)
+        count += 1
+        amount, _, outstanding = line.amounts()
+        total = totals.setdefault(line.row.currency, _Totals())
+        total.amount += amount
+        total.outstanding += outstanding if not line.row.is_credit_note else 0
+        total.reporting += line.reporting()[0] or 0
+        total.count += 1
+    summary = workbook.create_sheet(gettext("Totals"))
+    summary.append(
+        [
+            gettext("Currency"),
+            gettext("Documents"),
+            gettext("Amount"),
+            gettext("Outstanding"),
+            gettext("Amount in %(currency)s", currency=company.reporting_currency),
+        ]
+    )
+    for currency in sorted(totals):
+        total = totals[currency]
+        summary.append(
+            [
+                currency,
+                total.count,
+                Money(total.amount, currency).rounded().amount,
+                Money(total.outstanding, currency).rounded().amount,
+                Money(total.reporting, company.reporting_currency).rounded().amount,
+            ]
+        )
+    with tempfile.TemporaryFile() as file:
+        workbook.save(file)
+        file.seek(0)
+        return file.read(), count

@@ -1,0 +1,144 @@
+"""Finance forms: the register filter (a GET form, so a view is a shareable URL), credit notes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.models import DocumentKind
+from app.services.invoice_register import (
+    SORTS,
+    AgingBucket,
+    Direction,
+    InvoiceStatus,
+    RegisterFilter,
+)
+from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
+from app.web.forms import CorridorForm, as_choices
+
+DIRECTION_LABELS = {Direction.ISSUED: _l("Issued"), Direction.RECEIVED: _l("Received")}
+STATUS_LABELS = {
+    InvoiceStatus.PAID: _l("Paid"),
+    InvoiceStatus.PARTLY_PAID: _l("Partly paid"),
+    InvoiceStatus.UNPAID: _l("Unpaid"),
+    InvoiceStatus.OVERDUE: _l("Overdue"),
+}
+AGING_LABELS = {
+    AgingBucket.CURRENT: _l("Current"),
+    AgingBucket.DAYS_1_30: _l("1–30 days"),
+    AgingBucket.DAYS_31_60: _l("31–60 days"),
+    AgingBucket.DAYS_61_90: _l("61–90 days"),
+    AgingBucket.OVER_90: _l("Over 90 days"),
+}
+SORT_LABELS = {
+    "-issued": _l("Newest first"),
+    "issued": _l("Oldest first"),
+    "number": _l("Number"),
+    "-amount": _l("Largest amount"),
+    "amount": _l("Smallest amount"),
+    "counterparty": _l("Counterparty"),
+    "due": _l("Due date"),
+}
+REGISTER_KINDS = (DocumentKind.COMMERCIAL_INVOICE, DocumentKind.CREDIT_NOTE)
+
+
+def _any(labels: dict[Any, Any]) -> list[tuple[str, str]]:
+    return [("", gettext("Any"))] + [(str(key), str(label)) for key, label in labels.items()]
+
+
+class RegisterFilterForm(CorridorForm):
+    class Meta:
+        csrf = False  # a GET filter: nothing changes, and the URL stays shareable
+
+    date_from = DateField(_l("Issued from"), validators=[Optional()])
+    date_to = DateField(_l("Issued to"), validators=[Optional()])
+    counterparty = SelectField(_l("Counterparty"), validators=[Optional()])
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    direction = SelectField(_l("Issued or received"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    currency = SelectField(_l("Currency"), validators=[Optional()])
+    amount_min = DecimalField(
+        _l("Amount from"), places=None, validators=[Optional(), NumberRange(min=0)]
+    )
+    amount_max = DecimalField(
+        _l("Amount to"), places=None, validators=[Optional(), NumberRange(min=0)]
+    )
+    q = StringField(_l("Number or buyer PO"), validators=[Optional(), Length(max=60)])
+    aging = SelectField(_l("Days past due"), validators=[Optional()])
+    sort = SelectField(_l("Sort"), validators=[Optional()])
+
+    def __init__(
+        self,
+        args: MultiDict[str, str],
+        counterparties: list[tuple[str, str]],
+        currencies: list[str],
+    ) -> None:
+        super().__init__(formdata=args)
+        self.counterparty.choices = as_choices([("", gettext("Any")), *counterparties])
+        self.kind.choices = as_choices(
+            _any({kind.value: DOCUMENT_KIND_LABELS[kind] for kind in REGISTER_KINDS})
+        )
+        self.direction.choices = as_choices(_any(DIRECTION_LABELS))
+        self.status.choices = as_choices(_any(STATUS_LABELS))
+        self.currency.choices = as_choices([("", gettext("Any"))] + [(c, c) for c in currencies])
+        self.aging.choices = as_choices(_any(AGING_LABELS))
+        self.sort.choices = as_choices([(key, str(label)) for key, label in SORT_LABELS.items()])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.date_from.data and self.date_to.data and self.date_from.data > self.date_to.data:
+            self.date_to.errors = [*self.date_to.errors, gettext("The end is before the start.")]
+            valid = False
+        if (
+            self.amount_min.data is not None
+            and self.amount_max.data is not None
+            and self.amount_min.data > self.amount_max.data
+        ):
+            self.amount_max.errors = [
+                *self.amount_max.errors,
+                gettext("The upper amount is below the lower one."),
+            ]
+            valid = False
+        return valid
+
+    def register_filter(self) -> RegisterFilter:
+        """The filter the form describes; a field with an error is left out, never guessed."""
+
+        def good(name: str) -> Any:
+            field = getattr(self, name)
+            return None if field.errors or field.data in (None, "") else field.data
+
+        sort = good("sort") or "-issued"
+        return RegisterFilter(
+            date_from=good("date_from"),
+            date_to=good("date_to"),
+            counterparty=good("counterparty"),
+            kind=DocumentKind(good("kind")) if good("kind") else None,
+            direction=Direction(good("direction")) if good("direction") else None,
+            status=InvoiceStatus(good("status")) if good("status") else None,
+            currency=good("currency"),
+            amount_min=_decimal(good("amount_min")),
+            amount_max=_decimal(good("amount_max")),
+            q=(good("q") or "").strip(),
+            aging=AgingBucket(good("aging")) if good("aging") else None,
+            sort=sort if sort.lstrip("-") in SORTS else "-issued",
+        )
+
+
+def _decimal(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+class CreditNoteForm(CorridorForm):
+    amount = StringField(_l("Amount to credit"), validators=[DataRequired(), Length(max=30)])
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(min=3, max=500)],
+        description=_l("Printed on the credit note, e.g. two drums short-shipped."),
+    )

@@ -1,0 +1,503 @@
+"""The invoice register: filters and their combinations against a hand-computed set,
+per-currency totals, aging buckets, exports with frozen rates, credit notes, access."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.demo.rates import add_daily_rates
+from app.extensions import db
+from app.models import (
+    AuditEvent,
+    Company,
+    CompanyRole,
+    Document,
+    DocumentKind,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentTerms,
+    User,
+)
+from app.services.audit import Actor
+from app.services.documents import issue_credit_note, issue_document, store_rendered_pdf
+from app.services.invoice_register import (
+    AgingBucket,
+    Direction,
+    InvoiceStatus,
+    RegisterFilter,
+    aging,
+    aging_bucket,
+    register_page,
+)
+from app.services.payments import ReceiptInput, create_milestones, on_shipment, record_receipt
+from tests.conftest import AuthActions
+from tests.factories import CompanyFactory, OrderFactory, UserFactory
+from tests.functional.test_order_pages import counted_statements
+
+TODAY = date(2026, 3, 20)
+
+
+@dataclass
+class Books:
+    seller: Company  # "S": sells to B1 and B2, buys from X
+    b1: Company
+    b2: Company
+    x: Company
+    finance: User
+    i1: Document
+    i2: Document
+    i3: Document
+    i4: Document
+    cn: Document
+
+    def numbers(self, *documents: Document) -> set[str]:
+        return {document.number for document in documents}
+
+
+def make_invoice(
+    seller: Company,
+    buyer: Company,
+    currency: str,
+    total_minor: int,
+    issued: date,
+    po: str,
+    *,
+    terms: PaymentTerms = PaymentTerms.ADVANCE,
+    paid_minor: int = 0,
+    payer: User | None = None,
+) -> Document:
+    """A shipped order with its milestones, its commercial invoice issued on ``issued``, and
+    ``paid_minor`` received by bank transfer through the payments service."""
+    add_daily_rates(issued - timedelta(days=1), issued)
+    order = OrderFactory(
+        seller=seller,
+        buyer=buyer,
+        currency=currency,
+        total_minor=total_minor,
+        goods_total_minor=total_minor,
+        payment_terms=terms,
+        buyer_po_number=po,
+        status=OrderStatus.SHIPPED,
+        lines=[
+            OrderLine(
+                line_no=1, title="Ammonium nitrate", hs_code="310230", origin_country="PK",
+                unit="KGM", quantity=1, unit_price_minor=total_minor, line_total_minor=total_minor,
+            )
+        ],
+    )  # fmt: skip
+    create_milestones(order, issued)
+    on_shipment(order, issued)
+    invoice = issue_document(
+        Actor(None),
+        order,
+        DocumentKind.COMMERCIAL_INVOICE,
+        issued_at=datetime.combine(issued, datetime.min.time(), tzinfo=UTC) + timedelta(hours=9),
+    )
+    store_rendered_pdf(invoice.id, f"%PDF-1.7 {invoice.number}".encode())
+    if paid_minor:
+        finance = payer or UserFactory(company=seller, company_role=CompanyRole.FINANCE)
+        record_receipt(
+            Actor(finance),
+            order.milestones[0],
+            ReceiptInput(
+                amount=str(Decimal(paid_minor) / 100), value_date=issued, bank_reference="TT-REF"
+            ),
+        )
+    db.session.flush()
+    return invoice
+
+
+@pytest.fixture
+def books(app_ctx: None) -> Books:
+    seller = CompanyFactory(legal_name="Wah Nobel Chemicals (Pvt) Ltd", buys=True)
+    b1 = CompanyFactory(chinese_buyer=True, legal_name="MCCT International")
+    b2 = CompanyFactory(chinese_buyer=True, legal_name="Shanghai Minmetals Trading")
+    x = CompanyFactory(legal_name="Karakoram Minerals (Pvt) Ltd")
+    finance = UserFactory(company=seller, company_role=CompanyRole.FINANCE, email="fin@wn.example")
+    i1 = make_invoice(
+        seller,
+        b1,
+        "USD",
+        100_000,
+        date(2026, 1, 10),
+        "PO-ALPHA-1",
+        paid_minor=100_000,
+        payer=finance,
+    )
+    i2 = make_invoice(
+        seller, b1, "USD", 250_000, date(2026, 2, 15), "PO-BETA-2", paid_minor=75_000, payer=finance
+    )
+    i3 = make_invoice(
+        seller, b2, "EUR", 80_000, date(2026, 3, 1), "PO-ALPHA-3", terms=PaymentTerms.NET_30
+    )
+    i4 = make_invoice(x, seller, "USD", 30_000, date(2026, 2, 20), "PO-GAMMA-4")
+    cn = issue_credit_note(Actor(finance), i2, 20_000, "Two drums short-shipped")
+    store_rendered_pdf(cn.id, b"%PDF-1.7 credit")
+    db.session.flush()
+    return Books(seller, b1, b2, x, finance, i1, i2, i3, i4, cn)  # fmt: skip
+
+
+def numbers_for(books: Books, **criteria: object) -> set[str]:
+    chosen = RegisterFilter(**criteria)  # type: ignore[arg-type]
+    page = register_page(books.seller.id, chosen, 1, TODAY)
+    return {row.document.number for row in page.rows}
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        ({}, ("i1", "i2", "i3", "i4", "cn")),
+        ({"direction": Direction.ISSUED}, ("i1", "i2", "i3", "cn")),
+        ({"direction": Direction.RECEIVED}, ("i4",)),
+        ({"kind": DocumentKind.CREDIT_NOTE}, ("cn",)),
+        ({"kind": DocumentKind.COMMERCIAL_INVOICE}, ("i1", "i2", "i3", "i4")),
+        ({"currency": "EUR"}, ("i3",)),
+        ({"status": InvoiceStatus.PAID}, ("i1",)),
+        ({"status": InvoiceStatus.PARTLY_PAID}, ("i2",)),
+        ({"status": InvoiceStatus.UNPAID}, ("i3", "i4")),
+        ({"status": InvoiceStatus.OVERDUE}, ("i2", "i4")),
+        ({"amount_min": Decimal("500"), "amount_max": Decimal("1000")}, ("i1", "i3")),
+        ({"amount_min": Decimal("2500")}, ("i2",)),
+        ({"amount_max": Decimal("299.99")}, ("cn",)),
+        ({"q": "alpha"}, ("i1", "i3")),
+        ({"q": "-cn-"}, ("cn",)),
+        ({"date_from": date(2026, 2, 1), "date_to": date(2026, 2, 28)}, ("i2", "i4")),
+        ({"date_to": date(2026, 1, 10)}, ("i1",)),
+        ({"aging": AgingBucket.DAYS_31_60}, ("i2",)),
+        ({"aging": AgingBucket.DAYS_1_30}, ("i4",)),
+        ({"aging": AgingBucket.CURRENT}, ("i3",)),
+        ({"direction": Direction.ISSUED, "status": InvoiceStatus.OVERDUE}, ("i2",)),
+        ({"currency": "USD", "q": "beta", "direction": Direction.ISSUED}, ("i2", "cn")),
+        ({"direction": Direction.ISSUED, "date_from": date(2026, 2, 1), "date_to": date(2026, 2, 28)}, ("i2",)),
+        ({"status": InvoiceStatus.UNPAID, "currency": "USD"}, ("i4",)),
+        ({"kind": DocumentKind.CREDIT_NOTE, "status": InvoiceStatus.PAID}, ()),
+    ],
+)  # fmt: skip
+def test_each_filter_and_combinations_select_the_hand_computed_set(
+    books: Books, criteria: dict[str, object], expected: tuple[str, ...]
+) -> None:
+    assert numbers_for(books, **criteria) == {getattr(books, name).number for name in expected}
+
+
+def test_counterparty_filter_and_scoping(books: Books) -> None:
+    assert numbers_for(books, counterparty=books.b1.public_id) == books.numbers(
+        books.i1, books.i2, books.cn
+    )
+    assert numbers_for(books, counterparty=books.x.public_id) == books.numbers(books.i4)
+    # The buyer's register holds what it received from the seller, nothing of the others.
+    b1_page = register_page(books.b1.id, RegisterFilter(), 1, TODAY)
+    assert {row.document.number for row in b1_page.rows} == books.numbers(
+        books.i1, books.i2, books.cn
+    )
+    assert {row.direction for row in b1_page.rows} == {Direction.RECEIVED}
+
+
+def test_totals_per_currency_subtract_credit_notes_and_sum_outstanding(books: Books) -> None:
+    page = register_page(books.seller.id, RegisterFilter(), 1, TODAY)
+    totals = {total.currency: total for total in page.totals}
+    assert set(totals) == {"USD", "EUR"}
+    # USD: 1,000 + 2,500 + 300 received - 200 credited; outstanding 2,300 - 750 and 300.
+    assert (totals["USD"].count, totals["USD"].amount_minor) == (4, 360_000)
+    assert totals["USD"].outstanding_minor == 155_000 + 30_000
+    assert (totals["EUR"].count, totals["EUR"].amount_minor, totals["EUR"].outstanding_minor) == (
+        1,
+        80_000,
+        80_000,
+    )
+    overdue = register_page(books.seller.id, RegisterFilter(status=InvoiceStatus.OVERDUE), 1, TODAY)
+    assert [(t.currency, t.amount_minor) for t in overdue.totals] == [("USD", 280_000)]
+
+
+def test_rows_show_net_amount_status_and_due_date(books: Books) -> None:
+    page = register_page(books.seller.id, RegisterFilter(sort="number"), 1, TODAY)
+    rows = {row.document.number: row for row in page.rows}
+    i2 = rows[books.i2.number]
+    assert (i2.net_minor, i2.paid_minor, i2.outstanding_minor) == (230_000, 75_000, 155_000)
+    assert i2.status is InvoiceStatus.PARTLY_PAID and i2.is_overdue
+    assert i2.due_on == date(2026, 2, 15)
+    cn = rows[books.cn.number]
+    assert cn.signed_minor == -20_000 and cn.status is None
+    assert cn.corrects_number == books.i2.number
+    assert rows[books.i1.number].due_on is None  # paid: nothing due
+
+
+def test_sorting_by_amount_and_paging_by_fifty(books: Books) -> None:
+    page = register_page(books.seller.id, RegisterFilter(sort="-amount"), 1, TODAY)
+    assert [row.document.number for row in page.rows][:2] == [books.i2.number, books.i1.number]
+    for n in range(50):
+        make_invoice(books.seller, books.b2, "USD", 1_000 + n, date(2026, 3, 2), f"BULK-{n}")
+    first = register_page(books.seller.id, RegisterFilter(q="bulk"), 1, TODAY)
+    second = register_page(books.seller.id, RegisterFilter(q="bulk"), 2, TODAY)
+    assert (len(first.rows), first.count, first.pages) == (50, 50, 1)
+    assert second.page == 1 and len(second.rows) == 50  # past the last page: the last one
+    more = register_page(books.seller.id, RegisterFilter(), 2, TODAY)
+    assert more.count == 55 and len(more.rows) == 5 and more.pages == 2
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket"),
+    [
+        (-5, AgingBucket.CURRENT),
+        (0, AgingBucket.CURRENT),
+        (1, AgingBucket.DAYS_1_30),
+        (30, AgingBucket.DAYS_1_30),
+        (31, AgingBucket.DAYS_31_60),
+        (60, AgingBucket.DAYS_31_60),
+        (61, AgingBucket.DAYS_61_90),
+        (90, AgingBucket.DAYS_61_90),
+        (91, AgingBucket.OVER_90),
+    ],
+)
+def test_bucket_boundaries(days: int, bucket: AgingBucket) -> None:
+    assert aging_bucket(days) is bucket
+
+
+def test_aging_in_sql_puts_each_boundary_day_in_its_bucket(app_ctx: None) -> None:
+    seller = CompanyFactory()
+    buyer = CompanyFactory(chinese_buyer=True)
+    # Amounts are powers of two, so each bucket's sum says exactly which invoices it holds.
+    days = [0, 1, 30, 31, 60, 61, 90, 91]
+    for n, past_due in enumerate(days):
+        make_invoice(seller, buyer, "USD", 100 * 2**n, TODAY - timedelta(days=past_due), f"AG-{n}")
+    (line,) = aging(seller.id, Direction.ISSUED, TODAY)
+    assert line.buckets == {
+        AgingBucket.CURRENT: 100 * 1,
+        AgingBucket.DAYS_1_30: 100 * (2 + 4),
+        AgingBucket.DAYS_31_60: 100 * (8 + 16),
+        AgingBucket.DAYS_61_90: 100 * (32 + 64),
+        AgingBucket.OVER_90: 100 * 128,
+    }
+    # The register's aging filter (what each figure links to) picks the same invoices.
+    for bucket, amount in line.buckets.items():
+        page = register_page(seller.id, RegisterFilter(aging=bucket), 1, TODAY)
+        assert sum(row.outstanding_minor for row in page.rows) == amount
+    # The buyer sees the same amounts as payables.
+    (payable,) = aging(buyer.id, Direction.RECEIVED, TODAY)
+    assert payable.buckets == line.buckets
+
+
+# Through the pages ---------------------------------------------------------------------
+
+
+def test_the_register_page_filters_from_the_url_in_at_most_five_statements(
+    client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    auth.login(books.finance.email)
+    with counted_statements() as statements:
+        response = client.get(
+            f"/finance/invoices?direction=issued&currency=USD&counterparty={books.b1.public_id}"
+        )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert books.i1.number in page and books.i2.number in page and books.cn.number in page
+    assert books.i3.number not in page and books.i4.number not in page
+    assert len(statements) <= 5, statements
+
+
+def test_a_bad_filter_value_shows_an_error_and_is_ignored(
+    client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    auth.login(books.finance.email)
+    response = client.get(
+        "/finance/invoices?amount_min=lots&date_from=2026-03-01&date_to=2026-01-01"
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Not a valid decimal value" in page
+    assert "The end is before the start." in page
+    assert books.i4.number in page  # the bad fields filter nothing
+
+
+def test_csv_export_has_columns_rows_and_frozen_rates(
+    client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    auth.login(books.finance.email)
+    response = client.get("/finance/invoices.csv?currency=USD")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    by_number = {row["Number"]: row for row in rows}
+    assert set(by_number) == books.numbers(books.i1, books.i2, books.i4, books.cn)
+    i2 = by_number[books.i2.number]
+    assert (i2["Amount"], i2["Net amount"], i2["Outstanding"]) == ("2500.00", "2300.00", "1550.00")
+    # USD into PKR at the demo rate frozen on 2026-02-15.
+    assert (i2["Reporting currency"], i2["Exchange rate"], i2["Rate date"]) == (
+        "PKR",
+        "278.45",
+        "2026-02-15",
+    )
+    assert i2["Amount in reporting currency"] == "696125.00"
+    assert i2["Net amount in reporting currency"] == "640435.00"
+    cn = by_number[books.cn.number]
+    assert (cn["Amount"], cn["Corrects"], cn["Exchange rate"]) == (
+        "-200.00",
+        books.i2.number,
+        "278.45",
+    )
+    assert sum(Decimal(row["Amount"]) for row in rows) == Decimal("3600.00")
+
+
+def test_the_buyer_exports_at_its_own_frozen_rate(
+    client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    buyer_finance = UserFactory(company=books.b1, company_role=CompanyRole.FINANCE)
+    auth.login(buyer_finance.email)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/finance/invoices.csv").get_data(as_text=True).lstrip("\ufeff"))
+        )
+    )
+    i1 = next(row for row in rows if row["Number"] == books.i1.number)
+    assert (i1["Reporting currency"], i1["Exchange rate"], i1["Amount in reporting currency"]) == (
+        "CNY",
+        "7.1205",
+        "7120.50",
+    )
+
+
+def test_xlsx_export_rows_and_totals_sheet(
+    client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    auth.login(books.finance.email)
+    response = client.get("/finance/invoices.xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.data), read_only=True)
+    register, totals = workbook.worksheets
+    rows = list(register.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ("Number", "Kind", "Issued or received", "Issue date")
+    assert {row[0] for row in body} == books.numbers(
+        books.i1, books.i2, books.i3, books.i4, books.cn
+    )
+    summary = {row[0]: row for row in list(totals.iter_rows(values_only=True))[1:]}
+    assert summary["USD"][1:4] == (4, 3600, 1850)
+    assert summary["EUR"][1:4] == (1, 800, 800)
+    # In PKR at each document's own frozen rate: USD at 278.45, EUR at 301.20.
+    assert Decimal(str(summary["USD"][4])) == Decimal("1002420.00")
+    assert Decimal(str(summary["EUR"][4])) == Decimal("240960.00")
+
+
+def test_exports_and_downloads_are_audited(
+    client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    auth.login(books.finance.email)
+    client.get("/finance/invoices.csv?status=paid")
+    client.get("/finance/invoices.xlsx")
+    client.get(f"/documents/{books.i1.public_id}.pdf")
+    actions = [
+        (event.action, event.details)
+        for event in db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.actor_id == books.finance.id)
+            .order_by(AuditEvent.id)
+        )
+    ]
+    exported = [details for action, details in actions if action == "register.exported"]
+    assert [(d["format"], d["rows"]) for d in exported] == [("csv", 1), ("xlsx", 5)]
+    assert exported[0]["filter"] == {"status": "paid"}
+    assert ("document.downloaded", {"number": books.i1.number}) in actions
+
+
+def test_a_credit_note_from_the_invoice_page_is_limited_to_what_remains(
+    client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    auth.login(books.finance.email)
+    page = client.get(f"/finance/invoices/{books.i2.public_id}").get_data(as_text=True)
+    assert "2,300.00" in page and books.cn.number in page
+    too_much = client.post(
+        f"/finance/invoices/{books.i2.public_id}/credit-notes",
+        data={"amount": "2300.01", "reason": "Price correction"},
+    )
+    assert too_much.status_code == 400
+    assert "cannot exceed what remains" in too_much.get_data(as_text=True)
+    response = client.post(
+        f"/finance/invoices/{books.i2.public_id}/credit-notes",
+        data={"amount": "2300.00", "reason": "Order returned"},
+    )
+    assert response.status_code == 302
+    notes = db.session.scalars(
+        select(Document).where(Document.corrects_id == books.i2.id).order_by(Document.sequence)
+    ).all()
+    assert [note.sequence for note in notes] == [books.cn.sequence, books.cn.sequence + 1]
+    assert notes[1].number.split("-")[1] == "CN" and notes[1].total_minor == 230_000
+    after = client.post(
+        f"/finance/invoices/{books.i2.public_id}/credit-notes",
+        data={"amount": "0.01", "reason": "One more"},
+    )
+    assert after.status_code == 400
+    assert client.get(f"/finance/invoices/{notes[1].public_id}").status_code == 200
+
+
+def test_only_the_issuers_finance_may_credit(
+    client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    buyer_finance = UserFactory(company=books.b1, company_role=CompanyRole.FINANCE)
+    auth.login(buyer_finance.email)
+    page = client.get(f"/finance/invoices/{books.i2.public_id}").get_data(as_text=True)
+    assert "Issue a credit note" not in page
+    response = client.post(
+        f"/finance/invoices/{books.i2.public_id}/credit-notes",
+        data={"amount": "1", "reason": "Not ours"},
+    )
+    assert response.status_code == 403
+
+
+FINANCE_PAGES = (
+    "/finance/",
+    "/finance/invoices",
+    "/finance/invoices.csv",
+    "/finance/invoices.xlsx",
+    "/finance/aging",
+)
+
+
+@pytest.mark.parametrize("role", [CompanyRole.SALES, CompanyRole.PURCHASER, CompanyRole.VIEWER])
+def test_other_roles_get_403_on_every_finance_page(
+    client: FlaskClient, auth: AuthActions, books: Books, role: CompanyRole
+) -> None:
+    person = UserFactory(company=books.seller, company_role=role)
+    auth.login(person.email)
+    urls = [*FINANCE_PAGES, f"/finance/invoices/{books.i1.public_id}"]
+    assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 403)
+    posted = client.post(
+        f"/finance/invoices/{books.i1.public_id}/credit-notes", data={"amount": "1", "reason": "x"}
+    )
+    assert posted.status_code == 403
+
+
+def test_another_companys_invoice_is_404(
+    client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    stranger = UserFactory(company=CompanyFactory(), company_role=CompanyRole.FINANCE)
+    auth.login(stranger.email)
+    assert client.get(f"/finance/invoices/{books.i1.public_id}").status_code == 404
+    assert client.get(f"/documents/{books.i1.public_id}.xml").status_code == 404
+    assert books.i1.number not in client.get("/finance/invoices").get_data(as_text=True)
+    assert (
+        client.post(
+            f"/finance/invoices/{books.i1.public_id}/credit-notes",
+            data={"amount": "1", "reason": "xx"},
+        ).status_code
+        == 404
+    )
+
+
+def test_the_aging_page_links_each_figure_to_its_invoices(
+    client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    auth.login(books.finance.email)
+    page = client.get("/finance/aging").get_data(as_text=True)
+    assert "MCCT International" in page and "Karakoram Minerals" in page
+    assert f"counterparty={books.b1.public_id}" in page
+    assert "vendor/chartjs/chart.umd.min.js" in page and 'id="chart-issued"' in page
