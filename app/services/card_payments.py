@@ -44,10 +44,10 @@ from app.services.payments import (
     PROOF_ROLES,
     audit_payment,
     parse_amount,
-    store_payment_figures,
     require_party,
     require_payable,
     settle,
+    store_payment_figures,
 )
 
 # Intents that can still be paid: resumed rather than replaced.

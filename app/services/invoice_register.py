@@ -589,7 +589,12 @@ def reporting_figures(
         )
         .join(
             DocumentRate,
-            and_(DocumentRate.document_id == Document.id, DocumentRate.company_id == company.id),
+            and_(
+                DocumentRate.document_id == Document.id,
+                DocumentRate.company_id == company.id,
+                # After a change of reporting currency older documents froze another one.
+                DocumentRate.currency == company.reporting_currency,
+            ),
         )
         .where(*register.where(RegisterFilter(direction=direction)))
         .where(

@@ -14,7 +14,7 @@ from itertools import islice
 from typing import Any
 
 from flask_babel import gettext
-from openpyxl import Workbook
+from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from app.models import Company, DocumentRate
 from app.money import Money
@@ -177,7 +177,8 @@ def register_xlsx(
         total = totals.setdefault(line.row.currency, _Totals())
         total.amount += amount
         total.outstanding += outstanding if not line.row.is_credit_note else 0
-        total.reporting += line.reporting()[0] or 0
+        if line.rate is not None and line.rate.currency == company.reporting_currency:
+            total.reporting += line.reporting()[0] or 0
         total.count += 1
     summary = workbook.create_sheet(gettext("Totals"))
     summary.append(

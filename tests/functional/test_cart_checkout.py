@@ -38,7 +38,6 @@ from app.services.orders.placing import OrderTerms, place_order
 from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
 
-
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
 

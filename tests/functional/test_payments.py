@@ -32,7 +32,6 @@ from tests.factories import CompanyFactory, UserFactory
 from tests.functional.test_cart_checkout import Trade, make_trade, page_of, place_for
 from tests.functional.test_order_pages import accept, ship
 
-
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
 

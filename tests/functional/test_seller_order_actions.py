@@ -35,7 +35,6 @@ from tests.functional.test_cart_checkout import (
     place_for,
 )
 
-
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
 

@@ -91,7 +91,7 @@ class RegisterFilterForm(CorridorForm):
         self.sort.choices = as_choices([(key, str(label)) for key, label in SORT_LABELS.items()])
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if self.date_from.data and self.date_to.data and self.date_from.data > self.date_to.data:
             self.date_to.errors = [*self.date_to.errors, gettext("The end is before the start.")]
             valid = False

@@ -26,6 +26,7 @@ from sqlalchemy import or_, select
 
 from app.database import commit, rollback
 from app.extensions import db
+from app.i18n import format_money
 from app.models import Company, CompanyRole, Document, DocumentKind
 from app.models.base import utcnow
 from app.models.document import INVOICE_KINDS
@@ -201,7 +202,7 @@ def _may_credit(document: Document) -> bool:
     )
 
 
-def _invoice_page(document: Document, form: CreditNoteForm | None = None) -> ResponseReturnValue:
+def _invoice_page(document: Document, form: CreditNoteForm | None = None) -> str:
     company = _company()
     invoice = document.corrects if document.kind is DocumentKind.CREDIT_NOTE else document
     assert invoice is not None and invoice.total_minor is not None and invoice.currency
@@ -287,6 +288,7 @@ def _chart_data(direction: Direction, figures: ReportingFigures) -> dict[str, An
             {
                 "label": format_date(first, "MMM y"),
                 "value": str(amount),
+                "display": format_money(Money(amount, figures.currency)),
                 "href": url_for(
                     "finance.register",
                     direction=direction.value,
@@ -299,8 +301,12 @@ def _chart_data(direction: Direction, figures: ReportingFigures) -> dict[str, An
         {
             "label": str(AGING_LABELS[bucket]),
             "value": str(amount),
+            "display": format_money(Money(amount, figures.currency)),
             "href": url_for("finance.register", direction=direction.value, aging=bucket.value),
         }
         for bucket, amount in figures.buckets.items()
     ]
     return {"currency": figures.currency, "months": months, "aging": buckets}
+
+
+from app.web.finance import zip_exports as _zip_exports  # noqa: E402, F401 (routes on bp)

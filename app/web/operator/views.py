@@ -118,3 +118,7 @@ def listing(public_id: str) -> ResponseReturnValue:
             flash(gettext("Decision recorded for %(name)s.", name=product.title), "success")
             return redirect(url_for("operator.listing", public_id=public_id))
     return render_template("operator/listing.html", product=product, form=form)
+
+
+# Routes defined in sibling modules attach to ``bp``; importing them registers them.
+from app.web.operator import rates as _rates  # noqa: E402, F401
