@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.e2e.stripe_js import StripeJsStandIn
 from tests.stripe_support import (
     PUBLISHABLE_KEY,
     SECRET_KEY,
@@ -60,6 +61,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     work = tmp_path_factory.mktemp("e2e")
     stripe_process, stripe_url = _start(work / "localstripe.log")
+    stripe_js = StripeJsStandIn(stripe_url, SECRET_KEY).__enter__()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "FLASK_"))}
@@ -77,7 +79,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         STRIPE_PUBLISHABLE_KEY=PUBLISHABLE_KEY,
         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
         STRIPE_API_BASE=stripe_url,
-        STRIPE_JS_URL=f"{stripe_url}/js.stripe.com/v3/",
+        STRIPE_JS_URL=stripe_js.js_url,
     )
     env.pop("REDIS_URL", None)
     log = (work / "server.log").open("ab")
@@ -107,6 +109,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             except subprocess.TimeoutExpired:
                 process.kill()
         _stop(stripe_process)
+        stripe_js.__exit__()
         log.close()
 
 
