@@ -78,6 +78,9 @@ class Config:
     HUEY_IMMEDIATE = False
     # Listing images; several app servers need this on shared storage.
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(INSTANCE_DIR / "media")
+    # ZIPs of invoice PDFs built by the job consumer and served by the web app: both must see
+    # the same directory (shared storage once they run on different machines).
+    EXPORT_ROOT = os.environ.get("EXPORT_ROOT") or str(INSTANCE_DIR / "exports")
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     # Absolute links in e-mails (password reset) use this, never the request's Host header.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

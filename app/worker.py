@@ -3,12 +3,12 @@
 from app import create_app
 from app.documents.pdf import warm_up
 from app.documents.render import check_subsetting
-from app.tasks import documents, email, huey
+from app.tasks import documents, email, exports, huey
 
 app = create_app()
 
 # Importing a task module registers its tasks with the consumer.
-TASK_MODULES = (documents, email)
+TASK_MODULES = (documents, email, exports)
 
 # Workers render PDFs: say at start-up when fonts would be subset the slow way, and warm the
 # caches once here so that process workers and render children start with them.

@@ -73,6 +73,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         SQLALCHEMY_DATABASE_URI = database_url
         HUEY_SQLITE_PATH = str(instance / "queue.sqlite3")
         MEDIA_ROOT = str(instance / "media")
+        EXPORT_ROOT = str(instance / "exports")
 
     application = create_app(Config)
     application.instance_path = str(instance)

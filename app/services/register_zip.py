@@ -1,0 +1,277 @@
+"""A ZIP of the issued PDFs in a filtered invoice register, built by a job, then downloaded.
+
+Finance staff ask for it from the register (``start_export``); the job (``build_zip``)
+selects the same filtered set the page shows, as it stood on the day they asked, and
+writes the PDFs a small batch at a time into a temporary file beside the finished ZIPs
+(``EXPORT_ROOT``), so memory stays bounded whatever the size of the set. Every PDF's
+SHA-256 is checked against the digest stored when it was rendered; ``manifest.csv``, the
+last entry, lists each file with its digest so the receiver can check them too. The
+temporary file becomes ``<public id>.zip`` by an atomic rename, so a ZIP on disk is always
+complete.
+
+Progress is committed after each batch, in its own short transaction, so the export page
+(another connection) sees it advance; the read transaction ends before the disk writes, so
+no lock is held while files are written. A failure marks the export failed with the
+reason and removes the temporary file.
+
+Only documents whose PDF exists are exported: invoices still being rendered are left out,
+and ``total`` counts what goes in.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import os
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
+
+from app.database import after_commit_job, commit, rollback
+from app.extensions import db
+from app.models import Company, CompanyRole, Document, DocumentStatus
+from app.models.base import utcnow
+from app.models.finance import ExportStatus, RegisterExport
+from app.services.audit import Actor, record_audit
+from app.services.errors import NotAllowed, ValidationFailed
+from app.services.invoice_register import RegisterFilter, register_document_ids
+from app.tasks.exports import build_register_zip
+
+log = logging.getLogger(__name__)
+
+# PDFs loaded per query: bounds memory (a few MB) while keeping the queries few. Progress
+# is committed once per batch.
+BATCH_SIZE = 50
+# Ids checked for readiness per query (well under every database's parameter limit).
+_ID_CHUNK = 500
+MANIFEST_NAME = "manifest.csv"
+MANIFEST_COLUMNS = ("number", "file", "sha256", "bytes")
+EXPORT_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.FINANCE})
+_UNFINISHED = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+# The manifest stays in memory up to this size, then spills to a temporary file.
+_MANIFEST_IN_MEMORY = 1024 * 1024
+
+
+class ExportProblem(Exception):
+    """Why a ZIP could not be built; stored on the export and shown on its page."""
+
+
+def export_root() -> Path:
+    """Where finished ZIPs live (``EXPORT_ROOT``, else ``<instance>/exports``)."""
+    configured = current_app.config.get("EXPORT_ROOT")
+    return Path(configured) if configured else Path(current_app.instance_path) / "exports"
+
+
+def zip_path(export: RegisterExport) -> Path:
+    """The finished ZIP of ``export`` (present once it is done)."""
+    return export_root() / f"{export.public_id}.zip"
+
+
+def _partial_path(public_id: str) -> Path:
+    return export_root() / f"{public_id}.zip.part"
+
+
+def _ready_ids(document_ids: Sequence[int]) -> list[int]:
+    """Those of ``document_ids`` whose PDF is stored, in the order given."""
+    ready: set[int] = set()
+    for start in range(0, len(document_ids), _ID_CHUNK):
+        chunk = document_ids[start : start + _ID_CHUNK]
+        ready.update(
+            db.session.scalars(
+                select(Document.id).where(
+                    Document.id.in_(chunk), Document.status == DocumentStatus.ISSUED
+                )
+            )
+        )
+    return [document_id for document_id in document_ids if document_id in ready]
+
+
+def exportable_document_ids(company_id: int, chosen: RegisterFilter, today: date) -> list[int]:
+    """The ids of the filtered register's documents that have a PDF, in register order."""
+    return _ready_ids(register_document_ids(company_id, chosen, today))
+
+
+def start_export(
+    actor: Actor, company: Company, chosen: RegisterFilter, today: date
+) -> RegisterExport:
+    """Queue a ZIP of the PDFs in ``company``'s register filtered by ``chosen``.
+
+    The job starts once the caller commits. Asking again for the same filter while the
+    same person's export of it is still queued or running returns that export instead of
+    building the same ZIP twice (a double click). Never commits.
+    """
+    user = actor.user
+    if user is None or user.company_id != company.id or user.company_role not in EXPORT_ROLES:
+        raise NotAllowed(_l("Only the company's owners and finance staff can export invoices."))
+    filters = chosen.to_args()
+    for unfinished in db.session.scalars(
+        select(RegisterExport).where(
+            RegisterExport.company_id == company.id,
+            RegisterExport.requested_by_id == user.id,
+            RegisterExport.status.in_(_UNFINISHED),
+        )
+    ):
+        if unfinished.filters == filters:
+            return unfinished
+    total = len(exportable_document_ids(company.id, chosen, today))
+    if not total:
+        raise ValidationFailed(
+            _l("No issued invoice or credit note with a PDF matches this filter.")
+        )
+    export = RegisterExport(
+        company_id=company.id,
+        requested_by_id=user.id,
+        filters=filters,
+        status=ExportStatus.QUEUED,
+        total=total,
+        done=0,
+    )
+    db.session.add(export)
+    db.session.flush()
+    record_audit(
+        actor,
+        "register.zip_requested",
+        company_id=company.id,
+        object_type="register_export",
+        object_id=export.public_id,
+        details={"filter": filters, "documents": total},
+    )
+    after_commit_job(build_register_zip, export.id)
+    return export
+
+
+def build_zip(export_id: int) -> None:
+    """Build the ZIP of a queued export (the job's work); see the module docstring.
+
+    Commits as it goes. Only a queued export is built, so a repeated job does nothing.
+    """
+    claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        update(RegisterExport)
+        .where(RegisterExport.id == export_id, RegisterExport.status == ExportStatus.QUEUED)
+        .values(status=ExportStatus.RUNNING, done=0, error=None)
+        .execution_options(synchronize_session=False)
+    )
+    if not claimed.rowcount:
+        rollback()
+        return
+    export = db.session.get(RegisterExport, export_id)
+    assert export is not None  # just claimed
+    public_id = export.public_id
+    company_id, filters, day = export.company_id, dict(export.filters), export.created_at.date()
+    commit()
+    partial = _partial_path(public_id)
+    try:
+        document_ids = exportable_document_ids(company_id, RegisterFilter.from_args(filters), day)
+        _set_progress(export_id, total=len(document_ids), done=0)
+        commit()
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        byte_size = _write_zip(export_id, document_ids, partial)
+        os.replace(partial, export_root() / f"{public_id}.zip")
+    except Exception as error:
+        rollback()
+        partial.unlink(missing_ok=True)
+        if isinstance(error, ExportProblem):
+            reason = str(error)
+            log.warning("register export %s failed: %s", public_id, reason)
+        else:
+            reason = f"Unexpected error ({type(error).__name__})."
+            log.exception("register export %s failed", public_id)
+        _finish(export_id, ExportStatus.FAILED, error=reason[:2000])
+        commit()
+        return
+    _finish(export_id, ExportStatus.DONE, done=len(document_ids), byte_size=byte_size)
+    commit()
+
+
+def _set_progress(export_id: int, **values: int) -> None:
+    db.session.execute(
+        update(RegisterExport)
+        .where(RegisterExport.id == export_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _finish(export_id: int, status: ExportStatus, **values: Any) -> None:
+    db.session.execute(
+        update(RegisterExport)
+        .where(RegisterExport.id == export_id)
+        .values(status=status, finished_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _write_zip(export_id: int, document_ids: list[int], path: Path) -> int:
+    """Write the PDFs and the manifest to ``path``; its size in bytes."""
+    with (
+        path.open("wb") as raw,
+        tempfile.SpooledTemporaryFile(
+            max_size=_MANIFEST_IN_MEMORY, mode="w+", encoding="utf-8", newline=""
+        ) as manifest,
+    ):
+        manifest_rows = csv.writer(manifest)
+        manifest_rows.writerow(MANIFEST_COLUMNS)
+        with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_STORED) as archive:
+            for start in range(0, len(document_ids), BATCH_SIZE):
+                batch = document_ids[start : start + BATCH_SIZE]
+                _set_progress(export_id, done=start)
+                rows = {
+                    row.id: row
+                    for row in db.session.execute(
+                        select(
+                            Document.id,
+                            Document.number,
+                            Document.issued_at,
+                            Document.sha256,
+                            Document.pdf,
+                        ).where(Document.id.in_(batch))
+                    )
+                }
+                # Progress becomes visible and the read ends before the files are written.
+                commit()
+                for document_id in batch:
+                    row = rows.pop(document_id, None)
+                    if row is None or row.pdf is None:
+                        raise ExportProblem(f"Document {document_id} has no stored PDF.")
+                    _add_pdf(archive, manifest_rows, row)
+            manifest.seek(0)
+            _add_manifest(archive, manifest)
+        raw.flush()
+        os.fsync(raw.fileno())
+        return raw.tell()
+
+
+def _entry(name: str, when: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=when)
+    info.compress_type = zipfile.ZIP_STORED  # PDFs are compressed already
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _add_pdf(archive: zipfile.ZipFile, manifest_rows: Any, row: Any) -> None:
+    pdf: bytes = row.pdf
+    digest = hashlib.sha256(pdf).hexdigest()
+    if digest != row.sha256:
+        raise ExportProblem(f"{row.number}: the PDF does not match its stored SHA-256.")
+    filename = f"{row.number}.pdf"  # as Document.filename; numbers are unique
+    issued = row.issued_at
+    when = (issued.year, issued.month, issued.day, issued.hour, issued.minute, issued.second)
+    archive.writestr(_entry(filename, when), pdf)
+    manifest_rows.writerow((row.number, filename, digest, len(pdf)))
+
+
+def _add_manifest(archive: zipfile.ZipFile, manifest: IO[str]) -> None:
+    now = utcnow()
+    when = (now.year, now.month, now.day, now.hour, now.minute, now.second)
+    with archive.open(_entry(MANIFEST_NAME, when), "w") as target:
+        while chunk := manifest.read(64 * 1024):
+            target.write(chunk.encode("utf-8"))

@@ -1,0 +1,133 @@
+"""The register's ZIP of PDFs: asked for from the register, followed on its own page (a
+progress bar the page script refreshes from the status JSON), then downloaded.
+
+Routes live on the finance blueprint, so the same guard admits owners and finance staff
+only; every export is looked up within the signed-in user's company (anyone else's: 404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal, gettext, ngettext
+from sqlalchemy import select
+
+from app.database import commit, rollback
+from app.extensions import db
+from app.models.finance import ExportStatus, RegisterExport
+from app.services.audit import record_audit
+from app.services.errors import DomainError
+from app.services.register_zip import start_export, zip_path
+from app.web.finance.views import _company, _today, bp, register_filter_from_request
+from app.web.guards import acting
+
+NO_STORE = "private, no-store"
+
+
+def _export(public_id: str) -> RegisterExport:
+    """This company's export ``public_id``; 404 for anyone else's or an unknown one."""
+    export = db.session.scalar(
+        select(RegisterExport).where(
+            RegisterExport.public_id == public_id,
+            RegisterExport.company_id == _company().id,
+        )
+    )
+    if export is None:
+        abort(404)
+    return export
+
+
+def _size(byte_size: int) -> str:
+    if byte_size < 1_000_000:
+        return str(
+            gettext("%(size)s kB", size=format_decimal(max(byte_size / 1000, 0.1), "#,##0.#"))
+        )
+    return str(gettext("%(size)s MB", size=format_decimal(byte_size / 1_000_000, "#,##0.0")))
+
+
+def _status_line(export: RegisterExport) -> str:
+    """What the page says under the bar (the page and the status JSON share it)."""
+    return str(_status_text(export))
+
+
+def _status_text(export: RegisterExport) -> Any:
+    if export.status is ExportStatus.QUEUED:
+        return gettext("Waiting for a worker to start…")
+    if export.status is ExportStatus.RUNNING:
+        return gettext("Adding PDFs: %(done)d of %(total)d.", done=export.done, total=export.total)
+    if export.status is ExportStatus.DONE:
+        return ngettext(
+            "Ready: %(num)d PDF and a manifest of SHA-256 digests, %(size)s.",
+            "Ready: %(num)d PDFs and a manifest of SHA-256 digests, %(size)s.",
+            export.total,
+            size=_size(export.byte_size or 0),
+        )
+    return gettext("The ZIP could not be built.")
+
+
+def _state(export: RegisterExport) -> dict[str, Any]:
+    done = export.status is ExportStatus.DONE
+    return {
+        "status": export.status.value,
+        "done": export.done,
+        "total": export.total,
+        "percent": export.percent,
+        "download_url": url_for("finance.zip_export_download", public_id=export.public_id)
+        if done
+        else None,
+        "error": export.error,
+        "message": _status_line(export),
+    }
+
+
+@bp.post("/exports/zip")
+def start_zip_export() -> ResponseReturnValue:
+    """The register's ZIP button: the filter comes in the query string, as on the register."""
+    _, chosen = register_filter_from_request()
+    try:
+        export = start_export(acting(), _company(), chosen, _today())
+    except DomainError as error:
+        rollback()
+        flash(str(error), "warning")
+        args: dict[str, Any] = chosen.to_args()
+        return redirect(url_for("finance.register", **args))
+    public_id = export.public_id
+    commit()
+    return redirect(url_for("finance.zip_export", public_id=public_id))
+
+
+@bp.get("/exports/<public_id>")
+def zip_export(public_id: str) -> ResponseReturnValue:
+    export = _export(public_id)
+    return render_template("finance/export.html", export=export, state=_state(export))
+
+
+@bp.get("/exports/<public_id>.json")
+def zip_export_status(public_id: str) -> ResponseReturnValue:
+    response = jsonify(_state(_export(public_id)))
+    response.headers["Cache-Control"] = NO_STORE
+    return response
+
+
+@bp.get("/exports/<public_id>/download")
+def zip_export_download(public_id: str) -> ResponseReturnValue:
+    export = _export(public_id)
+    path = zip_path(export)
+    if export.status is not ExportStatus.DONE or not path.is_file():
+        abort(404)
+    record_audit(
+        acting(),
+        "register.zip_downloaded",
+        object_type="register_export",
+        object_id=export.public_id,
+        details={"documents": export.total, "bytes": export.byte_size},
+    )
+    filename = export.filename
+    commit()
+    response = send_file(
+        path, mimetype="application/zip", as_attachment=True, download_name=filename
+    )
+    response.headers["Cache-Control"] = NO_STORE
+    return response
