@@ -75,7 +75,7 @@ def accept(app: Flask, trade: Trade, order: Order, freight: str | None = None) -
 def timeline(page: str) -> list[str]:
     """The timeline's entries as text, in the order shown."""
     section = page.split('id="timeline-heading"', 1)[1]
-    items = re.findall(r'<li class="list-group-item" id="event-\d+">(.*?)</li>', section, re.S)
+    items = re.findall(r'<li class="list-group-item" id="event-\d+"[^>]*>(.*?)</li>', section, re.S)
     return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
 
 
