@@ -159,6 +159,9 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
     """From the start page, through the sign-in link and form, as a person would."""
     page.goto(base_url + "/")
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():  # a phone folds the menu away
+        toggler.click()
     page.locator("a[href='/login']").first.click()
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill(password)
