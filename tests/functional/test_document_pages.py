@@ -188,11 +188,28 @@ def test_hostile_names_render_as_text_and_fetch_nothing(app: Flask, listener: in
             assert "<script>alert(1)</script>" in text.replace("\n", " ")
 
 
-def test_the_invoice_carries_its_e_invoice_and_the_totals_agree(app: Flask, shipped: Order) -> None:
-    invoice = render_pending(app, DocumentKind.COMMERCIAL_INVOICE)[1]
+def test_the_invoice_carries_its_e_invoice_and_the_totals_agree(
+    app: Flask, shipped: Order, trade: Trade, client: FlaskClient, auth: AuthActions
+) -> None:
+    documents = render_pending(app, DocumentKind.COMMERCIAL_INVOICE, DocumentKind.PACKING_LIST)
+    invoice = documents[1]
     pdf = invoice.pdf or b""
     xml = einvoice_from_pdf(pdf)
     assert xml is not None
+    # The buyer's ERP takes the same XML on its own, and the download is audited.
+    auth.login(trade.purchaser.email)
+    response = client.get(f"/documents/{invoice.public_id}.xml")
+    assert response.status_code == 200 and response.data == xml
+    assert response.mimetype == "application/xml"
+    audited = db.session.scalars(
+        select(AuditEvent.action).where(
+            AuditEvent.actor_id == trade.purchaser.id, AuditEvent.object_id == invoice.public_id
+        )
+    ).all()
+    assert audited == ["document.xml_downloaded"]
+    packing_list = next(d for d in documents if d.kind is DocumentKind.PACKING_LIST)
+    assert packing_list.is_ready  # ready, but a packing list carries no e-invoice
+    assert client.get(f"/documents/{packing_list.public_id}.xml").status_code == 404
     check_xsd(xml)
     tree = etree.fromstring(xml)
     grand = tree.xpath("//*[local-name()='GrandTotalAmount']")[0].text
