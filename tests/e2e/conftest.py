@@ -167,3 +167,19 @@ def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> 
     page.locator("input[name=password]").fill(password)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
+
+
+def follow_nav(page: Page, href: str) -> None:
+    """Click the navigation link to ``href``, opening the folded menu first on a phone."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    page.locator(f"nav a[href='{href}']").first.click()
+    page.wait_for_load_state()
+
+
+def open_register(page: Page) -> None:
+    """Through the navigation, as a person would: Finance, then the register tab."""
+    follow_nav(page, "/finance/")
+    page.locator("a[href='/finance/invoices']").first.click()
+    page.wait_for_load_state()

@@ -12,17 +12,7 @@ import zipfile
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Stack, sign_in
-
-
-def _open_register(page: Page) -> None:
-    """Through the navigation, as a person would: Finance, then the register tab."""
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-    page.locator("nav a[href='/finance/']").first.click()
-    page.locator("a[href='/finance/invoices']").first.click()
-    page.wait_for_load_state()
+from tests.e2e.conftest import Stack, open_register, sign_in
 
 
 def _numbers_once_rendered(page: Page, seconds: float = 60) -> list[str]:
@@ -44,7 +34,7 @@ def test_finance_downloads_a_zip_of_the_filtered_register_after_watching_it_buil
     stack: Stack, page: Page
 ) -> None:
     sign_in(page, stack.base_url, "finance@wahnobel.example")
-    _open_register(page)
+    open_register(page)
     # Invoices only: the register's credit notes (if any) stay out of the ZIP.
     page.locator("select[name=kind]").select_option("commercial_invoice")
     page.locator("main form[method=get] button[type=submit]").click()

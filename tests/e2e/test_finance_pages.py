@@ -8,23 +8,13 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import Stack, new_page, sign_in
+from tests.e2e.conftest import Stack, new_page, open_register, sign_in
 from tests.e2e.test_pages import _overflowing, _shoot
 
 
 @pytest.fixture
 def phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     yield from new_page(browser, request, viewport={"width": 390, "height": 844}, locale="en-GB")
-
-
-def _open_register(page: Page) -> None:
-    """Through the navigation, as a person would: Finance, then the register tab."""
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-    page.locator("nav a[href='/finance/']").first.click()
-    page.locator("a[href='/finance/invoices']").first.click()
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize(
@@ -39,7 +29,7 @@ def test_the_invoice_register_in_each_language_fits_a_phone(
     stack: Stack, phone: Page, email: str, code: str, direction: str
 ) -> None:
     sign_in(phone, stack.base_url, email)
-    _open_register(phone)
+    open_register(phone)
     assert phone.locator("html").get_attribute("dir") == direction
     # The demo's shipped order has its commercial invoice in both companies' registers.
     expect(phone.locator("#register")).to_contain_text(re.compile(r"WN-CI-\d{4}-\d{6}"))
@@ -51,7 +41,7 @@ def test_the_chinese_register_and_aging_pages_show_no_english_interface_words(
     stack: Stack, page: Page
 ) -> None:
     sign_in(page, stack.base_url, "finance@mcct.example")
-    _open_register(page)
+    open_register(page)
     words = ("Invoice register", "Filter", "Export", "Counterparty", "Status", "Amount", "Any")
     text = page.locator("main").inner_text()
     assert [word for word in words if word in text] == []

@@ -25,7 +25,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import Stack, new_page, sign_in
+from tests.e2e.conftest import Stack, follow_nav, new_page, sign_in
 from tests.e2e.test_pages import _shoot
 
 TITLE = "Pentolite cast booster 450 g"
@@ -84,14 +84,6 @@ def _until(page: Page, ready: Callable[[], bool], seconds: float = 45) -> None:
         page.reload()
 
 
-def _nav(page: Page, href: str) -> None:
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-    page.locator(f"nav a[href='{href}']").first.click()
-    page.wait_for_load_state()
-
-
 def _select_containing(page: Page, selector: str, text: str) -> None:
     value = page.eval_on_selector(
         selector,
@@ -102,7 +94,7 @@ def _select_containing(page: Page, selector: str, text: str) -> None:
 
 
 def list_the_booster(seller: Page) -> None:
-    _nav(seller, "/seller/")
+    follow_nav(seller, "/seller/")
     seller.get_by_role("link", name="Listings").first.click()
     seller.get_by_role("link", name="New listing").click()
     seller.get_by_label("Title").fill(TITLE)
@@ -142,11 +134,11 @@ def list_the_booster(seller: Page) -> None:
 def order_it_in_chinese(buyer: Page) -> str:
     assert buyer.locator("html").get_attribute("lang") == "zh-Hans"
     # Start from an empty cart, as anyone would before a new order.
-    _nav(buyer, "/buyer/cart")
+    follow_nav(buyer, "/buyer/cart")
     while buyer.locator("form button.text-danger").count():
         buyer.locator("form button.text-danger").first.click()
         buyer.wait_for_load_state()
-    _nav(buyer, "/catalog")
+    follow_nav(buyer, "/catalog")
     buyer.locator("#catalog-q").fill("pentolite booster")
     buyer.locator("form[role=search] button[type=submit]").click()
     buyer.select_option("#filter-incoterm", "FOB")
@@ -172,7 +164,7 @@ def order_it_in_chinese(buyer: Page) -> str:
 
 
 def open_order(page: Page, orders_href: str, reference: str) -> None:
-    _nav(page, orders_href)
+    follow_nav(page, orders_href)
     page.locator("a", has_text=reference).first.click()
     page.wait_for_load_state()
 
@@ -268,7 +260,7 @@ def test_the_golden_journey(stack: Stack, people: People) -> None:
 
     pay_balance_by_transfer(buyer)
     finance = people("finance@wahnobel.example")
-    _nav(finance, "/finance/")
+    follow_nav(finance, "/finance/")
     finance.locator("a", has_text=reference).first.click()
     record_the_receipt(finance)
     buyer.reload()
@@ -279,7 +271,7 @@ def test_the_golden_journey(stack: Stack, people: People) -> None:
 
     # MCCT's finance downloads the commercial invoice from its register and reads it.
     mcct_finance = people("finance@mcct.example")
-    _nav(mcct_finance, "/finance/")
+    follow_nav(mcct_finance, "/finance/")
     mcct_finance.locator("a[href='/finance/invoices']").first.click()
     mcct_finance.locator("#q").fill(PO)
     mcct_finance.locator("form[action='/finance/invoices'] button[type=submit]").click()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Stack, sign_in
+from tests.e2e.conftest import Stack, follow_nav, sign_in
 from tests.e2e.test_pages import _shoot
 
 READERS = [
@@ -19,11 +19,6 @@ READERS = [
 ]
 
 
-def _nav(page: Page, href: str) -> None:
-    page.locator(f"nav a[href='{href}']").first.click()
-    page.wait_for_load_state()
-
-
 @pytest.mark.parametrize(("email", "code", "direction"), READERS)
 def test_key_pages_in_each_language(
     stack: Stack, page: Page, email: str, code: str, direction: str
@@ -31,12 +26,12 @@ def test_key_pages_in_each_language(
     sign_in(page, stack.base_url, email)
     assert page.locator("html").get_attribute("dir") == direction
 
-    _nav(page, "/catalog")
+    follow_nav(page, "/catalog")
     page.locator("main .card-title a").first.click()
     expect(page.locator("h1")).to_be_visible()
     _shoot(page, f"product-{code}")
 
-    _nav(page, "/finance/")
+    follow_nav(page, "/finance/")
     page.locator("main table a[href^='/finance/orders/']").first.click()
     expect(page.locator(".timeline")).to_be_visible()
     page.locator(".timeline").scroll_into_view_if_needed()

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.file import FileField, FileRequired
 
 from app.database import commit
 from app.documents.einvoice import einvoice_from_pdf
 from app.extensions import limiter
+from app.models import Document
 from app.services.audit import record_audit
 from app.services.documents import document_by_token, visible_document
 from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
@@ -32,51 +33,56 @@ verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 PDF_CACHE = "private, max-age=3600"
 
 
-@bp.get("/<public_id>.pdf")
-def download(public_id: str) -> ResponseReturnValue:
+def _ready_document(public_id: str) -> Document:
     document = visible_document(signed_in_user(), public_id)
     if document is None or not document.is_ready or document.pdf is None:
         abort(404)
+    return document
+
+
+def _audited_attachment(
+    document: Document, action: str, content: bytes, mimetype: str, filename: str
+) -> Response:
+    """Audit the download, end the transaction, then send ``content`` as an attachment."""
     record_audit(
         acting(),
-        "document.downloaded",
+        action,
         object_type="document",
         object_id=document.public_id,
         details={"number": document.number},
     )
-    pdf, filename, digest = document.pdf, document.filename, document.sha256
+    # The PDF's tag is its SHA-256; the XML inside it gets its own.
+    digest = document.sha256 or ""
+    etag = digest if mimetype == "application/pdf" else f"{digest}-xml"
     commit()
-    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response = current_app.response_class(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = PDF_CACHE
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.set_etag(digest or "")
+    response.set_etag(etag)
     return response
+
+
+@bp.get("/<public_id>.pdf")
+def download(public_id: str) -> ResponseReturnValue:
+    document = _ready_document(public_id)
+    assert document.pdf is not None
+    return _audited_attachment(
+        document, "document.downloaded", document.pdf, "application/pdf", document.filename
+    )
 
 
 @bp.get("/<public_id>.xml")
 def download_xml(public_id: str) -> ResponseReturnValue:
     """The e-invoice (Factur-X CII XML) as embedded in the issued PDF, for the buyer's ERP."""
-    document = visible_document(signed_in_user(), public_id)
-    if document is None or not document.is_ready or document.pdf is None:
-        abort(404)
+    document = _ready_document(public_id)
+    assert document.pdf is not None
     xml = einvoice_from_pdf(document.pdf)
     if xml is None:
         abort(404)  # only invoices and credit notes carry one
-    record_audit(
-        acting(),
-        "document.xml_downloaded",
-        object_type="document",
-        object_id=document.public_id,
-        details={"number": document.number},
+    return _audited_attachment(
+        document, "document.xml_downloaded", xml, "application/xml", f"{document.number}.xml"
     )
-    filename = f"{document.number}.xml"
-    commit()
-    response = current_app.response_class(xml, mimetype="application/xml")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = PDF_CACHE
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class VerifyUploadForm(CorridorForm):
