@@ -48,7 +48,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 venv: $(VENV)/.installed
 
 # Bootstrap (LTR and RTL) and Chart.js come from the npm registry, pinned by package-lock.json, and is
-# served from static/vendor: never from a CDN.
+# served from static/vendor: never from a CDN. axe-core (a dev dependency, never served) stays in
+# node_modules for the browser tests' accessibility checks; make e2e runs this first (via prepare).
 static/vendor/.installed: package.json package-lock.json | .make/system-deps
 	npm ci --ignore-scripts --no-audit --no-fund --silent
 	mkdir -p static/vendor/bootstrap
@@ -117,6 +118,7 @@ bench: prepare
 	@status=0; $(BIN)/python bench/catalog.py || status=$$?; \
 	$(BIN)/python bench/orders.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
 	$(BIN)/python bench/documents.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
+	$(BIN)/python bench/finance.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
 	exit $$status
 
 clean:

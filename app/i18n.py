@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import available_timezones
 
+from babel.dates import format_date as babel_format_date
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_number, get_locale
 from flask_login import current_user
@@ -99,7 +101,17 @@ def format_when(value: datetime | None, style: str = "medium") -> str:
 
 def format_day(value: date | None) -> str:
     """A calendar date (a due date, a value date) in the viewer's language."""
-    return "" if value is None else format_date(value, "medium")
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return str(format_date(value, "medium"))  # the day in the viewer's time zone
+    # Lists show the same few days again and again; babel's formatting is the costly part.
+    return _format_day(value, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _format_day(value: date, locale: str) -> str:
+    return str(babel_format_date(value, "medium", locale=locale))
 
 
 def init_app(app: Flask) -> None:

@@ -75,7 +75,9 @@ class Document(PublicIdMixin, Base):
         sa.UniqueConstraint("issuer_id", "kind", "year", "sequence", name="series_sequence"),
         sa.Index("ix_documents_order_kind", "order_id", "kind"),
         sa.Index("ix_documents_issuer_issued", "issuer_id", "issued_at"),
-        sa.Index("ix_documents_recipient_issued", "recipient_id", "issued_at"),
+        # The invoice register reads each party's documents of some kinds, newest first.
+        sa.Index("ix_documents_issuer_kind_issued", "issuer_id", "kind", "issued_at"),
+        sa.Index("ix_documents_recipient_kind_issued", "recipient_id", "kind", "issued_at"),
         sa.Index("ix_documents_corrects_id", "corrects_id"),
     )
 

@@ -158,7 +158,14 @@ class _Register:
                 credit_note.corrects_id.label("invoice_id"),
                 func.sum(credit_note.total_minor).label("amount"),
             )
-            .where(credit_note.kind == DocumentKind.CREDIT_NOTE)
+            .where(
+                credit_note.kind == DocumentKind.CREDIT_NOTE,
+                # A credit note has its invoice's two parties: only this company's count.
+                or_(
+                    credit_note.issuer_id == self.company_id,
+                    credit_note.recipient_id == self.company_id,
+                ),
+            )
             .group_by(credit_note.corrects_id)
             .subquery("credited")
         )
@@ -169,25 +176,37 @@ class _Register:
             (self.is_invoice, Document.total_minor - credited - Order.paid_minor), else_=0
         )
 
-    def select_from(self, *columns: Any) -> Select[Any]:
-        other = case(
+    def party(self) -> ColumnElement[bool]:
+        """The company's invoices and credit notes, issued or received."""
+        return and_(
+            Document.kind.in_(INVOICE_KINDS),
+            or_(Document.issuer_id == self.company_id, Document.recipient_id == self.company_id),
+        )
+
+    def other_party(self) -> ColumnElement[int]:
+        return case(
             (Document.issuer_id == self.company_id, Document.recipient_id),
             else_=Document.issuer_id,
         )
-        return (
-            select(*columns)
-            .select_from(Document)
-            .join(Order, Order.id == Document.order_id)
-            .join(self.counterparty, self.counterparty.id == other)
-            .outerjoin(self.credited, self.credited.c.invoice_id == Document.id)
-            .where(
-                Document.kind.in_(INVOICE_KINDS),
-                or_(
-                    Document.issuer_id == self.company_id,
-                    Document.recipient_id == self.company_id,
-                ),
+
+    def select_from(self, *columns: Any, names: bool = True, payments: bool = True) -> Select[Any]:
+        """The register's documents with (``payments``) their order and credits, and
+        (``names``) the counterparty company; each join only where it is needed."""
+        statement = select(*columns).select_from(Document).where(self.party())
+        if payments:
+            statement = statement.join(Order, Order.id == Document.order_id).outerjoin(
+                self.credited, self.credited.c.invoice_id == Document.id
             )
-        )
+        if names:
+            statement = statement.join(
+                self.counterparty, self.counterparty.id == self.other_party()
+            )
+        return statement
+
+    @staticmethod
+    def needs_payments(chosen: RegisterFilter) -> bool:
+        """Whether the filter or sort reads the order (PO, paid, due) or the credits."""
+        return bool(chosen.q or chosen.status or chosen.aging or chosen.sort.lstrip("-") == "due")
 
     def overdue(self) -> ColumnElement[bool]:
         return and_(self.is_invoice, self.outstanding > 0, Order.next_due_on < self.today)
@@ -223,7 +242,10 @@ class _Register:
         if chosen.date_to:
             clauses.append(Document.issued_at < _start_of(chosen.date_to + timedelta(days=1)))
         if chosen.counterparty:
-            clauses.append(self.counterparty.public_id == chosen.counterparty)
+            chosen_id = (
+                select(Company.id).where(Company.public_id == chosen.counterparty).scalar_subquery()
+            )
+            clauses.append(self.other_party() == chosen_id)
         if chosen.kind:
             clauses.append(Document.kind == chosen.kind)
         if chosen.direction is Direction.ISSUED:
@@ -417,12 +439,34 @@ class RegisterPage:
 
 
 def register_page(company_id: int, chosen: RegisterFilter, page: int, today: date) -> RegisterPage:
-    """One page of rows and the totals of the whole filtered set: two queries."""
+    """One page of rows and the totals of the whole filtered set: two queries.
+
+    The page's 50 ids come from a subquery over the documents alone (joined to orders,
+    credits or names only when the filter or sort reads them), so only those 50 rows are
+    joined to everything the page shows, not the thousands the filter matches.
+    """
     register = _Register(company_id, today)
     totals = register_totals(register, chosen)
     count = sum(total.count for total in totals)
     page = min(max(page, 1), max(1, math.ceil(count / PAGE_SIZE)))
-    statement = _row_statement(register, chosen).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    page_ids = (
+        register.select_from(
+            Document.id,
+            names=chosen.sort.lstrip("-") == "counterparty",
+            payments=register.needs_payments(chosen),
+        )
+        .where(*register.where(chosen))
+        .order_by(*register.order_by(chosen.sort))
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .correlate(None)  # a query of its own, run first, not one per outer row
+    )
+    statement = (
+        register.select_from(*_row_columns(register))
+        .outerjoin(register.corrected, register.corrected.id == Document.corrects_id)
+        .where(Document.id.in_(page_ids))
+        .order_by(*register.order_by(chosen.sort))
+    )
     return RegisterPage(rows=list(_rows(register, statement)), totals=totals, page=page)
 
 
@@ -438,6 +482,7 @@ def register_totals(register: _Register, chosen: RegisterFilter) -> list[Currenc
             func.count(Document.id),
             func.coalesce(func.sum(signed), 0),
             func.coalesce(func.sum(open_amount), 0),
+            names=False,
         )
         .where(*register.where(chosen))
         .group_by(Document.currency)
@@ -460,7 +505,11 @@ def register_document_ids(company_id: int, chosen: RegisterFilter, today: date) 
     """The ids of the filtered set, in register order (what a ZIP export holds)."""
     register = _Register(company_id, today)
     statement = (
-        register.select_from(Document.id)
+        register.select_from(
+            Document.id,
+            names=chosen.sort.lstrip("-") == "counterparty",
+            payments=register.needs_payments(chosen),
+        )
         .where(*register.where(chosen))
         .order_by(*register.order_by(chosen.sort))
     )
@@ -470,12 +519,18 @@ def register_document_ids(company_id: int, chosen: RegisterFilter, today: date) 
 def filter_options(company_id: int) -> tuple[list[tuple[str, str]], list[str]]:
     """The counterparties (public id, name) and currencies of this company's invoices."""
     register = _Register(company_id, date.today())
-    statement = (
-        register.select_from(
-            register.counterparty.public_id, register.counterparty.legal_name, Document.currency
-        )
+    # The distinct (company, currency) pairs first, from the documents alone; then the few
+    # hundred names (this runs on every view of the register).
+    pairs = (
+        select(register.other_party().label("company_id"), Document.currency)
+        .where(register.party())
         .distinct()
-        .order_by(register.counterparty.legal_name)
+        .subquery("pairs")
+    )
+    statement = (
+        select(Company.public_id, Company.legal_name, pairs.c.currency)
+        .join(pairs, pairs.c.company_id == Company.id)
+        .order_by(Company.legal_name)
     )
     companies: dict[str, str] = {}
     currencies: set[str] = set()

@@ -8,6 +8,7 @@ A failing test leaves a screenshot and the page's HTML in ``tests/e2e/artifacts`
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -183,3 +184,88 @@ def open_register(page: Page) -> None:
     follow_nav(page, "/finance/")
     page.locator("a[href='/finance/invoices']").first.click()
     page.wait_for_load_state()
+
+
+def evidence(page: Page, name: str) -> None:
+    """A screenshot and the HTML of ``page``, for whoever reads a failure."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    safe = re.sub(r"[^\w.-]+", "_", name)
+    page.screenshot(path=str(ARTIFACTS / f"{safe}.png"), full_page=True)
+    Path(ARTIFACTS / f"{safe}.html").write_text(page.content())
+
+
+LOCALES = {"en": "en", "zh-Hans": "zh_Hans", "ur": "ur"}  # <html lang> -> switcher value
+
+
+def switch_language(page: Page, locale: str) -> None:
+    """Press the language switcher's button for ``locale`` (opening the folded menu)."""
+    button = page.locator(f"form[action='/language'] button[value='{locale}']")
+    if not button.is_visible():
+        page.locator(".navbar-toggler").click()
+    button.click()
+    page.wait_for_load_state()
+    assert LOCALES[page.locator("html").get_attribute("lang") or ""] == locale
+
+
+def empty_cart(page: Page) -> None:
+    """Remove every line of the cart with its Remove button."""
+    follow_nav(page, "/buyer/cart")
+    remove = page.locator("form:has(input[name=quantity][value='0']) button[type=submit]")
+    for _ in range(50):  # the cart holds at most 50 lines
+        if not remove.count():
+            return
+        remove.first.click()
+        page.wait_for_load_state()
+    raise AssertionError("the cart did not empty")
+
+
+class People:
+    """One browser context per person, signed in on first use. Keeps evidence of every
+    open page (each tab of each person) when the test fails."""
+
+    def __init__(self, browser: Browser, request: pytest.FixtureRequest, stack: Stack) -> None:
+        self._browser, self._request, self._stack = browser, request, stack
+        self._open: dict[str, Page] = {}
+        self._restore: dict[str, str] = {}  # who -> the language to switch back to
+
+    def __call__(self, email: str | None = None, **context: object) -> Page:
+        """``email``'s page (None: someone not signed in, a new one each call)."""
+        key = email or f"visitor-{len(self._open)}"
+        if key not in self._open:
+            options: dict[str, object] = {"locale": "en-GB", **context}
+            page = self._browser.new_context(**options).new_page()  # type: ignore[arg-type]
+            page.set_default_timeout(15_000)
+            if email is not None:
+                sign_in(page, self._stack.base_url, email)
+            else:
+                page.goto(self._stack.base_url + "/")
+            self._open[key] = page
+        return self._open[key]
+
+    def use_language(self, page: Page, locale: str) -> None:
+        """Switch ``page``'s person to ``locale`` (en, zh_Hans, ur) with the switcher. Signed
+        in, that is remembered on the account, so the first language comes back at close."""
+        who = next(key for key, open_page in self._open.items() if open_page is page)
+        current = LOCALES[page.locator("html").get_attribute("lang") or "en"]
+        if current != locale:
+            self._restore.setdefault(who, current)
+            switch_language(page, locale)
+
+    def close(self) -> None:
+        failed = self._request.node.stash.get(_FAILED, False)
+        for who, page in self._open.items():
+            try:
+                if failed:
+                    for index, tab in enumerate(page.context.pages):
+                        evidence(tab, f"{self._request.node.name}-{who.split('@')[0]}-{index}")
+                if who in self._restore:
+                    switch_language(page, self._restore[who])
+            finally:
+                page.context.close()
+
+
+@pytest.fixture
+def people(browser: Browser, request: pytest.FixtureRequest, stack: Stack) -> Iterator[People]:
+    found = People(browser, request, stack)
+    yield found
+    found.close()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Stack, new_page, sign_in
+from tests.e2e.conftest import People, Stack, sign_in
 
 # The demo's shipped order: its 70 % balance falls due on shipment and is still open.
 SHIPPED_PO = "MCCT-PO-2026-104"
@@ -21,7 +20,7 @@ def _open_order(page: Page, po: str) -> None:
 
 
 def test_the_buyer_pays_the_balance_by_card_and_both_sides_see_it(
-    stack: Stack, page: Page, browser: Browser, request: pytest.FixtureRequest
+    stack: Stack, page: Page, people: People
 ) -> None:
     sign_in(page, stack.base_url, "purchaser@mcct.example")
     _open_order(page, SHIPPED_PO)
@@ -48,9 +47,7 @@ def test_the_buyer_pays_the_balance_by_card_and_both_sides_see_it(
     # The seller's finance sees the same payment on the same order.
     found = re.search(r"CO-\d{6}", page.locator("h1").inner_text())
     assert found is not None
-    seller = new_page(browser, request, locale="en-GB")
-    seller_page = next(seller)
-    sign_in(seller_page, stack.base_url, "finance@wahnobel.example")
+    seller_page = people("finance@wahnobel.example")
     seller_page.locator("nav a[href='/finance/']").first.click()
     seller_page.locator("a", has_text=found.group(0)).first.click()
     expect(seller_page.locator("[data-receipt-method=card]")).to_have_count(before + 1)

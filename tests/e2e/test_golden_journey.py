@@ -17,15 +17,14 @@ from __future__ import annotations
 import io
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 
-import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import Stack, follow_nav, new_page, sign_in
+from tests.e2e.conftest import People, Stack, follow_nav
 from tests.e2e.test_pages import _shoot
 
 TITLE = "Pentolite cast booster 450 g"
@@ -38,35 +37,6 @@ SHIPMENT_DOCUMENTS = (
     "shipping_marks",
     "dangerous_goods",
 )
-
-
-class People:
-    """One browser context per person, opened on first use."""
-
-    def __init__(self, browser: Browser, request: pytest.FixtureRequest, stack: Stack) -> None:
-        self._browser, self._request, self._stack = browser, request, stack
-        self._open: dict[str, Page] = {}
-        self._contexts: list[Iterator[Page]] = []
-
-    def __call__(self, email: str) -> Page:
-        if email not in self._open:
-            pages = new_page(self._browser, self._request, locale="en-GB")
-            self._contexts.append(pages)
-            page = next(pages)
-            sign_in(page, self._stack.base_url, email)
-            self._open[email] = page
-        return self._open[email]
-
-    def close(self) -> None:
-        for pages in self._contexts:
-            pages.close()
-
-
-@pytest.fixture
-def people(browser: Browser, request: pytest.FixtureRequest, stack: Stack) -> Iterator[People]:
-    found = People(browser, request, stack)
-    yield found
-    found.close()
 
 
 def _png() -> bytes:
