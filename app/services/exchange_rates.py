@@ -20,6 +20,7 @@ from typing import IO
 from flask import current_app
 from flask_babel import lazy_gettext
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Company, Document, DocumentKind, DocumentRate, ExchangeRate, User
@@ -204,24 +205,35 @@ def check_rate(data: RateInput, today: date) -> CheckedRate:
 
 def _store(actor: Actor, checked: CheckedRate) -> tuple[ExchangeRate, Decimal | None]:
     """Insert the day's rate, or correct the one stored; also the rate it replaced."""
-    existing = db.session.scalar(
-        select(ExchangeRate).where(
-            ExchangeRate.base == checked.base,
-            ExchangeRate.quote == checked.quote,
-            ExchangeRate.rate_date == checked.rate_date,
-        )
+    same_day = select(ExchangeRate).where(
+        ExchangeRate.base == checked.base,
+        ExchangeRate.quote == checked.quote,
+        ExchangeRate.rate_date == checked.rate_date,
     )
+    existing = db.session.scalar(same_day)
+    if existing is None:
+        row = ExchangeRate(base=checked.base, quote=checked.quote, rate_date=checked.rate_date)
+        _fill(row, actor, checked)
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+                db.session.flush()
+            return row, None
+        except IntegrityError:
+            # Another operator stored the same day a moment ago: correct theirs instead.
+            existing = db.session.scalar(same_day)
+            assert existing is not None
     # Correcting a day's rate is allowed: invoices already issued keep the rate they froze.
-    row = existing or ExchangeRate(
-        base=checked.base, quote=checked.quote, rate_date=checked.rate_date
-    )
-    previous = existing.rate if existing is not None else None
+    previous = existing.rate
+    _fill(existing, actor, checked)
+    return existing, previous
+
+
+def _fill(row: ExchangeRate, actor: Actor, checked: CheckedRate) -> None:
     row.rate = checked.rate
     row.source = checked.source
     row.entered_by_id = actor.user.id if actor.user else None
     row.entered_at = utcnow()
-    db.session.add(row)
-    return row, previous
 
 
 def record_rate(actor: Actor, data: RateInput, today: date) -> ExchangeRate:
