@@ -482,3 +482,36 @@ def test_only_the_owner_sets_a_real_reporting_currency(order: Order) -> None:
             set_reporting_currency(owner_of(order), order.seller, code)
         assert caught.value.field == "currency"
     assert order.seller.reporting_currency == "PKR"
+
+
+def test_two_operators_storing_the_same_day_at_once_leave_one_row(isolated_app: Flask) -> None:
+    import threading
+
+    from app.database import commit, rollback, write_intent
+    from app.services.exchange_rates import RateInput, record_rate
+
+    day = date(2026, 11, 20)
+    barrier = threading.Barrier(2)
+    failures: list[str] = []
+
+    def store(rate: str) -> None:
+        with isolated_app.app_context(), write_intent():
+            barrier.wait()
+            try:
+                record_rate(Actor(None), RateInput(day, "USD", "PKR", rate, "SBP"), day)
+                commit()
+            except Exception as error:  # reported below
+                rollback()
+                failures.append(repr(error))
+            db.session.remove()
+
+    threads = [threading.Thread(target=store, args=(rate,)) for rate in ("278.10", "278.20")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    with isolated_app.app_context():
+        rates = db.session.scalars(select(ExchangeRate.rate).where(ExchangeRate.rate_date == day))
+        assert [str(rate) for rate in rates] in (["278.1"], ["278.2"])
+        db.session.remove()
