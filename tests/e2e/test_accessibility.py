@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,10 +26,10 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import ROOT, Stack, follow_nav
+from tests.e2e.conftest import ROOT, follow_nav
 from tests.e2e.test_pages import _overflowing
 from tests.e2e.test_unhappy_paths import (
     EMULSION,
@@ -70,13 +70,6 @@ READERS = {
     "seller": {"en": "sales@wahnobel.example", "ur": "viewer@wahnobel.example", "zh": "owner@wahnobel.example"},
     "finance": {"en": "owner@wahnobel.example", "ur": "finance@wahnobel.example", "zh": "finance@mcct.example"},
 }  # fmt: skip
-
-
-@pytest.fixture
-def people(browser: Browser, request: pytest.FixtureRequest, stack: Stack) -> Iterator[People]:
-    found = People(browser, request, stack)
-    yield found
-    found.close()
 
 
 # --- what each page is checked for ------------------------------------------------------
