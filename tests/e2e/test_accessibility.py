@@ -29,17 +29,16 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import ROOT, follow_nav
-from tests.e2e.test_pages import _overflowing
-from tests.e2e.test_unhappy_paths import (
-    EMULSION,
+from tests.e2e.conftest import (
+    ROOT,
     People,
-    add_to_cart,
     empty_cart,
     evidence,
-    open_product,
+    follow_nav,
     switch_language,
 )
+from tests.e2e.test_pages import _overflowing
+from tests.e2e.test_unhappy_paths import EMULSION, add_to_cart, open_product
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
