@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
@@ -52,3 +53,14 @@ def create_app(config: type[config_module.Config] | str | None = None) -> Flask:
     if not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
+
+
+def settle_for_serving() -> None:
+    """Once a server process has built the app: keep what exists from the collector.
+
+    The app, its libraries and their tables (about 180,000 objects) live as long as the
+    process; a full garbage collection walking them all took over 100 ms, a pause that
+    landed on whichever request triggered it. Frozen, they are never walked again.
+    """
+    gc.collect()
+    gc.freeze()

@@ -8,7 +8,7 @@ from zoneinfo import available_timezones
 
 from babel.dates import format_date as babel_format_date
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_number, get_locale
+from flask_babel import format_datetime, format_number, get_locale, to_user_timezone
 from flask_login import current_user
 
 from app.extensions import babel
@@ -104,7 +104,7 @@ def format_day(value: date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return str(format_date(value, "medium"))  # the day in the viewer's time zone
+        value = to_user_timezone(value).date()  # the day in the viewer's time zone
     # Lists show the same few days again and again; babel's formatting is the costly part.
     return _format_day(value, str(get_locale()))
 

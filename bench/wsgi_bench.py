@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from flask import Response
 
-from app import create_app
+from app import create_app, settle_for_serving
 
 app = create_app()
+
+
+settle_for_serving()
 
 
 @app.get("/bench/hello")

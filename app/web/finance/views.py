@@ -137,8 +137,17 @@ def register() -> ResponseReturnValue:
         chosen=chosen,
         args=chosen.to_args(),
         result=page,
-        kind_labels=DOCUMENT_KIND_LABELS,
+        labels=_resolved_labels(),
     )
+
+
+def _resolved_labels() -> dict[str, dict[Any, str]]:
+    """The register's per-row labels, translated once for the page, not once per row."""
+    return {
+        "kind": {kind: str(label) for kind, label in DOCUMENT_KIND_LABELS.items()},
+        "direction": {key: str(label) for key, label in DIRECTION_LABELS.items()},
+        "status": {key: str(label) for key, label in STATUS_LABELS.items()},
+    }
 
 
 def _export_labels() -> dict[str, Any]:
