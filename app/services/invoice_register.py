@@ -136,6 +136,18 @@ def _minor_bound(amount: Decimal, rounding: Any) -> ColumnElement[Any]:
     return case(*whens, else_=default)
 
 
+def _party(company_id: int) -> ColumnElement[bool]:
+    """The company's invoices and credit notes, issued or received."""
+    return and_(
+        Document.kind.in_(INVOICE_KINDS),
+        or_(Document.issuer_id == company_id, Document.recipient_id == company_id),
+    )
+
+
+def _other_party(company_id: int) -> ColumnElement[int]:
+    return case((Document.issuer_id == company_id, Document.recipient_id), else_=Document.issuer_id)
+
+
 @dataclass
 class _Register:
     """The statement's pieces: the columns rows and totals need, and the WHERE clauses."""
@@ -177,17 +189,10 @@ class _Register:
         )
 
     def party(self) -> ColumnElement[bool]:
-        """The company's invoices and credit notes, issued or received."""
-        return and_(
-            Document.kind.in_(INVOICE_KINDS),
-            or_(Document.issuer_id == self.company_id, Document.recipient_id == self.company_id),
-        )
+        return _party(self.company_id)
 
     def other_party(self) -> ColumnElement[int]:
-        return case(
-            (Document.issuer_id == self.company_id, Document.recipient_id),
-            else_=Document.issuer_id,
-        )
+        return _other_party(self.company_id)
 
     def select_from(self, *columns: Any, names: bool = True, payments: bool = True) -> Select[Any]:
         """The register's documents with (``payments``) their order and credits, and
@@ -518,12 +523,11 @@ def register_document_ids(company_id: int, chosen: RegisterFilter, today: date) 
 
 def filter_options(company_id: int) -> tuple[list[tuple[str, str]], list[str]]:
     """The counterparties (public id, name) and currencies of this company's invoices."""
-    register = _Register(company_id, date.today())
     # The distinct (company, currency) pairs first, from the documents alone; then the few
     # hundred names (this runs on every view of the register).
     pairs = (
-        select(register.other_party().label("company_id"), Document.currency)
-        .where(register.party())
+        select(_other_party(company_id).label("company_id"), Document.currency)
+        .where(_party(company_id))
         .distinct()
         .subquery("pairs")
     )
