@@ -69,6 +69,7 @@ from sqlalchemy import select
 
 from app import create_app
 from app.database import commit
+from app.demo.rates import seed_rates
 from app.extensions import db
 from app.models import (Category, Company, CompanyRole, Document, DocumentKind, DocumentStatus,
                         Incoterm, PriceTier, Product, ProductIncoterm, ProductStatus, User)
@@ -84,6 +85,7 @@ from app.tasks.documents import render_document
 app = create_app()
 with app.app_context():
     ensure_category_tree()
+    seed_rates(utcnow().date())  # invoices freeze the day's exchange rates
     category = db.session.scalar(select(Category).where(Category.slug == "chromite"))
     password = hash_password(%(password)r)
     seller = Company(legal_name="Bench Minerals (Pvt) Ltd", country="PK", sells=True, buys=False,
