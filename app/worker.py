@@ -1,6 +1,6 @@
 """Entry point for the job consumer: ``huey_consumer app.worker.huey``."""
 
-from app import create_app
+from app import create_app, settle_for_serving
 from app.documents.pdf import warm_up
 from app.documents.render import check_subsetting
 from app.tasks import documents, email, exports, huey
@@ -15,5 +15,8 @@ TASK_MODULES = (documents, email, exports)
 check_subsetting()
 with app.app_context():
     warm_up()
+# Then keep everything built so far (app, fonts, warmed caches) out of the collector's
+# walks; forked process workers inherit the frozen state.
+settle_for_serving()
 
 __all__ = ["app", "huey"]
