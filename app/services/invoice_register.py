@@ -210,8 +210,8 @@ class _Register:
 
     @staticmethod
     def needs_payments(chosen: RegisterFilter) -> bool:
-        """Whether the filter or sort reads the order (PO, paid, due) or the credits."""
-        return bool(chosen.q or chosen.status or chosen.aging or chosen.sort.lstrip("-") == "due")
+        """Whether the filter or sort reads the order (paid, due) or the credits."""
+        return bool(chosen.status or chosen.aging or chosen.sort.lstrip("-") == "due")
 
     def overdue(self) -> ColumnElement[bool]:
         return and_(self.is_invoice, self.outstanding > 0, Order.next_due_on < self.today)
@@ -269,10 +269,17 @@ class _Register:
                 + chosen.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 + "%"
             )
+            # The PO lives on the order: matched orders by a subquery (a handful of ids),
+            # so a search needs no join of every document to its order.
+            matching_orders = (
+                select(Order.id)
+                .where(func.lower(Order.buyer_po_number).like(pattern, escape="\\"))
+                .correlate(None)
+            )
             clauses.append(
                 or_(
                     func.lower(Document.number).like(pattern, escape="\\"),
-                    func.lower(Order.buyer_po_number).like(pattern, escape="\\"),
+                    Document.order_id.in_(matching_orders),
                 )
             )
         if chosen.status is InvoiceStatus.PAID:
