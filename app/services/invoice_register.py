@@ -551,6 +551,14 @@ def filter_options(company_id: int) -> tuple[list[tuple[str, str]], list[str]]:
     return list(companies.items()), sorted(currencies)
 
 
+def register_document(company_id: int, public_id: str) -> Document | None:
+    """An invoice or credit note the company issued or received (None: anything else)."""
+    document: Document | None = db.session.scalar(
+        select(Document).where(Document.public_id == public_id, _party(company_id))
+    )
+    return document
+
+
 def frozen_rates(company_id: int, document_ids: list[int]) -> dict[int, DocumentRate]:
     """The rate each document froze into this company's reporting currency."""
     if not document_ids:

@@ -100,6 +100,16 @@ def exportable_document_ids(company_id: int, chosen: RegisterFilter, today: date
     return _ready_ids(register_document_ids(company_id, chosen, today))
 
 
+def company_export(company_id: int, public_id: str) -> RegisterExport | None:
+    """The company's export ``public_id`` (None for another company's or an unknown one)."""
+    export: RegisterExport | None = db.session.scalar(
+        select(RegisterExport).where(
+            RegisterExport.public_id == public_id, RegisterExport.company_id == company_id
+        )
+    )
+    return export
+
+
 def start_export(
     actor: Actor, company: Company, chosen: RegisterFilter, today: date
 ) -> RegisterExport:

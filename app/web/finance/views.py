@@ -22,14 +22,11 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, gettext
-from sqlalchemy import or_, select
 
 from app.database import commit, rollback
-from app.extensions import db
 from app.i18n import format_money
 from app.models import Company, CompanyRole, Document, DocumentKind
 from app.models.base import utcnow
-from app.models.document import INVOICE_KINDS
 from app.money import Money
 from app.services.audit import record_audit
 from app.services.documents import CREDIT_NOTE_ROLES, credited_minor, issue_credit_note
@@ -42,6 +39,7 @@ from app.services.invoice_register import (
     aging,
     filter_options,
     frozen_rates,
+    register_document,
     register_page,
     reporting_figures,
 )
@@ -189,14 +187,7 @@ def export_register(export_format: str) -> ResponseReturnValue:
 
 def _register_document(public_id: str) -> Document:
     """An invoice or credit note this company issued or received; 404 for anything else."""
-    company_id = _company().id
-    document = db.session.scalar(
-        select(Document).where(
-            Document.public_id == public_id,
-            Document.kind.in_(INVOICE_KINDS),
-            or_(Document.issuer_id == company_id, Document.recipient_id == company_id),
-        )
-    )
+    document = register_document(_company().id, public_id)
     if document is None:
         abort(404)
     return document

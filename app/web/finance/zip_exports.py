@@ -12,14 +12,12 @@ from typing import Any
 from flask import abort, flash, jsonify, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, gettext, ngettext
-from sqlalchemy import select
 
 from app.database import commit, rollback
-from app.extensions import db
 from app.models.finance import ExportStatus, RegisterExport
 from app.services.audit import record_audit
 from app.services.errors import DomainError
-from app.services.register_zip import start_export, zip_path
+from app.services.register_zip import company_export, start_export, zip_path
 from app.web.finance.views import _company, _today, bp, register_filter_from_request
 from app.web.guards import acting
 
@@ -28,12 +26,7 @@ NO_STORE = "private, no-store"
 
 def _export(public_id: str) -> RegisterExport:
     """This company's export ``public_id``; 404 for anyone else's or an unknown one."""
-    export = db.session.scalar(
-        select(RegisterExport).where(
-            RegisterExport.public_id == public_id,
-            RegisterExport.company_id == _company().id,
-        )
-    )
+    export = company_export(_company().id, public_id)
     if export is None:
         abort(404)
     return export
