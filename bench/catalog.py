@@ -147,6 +147,12 @@ function request()
   return wrk.format("GET", path)
 end
 
+"""
+
+# The end of every wrk script here: threads count the answers outside 2xx and report them
+# as ``NON2XX <count> <first status>`` (read by ``parse_wrk``). A script names its threads
+# in ``setup`` as ``threads`` and sets ``bad = 0; first_bad = 0`` in ``init``.
+WRK_TALLY = """
 function response(status, headers, body)
   if status < 200 or status > 299 then
     bad = bad + 1
@@ -160,9 +166,10 @@ function done(summary, latency, requests)
     total = total + thread:get("bad")
     if status == 0 then status = thread:get("first_bad") end
   end
-  io.write(string.format("NON2XX %%d %%d\\n", total, status))
+  io.write(string.format("NON2XX %d %d\\n", total, status))
 end
 """
+WRK_SCRIPT += WRK_TALLY.replace("%", "%%")
 
 
 class BenchError(RuntimeError):

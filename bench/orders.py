@@ -1,14 +1,23 @@
 """Order placement benchmark: 8 buyers ordering through HTTP at once, on PostgreSQL.
 
-Each order is what a purchaser does in the browser: three POSTs to the cart (three lines)
-and one POST that places the order from the checkout form, with CSRF tokens and session
-cookies, against gunicorn serving the real app. Beside it, in the same run and under the
-same server settings: the trivial ``/bench/hello`` endpoint (wrk) and an order page (wrk,
-signed in). Prints ``BENCH order_place_per_s``, ``order_to_hello_ratio``, ``order_page_rps``.
+``order_place_per_s``: each of 8 importers' ERPs places 3-line orders through the JSON API
+(``POST /api/v1/orders`` with its own API token), 8 requests in flight at once (wrk), against
+gunicorn serving the real app. Afterwards the database must hold every order wrk saw
+placed, and each listing's stock must have fallen by exactly what the orders' lines took.
+
+``order_place_browser_per_s``: the same orders the way a purchaser places them in the
+browser: three POSTs to the cart and one POST of the checkout form, with CSRF tokens and
+session cookies, 8 buyers at once (Python clients).
+
+Beside them, in the same run and under the same server settings: the trivial
+``/bench/hello`` endpoint (wrk) and an order page (wrk, signed in). Prints ``BENCH
+order_place_per_s``, ``order_to_hello_ratio``, ``order_place_browser_per_s``,
+``order_page_rps``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -17,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -30,8 +40,11 @@ BUYERS = int(os.environ.get("BENCH_ORDER_BUYERS", "8"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 TARGET_RATIO = 0.04
 PASSWORD = "Order bench passphrase 2026"  # noqa: S105 (throwaway bench database)
+INITIAL_STOCK = 10**12
 
 SEED = """
+import json
+
 from app import create_app
 from app.database import commit
 from app.extensions import db
@@ -39,6 +52,8 @@ from app.models import Company, CompanyRole, Incoterm, PriceTier, Product, Produ
 from app.models.base import utcnow
 from app.services.catalog_index import reindex_product
 from app.services.categories import ensure_category_tree
+from app.services.api_tokens import create_token
+from app.services.audit import Actor
 from app.services.passwords import hash_password
 from app.models import Category
 from sqlalchemy import select
@@ -55,21 +70,54 @@ with app.app_context():
     for n in range(3):
         product = Product(seller=seller, title=f"Bench ore {n}", category=category, hs_code="261000",
                           unit="TNE", moq=1, currency="USD", price_from_minor=26500,
-                          stock_quantity=10**12, origin_country="PK", status=ProductStatus.PUBLISHED,
+                          stock_quantity=%(stock)d, origin_country="PK", status=ProductStatus.PUBLISHED,
                           published_at=utcnow())
         product.price_tiers = [PriceTier(min_quantity=1, unit_price_minor=26500)]
         product.incoterms = [ProductIncoterm(rule=Incoterm.FOB, named_place="Karachi")]
         db.session.add(product)
         db.session.flush()
         reindex_product(product)
+    tokens = []
     for n in range(%(buyers)d):
         buyer = Company(legal_name=f"Bench Importer {n}", country="CN", sells=False, buys=True,
                         address="x", city="Shanghai", tax_id="91310000MA1FL8XQ37",
                         contact_email=f"b{n}@bench.example", reporting_currency="CNY",
                         verification_status="verified")
-        db.session.add(User(email=f"buyer{n}@bench.example", full_name=f"Buyer {n}",
-                            password_hash=password, company=buyer, company_role=CompanyRole.PURCHASER))
+        user = User(email=f"buyer{n}@bench.example", full_name=f"Buyer {n}",
+                    password_hash=password, company=buyer, company_role=CompanyRole.PURCHASER)
+        db.session.add(user)
+        db.session.flush()
+        tokens.append(create_token(Actor(user), "Bench ERP")[1])
     commit()
+    print(json.dumps({"tokens": tokens}))
+"""
+
+# Each request is one 3-line order from one of the importers' ERPs, round robin; answers
+# are tallied by the shared wrk ending (only 201 Created comes back from a placed order).
+API_SCRIPT = """
+local tokens = {%(tokens)s}
+local body = [[%(body)s]]
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  bad = 0
+  first_bad = 0
+  counter = id
+end
+
+function request()
+  counter = counter + 1
+  local token = tokens[(counter %% #tokens) + 1]
+  return wrk.format("POST", "/api/v1/orders",
+    {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
+end
+
 """
 
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -149,6 +197,68 @@ def _listing_ids(database_url: str) -> tuple[list[str], str]:
         ).fetchone()
     assert seller is not None
     return products, f"{seller[0]}-USD"
+
+
+@dataclass(frozen=True)
+class ApiRun:
+    rate: float
+    placed: int  # 201 answers wrk read
+    failed: int
+    p99_ms: float
+
+
+def _api_order_rate(base: str, tokens: list[str], products: list[str], workdir: Path) -> ApiRun:
+    """8 ERPs placing 3-line orders through the API at once, for SECONDS seconds (wrk)."""
+    body = json.dumps(
+        {
+            "lines": [{"product": product, "quantity": 2} for product in products],
+            "incoterm": "FOB",
+            "named_place": "Karachi",
+            "destination_country": "CN",
+            "destination_port": "Shanghai",
+            "consignee": "Bench Importer, Pudong, Shanghai",
+            "payment_terms": "advance",
+        }
+    )
+    script = workdir / f"api-{secrets.token_hex(4)}.lua"
+    script.write_text(
+        API_SCRIPT % {"tokens": ", ".join(f'"{token}"' for token in tokens), "body": body}
+        + common.WRK_TALLY
+    )
+    args = ["wrk", "-t2", f"-c{BUYERS}", f"-d{SECONDS}s", "--timeout", "10s", "--latency"]
+    output = common.run([*args, "-s", str(script), base + "/"], dict(os.environ), "wrk api")
+    result = common.parse_wrk(output)
+    common.note(
+        f"wrk API orders: {result.rps:.1f} orders/s, p50 {result.p50_ms:.1f} ms,"
+        f" p99 {result.p99_ms:.1f} ms, {result.requests} answers, {result.non_2xx} not 201"
+        f" (first {result.first_bad_status}), {result.socket_errors} socket errors"
+    )
+    return ApiRun(
+        result.rps,
+        result.requests - result.non_2xx,
+        result.non_2xx + result.socket_errors,
+        result.p99_ms,
+    )
+
+
+def _stock_consistent(database_url: str, placed_at_least: int) -> str | None:
+    """None if every order wrk saw is there and stock fell by exactly what the lines took."""
+    with psycopg.connect(database_url.replace("+psycopg", "")) as connection:
+        orders = connection.execute("SELECT count(*) FROM orders").fetchone()
+        drift = connection.execute(
+            "SELECT p.title, %s - p.stock_quantity AS taken,"
+            " coalesce(sum(l.reserved_quantity), 0) AS reserved"
+            " FROM products p LEFT JOIN order_lines l ON l.product_id = p.id"
+            " GROUP BY p.id, p.title, p.stock_quantity"
+            " HAVING %s - p.stock_quantity <> coalesce(sum(l.reserved_quantity), 0)",
+            (INITIAL_STOCK, INITIAL_STOCK),
+        ).fetchall()
+    assert orders is not None
+    if orders[0] < placed_at_least:
+        return f"{orders[0]} orders in the database, but {placed_at_least} answered 201"
+    if drift:
+        return f"stock does not match the orders' lines: {drift}"
+    return None
 
 
 def _order_rate(base: str, products: list[str], group_key: str) -> tuple[float, int, int]:
@@ -233,26 +343,39 @@ def main() -> int:
             instance = workdir / "instance"
             env = common.flask_env(database_url, instance)
             common.run([str(common.BIN / "flask"), "db", "upgrade"], env, "migrate")
-            common.run(
-                [sys.executable, "-c", SEED % {"password": PASSWORD, "buyers": BUYERS}], env, "seed"
+            seeded = common.run(
+                [
+                    sys.executable,
+                    "-c",
+                    SEED % {"password": PASSWORD, "buyers": BUYERS, "stock": INITIAL_STOCK},
+                ],
+                env,
+                "seed",
             )
+            tokens = json.loads(seeded.strip().splitlines()[-1])["tokens"]
             products, group_key = _listing_ids(database_url)
             with common.gunicorn(database_url, instance, workdir / "gunicorn.log") as base:
                 hello = common.wrk(base, ["/bench/hello"], SECONDS, workdir)
-                rate, placed, failed = _order_rate(base, products, group_key)
+                api = _api_order_rate(base, tokens, products, workdir)
+                browser_rate, placed, failed = _order_rate(base, products, group_key)
                 cookie, page = _order_page(base, database_url)
                 page_rps, page_errors = _wrk_signed_in(base + page, cookie)
+            problem = _stock_consistent(database_url, api.placed + placed)
+            ratio = api.rate / hello.rps if hello.rps else 0.0
             common.emit("hello_rps_orders_pg", hello.rps, "req/s")
-            common.emit("order_place_per_s", rate, "orders/s")
-            common.emit("order_to_hello_ratio", rate / hello.rps if hello.rps else 0.0, "ratio")
+            common.emit("order_place_per_s", api.rate, "orders/s")
+            common.emit("order_to_hello_ratio", ratio, "ratio")
+            common.emit("order_place_p99_ms", api.p99_ms, "ms")
+            common.emit("order_place_browser_per_s", browser_rate, "orders/s")
             common.emit("order_page_rps", page_rps, "req/s")
             common.note(
-                f"{placed} orders placed, {failed} attempts failed, target ratio {TARGET_RATIO}"
+                f"API: {api.placed} orders placed, {api.failed} failed; browser: {placed} placed,"
+                f" {failed} attempts failed; target ratio {TARGET_RATIO}"
             )
-            if failed or page_errors:
-                common.note("ERROR: failed order attempts or non-2xx order pages")
+            if failed or page_errors or api.failed or problem:
+                common.note(f"ERROR: failed orders, non-2xx order pages or {problem}")
                 return 1
-            if hello.rps and rate / hello.rps < TARGET_RATIO:
+            if ratio < TARGET_RATIO:
                 common.note(f"target missed: order_to_hello_ratio below {TARGET_RATIO}")
                 return 2
     finally:

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent, AuditLogIsAppendOnly
 from app.models.base import Base
 from app.models.category import Category
@@ -53,6 +54,7 @@ from app.models.user import CompanyRole, User
 
 __all__ = [
     "SEA_ONLY_INCOTERMS",
+    "ApiToken",
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "Base",

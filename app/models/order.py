@@ -70,6 +70,8 @@ class Order(PublicIdMixin, Base):
         sa.Index("ix_orders_buyer_placed", "buyer_id", "placed_at"),
         sa.Index("ix_orders_seller_placed", "seller_id", "placed_at"),
         sa.CheckConstraint("buyer_id <> seller_id", name="two_parties"),
+        # An ERP retrying a request with the same key gets the order it already placed.
+        sa.UniqueConstraint("placed_by_id", "idempotency_key"),
         sa.CheckConstraint(
             "total_minor = goods_total_minor + freight_minor + insurance_minor",
             name="total_adds_up",
@@ -79,6 +81,7 @@ class Order(PublicIdMixin, Base):
     buyer_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"))
     seller_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"))
     placed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64))
     buyer_po_number: Mapped[str | None] = mapped_column(sa.String(50), index=True)
     currency: Mapped[str] = mapped_column(sa.String(3))
     incoterm: Mapped[Incoterm] = mapped_column(enum_column_type(Incoterm))

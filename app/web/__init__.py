@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from app.payments.webhook import bp as webhooks_bp
     from app.web import errors
     from app.web.account.views import bp as account_bp
+    from app.web.api.views import bp as api_bp
     from app.web.auth.views import bp as auth_bp
     from app.web.buyer.views import bp as buyer_bp
     from app.web.catalog.views import bp as catalog_bp
@@ -37,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
         verify_bp,
         payments_bp,
         webhooks_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from flask_babel import lazy_gettext
 from sqlalchemy import delete, func, select
@@ -82,6 +83,23 @@ def orderable_product(public_id: str) -> Product | None:
     )
 
 
+def orderable_products(public_ids: Sequence[str]) -> dict[str, Product]:
+    """The published listings of verified sellers among ``public_ids``, with what pricing and
+    delivery terms need, by public id."""
+    products = db.session.scalars(
+        select(Product)
+        .join(Company, Company.id == Product.seller_id)
+        .where(Product.public_id.in_(public_ids), Product.status == ProductStatus.PUBLISHED)
+        .where(Company.verification_status == "verified")
+        .options(
+            joinedload(Product.seller),
+            selectinload(Product.price_tiers),
+            selectinload(Product.incoterms),
+        )
+    )
+    return {product.public_id: product for product in products}
+
+
 def set_cart_quantity(actor: Actor, product: Product, quantity: object) -> CartLine | None:
     """Put ``quantity`` of ``product`` in the cart (replacing what was there); 0 removes it."""
     user = require_purchaser(actor)
@@ -132,13 +150,38 @@ def cart_lines(user: User) -> list[CartLine]:
     )
 
 
+class WantedLine(Protocol):
+    """A listing and a quantity to order: a cart line, or a line an ERP sent."""
+
+    @property
+    def product(self) -> Product: ...
+
+    @property
+    def product_id(self) -> int: ...
+
+    @property
+    def quantity(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class RequestedLine:
+    """A line of an order sent through the API, with its listing already loaded."""
+
+    product: Product
+    quantity: int
+
+    @property
+    def product_id(self) -> int:
+        return self.product.id
+
+
 @dataclass
 class CartGroup:
     """The lines that become one order: one seller, one currency."""
 
     seller: Company
     currency: str
-    lines: list[CartLine]
+    lines: list[WantedLine]
 
     @property
     def key(self) -> str:
@@ -154,7 +197,7 @@ class CartGroup:
         return total
 
 
-def cart_groups(lines: Sequence[CartLine]) -> list[CartGroup]:
+def cart_groups(lines: Sequence[WantedLine]) -> list[CartGroup]:
     """Cart lines grouped by seller and currency, in the order they were added."""
     groups: dict[tuple[int, str], CartGroup] = {}
     for line in lines:

@@ -8,10 +8,13 @@ buyers racing for the last units never oversell and never deadlock. Any shortfal
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import pycountry
+import sqlalchemy as sa
 from flask_babel import lazy_gettext
 from sqlalchemy import select, update
 
@@ -25,21 +28,28 @@ from app.models import (
     PaymentTerms,
     Product,
     TrustedBuyer,
+    User,
 )
 from app.services.audit import Actor
 from app.services.companies import ensure_can_trade
 from app.services.errors import DomainError, ValidationFailed
 from app.services.orders.cart import (
+    MAX_CART_LINES,
     CartGroup,
+    RequestedLine,
+    WantedLine,
     cart_groups,
     cart_lines,
     check_quantity,
     clear_lines,
+    orderable_products,
     require_purchaser,
     unit_price_minor,
 )
 from app.services.orders.lifecycle import record_event
 from app.services.orders.notifications import notify_counterparty
+
+_PRODUCTS = cast(sa.Table, Product.__table__)
 
 # Line totals live in signed 64-bit integers; stay well inside them.
 MAX_LINE_TOTAL_MINOR = 10**17
@@ -76,9 +86,16 @@ def common_incoterms(group: CartGroup) -> list[tuple[Incoterm, str]]:
     return sorted(offers or set(), key=lambda pair: (list(Incoterm).index(pair[0]), pair[1]))
 
 
+OFFERED_TO_EVERYONE = (
+    PaymentTerms.ADVANCE,
+    PaymentTerms.DEPOSIT_BALANCE_BL,
+    PaymentTerms.LC_AT_SIGHT,
+)
+
+
 def offered_payment_terms(seller_id: int, buyer_id: int) -> list[PaymentTerms]:
     """Advance, deposit/balance and L/C for everyone; net 30 for buyers the seller trusts."""
-    terms = [PaymentTerms.ADVANCE, PaymentTerms.DEPOSIT_BALANCE_BL, PaymentTerms.LC_AT_SIGHT]
+    terms = list(OFFERED_TO_EVERYONE)
     trusted = db.session.scalar(
         select(TrustedBuyer.id).where(
             TrustedBuyer.seller_id == seller_id, TrustedBuyer.buyer_id == buyer_id
@@ -118,9 +135,11 @@ def _checked_terms(terms: OrderTerms, group: CartGroup, buyer: Company) -> dict[
     consignee = (terms.consignee or "").strip()
     if not 5 <= len(consignee) <= 1000:
         raise ValidationFailed(lazy_gettext("Give the consignee's name and address."), "consignee")
-    if terms.payment_terms not in {
-        t.value for t in offered_payment_terms(group.seller.id, buyer.id)
-    }:
+    # Only net 30 depends on the seller trusting this buyer: ask the database only then.
+    if terms.payment_terms not in {t.value for t in OFFERED_TO_EVERYONE} and (
+        terms.payment_terms
+        not in {t.value for t in offered_payment_terms(group.seller.id, buyer.id)}
+    ):
         raise ValidationFailed(
             lazy_gettext("Choose payment terms the seller offers you."), "payment_terms"
         )
@@ -176,14 +195,16 @@ def _snapshot(line_no: int, product: Product, quantity: int) -> OrderLine:
 
 def reserve_stock(lines: list[OrderLine]) -> None:
     """Take each stocked line's quantity with one conditional UPDATE, in product-id order."""
+    # A Core statement on the table: the ORM's bulk-update machinery would cost more than
+    # the UPDATE itself, and no loaded Product needs to see the new figure.
+    stock = _PRODUCTS.c.stock_quantity
     for line in sorted(lines, key=lambda item: item.product_id or 0):
         if not line.reserved_quantity:
             continue
         result = db.session.execute(
-            update(Product)
-            .where(Product.id == line.product_id, Product.stock_quantity >= line.reserved_quantity)
-            .values(stock_quantity=Product.stock_quantity - line.reserved_quantity)
-            .execution_options(synchronize_session=False)
+            update(_PRODUCTS)
+            .where(_PRODUCTS.c.id == line.product_id, stock >= line.reserved_quantity)
+            .values(stock_quantity=stock - line.reserved_quantity)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise InsufficientStock(
@@ -219,15 +240,69 @@ def place_order(
     checkout page needs it for its choices); without it the cart is read here.
     """
     user = require_purchaser(actor)
-    buyer = user.company
-    assert buyer is not None
-    ensure_can_trade(buyer)
     if group is None or group.key != group_key:
         group = find_group(actor, group_key)
     if group is None or not group.lines:
         raise ValidationFailed(
             lazy_gettext("This part of your cart is empty or changed. Review it again.")
         )
+    order = _place(actor, user, group, terms)
+    clear_lines(user, [line.product_id for line in group.lines])
+    return order
+
+
+def place_listed_order(
+    actor: Actor,
+    wanted: Sequence[tuple[str, object]],
+    terms: OrderTerms,
+    *,
+    idempotency_key: str | None = None,
+) -> Order:
+    """Place an order for ``(listing public id, quantity)`` pairs, as an ERP sends them.
+
+    The same checks as checkout, without the cart: the lines must be listings of one seller
+    in one currency, each once. The buyer's cart is left as it is.
+    """
+    user = require_purchaser(actor)
+    if not wanted:
+        raise ValidationFailed(lazy_gettext("An order needs at least one line."), "lines")
+    if len(wanted) > MAX_CART_LINES:
+        raise ValidationFailed(lazy_gettext("An order holds at most 50 lines."), "lines")
+    public_ids = [public_id for public_id, _ in wanted]
+    if len(set(public_ids)) != len(public_ids):
+        raise ValidationFailed(lazy_gettext("Put each listing in one line only."), "lines")
+    products = orderable_products(public_ids)
+    lines: list[WantedLine] = []
+    for public_id, quantity in wanted:
+        product = products.get(public_id)
+        if product is None:
+            raise ValidationFailed(
+                lazy_gettext("Listing %(id)s is not on offer.", id=public_id), "lines"
+            )
+        if product.seller_id == user.company_id:
+            raise ValidationFailed(lazy_gettext("You cannot order your own company's listing."))
+        lines.append(RequestedLine(product, check_quantity(product, quantity)))
+    groups = cart_groups(lines)
+    if len(groups) != 1:
+        raise ValidationFailed(
+            lazy_gettext("One order takes listings of one seller in one currency."), "lines"
+        )
+    order = _place(actor, user, groups[0], terms)
+    order.idempotency_key = idempotency_key
+    return order
+
+
+def order_by_idempotency_key(user: User, key: str) -> Order | None:
+    """The order ``user`` already placed with this idempotency key, if any."""
+    return db.session.scalar(
+        select(Order).where(Order.placed_by_id == user.id, Order.idempotency_key == key)
+    )
+
+
+def _place(actor: Actor, user: User, group: CartGroup, terms: OrderTerms) -> Order:
+    buyer = user.company
+    assert buyer is not None
+    ensure_can_trade(buyer)
     if not group.seller.is_verified:
         raise ValidationFailed(lazy_gettext("This seller cannot take orders now."))
     for line in group.lines:
@@ -240,7 +315,7 @@ def place_order(
             )
     values = _checked_terms(terms, group, buyer)
     lines = [
-        _snapshot(n, cart.product, cart.quantity) for n, cart in enumerate(group.lines, start=1)
+        _snapshot(n, line.product, line.quantity) for n, line in enumerate(group.lines, start=1)
     ]
     goods = sum(line.line_total_minor for line in lines)
     if terms.expected_total_minor is not None and terms.expected_total_minor != goods:
@@ -262,10 +337,10 @@ def place_order(
         lines=lines,
         **values,
     )
-    db.session.add(order)
+    # Stock first, while the new order is outside the session: the UPDATEs then trigger no
+    # flush of their own, and the order, its lines and its first event go in one flush.
     reserve_stock(lines)
-    db.session.flush()
+    db.session.add(order)
     record_event(actor, order, "placed", to_status=OrderStatus.PLACED)
-    clear_lines(user, [cart.product_id for cart in group.lines])
     notify_counterparty(actor, order, "placed")
     return order

@@ -27,3 +27,11 @@ class PasswordChangeForm(CorridorForm):
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )
+
+
+class ApiTokenForm(CorridorForm):
+    name = StringField(
+        _l("Token name"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("Where it is used, e.g. “SAP purchasing”."),
+    )

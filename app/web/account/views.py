@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import login_user
 
 from app.database import commit
 from app.i18n import SESSION_LOCALE_KEY
-from app.services import users
-from app.services.errors import ValidationFailed
-from app.web.account.forms import PasswordChangeForm, ProfileForm
-from app.web.forms import language_choices, timezone_select_choices
+from app.services import api_tokens, users
+from app.services.errors import NotAllowed, ValidationFailed
+from app.services.orders.cart import require_purchaser
+from app.web.account.forms import ApiTokenForm, PasswordChangeForm, ProfileForm
+from app.web.forms import CorridorForm, language_choices, timezone_select_choices
 from app.web.guards import acting, guard_signed_in, show_error_on_form, signed_in_user
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -41,7 +42,12 @@ def profile() -> ResponseReturnValue:
             session.pop(SESSION_LOCALE_KEY, None)
             flash(gettext("Your profile is saved."), "success")
             return redirect(url_for("account.profile"))
-    return render_template("account/profile.html", form=form, password_form=PasswordChangeForm())
+    return render_template(
+        "account/profile.html",
+        form=form,
+        password_form=PasswordChangeForm(),
+        may_hold_tokens=_may_hold_tokens(),
+    )
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -64,3 +70,49 @@ def change_password() -> ResponseReturnValue:
             )
             return redirect(url_for("account.profile"))
     return render_template("account/password.html", form=form)
+
+
+def _may_hold_tokens() -> bool:
+    try:
+        require_purchaser(acting())
+    except NotAllowed:
+        return False
+    return True
+
+
+@bp.route("/api-tokens", methods=["GET", "POST"])
+def api_token_list() -> ResponseReturnValue:
+    """Tokens for the buyer's ERP: made here, shown once, revoked here."""
+    if not _may_hold_tokens():
+        abort(403)
+    form = ApiTokenForm()
+    secret: str | None = None
+    if form.validate_on_submit():
+        try:
+            _, secret = api_tokens.create_token(acting(), form.name.data or "")
+        except ValidationFailed as error:
+            if not show_error_on_form(form, error):
+                flash(str(error), "danger")
+        else:
+            commit()
+            form = ApiTokenForm(formdata=None)
+    # The secret is rendered into this one answer, never kept in the session or a redirect.
+    return render_template(
+        "account/api_tokens.html",
+        form=form,
+        secret=secret,
+        tokens=api_tokens.active_tokens(signed_in_user()),
+        revoke_form=CorridorForm(),
+    )
+
+
+@bp.post("/api-tokens/<public_id>/revoke")
+def revoke_api_token(public_id: str) -> ResponseReturnValue:
+    if not _may_hold_tokens():
+        abort(403)
+    token = api_tokens.revoke_token(acting(), public_id)
+    if token is None:
+        abort(404)
+    commit()
+    flash(gettext("Token “%(name)s” is revoked.", name=token.name), "success")
+    return redirect(url_for("account.api_token_list"))

@@ -20,7 +20,7 @@ from flask_wtf import FlaskForm
 
 from app.database import commit, rollback
 from app.i18n import current_locale_code
-from app.models import CartLine, Company, CompanyRole, Order, OrderStatus, ProductStatus, User
+from app.models import Company, CompanyRole, Order, OrderStatus, ProductStatus, User
 from app.payments.gateway import configured_gateway
 from app.security import safe_next_path
 from app.services import payments
@@ -28,6 +28,7 @@ from app.services.errors import DomainError, NotAllowed, ValidationFailed
 from app.services.orders import actions
 from app.services.orders.cart import (
     CartGroup,
+    WantedLine,
     cart_groups,
     cart_lines,
     orderable_product,
@@ -168,7 +169,7 @@ def order_filter(form: OrderFilterForm, companies: list[Company]) -> OrderFilter
 class PricedLine:
     """A cart line with its tier price, or the reason it cannot be ordered as it stands."""
 
-    line: CartLine
+    line: WantedLine
     unit_price_minor: int | None
     problem: str | None
 
