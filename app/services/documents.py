@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext
 from sqlalchemy import CursorResult, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm import joinedload
 
 from app.database import after_commit_job
 from app.documents.snapshot import Snapshot, build_snapshot
@@ -212,21 +212,37 @@ def store_rendered_pdf(document_id: int, pdf: bytes) -> bool:
 
 
 def visible_document(user: User, public_id: str) -> Document | None:
-    """A document the user's company issued or received, with its bytes (one query).
+    """A document the user's company issued or received (its bytes stay deferred).
 
     Everyone in the two companies sees the order, so everyone there may read its papers.
     """
     if user.company_id is None:
         return None
     document: Document | None = db.session.scalar(
-        select(Document)
-        .where(
+        select(Document).where(
             Document.public_id == public_id,
             (Document.issuer_id == user.company_id) | (Document.recipient_id == user.company_id),
         )
-        .options(undefer(Document.pdf))
     )
     return document
+
+
+def stored_pdf(document: Document) -> bytes | None:
+    """The bytes stored at issue, read in the session's transaction.
+
+    On PostgreSQL they are fetched in binary format: in the default text format the server
+    spells every byte as two hex digits and the driver parses them back, which for a
+    180 KB invoice costs more than the rest of a download together.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return db.session.scalar(select(Document.pdf).where(Document.id == document.id))
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor(binary=True) as cursor:
+        cursor.execute("SELECT pdf FROM documents WHERE id = %s", (document.id,))
+        row = cursor.fetchone()
+    return bytes(row[0]) if row is not None and row[0] is not None else None
 
 
 def document_by_token(token: str) -> Document | None:

@@ -19,7 +19,7 @@ from app.documents.einvoice import einvoice_from_pdf
 from app.extensions import limiter
 from app.models import Document
 from app.services.audit import record_audit
-from app.services.documents import document_by_token, visible_document
+from app.services.documents import document_by_token, stored_pdf, visible_document
 from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
 from app.web.forms import CorridorForm
 from app.web.guards import acting, guard_signed_in, signed_in_user
@@ -33,11 +33,13 @@ verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 PDF_CACHE = "private, max-age=3600"
 
 
-def _ready_document(public_id: str) -> Document:
+def _ready_pdf(public_id: str) -> tuple[Document, bytes]:
+    """The issued document the signed-in person's company may read, and its stored bytes."""
     document = visible_document(signed_in_user(), public_id)
-    if document is None or not document.is_ready or document.pdf is None:
+    pdf = stored_pdf(document) if document is not None and document.is_ready else None
+    if document is None or pdf is None:
         abort(404)
-    return document
+    return document, pdf
 
 
 def _audited_attachment(
@@ -65,19 +67,17 @@ def _audited_attachment(
 
 @bp.get("/<public_id>.pdf")
 def download(public_id: str) -> ResponseReturnValue:
-    document = _ready_document(public_id)
-    assert document.pdf is not None
+    document, pdf = _ready_pdf(public_id)
     return _audited_attachment(
-        document, "document.downloaded", document.pdf, "application/pdf", document.filename
+        document, "document.downloaded", pdf, "application/pdf", document.filename
     )
 
 
 @bp.get("/<public_id>.xml")
 def download_xml(public_id: str) -> ResponseReturnValue:
     """The e-invoice (Factur-X CII XML) as embedded in the issued PDF, for the buyer's ERP."""
-    document = _ready_document(public_id)
-    assert document.pdf is not None
-    xml = einvoice_from_pdf(document.pdf)
+    document, pdf = _ready_pdf(public_id)
+    xml = einvoice_from_pdf(pdf)
     if xml is None:
         abort(404)  # only invoices and credit notes carry one
     return _audited_attachment(
