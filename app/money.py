@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import total_ordering
+from functools import cache, total_ordering
 
 import pycountry
-from babel.numbers import format_currency
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 # ISO 4217 minor-unit exponents that differ from 2. CLDR (babel) disagrees with ISO for a
 # few (IQD, IRR ...), and banks follow ISO, so the table is ours. (Stripe differs for a few:
@@ -75,9 +76,30 @@ def currency_exponent(currency: str) -> int:
 def normalize_currency(currency: str) -> str:
     """Upper-cased ISO 4217 code, or ``InvalidCurrency``."""
     code = (currency or "").strip().upper()
-    if code in _NOT_TRADABLE or len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
+    if not _is_tradable(code):
         raise InvalidCurrency(f"{currency!r} is not an ISO 4217 currency")
     return code
+
+
+@cache
+def _is_tradable(code: str) -> bool:
+    # Every amount checks its currency; the ISO table does not change while we run.
+    return (
+        code not in _NOT_TRADABLE
+        and len(code) == 3
+        and pycountry.currencies.get(alpha_3=code) is not None
+    )
+
+
+@cache
+def _currency_pattern(exponent: int) -> NumberPattern:
+    decimals = "0" * exponent
+    return parse_pattern("¤#,##0" + (f".{decimals}" if decimals else ""))
+
+
+@cache
+def _babel_locale(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 def _to_decimal(value: object) -> Decimal:
@@ -196,15 +218,15 @@ class Money:
 
     def format(self, locale: str = "en") -> str:
         """Locale-aware display with the ISO exponent's decimals (babel/CLDR symbols)."""
-        decimals = "0" * self.exponent
-        pattern = "¤#,##0" + (f".{decimals}" if decimals else "")
-        return format_currency(
+        # What babel's format_currency does, with the pattern and locale parsed once: a
+        # register page formats some 80 amounts.
+        text: str = _currency_pattern(self.exponent).apply(
             self.rounded().amount,
-            self.currency,
-            format=pattern,
-            locale=locale,
+            _babel_locale(locale),
+            currency=self.currency,
             currency_digits=False,
         )
+        return text
 
     def __str__(self) -> str:
         return f"{self.rounded().amount} {self.currency}"

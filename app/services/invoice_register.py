@@ -148,6 +148,13 @@ def _other_party(company_id: int) -> ColumnElement[int]:
     return case((Document.issuer_id == company_id, Document.recipient_id), else_=Document.issuer_id)
 
 
+# Made once: an alias builds its column collections and adapters on first use, which
+# per request cost more than the rest of the statement.
+_COUNTERPARTY = aliased(Company, name="counterparty")
+_CORRECTED = aliased(Document, name="corrected")
+_CREDIT_NOTE = aliased(Document, name="credit_note")
+
+
 @dataclass
 class _Register:
     """The statement's pieces: the columns rows and totals need, and the WHERE clauses."""
@@ -162,9 +169,9 @@ class _Register:
     outstanding: ColumnElement[int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.counterparty = aliased(Company, name="counterparty")
-        self.corrected = aliased(Document, name="corrected")
-        credit_note = aliased(Document, name="credit_note")
+        self.counterparty = _COUNTERPARTY
+        self.corrected = _CORRECTED
+        credit_note = _CREDIT_NOTE
         self.credited = (
             select(
                 credit_note.corrects_id.label("invoice_id"),

@@ -57,6 +57,7 @@ from app.web.finance.forms import (
     RegisterFilterForm,
 )
 from app.web.guards import acting, guard_company_blueprint, show_error_on_form, signed_in_user
+from app.web.urls import url_maker
 
 bp = Blueprint("finance", __name__, url_prefix="/finance")
 guard_company_blueprint(bp, frozenset({CompanyRole.OWNER, CompanyRole.FINANCE}))
@@ -136,6 +137,11 @@ def register() -> ResponseReturnValue:
         args=chosen.to_args(),
         result=page,
         labels=_resolved_labels(),
+        links={
+            "invoice": url_maker("finance.invoice", "public_id"),
+            "pdf": url_maker("documents.download", "public_id"),
+            "xml": url_maker("documents.download_xml", "public_id"),
+        },
     )
 
 
