@@ -208,6 +208,15 @@ def _buyer_pages(people: People, reader: str, language: Language, check: Inspect
     check(buyer, "buyer orders")
     _open_order(buyer, "/buyer/orders", SHIPPED_PO)
     check(buyer, "buyer order")
+    # The ERP's token: made on the profile's API page, shown once, then revoked again.
+    follow_nav(buyer, "/account/")
+    buyer.locator("main a[href='/account/api-tokens']").click()
+    buyer.locator("#name").fill("SAP")
+    buyer.locator("main form button[type=submit]").first.click()
+    expect(buyer.locator("#new-api-token")).to_contain_text("crd_")
+    check(buyer, "api tokens")
+    buyer.locator("main table button[type=submit]").first.click()
+    expect(buyer.locator("#new-api-token")).to_have_count(0)
 
 
 def _seller_pages(people: People, reader: str, language: Language, check: Inspector) -> None:

@@ -7,12 +7,15 @@ the database is checked afterwards for what was (and was not) written.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.database import commit
 from app.extensions import db
 from app.models import (
     ApiToken,
@@ -28,6 +31,7 @@ from app.models import (
     Product,
 )
 from app.models.base import utcnow
+from app.services.api_tokens import create_token
 from app.services.audit import Actor
 from app.services.orders.cart import set_cart_quantity
 from tests.conftest import AuthActions
@@ -390,3 +394,47 @@ def test_last_used_is_recorded(client: FlaskClient, auth: AuthActions, trade: Tr
     assert token is not None and token.last_used_at is not None
     assert token.last_used_at >= started.replace(microsecond=0)
     assert db.session.scalar(select(Order.status)) is OrderStatus.PLACED
+
+
+def test_messages_follow_accept_language(
+    client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    secret = make_token(client, auth, trade.purchaser.email)
+    answer = client.post(
+        "/api/v1/orders",
+        json=order_body((trade.product, 100), lines=[]),
+        headers={"Authorization": f"Bearer {secret}", "Accept-Language": "zh-CN,zh;q=0.9"},
+    )
+    assert answer.status_code == 422
+    assert answer.get_json()["message"] == "订单至少需要一行。"
+
+
+def test_two_retries_racing_with_one_key_place_one_order(isolated_app: Flask) -> None:
+    with isolated_app.app_context():
+        trade = make_trade()
+        token, secret = create_token(Actor(trade.purchaser), "SAP")
+        # Used a moment ago: neither request writes "last used", whose row lock would
+        # otherwise queue the second request behind the first.
+        token.last_used_at = utcnow()
+        body = order_body((trade.product, 100))
+        product_id = trade.product.id
+        commit()
+    barrier = threading.Barrier(2)
+    answers: list[Any] = [None, None]
+
+    def send(index: int) -> None:
+        client = isolated_app.test_client()
+        barrier.wait()
+        answers[index] = post_order(client, secret, body, key="SAP-4500012345")
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(answer.status_code for answer in answers) == [200, 201]
+    assert answers[0].get_json()["id"] == answers[1].get_json()["id"]
+    with isolated_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 1
+        assert db.session.get(Product, product_id).stock_quantity == 10_000 - 100  # type: ignore[union-attr]
+        db.session.remove()

@@ -287,9 +287,7 @@ def place_listed_order(
         raise ValidationFailed(
             lazy_gettext("One order takes listings of one seller in one currency."), "lines"
         )
-    order = _place(actor, user, groups[0], terms)
-    order.idempotency_key = idempotency_key
-    return order
+    return _place(actor, user, groups[0], terms, idempotency_key=idempotency_key)
 
 
 def order_by_idempotency_key(user: User, key: str) -> Order | None:
@@ -299,7 +297,14 @@ def order_by_idempotency_key(user: User, key: str) -> Order | None:
     )
 
 
-def _place(actor: Actor, user: User, group: CartGroup, terms: OrderTerms) -> Order:
+def _place(
+    actor: Actor,
+    user: User,
+    group: CartGroup,
+    terms: OrderTerms,
+    *,
+    idempotency_key: str | None = None,
+) -> Order:
     buyer = user.company
     assert buyer is not None
     ensure_can_trade(buyer)
@@ -335,6 +340,8 @@ def _place(actor: Actor, user: User, group: CartGroup, terms: OrderTerms) -> Ord
         insurance_minor=0,
         total_minor=goods,
         lines=lines,
+        # In the INSERT itself: a second request with the key waits on the unique index.
+        idempotency_key=idempotency_key,
         **values,
     )
     # Stock first, while the new order is outside the session: the UPDATEs then trigger no
