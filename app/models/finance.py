@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +79,10 @@ class ExportStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+# A ZIP of 10,000 invoices builds in about 10 s; an export unfinished after an hour is dead.
+EXPORT_ABANDONED_AFTER = timedelta(hours=1)
+
+
 class RegisterExport(PublicIdMixin, Base):
     """A ZIP of the PDFs in a filtered register, built by a job and then downloaded."""
 
@@ -103,6 +107,13 @@ class RegisterExport(PublicIdMixin, Base):
         if self.status is ExportStatus.DONE:
             return 100
         return 0 if not self.total else min(99, self.done * 100 // self.total)
+
+    def is_abandoned(self, now: datetime) -> bool:
+        """Queued or running far longer than any build takes: its worker died or was
+        restarted mid-build, and nothing will finish it."""
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) and (
+            now - self.created_at > EXPORT_ABANDONED_AFTER
+        )
 
     @property
     def filename(self) -> str:

@@ -130,7 +130,8 @@ def start_export(
             RegisterExport.status.in_(_UNFINISHED),
         )
     ):
-        if unfinished.filters == filters:
+        # An abandoned build is not reused: asking again starts a fresh one.
+        if unfinished.filters == filters and not unfinished.is_abandoned(utcnow()):
             return unfinished
     total = len(exportable_document_ids(company.id, chosen, today))
     if not total:

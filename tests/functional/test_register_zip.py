@@ -10,6 +10,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -335,3 +336,32 @@ def test_asking_twice_before_the_job_starts_queues_one_export(app: Flask, books:
         other = register_zip.start_export(actor, books.seller, RegisterFilter(), today)
         assert other is not first and other.total == 4
         db.session.rollback()  # nothing committed: no job ran
+
+
+def test_an_export_whose_worker_died_ends_as_failed_and_can_be_started_again(
+    client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    # The whole register's ZIP, claimed two hours ago by a worker that was then killed.
+    export = RegisterExport(
+        company_id=books.seller.id,
+        requested_by_id=books.finance.id,
+        filters=RegisterFilter().to_args(),
+        status=ExportStatus.RUNNING,
+        total=4,
+        done=1,
+        created_at=utcnow() - timedelta(hours=2),
+    )
+    db.session.add(export)
+    db.session.commit()
+    stale_id = export.public_id
+    auth.login(books.finance.email)
+    state = client.get(f"/finance/exports/{stale_id}.json").get_json()
+    assert state["status"] == "failed" and state["download_url"] is None
+    assert state["error"] == "The build stopped before it finished. Try again."
+    page = client.get(f"/finance/exports/{stale_id}").get_data(as_text=True)
+    assert "Try again" in page and "The build stopped before it finished." in page
+    again = client.post("/finance/exports/zip")
+    assert again.status_code == 302
+    fresh_id = again.headers["Location"].rsplit("/", 1)[1]
+    assert fresh_id != stale_id, "a dead build is not handed out again"
+    assert client.get(f"/finance/exports/{fresh_id}.json").get_json()["status"] == "done"

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, gettext, ngettext
 
 from app.database import commit, rollback
+from app.models.base import utcnow
 from app.models.finance import ExportStatus, RegisterExport
 from app.services.audit import record_audit
 from app.services.errors import DomainError
@@ -62,7 +63,7 @@ def _status_text(export: RegisterExport) -> Any:
 
 def _state(export: RegisterExport) -> dict[str, Any]:
     done = export.status is ExportStatus.DONE
-    return {
+    state = {
         "status": export.status.value,
         "done": export.done,
         "total": export.total,
@@ -73,6 +74,12 @@ def _state(export: RegisterExport) -> dict[str, Any]:
         "error": export.error,
         "message": _status_line(export),
     }
+    if export.is_abandoned(utcnow()):
+        # Shown as failed, so the page stops waiting and offers to start again.
+        state["status"] = ExportStatus.FAILED.value
+        state["error"] = gettext("The build stopped before it finished. Try again.")
+        state["message"] = gettext("The ZIP could not be built.")
+    return state
 
 
 @bp.post("/exports/zip")
