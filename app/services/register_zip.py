@@ -27,7 +27,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -78,6 +78,33 @@ def zip_path(export: RegisterExport) -> Path:
 
 def _partial_path(public_id: str) -> Path:
     return export_root() / f"{public_id}.zip.part"
+
+
+# Finished ZIPs are copies of stored PDFs, rebuilt in seconds: they are kept a week.
+ZIP_KEPT_FOR = timedelta(days=7)
+
+
+def is_expired(export: RegisterExport) -> bool:
+    """Built, but its ZIP has since been removed (see ``remove_old_zips``)."""
+    return export.status is ExportStatus.DONE and not zip_path(export).is_file()
+
+
+def remove_old_zips(now: datetime) -> int:
+    """Delete finished ZIPs older than ``ZIP_KEPT_FOR``, and leftovers of builds that died
+    (older than a day); returns how many files went. The export rows stay for the record."""
+    root = export_root()
+    if not root.is_dir():
+        return 0
+    removed = 0
+    for path, kept_for in [
+        *((path, ZIP_KEPT_FOR) for path in root.glob("*.zip")),
+        *((path, timedelta(days=1)) for path in root.glob("*.zip.part")),
+    ]:
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        if now - modified > kept_for:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _ready_ids(document_ids: Sequence[int]) -> list[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -42,6 +42,11 @@ def configure_queue(app: Flask) -> None:
     _queue_app[:] = [app]
 
 
+def in_app_context() -> AbstractContextManager[object]:
+    """The queue's app context, unless one is active (periodic tasks start without one)."""
+    return nullcontext() if has_app_context() else _queue_app[0].app_context()
+
+
 def job(retries: int = 3, retry_delay: int = 30) -> Callable[[Callable[P, None]], Any]:
     """A Huey task run inside the app context as one transaction: commit or roll back."""
 
@@ -50,8 +55,7 @@ def job(retries: int = 3, retry_delay: int = 30) -> Callable[[Callable[P, None]]
         def run(*args: P.args, **kwargs: P.kwargs) -> None:
             from app.database import commit, rollback, write_intent
 
-            context = nullcontext() if has_app_context() else _queue_app[0].app_context()
-            with context, write_intent():
+            with in_app_context(), write_intent():
                 try:
                     func(*args, **kwargs)
                     commit()

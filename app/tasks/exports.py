@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.tasks import job
+from huey import crontab
+
+from app.tasks import huey, in_app_context, job
 
 
 @job(retries=2, retry_delay=30)
@@ -16,3 +18,13 @@ def build_register_zip(export_id: int) -> None:
     from app.services.register_zip import build_zip
 
     build_zip(export_id)
+
+
+@huey.periodic_task(crontab(minute="23"))
+def remove_old_register_zips() -> None:
+    """Hourly, in the job consumer: finished ZIPs go after a week (they can be rebuilt)."""
+    from app.models.base import utcnow
+    from app.services.register_zip import remove_old_zips
+
+    with in_app_context():
+        remove_old_zips(utcnow())

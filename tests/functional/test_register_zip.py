@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from app.services import register_zip
 from app.services.audit import Actor
 from app.services.documents import issue_credit_note, issue_document, store_rendered_pdf
 from app.services.invoice_register import RegisterFilter
+from app.tasks.exports import remove_old_register_zips
 from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, OrderFactory, UserFactory
 
@@ -365,3 +367,33 @@ def test_an_export_whose_worker_died_ends_as_failed_and_can_be_started_again(
     fresh_id = again.headers["Location"].rsplit("/", 1)[1]
     assert fresh_id != stale_id, "a dead build is not handed out again"
     assert client.get(f"/finance/exports/{fresh_id}.json").get_json()["status"] == "done"
+
+
+def test_zips_are_kept_a_week_then_removed_and_can_be_built_again(
+    app: Flask, client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    auth.login(books.finance.email)
+    old_id = _start(client, books.query)
+    new_id = _start(client, "")
+    root = Path(app.config["EXPORT_ROOT"])
+    eight_days_ago = (utcnow() - timedelta(days=8)).timestamp()
+    os.utime(root / f"{old_id}.zip", (eight_days_ago, eight_days_ago))
+    dead_build = root / "deadbeef.zip.part"  # a build killed two days ago
+    dead_build.write_bytes(b"partial")
+    os.utime(dead_build, (eight_days_ago, eight_days_ago))
+
+    remove_old_register_zips()  # the consumer's hourly task (run inline here)
+    with app.app_context():
+        assert register_zip.remove_old_zips(utcnow()) == 0, "nothing else was old"
+
+    assert _export_files(app, old_id) == [] and not dead_build.exists()
+    assert _export_files(app, new_id) == [f"{new_id}.zip"], "a recent ZIP stays"
+    state = _state(client, old_id)
+    assert state["status"] == "failed" and state["download_url"] is None
+    assert state["message"] == "This ZIP was deleted a week after it was built."
+    assert _get(client, f"/finance/exports/{old_id}/download").status_code == 404
+    page = client.get(f"/finance/exports/{old_id}").get_data(as_text=True)
+    assert "Try again" in page
+    assert _state(client, new_id)["status"] == "done"
+    rebuilt = _start(client, books.query)
+    assert rebuilt != old_id and _state(client, rebuilt)["status"] == "done"

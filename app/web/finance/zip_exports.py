@@ -18,7 +18,7 @@ from app.models.base import utcnow
 from app.models.finance import ExportStatus, RegisterExport
 from app.services.audit import record_audit
 from app.services.errors import DomainError
-from app.services.register_zip import company_export, start_export, zip_path
+from app.services.register_zip import company_export, is_expired, start_export, zip_path
 from app.web.finance.views import _company, _today, bp, register_filter_from_request
 from app.web.guards import acting
 
@@ -74,7 +74,12 @@ def _state(export: RegisterExport) -> dict[str, Any]:
         "error": export.error,
         "message": _status_line(export),
     }
-    if export.is_abandoned(utcnow()):
+    if is_expired(export):
+        state["status"] = ExportStatus.FAILED.value
+        state["download_url"] = None
+        state["error"] = gettext("Build it again to download it.")
+        state["message"] = gettext("This ZIP was deleted a week after it was built.")
+    elif export.is_abandoned(utcnow()):
         # Shown as failed, so the page stops waiting and offers to start again.
         state["status"] = ExportStatus.FAILED.value
         state["error"] = gettext("The build stopped before it finished. Try again.")
