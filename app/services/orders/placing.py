@@ -277,7 +277,7 @@ def place_listed_order(
         product = products.get(public_id)
         if product is None:
             raise ValidationFailed(
-                lazy_gettext("Listing %(id)s is not on offer.", id=public_id), "lines"
+                lazy_gettext("Listing %(id)s is not on offer.", id=public_id[:40]), "lines"
             )
         if product.seller_id == user.company_id:
             raise ValidationFailed(lazy_gettext("You cannot order your own company's listing."))
