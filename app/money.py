@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache, total_ordering
+from functools import cache, lru_cache, total_ordering
 
 import pycountry
 from babel import Locale
@@ -81,9 +81,10 @@ def normalize_currency(currency: str) -> str:
     return code
 
 
-@cache
+@lru_cache(maxsize=512)
 def _is_tradable(code: str) -> bool:
     # Every amount checks its currency; the ISO table does not change while we run.
+    # Bounded: codes can come from requests, and an unbounded cache would grow with them.
     return (
         code not in _NOT_TRADABLE
         and len(code) == 3
@@ -97,7 +98,7 @@ def _currency_pattern(exponent: int) -> NumberPattern:
     return parse_pattern("¤#,##0" + (f".{decimals}" if decimals else ""))
 
 
-@cache
+@lru_cache(maxsize=64)
 def _babel_locale(code: str) -> Locale:
     return Locale.parse(code)
 
