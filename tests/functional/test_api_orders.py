@@ -438,3 +438,13 @@ def test_two_retries_racing_with_one_key_place_one_order(isolated_app: Flask) ->
         assert db.session.scalar(select(func.count()).select_from(Order)) == 1
         assert db.session.get(Product, product_id).stock_quantity == 10_000 - 100  # type: ignore[union-attr]
         db.session.remove()
+
+
+def test_guessing_tokens_is_throttled_by_address(client: FlaskClient, trade: Trade) -> None:
+    limit = int(client.application.config["LOGIN_LIMIT_PER_ADDRESS"].split()[0])
+    headers = {"Authorization": "Bearer crd_guess"}
+    for _ in range(limit):
+        assert client.post("/api/v1/orders", json={}, headers=headers).status_code == 401
+    throttled = client.post("/api/v1/orders", json={}, headers=headers)
+    assert throttled.status_code == 429
+    assert throttled.is_json and int(throttled.headers["Retry-After"]) > 0
