@@ -59,7 +59,12 @@ static/vendor/.installed: package.json package-lock.json | .make/system-deps
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
 	@touch $@
 
-assets: static/vendor/.installed
+# The Chinese face the PDFs embed, cut from Debian's Noto Sans CJK (see app/documents/cjk_font.py).
+CJK_FONT := static/fonts/NotoSansCJKsc-Regular-GB2312.otf
+$(CJK_FONT): $(wildcard app/documents/*.py templates/documents/*.html) | .make/system-deps $(VENV)/.installed
+	$(BIN)/python -m app.documents.cjk_font $@
+
+assets: static/vendor/.installed $(CJK_FONT)
 
 translations-compile: venv
 	$(BIN)/pybabel compile -f -d app/translations
@@ -122,4 +127,4 @@ bench: prepare
 	exit $$status
 
 clean:
-	rm -rf .make static/vendor node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .make static/vendor static/fonts node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -172,6 +172,7 @@ from weasyprint.text.ffi import harfbuzz_subset
 from app import create_app
 from app.documents.layout import document_html
 from app.documents.pdf import document_pdf
+from app.documents.render import STATIC_ROOT, STATIC_SCHEME
 from app.extensions import db
 from app.models import Document
 
@@ -185,9 +186,12 @@ with app.app_context():
         return document_pdf(snapshot)
 
     html = document_html(snapshot)
+    # Bare WeasyPrint gets the same fonts: our scheme for static files becomes file URLs,
+    # which its default fetcher reads.
+    bare_html = html.replace(STATIC_SCHEME + "/", STATIC_ROOT.as_uri() + "/")
 
     def bare():
-        return weasyprint.HTML(string=html).write_pdf()
+        return weasyprint.HTML(string=bare_html).write_pdf()
 
     def cpu():
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
