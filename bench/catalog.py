@@ -675,8 +675,9 @@ def setup(database: Database) -> None:
 
 
 @contextlib.contextmanager
-def postgres_database(instance: Path) -> Iterator[Database]:
-    """A fresh PostgreSQL database, seeded; dropped on the way out whatever happens."""
+def scratch_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database under BENCH_PG_URL, for one run: yields its
+    SQLAlchemy URL and drops it on the way out, whatever happens."""
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -684,19 +685,39 @@ def postgres_database(instance: Path) -> Iterator[Database]:
     admin = base.set(drivername="postgresql", database="postgres").render_as_string(
         hide_password=False
     )
-    name = f"corridor_bench_{secrets.token_hex(4)}"
+    name = f"{prefix}_{secrets.token_hex(4)}"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
-        url = base.set(database=name).render_as_string(hide_password=False)
-        seed(url, instance)
-        database = Database("pg", url, "_pg")
-        setup(database)
-        yield database
+        yield base.set(database=name).render_as_string(hide_password=False)
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         note(f"pg: dropped database {name}")
+
+
+def missed_targets(targets: dict[str, tuple[str, float]], figures: dict[str, float]) -> list[str]:
+    """``name value (target op limit)`` for each figure that misses its target."""
+    compare = {
+        "<": lambda value, limit: value < limit,
+        "<=": lambda value, limit: value <= limit,
+        ">=": lambda value, limit: value >= limit,
+    }
+    return [
+        f"{name} {figures[name]:.3f} (target {op} {limit})"
+        for name, (op, limit) in targets.items()
+        if not compare[op](figures[name], limit)
+    ]
+
+
+@contextlib.contextmanager
+def postgres_database(instance: Path) -> Iterator[Database]:
+    """A fresh PostgreSQL database, seeded; dropped on the way out whatever happens."""
+    with scratch_database("corridor_bench") as url:
+        seed(url, instance)
+        database = Database("pg", url, "_pg")
+        setup(database)
+        yield database
 
 
 def main() -> int:

@@ -400,29 +400,17 @@ def _worker_rate(database_url: str, workdir: Path, order_id: int) -> tuple[float
     return JOBS / seconds, seconds
 
 
-def _check(figures: dict[str, float]) -> list[str]:
-    missed = []
-    for name, (op, target) in TARGETS.items():
-        value = figures[name]
-        ok = value < target if op == "<" else value <= target if op == "<=" else value >= target
-        if not ok:
-            missed.append(f"{name} {value:.3f} (target {op} {target})")
-    return missed
-
-
 def main() -> int:
-    name = f"corridor_docbench_{secrets.token_hex(4)}"
-    admin = _plain(common.PG_URL).rstrip("/") + "/postgres"
-    database_url = common.PG_URL.rstrip("/") + "/" + name
     started = time.monotonic()
     machine = common.machine()
     common.note(f"machine: {machine['cpus']} CPUs, {machine['cpu']}, {machine['memory']}")
     common.note("load average before: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
     figures: dict[str, float] = {}
     try:
-        with tempfile.TemporaryDirectory(prefix="corridor-docbench-") as work:
+        with (
+            common.scratch_database("corridor_docbench") as database_url,
+            tempfile.TemporaryDirectory(prefix="corridor-docbench-") as work,
+        ):
             workdir = Path(work)
             instance = workdir / "instance"
             env = common.flask_env(database_url, instance)
@@ -548,11 +536,9 @@ def main() -> int:
         common.note(f"ERROR: {error}")
         return 1
     finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         common.note("load average after: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
         common.note(f"documents bench took {time.monotonic() - started:.0f} s")
-    missed = _check(figures)
+    missed = common.missed_targets(TARGETS, figures)
     for line in missed:
         common.note(f"target missed: {line}")
     return 2 if missed else 0

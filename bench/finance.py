@@ -53,14 +53,12 @@ import json
 import math
 import os
 import re
-import secrets
 import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
-import psycopg
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -697,29 +695,17 @@ def _check_zip(path: Path, expected: int) -> tuple[int, int]:
     return len(pdfs), total
 
 
-def _check(figures: dict[str, float]) -> list[str]:
-    missed = []
-    for name, (op, target) in TARGETS.items():
-        value = figures[name]
-        ok = value < target if op == "<" else value <= target
-        if not ok:
-            missed.append(f"{name} {value:.3f} (target {op} {target})")
-    return missed
-
-
 def main() -> int:
-    name = f"corridor_finbench_{secrets.token_hex(4)}"
-    admin = _plain(common.PG_URL).rstrip("/") + "/postgres"
-    database_url = common.PG_URL.rstrip("/") + "/" + name
     started = time.monotonic()
     machine = common.machine()
     common.note(f"machine: {machine['cpus']} CPUs, {machine['cpu']}, {machine['memory']}")
     common.note("load average before: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
     figures: dict[str, float] = {}
     try:
-        with tempfile.TemporaryDirectory(prefix="corridor-finbench-") as work:
+        with (
+            common.scratch_database("corridor_finbench") as database_url,
+            tempfile.TemporaryDirectory(prefix="corridor-finbench-") as work,
+        ):
             workdir = Path(work)
             instance = workdir / "instance"
             env = common.flask_env(database_url, instance)
@@ -852,11 +838,9 @@ def main() -> int:
         common.note(f"ERROR: {error}")
         return 1
     finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         common.note("load average after: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
         common.note(f"finance bench took {time.monotonic() - started:.0f} s")
-    missed = _check(figures)
+    missed = common.missed_targets(TARGETS, figures)
     for line in missed:
         common.note(f"target missed: {line}")
     return 2 if missed else 0

@@ -332,55 +332,49 @@ def _wrk_signed_in(url: str, cookie: str) -> tuple[float, int]:
 
 
 def main() -> int:
-    name = f"corridor_orderbench_{secrets.token_hex(4)}"
-    admin = common.PG_URL.replace("+psycopg", "").rstrip("/") + "/postgres"
-    database_url = common.PG_URL.rstrip("/") + "/" + name
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="corridor-orderbench-") as work:
-            workdir = Path(work)
-            instance = workdir / "instance"
-            env = common.flask_env(database_url, instance)
-            common.run([str(common.BIN / "flask"), "db", "upgrade"], env, "migrate")
-            seeded = common.run(
-                [
-                    sys.executable,
-                    "-c",
-                    SEED % {"password": PASSWORD, "buyers": BUYERS, "stock": INITIAL_STOCK},
-                ],
-                env,
-                "seed",
-            )
-            tokens = json.loads(seeded.strip().splitlines()[-1])["tokens"]
-            products, group_key = _listing_ids(database_url)
-            with common.gunicorn(database_url, instance, workdir / "gunicorn.log") as base:
-                hello = common.wrk(base, ["/bench/hello"], SECONDS, workdir)
-                api = _api_order_rate(base, tokens, products, workdir)
-                browser_rate, placed, failed = _order_rate(base, products, group_key)
-                cookie, page = _order_page(base, database_url)
-                page_rps, page_errors = _wrk_signed_in(base + page, cookie)
-            problem = _stock_consistent(database_url, api.placed + placed)
-            ratio = api.rate / hello.rps if hello.rps else 0.0
-            common.emit("hello_rps_orders_pg", hello.rps, "req/s")
-            common.emit("order_place_per_s", api.rate, "orders/s")
-            common.emit("order_to_hello_ratio", ratio, "ratio")
-            common.emit("order_place_p99_ms", api.p99_ms, "ms")
-            common.emit("order_place_browser_per_s", browser_rate, "orders/s")
-            common.emit("order_page_rps", page_rps, "req/s")
-            common.note(
-                f"API: {api.placed} orders placed, {api.failed} failed; browser: {placed} placed,"
-                f" {failed} attempts failed; target ratio {TARGET_RATIO}"
-            )
-            if failed or page_errors or api.failed or problem:
-                common.note(f"ERROR: failed orders, non-2xx order pages or {problem}")
-                return 1
-            if ratio < TARGET_RATIO:
-                common.note(f"target missed: order_to_hello_ratio below {TARGET_RATIO}")
-                return 2
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with (
+        common.scratch_database("corridor_orderbench") as database_url,
+        tempfile.TemporaryDirectory(prefix="corridor-orderbench-") as work,
+    ):
+        workdir = Path(work)
+        instance = workdir / "instance"
+        env = common.flask_env(database_url, instance)
+        common.run([str(common.BIN / "flask"), "db", "upgrade"], env, "migrate")
+        seeded = common.run(
+            [
+                sys.executable,
+                "-c",
+                SEED % {"password": PASSWORD, "buyers": BUYERS, "stock": INITIAL_STOCK},
+            ],
+            env,
+            "seed",
+        )
+        tokens = json.loads(seeded.strip().splitlines()[-1])["tokens"]
+        products, group_key = _listing_ids(database_url)
+        with common.gunicorn(database_url, instance, workdir / "gunicorn.log") as base:
+            hello = common.wrk(base, ["/bench/hello"], SECONDS, workdir)
+            api = _api_order_rate(base, tokens, products, workdir)
+            browser_rate, placed, failed = _order_rate(base, products, group_key)
+            cookie, page = _order_page(base, database_url)
+            page_rps, page_errors = _wrk_signed_in(base + page, cookie)
+        problem = _stock_consistent(database_url, api.placed + placed)
+        ratio = api.rate / hello.rps if hello.rps else 0.0
+        common.emit("hello_rps_orders_pg", hello.rps, "req/s")
+        common.emit("order_place_per_s", api.rate, "orders/s")
+        common.emit("order_to_hello_ratio", ratio, "ratio")
+        common.emit("order_place_p99_ms", api.p99_ms, "ms")
+        common.emit("order_place_browser_per_s", browser_rate, "orders/s")
+        common.emit("order_page_rps", page_rps, "req/s")
+        common.note(
+            f"API: {api.placed} orders placed, {api.failed} failed; browser: {placed} placed,"
+            f" {failed} attempts failed; target ratio {TARGET_RATIO}"
+        )
+        if failed or page_errors or api.failed or problem:
+            common.note(f"ERROR: failed orders, non-2xx order pages or {problem}")
+            return 1
+        if ratio < TARGET_RATIO:
+            common.note(f"target missed: order_to_hello_ratio below {TARGET_RATIO}")
+            return 2
     return 0
 
 
