@@ -318,6 +318,27 @@ def test_a_bad_filter_value_shows_an_error_and_is_ignored(
     assert books.i3.number in page and books.i4.number not in page
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "amount_min=Infinity",
+        "amount_max=1e999999",
+        "amount_min=1e30",
+        "date_to=9999-12-31",
+        "date_from=0001-01-01",
+    ],
+)
+def test_out_of_range_filters_are_refused_not_crashed_on(
+    client: FlaskClient, auth: AuthActions, books: Books, query: str
+) -> None:
+    auth.login(books.finance.email)
+    for path in ("/finance/invoices", "/finance/invoices.csv"):
+        assert client.get(f"{path}?{query}").status_code == 200, (path, query)
+    page = client.get(f"/finance/invoices?{query}").get_data(as_text=True)
+    assert "invalid-feedback" in page
+    assert books.i1.number in page, "the refused field filters nothing"
+
+
 def test_csv_export_has_columns_rows_and_frozen_rates(
     client: FlaskClient, auth: AuthActions, books: Books
 ) -> None:

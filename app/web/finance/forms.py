@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +53,12 @@ def _any(labels: dict[Any, Any]) -> list[tuple[str, str]]:
     return [("", gettext("Any"))] + [(str(key), str(label)) for key, label in labels.items()]
 
 
+# Far above any invoice, and in minor units still far inside a 64-bit integer.
+MAX_AMOUNT = Decimal(10**12)
+# Days the register can filter on; a year like 9999 has no day after it to bound the range.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 class RegisterFilterForm(CorridorForm):
     class Meta:
         csrf = False  # a GET filter: nothing changes, and the URL stays shareable
@@ -63,11 +70,12 @@ class RegisterFilterForm(CorridorForm):
     direction = SelectField(_l("Issued or received"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     currency = SelectField(_l("Currency"), validators=[Optional()])
+    # The upper bound also refuses "Infinity" and 1e999, which DecimalField accepts.
     amount_min = DecimalField(
-        _l("Amount from"), places=None, validators=[Optional(), NumberRange(min=0)]
+        _l("Amount from"), places=None, validators=[Optional(), NumberRange(0, MAX_AMOUNT)]
     )
     amount_max = DecimalField(
-        _l("Amount to"), places=None, validators=[Optional(), NumberRange(min=0)]
+        _l("Amount to"), places=None, validators=[Optional(), NumberRange(0, MAX_AMOUNT)]
     )
     q = StringField(_l("Number or buyer PO"), validators=[Optional(), Length(max=60)])
     aging = SelectField(_l("Days past due"), validators=[Optional()])
@@ -92,6 +100,10 @@ class RegisterFilterForm(CorridorForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid: bool = super().validate(extra_validators)
+        for field in (self.date_from, self.date_to):
+            if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
+                field.errors = [*field.errors, gettext("Choose a date between 1900 and 2999.")]
+                valid = False
         if self.date_from.data and self.date_to.data and self.date_from.data > self.date_to.data:
             self.date_to.errors = [*self.date_to.errors, gettext("The end is before the start.")]
             valid = False
@@ -123,16 +135,12 @@ class RegisterFilterForm(CorridorForm):
             direction=Direction(good("direction")) if good("direction") else None,
             status=InvoiceStatus(good("status")) if good("status") else None,
             currency=good("currency"),
-            amount_min=_decimal(good("amount_min")),
-            amount_max=_decimal(good("amount_max")),
+            amount_min=good("amount_min"),
+            amount_max=good("amount_max"),
             q=(good("q") or "").strip(),
             aging=AgingBucket(good("aging")) if good("aging") else None,
             sort=sort if sort.lstrip("-") in SORTS else "-issued",
         )
-
-
-def _decimal(value: Decimal | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
 
 
 class CreditNoteForm(CorridorForm):
