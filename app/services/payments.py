@@ -19,7 +19,7 @@ from typing import IO
 from flask_babel import LazyString, lazy_gettext
 from pypdf import PdfReader
 from sqlalchemy import ColumnElement, or_, select, update
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import selectinload, undefer
 
 from app.extensions import db
 from app.models import (
@@ -160,8 +160,27 @@ def next_due_on(order: Order) -> date | None:
     return min(due, default=None)
 
 
+def _lock_and_reload(order: Order) -> None:
+    """Lock the order row, then read its milestones, receipts and refunds afresh.
+
+    Two payments on one order at once (a transfer recorded while a card webhook lands) each
+    add their own receipt; whoever locks second must count the other's too, or its totals
+    overwrite them. The lock makes the second wait, and the reload shows it what the first
+    committed. (SQLite serialises writers anyway; the reload is then merely fresh.)
+    """
+    db.session.execute(select(Order.id).where(Order.id == order.id).with_for_update())
+    db.session.scalars(
+        select(PaymentMilestone)
+        .where(PaymentMilestone.order_id == order.id)
+        .options(selectinload(PaymentMilestone.receipts).selectinload(PaymentReceipt.refunds))
+        .execution_options(populate_existing=True)
+    ).all()
+    db.session.expire(order, ["milestones"])
+
+
 def store_payment_figures(order: Order) -> None:
-    """Refresh what the order keeps of its milestones (status, paid, next due) in memory."""
+    """Refresh what the order keeps of its milestones (status, paid, next due)."""
+    _lock_and_reload(order)
     order.payment_status = payment_status(order)
     order.paid_minor = paid_minor(order)
     order.next_due_on = next_due_on(order)
@@ -177,6 +196,7 @@ def settle(order: Order) -> None:
     The conditional UPDATE meets a racing cancellation on the order row: whichever commits
     first wins, and the other is refused (``transition`` checks the payment state too).
     """
+    _lock_and_reload(order)
     status = payment_status(order)
     result = db.session.execute(
         update(Order)

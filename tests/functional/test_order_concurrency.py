@@ -7,19 +7,32 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import date
 
 from flask import Flask
 from sqlalchemy import func, select
 
 from app.database import commit, rollback, write_intent
 from app.extensions import db
-from app.models import CartLine, CompanyRole, Order, OrderStatus, Product, User
+from app.models import (
+    CartLine,
+    CompanyRole,
+    Order,
+    OrderStatus,
+    PaymentMilestone,
+    PaymentStatus,
+    Product,
+    User,
+)
+from app.services import payments
 from app.services.audit import Actor
 from app.services.errors import DomainError
 from app.services.orders import actions
 from app.services.orders.lifecycle import expect_status
 from app.services.orders.placing import OrderTerms, place_order
-from tests.factories import CompanyFactory, ProductFactory, UserFactory
+from tests.factories import CompanyFactory, ProductFactory, UserFactory, this_weeks_rates
+from tests.functional.test_cart_checkout import make_trade, place_for
+from tests.functional.test_order_pages import accept
 
 TERMS = dict(
     incoterm="FOB",
@@ -164,3 +177,47 @@ def _tomorrow():  # type: ignore[no-untyped-def]
     from datetime import date, timedelta
 
     return date.today() + timedelta(days=1)
+
+
+def test_two_receipts_recorded_at_once_both_count(isolated_app: Flask) -> None:
+    """A transfer on the deposit and one on the balance, recorded in the same instant:
+    the order's paid total holds both, not whichever settled last."""
+    with isolated_app.app_context():
+        this_weeks_rates()
+        trade = make_trade()
+        finance = UserFactory(company=trade.seller, company_role=CompanyRole.FINANCE)
+        commit()
+        order = place_for(
+            isolated_app,
+            trade.purchaser,
+            [(trade.product, 333)],
+            payment_terms="deposit_30_balance_70_bl",
+        )
+        accept(isolated_app, trade, order)
+        order_id, finance_id = order.id, finance.id
+        milestone_ids = [milestone.id for milestone in order.milestones]
+        db.session.remove()
+
+    def pay(milestone_id: int, reference: str) -> Callable[[], str]:
+        def job() -> str:
+            milestone = db.session.get(PaymentMilestone, milestone_id)
+            user = db.session.get(User, finance_id)
+            assert milestone is not None and user is not None
+            amount = str(milestone.amount.amount)
+            payments.record_receipt(
+                Actor(user), milestone, payments.ReceiptInput(amount, date.today(), reference)
+            )
+            return "recorded"
+
+        return job
+
+    results = _race(
+        isolated_app, [pay(milestone_ids[0], "TT-DEPOSIT"), pay(milestone_ids[1], "TT-BALANCE")]
+    )
+    assert results == ["recorded", "recorded"]
+    with isolated_app.app_context():
+        order = db.session.get(Order, order_id)
+        assert order is not None
+        assert order.paid_minor == order.total_minor
+        assert order.payment_status is PaymentStatus.PAID
+        db.session.remove()
