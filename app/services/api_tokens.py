@@ -6,8 +6,6 @@ working when it is revoked or the person is deactivated. Only its SHA-256 is sto
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext
@@ -18,7 +16,8 @@ from app.extensions import db
 from app.models import ApiToken, User
 from app.models.base import utcnow
 from app.services.audit import Actor, record_audit
-from app.services.errors import ValidationFailed
+from app.services.auth import token_sha256, unguessable_secret
+from app.services.errors import NotAllowed, ValidationFailed
 from app.services.orders.cart import require_purchaser
 
 PREFIX = "crd_"
@@ -26,10 +25,6 @@ MAX_ACTIVE_TOKENS = 10
 # How stale "last used" may get before a request writes it again: one write per token
 # every few minutes, not one per API call.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
-
-
-def _sha256(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def active_tokens(user: User) -> list[ApiToken]:
@@ -57,8 +52,10 @@ def create_token(actor: Actor, name: str) -> tuple[ApiToken, str]:
         raise ValidationFailed(
             lazy_gettext("You have 10 active tokens. Revoke one you no longer use first.")
         )
-    secret = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_sha256=_sha256(secret), hint=secret[:12])
+    secret = PREFIX + unguessable_secret()
+    token = ApiToken(
+        user_id=user.id, name=name, token_sha256=token_sha256(secret), hint=secret[:12]
+    )
     db.session.add(token)
     db.session.flush()
     record_audit(
@@ -97,19 +94,25 @@ def revoke_token(actor: Actor, public_id: str) -> ApiToken | None:
 
 
 def user_for_token(secret: str) -> User | None:
-    """The active user a presented token acts for, with its company; None if it is no good."""
+    """The active purchaser a presented token acts for, with its company; None if it is no
+    good. Marks the token used (at most every few minutes); the caller commits."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
     row = db.session.execute(
         select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_sha256 == _sha256(secret), ApiToken.revoked_at.is_(None))
+        .where(ApiToken.token_sha256 == token_sha256(secret), ApiToken.revoked_at.is_(None))
         .options(joinedload(User.company))
     ).first()
     if row is None:
         return None
     token, user = row
-    if not user.active or user.company is None:
+    if not user.active:
+        return None
+    try:
+        # The token acts as a purchaser: it stops with the role (or the company's buying).
+        require_purchaser(Actor(user))
+    except NotAllowed:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:

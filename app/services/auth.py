@@ -31,7 +31,8 @@ def unguessable_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _sha256(token: str) -> str:
+def token_sha256(token: str) -> str:
+    """What we store of a secret token (reset links, API tokens): never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -88,7 +89,10 @@ def _issue_reset_token(user: User, max_age: timedelta) -> str:
     now = utcnow()
     db.session.add(
         PasswordReset(
-            user_id=user.id, token_sha256=_sha256(token), created_at=now, expires_at=now + max_age
+            user_id=user.id,
+            token_sha256=token_sha256(token),
+            created_at=now,
+            expires_at=now + max_age,
         )
     )
     return token
@@ -136,7 +140,7 @@ def send_invitation(user: User, invited_by: User) -> None:
 def user_for_reset_token(token: str) -> User | None:
     """The user a valid, unused, unexpired token belongs to."""
     reset = db.session.scalar(
-        select(PasswordReset).where(PasswordReset.token_sha256 == _sha256(token))
+        select(PasswordReset).where(PasswordReset.token_sha256 == token_sha256(token))
     )
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
         return None
@@ -146,7 +150,9 @@ def user_for_reset_token(token: str) -> User | None:
 def reset_password(token: str, new_password: str, address: str | None) -> User:
     """Set a new password with a reset token; the token and every session end."""
     reset = db.session.scalar(
-        select(PasswordReset).where(PasswordReset.token_sha256 == _sha256(token)).with_for_update()
+        select(PasswordReset)
+        .where(PasswordReset.token_sha256 == token_sha256(token))
+        .with_for_update()
     )
     now = utcnow()
     if reset is None or reset.used_at is not None or reset.expires_at <= now:

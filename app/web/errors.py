@@ -51,6 +51,9 @@ def _wants_json() -> bool:
 
 def render_error(code: int, detail: str | None = None) -> tuple[Response | str, int]:
     title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    if request.path.startswith("/api/"):
+        # The API's own shape (docs/API.md): the status as a number, and a message.
+        return jsonify(error=code, message=detail or str(message)), code
     if _wants_json():
         return jsonify(error=str(title), message=detail or str(message)), code
     return render_template(

@@ -6,8 +6,10 @@ the database is checked afterwards for what was (and was not) written.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -409,9 +411,12 @@ def test_messages_follow_accept_language(
     assert answer.get_json()["message"] == "订单至少需要一行。"
 
 
-def test_two_retries_racing_with_one_key_place_one_order(isolated_app: Flask) -> None:
+@pytest.mark.parametrize("stock", [10_000, 100], ids=["plenty", "exactly-one-order"])
+def test_two_retries_racing_with_one_key_place_one_order(isolated_app: Flask, stock: int) -> None:
+    """With plenty of stock the second retry meets the first's key; with stock for one order
+    only, it meets the first's stock first. Either way it answers with the first's order."""
     with isolated_app.app_context():
-        trade = make_trade()
+        trade = make_trade(stock_quantity=stock)
         token, secret = create_token(Actor(trade.purchaser), "SAP")
         # Used a moment ago: neither request writes "last used", whose row lock would
         # otherwise queue the second request behind the first.
@@ -436,7 +441,7 @@ def test_two_retries_racing_with_one_key_place_one_order(isolated_app: Flask) ->
     assert answers[0].get_json()["id"] == answers[1].get_json()["id"]
     with isolated_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Order)) == 1
-        assert db.session.get(Product, product_id).stock_quantity == 10_000 - 100  # type: ignore[union-attr]
+        assert db.session.get(Product, product_id).stock_quantity == stock - 100  # type: ignore[union-attr]
         db.session.remove()
 
 
@@ -448,3 +453,77 @@ def test_guessing_tokens_is_throttled_by_address(client: FlaskClient, trade: Tra
     throttled = client.post("/api/v1/orders", json={}, headers=headers)
     assert throttled.status_code == 429
     assert throttled.is_json and int(throttled.headers["Retry-After"]) > 0
+    assert throttled.get_json()["error"] == 429, "the API's own error shape"
+
+
+def test_a_token_stops_when_its_person_stops_purchasing(
+    client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    secret = make_token(client, auth, trade.purchaser.email)
+    trade.purchaser.company_role = CompanyRole.FINANCE
+    db.session.commit()
+    assert post_order(client, secret, order_body((trade.product, 100))).status_code == 401
+    assert orders_count() == 0
+
+
+BAD_BODIES: dict[str, tuple[Callable[[Trade], str], int]] = {
+    "nul-in-id": (lambda _: '{"lines": [{"product": "ab\\u0000c", "quantity": 100}]}', 422),
+    "lone-surrogate": (lambda _: '{"lines": [{"product": "\\ud800", "quantity": 100}]}', 422),
+    "nul-in-text": (
+        lambda trade: json.dumps(
+            {**order_body((trade.product, 100)), "consignee": "MCCT\x00 Shanghai"}
+        ),
+        422,
+    ),
+    "deep-nesting": (lambda _: "[" * 100_000 + "]" * 100_000, 400),
+    "truncated": (lambda _: '{"lines": ', 400),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_BODIES))
+def test_bodies_no_database_can_store_are_refused(
+    client: FlaskClient, auth: AuthActions, trade: Trade, case: str
+) -> None:
+    secret = make_token(client, auth, trade.purchaser.email)
+    raw, status = BAD_BODIES[case]
+    answer = client.post(
+        "/api/v1/orders",
+        data=raw(trade),
+        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+    )
+    assert answer.status_code == status and answer.is_json
+    assert orders_count() == 0
+
+
+def test_a_body_without_a_content_type_is_still_read_as_json(
+    client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    secret = make_token(client, auth, trade.purchaser.email)
+    answer = client.post(
+        "/api/v1/orders",
+        data=json.dumps(order_body((trade.product, 100))),
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert answer.status_code == 201
+
+
+def test_reading_alone_records_last_use(
+    client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    secret = make_token(client, auth, trade.purchaser.email)
+    answer = client.get(
+        "/api/v1/orders/unknown0000000000", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert answer.status_code == 404 and answer.get_json()["error"] == 404
+    db.session.rollback()  # what the request left uncommitted goes
+    db.session.expire_all()
+    token = db.session.scalar(select(ApiToken))
+    assert token is not None and token.last_used_at is not None
+
+
+def test_the_page_showing_a_new_token_is_never_cached(
+    client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    auth.login(trade.purchaser.email)
+    page = client.post("/account/api-tokens", data={"name": "SAP"})
+    assert page.headers["Cache-Control"] == "private, no-store"

@@ -340,7 +340,8 @@ def _place(
         insurance_minor=0,
         total_minor=goods,
         lines=lines,
-        # In the INSERT itself: a second request with the key waits on the unique index.
+        # In the INSERT itself: a second request with the same key fails on the unique
+        # index (or on the stock the first took) and is answered with the first's order.
         idempotency_key=idempotency_key,
         **values,
     )
@@ -350,4 +351,5 @@ def _place(
     db.session.add(order)
     record_event(actor, order, "placed", to_status=OrderStatus.PLACED)
     notify_counterparty(actor, order, "placed")
+    db.session.flush()  # the order has its id and placing time for whoever reports it
     return order

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import login_user
@@ -96,14 +105,19 @@ def api_token_list() -> ResponseReturnValue:
         else:
             commit()
             form = ApiTokenForm(formdata=None)
-    # The secret is rendered into this one answer, never kept in the session or a redirect.
-    return render_template(
-        "account/api_tokens.html",
-        form=form,
-        secret=secret,
-        tokens=api_tokens.active_tokens(signed_in_user()),
-        revoke_form=CorridorForm(),
+    # The secret is rendered into this one answer, never kept in the session or a redirect,
+    # and no cache keeps the page that shows it.
+    response = make_response(
+        render_template(
+            "account/api_tokens.html",
+            form=form,
+            secret=secret,
+            tokens=api_tokens.active_tokens(signed_in_user()),
+            revoke_form=CorridorForm(),
+        )
     )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/api-tokens/<public_id>/revoke")

@@ -11,14 +11,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import BadRequest
 
 from app.database import commit, rollback
-from app.extensions import csrf, limiter
+from app.extensions import csrf, db, limiter
 from app.models import Order, User
 from app.money import Money
 from app.services.api_tokens import user_for_token
@@ -64,6 +63,9 @@ def _authenticate() -> ResponseReturnValue | None:
         response.headers["WWW-Authenticate"] = 'Bearer realm="corridor"'
         return response
     g.api_user = user
+    if db.session.dirty:
+        # The token's "last used" was refreshed: kept whether or not the call succeeds.
+        commit()
     return None
 
 
@@ -112,10 +114,21 @@ def order_json(order: Order) -> dict[str, Any]:
     }
 
 
+def _is_text(value: object) -> bool:
+    """A string the database can store: no NUL, no lone UTF-16 surrogate (JSON allows both)."""
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _terms(body: dict[str, Any]) -> OrderTerms:
     def text(name: str) -> str | None:
         value = body.get(name)
-        if value is not None and not isinstance(value, str):
+        if value is not None and not _is_text(value):
             raise ValidationFailed(lazy_gettext("%(field)s must be text.", field=name), name)
         return value
 
@@ -150,7 +163,7 @@ def _terms(body: dict[str, Any]) -> OrderTerms:
 def _lines(body: dict[str, Any]) -> list[tuple[str, object]]:
     lines = body.get("lines")
     if not isinstance(lines, list) or not all(
-        isinstance(line, dict) and isinstance(line.get("product"), str) for line in lines
+        isinstance(line, dict) and _is_text(line.get("product")) for line in lines
     ):
         raise ValidationFailed(
             lazy_gettext('Send "lines" as a list of {"product": id, "quantity": number}.'),
@@ -169,8 +182,9 @@ def place() -> ResponseReturnValue:
     if key is not None and (earlier := order_by_idempotency_key(user, key)) is not None:
         return jsonify(order_json(earlier)), 200
     try:
-        body = request.get_json()
-    except BadRequest:
+        # Any content type: an ERP that forgets the header still means JSON.
+        body = request.get_json(force=True, silent=True)
+    except RecursionError:  # nesting deep enough to exhaust the parser
         body = None
     if not isinstance(body, dict):
         return _error(400, gettext("Send the order as a JSON object."))
@@ -178,25 +192,26 @@ def place() -> ResponseReturnValue:
         order = place_listed_order(_actor(), _lines(body), _terms(body), idempotency_key=key)
         answer = order_json(order)  # before the commit expires what it reads
         commit()
-    except NotAllowed as error:
+    except (DomainError, IntegrityError) as error:
         rollback()
-        return _error(403, error)
-    except InsufficientStock as error:
-        rollback()
-        return _error(409, error, error.field)
-    except DomainError as error:
-        rollback()
-        return _error(422, error, error.field)
-    except IntegrityError:
-        # The same key sent twice at once: the first placed the order, this one returns it.
-        rollback()
+        # The same key sent twice at once: the second waited on the first (for its stock
+        # or its key) and failed; the order the first placed is the answer to both.
         earlier = order_by_idempotency_key(user, key) if key else None
-        if earlier is None:
+        if earlier is not None:
+            return jsonify(order_json(earlier)), 200
+        if isinstance(error, IntegrityError):
             raise
-        return jsonify(order_json(earlier)), 200
+        status = (
+            403
+            if isinstance(error, NotAllowed)
+            else 409
+            if isinstance(error, InsufficientStock)
+            else 422
+        )
+        return _error(status, error, error.field)
     response = jsonify(answer)
     response.status_code = 201
-    response.headers["Location"] = f"{request.script_root}/api/v1/orders/{answer['id']}"
+    response.headers["Location"] = url_for("api.show", public_id=answer["id"])
     return response
 
 
@@ -204,7 +219,8 @@ def place() -> ResponseReturnValue:
 def show(public_id: str) -> ResponseReturnValue:
     """One of the buyer's orders, with its timeline, as the order page shows it."""
     user: User = g.api_user
-    order = order_page(user.company_id or 0, public_id, Side.BUYER)
+    assert user.company_id is not None  # a token acts only for a buying company's staff
+    order = order_page(user.company_id, public_id, Side.BUYER)
     if order is None:
         return _error(404, gettext("There is nothing here, or it is not yours to see."))
     body = order_json(order)
