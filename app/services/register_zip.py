@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
+from flask_babel import LazyString, force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 
 from app.database import after_commit_job, commit, rollback
 from app.extensions import db
-from app.models import Company, CompanyRole, Document, DocumentStatus
+from app.models import Company, CompanyRole, Document, DocumentStatus, User
 from app.models.base import utcnow
 from app.models.finance import ExportStatus, RegisterExport
 from app.services.audit import Actor, record_audit
@@ -63,6 +64,10 @@ _MANIFEST_IN_MEMORY = 1024 * 1024
 
 class ExportProblem(Exception):
     """Why a ZIP could not be built; stored on the export and shown on its page."""
+
+    def __init__(self, reason: LazyString) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
 
 
 def export_root() -> Path:
@@ -205,6 +210,8 @@ def build_zip(export_id: int) -> None:
     assert export is not None  # just claimed
     public_id = export.public_id
     company_id, filters, day = export.company_id, dict(export.filters), export.created_at.date()
+    # A failure is written down in the language of whoever asked for the ZIP.
+    locale = db.session.scalar(select(User.locale).where(User.id == export.requested_by_id))
     commit()
     partial = _partial_path(public_id)
     try:
@@ -218,11 +225,15 @@ def build_zip(export_id: int) -> None:
         rollback()
         partial.unlink(missing_ok=True)
         if isinstance(error, ExportProblem):
-            reason = str(error)
-            log.warning("register export %s failed: %s", public_id, reason)
+            log.warning("register export %s failed: %s", public_id, error)
         else:
-            reason = f"Unexpected error ({type(error).__name__})."
             log.exception("register export %s failed", public_id)
+        with force_locale(locale or "en"):
+            reason = (
+                str(error.reason)
+                if isinstance(error, ExportProblem)
+                else gettext("An unexpected error stopped the build. Try again.")
+            )
         _finish(export_id, ExportStatus.FAILED, error=reason[:2000])
         commit()
         return
@@ -279,7 +290,9 @@ def _write_zip(export_id: int, document_ids: list[int], path: Path) -> int:
                 for document_id in batch:
                     row = rows.pop(document_id, None)
                     if row is None or row.pdf is None:
-                        raise ExportProblem(f"Document {document_id} has no stored PDF.")
+                        raise ExportProblem(
+                            _l("Document %(id)s has no stored PDF.", id=document_id)
+                        )
                     _add_pdf(archive, manifest_rows, row)
             manifest.seek(0)
             _add_manifest(archive, manifest)
@@ -299,7 +312,9 @@ def _add_pdf(archive: zipfile.ZipFile, manifest_rows: Any, row: Any) -> None:
     pdf: bytes = row.pdf
     digest = hashlib.sha256(pdf).hexdigest()
     if digest != row.sha256:
-        raise ExportProblem(f"{row.number}: the PDF does not match its stored SHA-256.")
+        raise ExportProblem(
+            _l("%(number)s: the PDF does not match its stored SHA-256.", number=row.number)
+        )
     filename = f"{row.number}.pdf"  # as Document.filename; numbers are unique
     issued = row.issued_at
     when = (issued.year, issued.month, issued.day, issued.hour, issued.minute, issued.second)

@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -277,8 +278,15 @@ def test_only_this_companys_finance_staff_see_its_exports(
         auth.logout()
 
 
+@pytest.mark.parametrize(
+    ("locale", "reason"),
+    [
+        ("en", "{number}: the PDF does not match its stored SHA-256."),
+        ("zh_Hans", "{number}：PDF 与其存储的 SHA-256 不一致。"),
+    ],
+)
 def test_a_pdf_that_does_not_match_its_digest_fails_the_export_and_leaves_no_file(
-    app: Flask, client: FlaskClient, auth: AuthActions, books: Books
+    app: Flask, client: FlaskClient, auth: AuthActions, books: Books, locale: str, reason: str
 ) -> None:
     # As if the stored bytes had been damaged: they no longer hash to the recorded digest.
     pending = books.being_prepared
@@ -293,15 +301,19 @@ def test_a_pdf_that_does_not_match_its_digest_fails_the_export_and_leaves_no_fil
             status=DocumentStatus.ISSUED,
         )
     )
+    books.finance.locale = locale  # the reason is written in the requester's language
     db.session.commit()
     auth.login(books.finance.email)
     public_id = _start(client, books.query)
     state = _state(client, public_id)
     assert state["status"] == "failed" and state["download_url"] is None
-    assert state["error"] == f"{pending.number}: the PDF does not match its stored SHA-256."
-    assert state["total"] == 4 and state["message"] == "The ZIP could not be built."
+    assert state["error"] == reason.format(number=pending.number)
+    assert state["total"] == 4
+    if locale == "en":
+        assert state["message"] == "The ZIP could not be built."
     page = client.get(f"/finance/exports/{public_id}").get_data(as_text=True)
-    assert state["error"] in page and "Try again" in page
+    retry = re.search(r'<form id="zip-export-retry"[^>]*>', page)
+    assert state["error"] in page and retry is not None and "hidden" not in retry.group(0)
     assert client.get(f"/finance/exports/{public_id}/download").status_code == 404
     assert _export_files(app, public_id) == []
     export = db.session.scalar(select(RegisterExport).where(RegisterExport.public_id == public_id))
