@@ -276,7 +276,8 @@ def refund_card_payment(
 
     The idempotency key names the receipt and the refund's number, so a retried request
     reaches the same provider refund. Once the order has a commercial invoice, the refund
-    also issues a credit note against it (an unshipped order has no invoice to correct).
+    also issues a credit note against it (an unshipped order has no invoice to correct),
+    before the provider is called, so a credit the invoice cannot take refunds nothing.
     """
     milestone = receipt.milestone
     order = milestone.order
@@ -298,6 +299,10 @@ def refund_card_payment(
             lazy_gettext("A refund cannot exceed what was captured and not yet refunded."),
             "amount",
         )
+    # The credit note first: if the invoice cannot take it, nothing has left the account.
+    invoice = next((d for d in order.documents if d.kind is DocumentKind.COMMERCIAL_INVOICE), None)
+    if invoice is not None:
+        issue_credit_note(actor, invoice, money.to_minor(), f"Card refund: {reason}")
     number = len(receipt.refunds) + 1
     provider_id = gateway.refund(
         receipt.external_id, money.to_minor(), f"corridor-refund-{receipt.public_id}-{number}"
@@ -323,7 +328,4 @@ def refund_card_payment(
         receipt=receipt.public_id,
         amount_minor=refund.amount_minor,
     )
-    invoice = next((d for d in order.documents if d.kind is DocumentKind.COMMERCIAL_INVOICE), None)
-    if invoice is not None:
-        issue_credit_note(actor, invoice, refund.amount_minor, f"Card refund: {reason}")
     return refund

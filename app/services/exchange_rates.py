@@ -99,13 +99,14 @@ def freeze_rates(document: Document, issuer: Company, recipient: Company) -> lis
     """
     assert document.currency is not None and document.id is not None
     issued_on = document.issued_at.date()
+    found: dict[int, FoundRate] = {}
     if document.kind is DocumentKind.CREDIT_NOTE and document.corrects is not None:
         found = {
             rate.company_id: FoundRate(rate.currency, rate.rate, rate.rate_date, rate.source)
             for rate in document.corrects.rates
         }
-    else:
-        found = {}
+        # An invoice issued before rates were frozen: its own day's rate, not today's.
+        issued_on = document.corrects.issued_at.date()
     rates = []
     for company in {issuer.id: issuer, recipient.id: recipient}.values():
         chosen = found.get(company.id) or rate_on(

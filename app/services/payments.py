@@ -184,6 +184,7 @@ def store_payment_figures(order: Order) -> None:
     order.payment_status = payment_status(order)
     order.paid_minor = paid_minor(order)
     order.next_due_on = next_due_on(order)
+    db.session.flush()  # written under the lock just taken, as settle's UPDATE is
 
 
 def is_overdue(order: Order, today: date) -> bool:

@@ -20,6 +20,7 @@ from app.models import (
 from app.payments.gateway import StripeGateway
 from app.services import card_payments
 from app.services.audit import Actor
+from app.services.documents import issue_credit_note
 from app.services.errors import ValidationFailed
 from tests.conftest import AuthActions
 from tests.factories import UserFactory
@@ -115,6 +116,26 @@ def test_refunds_are_checked_before_stripe_and_issue_a_credit_note(
         card_payments.refund_card_payment(
             finance, receipt, str(receipt.amount.amount), "The rest and more", gateway
         )
+
+
+def test_a_refund_the_invoice_cannot_credit_never_reaches_stripe(
+    card_app: Flask, gateway: RecordingGateway
+) -> None:
+    trade = make_trade()
+    order = place_for(card_app, trade.purchaser, [(trade.product, 500)], payment_terms="advance")
+    ship(card_app, trade, order)
+    receipt = _paid_by_card(card_app, trade, gateway, order)
+    finance = Actor(UserFactory(company=trade.seller, company_role=CompanyRole.FINANCE))
+    invoice = next(d for d in order.documents if d.kind is DocumentKind.COMMERCIAL_INVOICE)
+    with card_app.test_request_context():
+        # Finance already credited the whole invoice by hand.
+        issue_credit_note(finance, invoice, invoice.total_minor or 0, "Whole shipment returned")
+        db.session.commit()
+        with pytest.raises(ValidationFailed):
+            card_payments.refund_card_payment(finance, receipt, "100.00", "Damaged", gateway)
+        db.session.rollback()
+    assert gateway.refunds == [], "no money left before the credit note was refused"
+    assert receipt.refunds == []
 
 
 def test_the_card_page_carries_the_intent_and_allows_only_the_configured_stripe(
