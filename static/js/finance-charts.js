@@ -8,7 +8,7 @@
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
     var points = data[canvas.dataset.chart] || [];
-    var chart = new Chart(canvas, {
+    new Chart(canvas, {
       type: "bar",
       data: {
         labels: points.map(function (p) { return p.label; }),
@@ -31,6 +31,5 @@
         }
       }
     });
-    canvas.chart = chart;
   });
 })();

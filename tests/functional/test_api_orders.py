@@ -329,6 +329,8 @@ def test_refusals_name_what_is_wrong(client: FlaskClient, auth: AuthActions, tra
             answer = post_order(client, secret, body)
         assert answer.status_code == status, (body, answer.get_json())
         assert message in answer.get_json()["message"], (body, answer.get_json())
+        if "incoterm" in str(body) and "delivery terms" in message:
+            assert answer.get_json()["field"] == "incoterm", "the request's own field name"
     assert orders_count() == 0
     assert db.session.scalar(select(func.count()).select_from(OrderLine)) == 0
 

@@ -27,6 +27,7 @@ from app.models import (
     PaymentTerms,
     User,
 )
+from app.services import invoice_register
 from app.services.audit import Actor
 from app.services.documents import issue_credit_note, issue_document, store_rendered_pdf
 from app.services.invoice_register import (
@@ -337,6 +338,17 @@ def test_out_of_range_filters_are_refused_not_crashed_on(
     page = client.get(f"/finance/invoices?{query}").get_data(as_text=True)
     assert "invalid-feedback" in page
     assert books.i1.number in page, "the refused field filters nothing"
+
+
+def test_pages_link_to_each_other_and_keep_the_filter(
+    client: FlaskClient, auth: AuthActions, books: Books, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(invoice_register, "PAGE_SIZE", 2)
+    auth.login(books.finance.email)
+    first = client.get("/finance/invoices?currency=USD").get_data(as_text=True)
+    assert 'href="/finance/invoices?page=2&amp;currency=USD"' in first
+    second = client.get("/finance/invoices?currency=USD&page=2").get_data(as_text=True)
+    assert 'href="/finance/invoices?currency=USD"' in second and 'aria-current="page"' in second
 
 
 def test_csv_export_has_columns_rows_and_frozen_rates(

@@ -43,10 +43,14 @@ limiter.limit(
 MAX_IDEMPOTENCY_KEY = 64
 
 
+# The checkout form's names for what the API calls otherwise.
+_REQUEST_FIELDS = {"delivery": "incoterm"}
+
+
 def _error(status: int, message: object, field: str | None = None) -> ResponseReturnValue:
     body: dict[str, Any] = {"error": status, "message": str(message)}
     if field:
-        body["field"] = field
+        body["field"] = _REQUEST_FIELDS.get(field, field)
     return jsonify(body), status
 
 

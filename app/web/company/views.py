@@ -109,7 +109,7 @@ def reporting_currency() -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("company.index"))
-    return render_template("company/reporting_currency.html", form=form, company=company)
+    return render_template("company/reporting_currency.html", form=form)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -68,7 +68,6 @@ bp.context_processor(order_template_helpers)
 def finance_labels() -> dict[str, Any]:
     return {
         "direction_labels": DIRECTION_LABELS,
-        "invoice_status_labels": STATUS_LABELS,
         "aging_labels": AGING_LABELS,
         "AgingBucket": AgingBucket,
         "Direction": Direction,
@@ -133,7 +132,6 @@ def register() -> ResponseReturnValue:
     return render_template(
         "finance/register.html",
         form=form,
-        chosen=chosen,
         args=chosen.to_args(),
         result=page,
         labels=_resolved_labels(),
@@ -227,7 +225,6 @@ def _invoice_page(document: Document, form: CreditNoteForm | None = None) -> str
         credit_form=form
         if form is not None
         else (CreditNoteForm() if _may_credit(document) else None),
-        kind_labels=DOCUMENT_KIND_LABELS,
     )
 
 

@@ -43,22 +43,22 @@ def _size(byte_size: int) -> str:
 
 def _status_line(export: RegisterExport) -> str:
     """What the page says under the bar (the page and the status JSON share it)."""
-    return str(_status_text(export))
-
-
-def _status_text(export: RegisterExport) -> Any:
     if export.status is ExportStatus.QUEUED:
-        return gettext("Waiting for a worker to start…")
+        return str(gettext("Waiting for a worker to start…"))
     if export.status is ExportStatus.RUNNING:
-        return gettext("Adding PDFs: %(done)d of %(total)d.", done=export.done, total=export.total)
-    if export.status is ExportStatus.DONE:
-        return ngettext(
-            "Ready: %(num)d PDF and a manifest of SHA-256 digests, %(size)s.",
-            "Ready: %(num)d PDFs and a manifest of SHA-256 digests, %(size)s.",
-            export.total,
-            size=_size(export.byte_size or 0),
+        return str(
+            gettext("Adding PDFs: %(done)d of %(total)d.", done=export.done, total=export.total)
         )
-    return gettext("The ZIP could not be built.")
+    if export.status is ExportStatus.DONE:
+        return str(
+            ngettext(
+                "Ready: %(num)d PDF and a manifest of SHA-256 digests, %(size)s.",
+                "Ready: %(num)d PDFs and a manifest of SHA-256 digests, %(size)s.",
+                export.total,
+                size=_size(export.byte_size or 0),
+            )
+        )
+    return str(gettext("The ZIP could not be built."))
 
 
 def _state(export: RegisterExport) -> dict[str, Any]:
