@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from babel.dates import format_date
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -349,6 +350,23 @@ def test_pages_link_to_each_other_and_keep_the_filter(
     assert 'href="/finance/invoices?page=2&amp;currency=USD"' in first
     second = client.get("/finance/invoices?currency=USD&page=2").get_data(as_text=True)
     assert 'href="/finance/invoices?currency=USD"' in second and 'aria-current="page"' in second
+
+
+def test_a_document_shows_the_date_printed_on_it_in_every_time_zone(
+    client: FlaskClient, auth: AuthActions, books: Books
+) -> None:
+    # 09:00 UTC is 22:00 the day before in Pago Pago; the invoice's date is the one the
+    # PDF prints, the filter matches and the rate was frozen on, whoever looks.
+    books.finance.timezone = "Pacific/Pago_Pago"
+    db.session.commit()
+    auth.login(books.finance.email)
+    printed = format_date(books.i1.issued_at.date(), "medium", locale="en")
+    day = books.i1.issued_at.date().isoformat()
+    page = client.get(f"/finance/invoices?date_from={day}&date_to={day}").get_data(as_text=True)
+    row = page.split(f'data-number="{books.i1.number}"', 1)[1].split("</tr>", 1)[0]
+    assert printed in row
+    invoice = client.get(f"/finance/invoices/{books.i1.public_id}").get_data(as_text=True)
+    assert printed in invoice
 
 
 def test_csv_export_has_columns_rows_and_frozen_rates(
