@@ -52,10 +52,13 @@
       cache: "no-store"
     })
       .then(function (response) {
+        // Sent to the sign-in page (the session ended): stop and offer the page's own link.
+        if (response.redirected) { refresh.hidden = false; return null; }
         if (!response.ok) { throw new Error("status " + response.status); }
         return response.json();
       })
       .then(function (state) {
+        if (state === null) { return; }
         show(state);
         if (!finished(state.status)) { window.setTimeout(poll, POLL_MS); }
       })
