@@ -22,7 +22,8 @@ class ConfigError(RuntimeError):
 class Config:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    # Idle pooled connections are pinged before use: see ping_idle_connections.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
     # Uploads (listing images, payment proofs) are capped at 5 MB; allow form overhead.
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

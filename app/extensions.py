@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Any
 
 from flask import request
@@ -15,6 +16,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from app.models.base import Base
 
@@ -51,3 +54,28 @@ def _sqlite_on_begin(connection: Any) -> None:
         from app.database import wants_write_lock
 
         connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
+
+
+# A connection handed back moments ago is alive: pinging it before every request (what
+# pool_pre_ping does) cost a round trip on every page. One idle longer than this is pinged
+# before use and, if the server has gone away meanwhile, replaced by the pool.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def ping_idle_connections(engine: Engine) -> None:
+    """Ping ``engine``'s pooled connections that sat idle, before they are used again."""
+
+    @event.listens_for(engine, "checkin")
+    def _note_idle(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return  # new, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool drops this connection and checks out another (up to three tries).
+            raise DisconnectionError("idle connection no longer answers") from error

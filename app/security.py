@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, g, request, session
 from flask_login import LoginManager
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -107,6 +107,13 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
 MAX_PENDING_MESSAGES = 5
 
 
+# Every guard asks for the user's company next: load it in the same statement. Built once:
+# every signed-in request runs it, and building it anew cost a quarter of its time.
+_USER_BY_PUBLIC_ID = (
+    select(User).where(User.public_id == bindparam("public_id")).options(joinedload(User.company))
+)
+
+
 def load_user(session_id: str) -> User | None:
     """Flask-Login loader: the cookie holds ``public_id:session_version``.
 
@@ -116,10 +123,7 @@ def load_user(session_id: str) -> User | None:
     public_id, _, version = session_id.partition(":")
     if not version.isdigit():
         return None
-    # Every guard asks for the user's company next: load it in the same statement.
-    user = db.session.scalar(
-        select(User).where(User.public_id == public_id).options(joinedload(User.company))
-    )
+    user = db.session.scalar(_USER_BY_PUBLIC_ID, {"public_id": public_id})
     if user is None or user.session_version != int(version) or not user.active:
         return None
     return user

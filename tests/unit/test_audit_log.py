@@ -16,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("app_ctx")
 @pytest.fixture
 def event() -> AuditEvent:
     """One event, written (inserting is what the log is for)."""
-    recorded = record_audit(
+    event_id = record_audit(
         Actor(None, "203.0.113.7"),
         "company.verified",
         company_id=42,
@@ -25,8 +25,8 @@ def event() -> AuditEvent:
         details={"from": "pending", "to": "verified"},
         actor_email="ops@example.com",
     )
-    db.session.flush()
-    assert recorded.id is not None
+    recorded = db.session.get(AuditEvent, event_id)
+    assert recorded is not None
     return recorded
 
 

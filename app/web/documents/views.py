@@ -14,12 +14,11 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_wtf.file import FileField, FileRequired
 
-from app.database import commit
+from app.database import commit_read_audit
 from app.documents.einvoice import einvoice_from_pdf
 from app.extensions import limiter
-from app.models import Document
 from app.services.audit import record_audit
-from app.services.documents import document_by_token, stored_pdf, visible_document
+from app.services.documents import IssuedPdf, document_by_token, issued_pdf
 from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
 from app.web.forms import CorridorForm
 from app.web.guards import acting, guard_signed_in, signed_in_user
@@ -33,55 +32,52 @@ verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 PDF_CACHE = "private, max-age=3600"
 
 
-def _ready_pdf(public_id: str) -> tuple[Document, bytes]:
-    """The issued document the signed-in person's company may read, and its stored bytes."""
-    document = visible_document(signed_in_user(), public_id)
-    pdf = stored_pdf(document) if document is not None and document.is_ready else None
-    if document is None or pdf is None:
+def _issued_pdf(public_id: str) -> IssuedPdf:
+    """The issued document the signed-in person's company may read, with its stored bytes."""
+    issued = issued_pdf(signed_in_user(), public_id)
+    if issued is None:
         abort(404)
-    return document, pdf
+    return issued
 
 
 def _audited_attachment(
-    document: Document, action: str, content: bytes, mimetype: str, filename: str
+    issued: IssuedPdf, action: str, content: bytes, mimetype: str, filename: str
 ) -> Response:
     """Audit the download, end the transaction, then send ``content`` as an attachment."""
     record_audit(
         acting(),
         action,
         object_type="document",
-        object_id=document.public_id,
-        details={"number": document.number},
+        object_id=issued.public_id,
+        details={"number": issued.number},
     )
-    # The PDF's tag is its SHA-256; the XML inside it gets its own.
-    digest = document.sha256 or ""
-    etag = digest if mimetype == "application/pdf" else f"{digest}-xml"
-    commit()
+    commit_read_audit()
     response = current_app.response_class(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = PDF_CACHE
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.set_etag(etag)
+    # The PDF's tag is its SHA-256; the XML inside it gets its own.
+    response.set_etag(issued.sha256 if mimetype == "application/pdf" else f"{issued.sha256}-xml")
     return response
 
 
 @bp.get("/<public_id>.pdf")
 def download(public_id: str) -> ResponseReturnValue:
-    document, pdf = _ready_pdf(public_id)
+    issued = _issued_pdf(public_id)
     return _audited_attachment(
-        document, "document.downloaded", pdf, "application/pdf", document.filename
+        issued, "document.downloaded", issued.pdf, "application/pdf", issued.filename
     )
 
 
 @bp.get("/<public_id>.xml")
 def download_xml(public_id: str) -> ResponseReturnValue:
     """The e-invoice (Factur-X CII XML) as embedded in the issued PDF, for the buyer's ERP."""
-    document, pdf = _ready_pdf(public_id)
-    xml = einvoice_from_pdf(pdf)
+    issued = _issued_pdf(public_id)
+    xml = einvoice_from_pdf(issued.pdf)
     if xml is None:
         abort(404)  # only invoices and credit notes carry one
     return _audited_attachment(
-        document, "document.xml_downloaded", xml, "application/xml", f"{document.number}.xml"
+        issued, "document.xml_downloaded", xml, "application/xml", f"{issued.number}.xml"
     )
 
 
