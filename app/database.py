@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import text
-
 from app.extensions import db
 
 _PENDING_KEY = "corridor_pending_jobs"
@@ -51,25 +49,6 @@ def commit() -> None:
     pending = db.session.info.pop(_PENDING_KEY, [])
     for task, args in pending:
         task(*args)
-
-
-# PostgreSQL manual, 30.4 Asynchronous Commit: set for one transaction, it applies to it alone.
-_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
-
-
-def commit_read_audit() -> None:
-    """Commit a transaction whose only write is the audit row of a read (a download).
-
-    On PostgreSQL that commit does not wait for its WAL to reach the disk: the flush cost
-    a download more than everything else it does. The walwriter flushes it within three
-    wal_writer_delay (0.6 s by default); only a crash of the database server inside that
-    window can lose such a row, and the database stays consistent. Every transaction that
-    changes orders, money or documents keeps waiting for the disk, so never call this for
-    one that does.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(_ASYNC_COMMIT)
-    commit()
 
 
 def rollback() -> None:

@@ -14,11 +14,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext
-from sqlalchemy import CursorResult, bindparam, func, insert, select, update
+from sqlalchemy import CursorResult, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -33,7 +33,6 @@ from app.models import (
     DocumentKind,
     DocumentStatus,
     Order,
-    User,
 )
 from app.models.base import utcnow
 from app.models.document import INVOICE_KINDS, SERIES_CODES, new_verification_token
@@ -209,60 +208,6 @@ def store_rendered_pdf(document_id: int, pdf: bytes) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(stored.rowcount)
-
-
-class IssuedPdf(NamedTuple):
-    """An issued document's stored bytes and what a download needs to name them."""
-
-    public_id: str
-    number: str
-    sha256: str
-    pdf: bytes
-
-    @property
-    def filename(self) -> str:
-        return f"{self.number}.pdf"
-
-
-_ISSUED_PDF = select(Document.public_id, Document.number, Document.sha256, Document.pdf).where(
-    Document.public_id == bindparam("public_id"),
-    Document.status == DocumentStatus.ISSUED,
-    (Document.issuer_id == bindparam("company_id"))
-    | (Document.recipient_id == bindparam("company_id")),
-)
-# The same statement for psycopg's binary cursor: in the default text format PostgreSQL
-# spells every byte of the PDF as two hex digits and the driver parses them back, which
-# costs more than the rest of a download together.
-_ISSUED_PDF_BINARY = (
-    "SELECT public_id, number, sha256, pdf FROM documents"
-    " WHERE public_id = %(public_id)s AND status = %(status)s"
-    " AND (issuer_id = %(company_id)s OR recipient_id = %(company_id)s)"
-)
-
-
-def issued_pdf(user: User, public_id: str) -> IssuedPdf | None:
-    """The stored bytes of an issued document the user's company issued or received.
-
-    Everyone in the two companies sees the order, so everyone there may read its papers.
-    One statement reads the bytes with the rights: a download is the busiest thing a
-    finance clerk does, and each is also audited.
-    """
-    if user.company_id is None:
-        return None
-    params = {"public_id": public_id, "company_id": user.company_id}
-    connection = db.session.connection()
-    row: Sequence[Any] | None
-    if connection.dialect.name != "postgresql":
-        row = db.session.execute(_ISSUED_PDF, params).first()
-    else:
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        with driver.cursor(binary=True) as cursor:
-            cursor.execute(_ISSUED_PDF_BINARY, {**params, "status": DocumentStatus.ISSUED.value})
-            row = cursor.fetchone()
-    if row is None or row[3] is None:
-        return None
-    return IssuedPdf(row[0], row[1], row[2] or "", bytes(row[3]))
 
 
 def document_by_token(token: str) -> Document | None:

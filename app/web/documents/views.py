@@ -14,14 +14,14 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_wtf.file import FileField, FileRequired
 
-from app.database import commit_read_audit
+from app.database import commit
 from app.documents.einvoice import einvoice_from_pdf
 from app.extensions import limiter
-from app.services.audit import record_audit
-from app.services.documents import IssuedPdf, document_by_token, issued_pdf
+from app.services.documents import document_by_token
+from app.services.downloads import IssuedPdf, download_issued_pdf
 from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
 from app.web.forms import CorridorForm
-from app.web.guards import acting, guard_signed_in, signed_in_user
+from app.web.guards import acting, guard_signed_in
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 guard_signed_in(bp)
@@ -32,26 +32,17 @@ verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 PDF_CACHE = "private, max-age=3600"
 
 
-def _issued_pdf(public_id: str) -> IssuedPdf:
-    """The issued document the signed-in person's company may read, with its stored bytes."""
-    issued = issued_pdf(signed_in_user(), public_id)
+def _download(public_id: str, action: str) -> IssuedPdf:
+    """The issued document the signed-in person's company may read, its download audited."""
+    issued = download_issued_pdf(acting(), public_id, action)
     if issued is None:
         abort(404)
     return issued
 
 
-def _audited_attachment(
-    issued: IssuedPdf, action: str, content: bytes, mimetype: str, filename: str
-) -> Response:
-    """Audit the download, end the transaction, then send ``content`` as an attachment."""
-    record_audit(
-        acting(),
-        action,
-        object_type="document",
-        object_id=issued.public_id,
-        details={"number": issued.number},
-    )
-    commit_read_audit()
+def _attachment(issued: IssuedPdf, content: bytes, mimetype: str, filename: str) -> Response:
+    """End the transaction (and so store the audit row), then send ``content``."""
+    commit()
     response = current_app.response_class(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = PDF_CACHE
@@ -63,22 +54,18 @@ def _audited_attachment(
 
 @bp.get("/<public_id>.pdf")
 def download(public_id: str) -> ResponseReturnValue:
-    issued = _issued_pdf(public_id)
-    return _audited_attachment(
-        issued, "document.downloaded", issued.pdf, "application/pdf", issued.filename
-    )
+    issued = _download(public_id, "document.downloaded")
+    return _attachment(issued, issued.pdf, "application/pdf", issued.filename)
 
 
 @bp.get("/<public_id>.xml")
 def download_xml(public_id: str) -> ResponseReturnValue:
     """The e-invoice (Factur-X CII XML) as embedded in the issued PDF, for the buyer's ERP."""
-    issued = _issued_pdf(public_id)
+    issued = _download(public_id, "document.xml_downloaded")
     xml = einvoice_from_pdf(issued.pdf)
     if xml is None:
-        abort(404)  # only invoices and credit notes carry one
-    return _audited_attachment(
-        issued, "document.xml_downloaded", xml, "application/xml", f"{issued.number}.xml"
-    )
+        abort(404)  # only invoices and credit notes carry one; the audit row rolls back
+    return _attachment(issued, xml, "application/xml", f"{issued.number}.xml")
 
 
 class VerifyUploadForm(CorridorForm):
