@@ -57,6 +57,10 @@ class Config:
     # Bounds on one document render (a forked child is killed past them).
     DOCUMENT_RENDER_SECONDS = int(os.environ.get("DOCUMENT_RENDER_SECONDS", "60"))
     DOCUMENT_RENDER_MEMORY_MB = int(os.environ.get("DOCUMENT_RENDER_MEMORY_MB", "768"))
+    # A download's audit row is committed before the file is sent; by default PostgreSQL
+    # does not wait for that commit's WAL flush (see DECISIONS, Documents). Set to 1 to
+    # wait for it as every other transaction does.
+    DOWNLOAD_AUDIT_WAITS_FOR_DISK = os.environ.get("DOWNLOAD_AUDIT_WAITS_FOR_DISK") == "1"
     # Card payments: hidden unless both keys are set. The API base and the Stripe.js address
     # are configuration so tests point them at a local localstripe server.
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")

@@ -16,7 +16,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from app.models.base import Base
@@ -77,5 +77,6 @@ def ping_idle_connections(engine: Engine) -> None:
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
-            # The pool drops this connection and checks out another (up to three tries).
-            raise DisconnectionError("idle connection no longer answers") from error
+            # As pool_pre_ping does: the server went away, so every pooled connection is
+            # stale; the pool drops them all and checks out a new one.
+            raise InvalidatePoolError("idle connection no longer answers") from error

@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, text
+from pypdf import PdfWriter
+from sqlalchemy import select, text
 
 from app.database import commit
 from app.demo.rates import add_daily_rates
 from app.extensions import db
 from app.models import AuditEvent, CompanyRole, Document, DocumentKind, Order
-from app.services.audit import Actor
+from app.models.base import utcnow
+from app.services.audit import Actor, record_audit
 from app.services.documents import issue_document, store_rendered_pdf
 from app.services.downloads import download_issued_pdf
+from tests.conftest import TEST_PASSWORD
 from tests.factories import CompanyFactory, OrderFactory, UserFactory
 
 ISSUED_AT = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
-PDF = b"%PDF-1.7 the issued bytes"
+
+
+def _blank_pdf() -> bytes:
+    """A real one-page PDF without attachments (stands in for a packing list)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = _blank_pdf()
 
 
 def _issued(order: Order, *, rendered: bool = True) -> Document:
@@ -44,13 +59,25 @@ def order(app_ctx: None) -> Order:
     return order
 
 
+_STORED_AUDIT_ROW = text(
+    "SELECT actor_id, actor_email, company_id, action, object_type, object_id,"
+    " client_address, CAST(details AS TEXT) AS details FROM audit_events WHERE id = :id"
+)
+
+
+def _stored(event_id: int) -> dict[str, object]:
+    """An audit row as the database holds it, the details as their stored text."""
+    return dict(db.session.execute(_STORED_AUDIT_ROW, {"id": event_id}).mappings().one())
+
+
 def test_either_party_gets_the_stored_bytes_and_each_download_is_audited(order: Order) -> None:
     document = _issued(order)
     seller_finance = UserFactory(company=order.seller, company_role=CompanyRole.FINANCE)
     for user in (order.placed_by, seller_finance):
-        issued = download_issued_pdf(
-            Actor(user, "203.0.113.9"), document.public_id, "document.downloaded"
-        )
+        actor = Actor(user, "203.0.113.9")
+        before = utcnow()
+        issued = download_issued_pdf(actor, document.public_id, "document.downloaded")
+        after = utcnow()
         assert issued is not None
         assert (issued.number, issued.pdf, issued.filename) == (
             document.number,
@@ -58,16 +85,22 @@ def test_either_party_gets_the_stored_bytes_and_each_download_is_audited(order: 
             f"{document.number}.pdf",
         )
         assert issued.sha256 == hashlib.sha256(PDF).hexdigest()
-    rows = _audit_rows()
-    assert [(row.actor_id, row.company_id) for row in rows] == [
-        (order.placed_by.id, order.buyer_id),
-        (seller_finance.id, order.seller_id),
-    ]
-    for row in rows:
-        assert (row.object_type, row.object_id) == ("document", document.public_id)
-        assert row.details == {"number": document.number}
-        assert row.client_address == "203.0.113.9"
-        assert row.occurred_at.tzinfo is not None
+        (downloaded,) = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.actor_id == user.id)
+        ).all()
+        assert downloaded.company_id == user.company_id
+        # The row is the one record_audit writes for the same download, column by column.
+        expected_id = record_audit(
+            actor,
+            "document.downloaded",
+            object_type="document",
+            object_id=document.public_id,
+            details={"number": document.number},
+        )
+        assert _stored(downloaded.id) == _stored(expected_id)
+        assert downloaded.details == {"number": document.number}
+        assert downloaded.actor_email == user.email
+        assert before <= downloaded.occurred_at <= after
 
 
 def test_another_company_a_document_not_yet_rendered_and_an_unknown_id_get_nothing(
@@ -86,7 +119,54 @@ def test_another_company_a_document_not_yet_rendered_and_an_unknown_id_get_nothi
     assert _audit_rows() == []
 
 
-def test_a_downloads_commit_leaves_the_next_transaction_waiting_for_the_disk(
+@pytest.mark.parametrize("waits", [False, True], ids=["relaxed", "waits-for-disk"])
+def test_only_the_download_transaction_skips_the_wal_flush_wait(
+    order: Order, app: Flask, monkeypatch: pytest.MonkeyPatch, waits: bool
+) -> None:
+    monkeypatch.setitem(app.config, "DOWNLOAD_AUDIT_WAITS_FOR_DISK", waits)
+    public_id = _issued(order).public_id
+    assert download_issued_pdf(Actor(order.placed_by), public_id, "document.downloaded")
+    if db.session.get_bind().dialect.name == "postgresql":
+        relaxed = db.session.scalar(text("SHOW synchronous_commit")) == "off"
+        assert relaxed is not waits
+
+
+def test_a_download_refuses_a_transaction_that_changes_something_else(order: Order) -> None:
+    public_id = _issued(order).public_id
+    order.consignee = "Someone else"
+    with pytest.raises(RuntimeError, match="nothing but its audit row"):
+        download_issued_pdf(Actor(order.placed_by), public_id, "document.downloaded")
+
+
+def test_over_http_a_download_commits_its_row_and_a_refused_one_leaves_none(
+    isolated_app: Flask,
+) -> None:
+    with isolated_app.app_context():
+        add_daily_rates(ISSUED_AT.date(), ISSUED_AT.date())
+        order: Order = OrderFactory()
+        public_id = _issued(order).public_id
+        email = order.placed_by.email
+        commit()
+        db.session.remove()
+    client = isolated_app.test_client()
+    assert (
+        client.post("/login", data={"email": email, "password": TEST_PASSWORD}).status_code == 302
+    )
+    assert client.get(f"/documents/{public_id}.pdf").data == PDF
+    # A proforma carries no e-invoice: 404, and the audit row its request wrote rolls back.
+    assert client.get(f"/documents/{public_id}.xml").status_code == 404
+
+    with isolated_app.app_context():
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.object_id == public_id, AuditEvent.action.like("document.%download%")
+            )
+        ).all()
+        assert actions == ["document.downloaded"]
+        db.session.remove()
+
+
+def test_the_relaxed_commit_does_not_outlive_the_download_transaction(
     isolated_app: Flask,
 ) -> None:
     with isolated_app.app_context():
@@ -94,18 +174,13 @@ def test_a_downloads_commit_leaves_the_next_transaction_waiting_for_the_disk(
         order: Order = OrderFactory()
         public_id = _issued(order).public_id
         commit()
-        buyer = Actor(order.placed_by)
-        assert download_issued_pdf(buyer, public_id, "document.downloaded") is not None
+        assert download_issued_pdf(Actor(order.placed_by), public_id, "document.downloaded")
+        connection = db.session.connection().connection.driver_connection
         commit()
-
-        # synchronous_commit was relaxed for the download's transaction alone.
         if db.session.get_bind().dialect.name == "postgresql":
-            assert db.session.scalar(text("SHOW synchronous_commit")) == "on"
-        db.session.remove()
-        stored = db.session.scalar(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.object_id == public_id, AuditEvent.action == "document.downloaded")
-        )
-        assert stored == 1
+            # The same pooled connection, in its next transaction, waits for the disk again.
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                assert cursor.fetchone() == ("on",)
+            connection.rollback()
         db.session.remove()
