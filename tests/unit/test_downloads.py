@@ -138,15 +138,21 @@ def test_a_download_refuses_a_transaction_that_changes_something_else(order: Ord
         download_issued_pdf(Actor(order.placed_by), public_id, "document.downloaded")
 
 
+def _committed_order() -> tuple[Order, str]:
+    """An order with one issued document, committed for real: (order, document's id)."""
+    add_daily_rates(ISSUED_AT.date(), ISSUED_AT.date())
+    order: Order = OrderFactory()
+    public_id = _issued(order).public_id
+    commit()
+    return order, public_id
+
+
 def test_over_http_a_download_commits_its_row_and_a_refused_one_leaves_none(
     isolated_app: Flask,
 ) -> None:
     with isolated_app.app_context():
-        add_daily_rates(ISSUED_AT.date(), ISSUED_AT.date())
-        order: Order = OrderFactory()
-        public_id = _issued(order).public_id
+        order, public_id = _committed_order()
         email = order.placed_by.email
-        commit()
         db.session.remove()
     client = isolated_app.test_client()
     assert (
@@ -170,10 +176,7 @@ def test_the_relaxed_commit_does_not_outlive_the_download_transaction(
     isolated_app: Flask,
 ) -> None:
     with isolated_app.app_context():
-        add_daily_rates(ISSUED_AT.date(), ISSUED_AT.date())
-        order: Order = OrderFactory()
-        public_id = _issued(order).public_id
-        commit()
+        order, public_id = _committed_order()
         assert download_issued_pdf(Actor(order.placed_by), public_id, "document.downloaded")
         connection = db.session.connection().connection.driver_connection
         commit()
