@@ -9,6 +9,11 @@ the font keeps its look and metrics with 14,000 glyphs: the invoice falls from 1
 86 KB and renders faster. A character outside the cut (a rare one in a company's Chinese
 name) is drawn from the full system font, which the templates name next.
 
+The cut also puts first the glyphs nearly every document draws: our documents' own words,
+Latin, figures and punctuation, then GB 2312's first level (the 3,755 commonest hanzi,
+which company and place names are mostly made of). A document that prints nothing else
+then embeds a few thousand slots instead of 14,000.
+
 ``make assets`` runs ``python -m app.documents.cjk_font <out>`` from Debian's
 fonts-noto-cjk; without the file, documents fall back to the full font.
 """
@@ -20,6 +25,7 @@ from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib.reorderGlyphs import reorderGlyphs
 
 SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 FAMILY = "Noto Sans CJK SC"
@@ -65,6 +71,83 @@ def repertoire() -> set[int]:
     return chars
 
 
+def _options() -> subset.Options:
+    options = subset.Options()
+    options.layout_features = ["*"]  # vertical forms, punctuation width: as the full font
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    return options
+
+
+def _gb2312_level_one() -> list[int]:
+    """GB 2312's first level of hanzi (rows 0xB0-0xD7), the commonest, in its order."""
+    found: list[int] = []
+    for row in range(0xB0, 0xD8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                found.append(ord(bytes((row, cell)).decode("gb2312")))
+            except UnicodeDecodeError:
+                continue
+    return found
+
+
+def first_characters() -> tuple[list[int], list[int]]:
+    """The characters whose glyphs the cut puts first, in two tiers: what nearly every
+    document prints, then the commonest hanzi."""
+    ours = {ord(char) for source in TEXT_SOURCES for char in source.read_text("utf-8")}
+    latin = {code for start, end in _RANGES[:3] for code in range(start, end)}
+    return sorted(latin | ours), _gb2312_level_one()
+
+
+# What HarfBuzz applies to horizontal text by default (no vertical forms, no alternates).
+_HORIZONTAL_FEATURES = (
+    "rvrn",
+    "ccmp",
+    "locl",
+    "mark",
+    "mkmk",
+    "rlig",
+    "calt",
+    "clig",
+    "liga",
+    "kern",
+)
+
+
+def _drawn_for(font: TTFont, characters: list[int]) -> set[str]:
+    """The glyphs a shaper draws for ``characters`` in horizontal text: their own, and
+    those the default layout features put in their place (Chinese punctuation forms)."""
+    options = subset.Options()
+    options.layout_features = list(_HORIZONTAL_FEATURES)
+    closure = subset.Subsetter(options)
+    closure.populate(unicodes=characters)
+    closure._closure_glyphs(font)  # fontTools' own closure, without pruning
+    return set(closure.glyphs_retained)
+
+
+def _put_first(font: TTFont, ours: list[int], commonest: list[int]) -> None:
+    """Reorder ``font``'s glyphs: .notdef, those drawn for ``ours``, the glyphs of
+    ``commonest`` (no layout closure: in the SC face their forms are the defaults, and
+    the closure would add the Japanese, Korean and traditional forms), then the rest."""
+    order = font.getGlyphOrder()
+    cmap = font.getBestCmap()
+    tiers = (_drawn_for(font, ours), {cmap[code] for code in commonest if code in cmap})
+    new_order = [order[0]]
+    placed = set(new_order)
+    for drawn in tiers:
+        new_order += [name for name in order if name in drawn and name not in placed]
+        placed |= drawn
+    new_order += [name for name in order if name not in placed]
+    # Noto's CFF is CID-keyed: each glyph names the font dict (hints, subroutines) it
+    # draws with, by position in FDSelect, which fontTools does not reorder itself.
+    top = font["CFF "].cff.topDictIndex[0]
+    font_dict = {name: top.FDSelect[gid] for gid, name in enumerate(order)}
+    # fontTools re-sorts the layout tables' coverage and the CFF charset to match.
+    reorderGlyphs(font, new_order)
+    top.FDSelect.gidArray = [font_dict[name] for name in new_order]
+
+
 def _sc_face(collection: TTCollection) -> TTFont:
     return next(font for font in collection.fonts if font["name"].getDebugName(1) == FAMILY)
 
@@ -77,18 +160,14 @@ def source_code_points(source: Path = SOURCE) -> set[int]:
 
 def build(out: Path, source: Path = SOURCE) -> int:
     """Write the cut of ``source``'s SC face to ``out``; returns its number of glyphs."""
-    options = subset.Options()
-    options.layout_features = ["*"]  # vertical forms, punctuation width: as the full font
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
+    subsetter = subset.Subsetter(_options())
     subsetter.populate(unicodes=repertoire())
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_suffix(".part")
     with TTCollection(str(source)) as collection:
         face = _sc_face(collection)
         subsetter.subset(face)
+        _put_first(face, *first_characters())
         face.save(str(partial))
         glyphs = len(face.getGlyphOrder())
     partial.replace(out)
