@@ -50,13 +50,14 @@ _RANGES = (
 )
 
 
-def _gb2312() -> set[int]:
-    """Every character GB 2312 encodes (rows 0xA1-0xF7, cells 0xA1-0xFE)."""
-    found: set[int] = set()
-    for row in range(0xA1, 0xF8):
+def _gb2312(rows: range = range(0xA1, 0xF8)) -> list[int]:
+    """The characters GB 2312 encodes in ``rows`` (cells 0xA1-0xFE), in its order; all
+    rows by default. Rows 0xB0-0xD7 are the first level of hanzi, the commonest."""
+    found: list[int] = []
+    for row in rows:
         for cell in range(0xA1, 0xFF):
             try:
-                found.add(ord(bytes((row, cell)).decode("gb2312")))
+                found.append(ord(bytes((row, cell)).decode("gb2312")))
             except UnicodeDecodeError:
                 continue
     return found
@@ -65,7 +66,7 @@ def _gb2312() -> set[int]:
 def repertoire() -> set[int]:
     """The code points the cut keeps: GB 2312, the ranges above, our documents' own text."""
     chars = {code for start, end in _RANGES for code in range(start, end)}
-    chars |= _gb2312()
+    chars |= set(_gb2312())
     for source in TEXT_SOURCES:
         chars |= {ord(char) for char in source.read_text(encoding="utf-8")}
     return chars
@@ -80,24 +81,12 @@ def _options() -> subset.Options:
     return options
 
 
-def _gb2312_level_one() -> list[int]:
-    """GB 2312's first level of hanzi (rows 0xB0-0xD7), the commonest, in its order."""
-    found: list[int] = []
-    for row in range(0xB0, 0xD8):
-        for cell in range(0xA1, 0xFF):
-            try:
-                found.append(ord(bytes((row, cell)).decode("gb2312")))
-            except UnicodeDecodeError:
-                continue
-    return found
-
-
 def first_characters() -> tuple[list[int], list[int]]:
     """The characters whose glyphs the cut puts first, in two tiers: what nearly every
     document prints, then the commonest hanzi."""
     ours = {ord(char) for source in TEXT_SOURCES for char in source.read_text("utf-8")}
     latin = {code for start, end in _RANGES[:3] for code in range(start, end)}
-    return sorted(latin | ours), _gb2312_level_one()
+    return sorted(latin | ours), _gb2312(range(0xB0, 0xD8))
 
 
 # What HarfBuzz applies to horizontal text by default (no vertical forms, no alternates).
