@@ -76,7 +76,8 @@ def download_issued_pdf(actor: Actor, public_id: str, action: str) -> IssuedPdf 
     disk: that flush cost a download a fifth of its time. The row is committed, and seen
     by everyone, before the file is sent; the walwriter writes it to disk within three
     wal_writer_delay (0.6 s by default), and only a crash of the database server inside
-    that window can lose it. So the transaction must write nothing else, which is checked.
+    that window can lose it. So the transaction must write nothing else: pending ORM
+    changes are refused here, and the views commit right after.
     """
     user = actor.user
     if user is None or user.company_id is None:
