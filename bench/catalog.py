@@ -52,6 +52,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -694,6 +695,31 @@ def scratch_database(prefix: str) -> Iterator[str]:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         note(f"pg: dropped database {name}")
+
+
+class Scratch(NamedTuple):
+    """A migrated scratch database and the work directory of one bench run."""
+
+    database_url: str
+    workdir: Path
+    instance: Path
+    env: dict[str, str]
+
+
+@contextlib.contextmanager
+def migrated_scratch(name: str) -> Iterator[Scratch]:
+    """A new PostgreSQL database migrated to head, a work directory (its instance folder
+    and exports inside), and the Flask environment for both; all gone afterwards."""
+    with (
+        scratch_database(f"corridor_{name}") as database_url,
+        tempfile.TemporaryDirectory(prefix=f"corridor-{name}-") as work,
+    ):
+        workdir = Path(work)
+        instance = workdir / "instance"
+        env = flask_env(database_url, instance)
+        env["EXPORT_ROOT"] = str(workdir / "exports")
+        run([str(BIN / "flask"), "db", "upgrade"], env, "migrate")
+        yield Scratch(database_url, workdir, instance, env)
 
 
 def checkpoint(database_url: str) -> None:

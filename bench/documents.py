@@ -39,7 +39,6 @@ import secrets
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -416,14 +415,7 @@ def main() -> int:
     common.note("load average before: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
     figures: dict[str, float] = {}
     try:
-        with (
-            common.scratch_database("corridor_docbench") as database_url,
-            tempfile.TemporaryDirectory(prefix="corridor-docbench-") as work,
-        ):
-            workdir = Path(work)
-            instance = workdir / "instance"
-            env = common.flask_env(database_url, instance)
-            common.run([str(common.BIN / "flask"), "db", "upgrade"], env, "migrate")
+        with common.migrated_scratch("docbench") as (database_url, workdir, instance, env):
             output = common.run(
                 [
                     sys.executable,

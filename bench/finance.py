@@ -54,7 +54,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -702,15 +701,7 @@ def main() -> int:
     common.note("load average before: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
     figures: dict[str, float] = {}
     try:
-        with (
-            common.scratch_database("corridor_finbench") as database_url,
-            tempfile.TemporaryDirectory(prefix="corridor-finbench-") as work,
-        ):
-            workdir = Path(work)
-            instance = workdir / "instance"
-            env = common.flask_env(database_url, instance)
-            env["EXPORT_ROOT"] = str(workdir / "exports")
-            common.run([str(common.BIN / "flask"), "db", "upgrade"], env, "migrate")
+        with common.migrated_scratch("finbench") as (database_url, workdir, instance, env):
             seed_started = time.perf_counter()
             seeded = _python(
                 SEED,

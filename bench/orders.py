@@ -23,7 +23,6 @@ import re
 import secrets
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -332,14 +331,7 @@ def _wrk_signed_in(url: str, cookie: str) -> tuple[float, int]:
 
 
 def main() -> int:
-    with (
-        common.scratch_database("corridor_orderbench") as database_url,
-        tempfile.TemporaryDirectory(prefix="corridor-orderbench-") as work,
-    ):
-        workdir = Path(work)
-        instance = workdir / "instance"
-        env = common.flask_env(database_url, instance)
-        common.run([str(common.BIN / "flask"), "db", "upgrade"], env, "migrate")
+    with common.migrated_scratch("orderbench") as (database_url, workdir, instance, env):
         seeded = common.run(
             [
                 sys.executable,

@@ -72,15 +72,6 @@ def repertoire() -> set[int]:
     return chars
 
 
-def _options() -> subset.Options:
-    options = subset.Options()
-    options.layout_features = ["*"]  # vertical forms, punctuation width: as the full font
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    return options
-
-
 def first_characters() -> tuple[list[int], list[int]]:
     """The characters whose glyphs the cut puts first, in two tiers: what nearly every
     document prints, then the commonest hanzi."""
@@ -149,7 +140,12 @@ def source_code_points(source: Path = SOURCE) -> set[int]:
 
 def build(out: Path, source: Path = SOURCE) -> int:
     """Write the cut of ``source``'s SC face to ``out``; returns its number of glyphs."""
-    subsetter = subset.Subsetter(_options())
+    options = subset.Options()
+    options.layout_features = ["*"]  # vertical forms, punctuation width: as the full font
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=repertoire())
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_suffix(".part")
