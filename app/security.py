@@ -6,13 +6,11 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, g, request, session
 from flask_login import LoginManager
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.database import write_intent
-from app.extensions import db
 from app.models import User
+from app.services.auth import session_user
 
 CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
@@ -107,26 +105,26 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
 MAX_PENDING_MESSAGES = 5
 
 
-# Every guard asks for the user's company next: load it in the same statement. Built once:
-# every signed-in request runs it, and building it anew cost a quarter of its time.
-_USER_BY_PUBLIC_ID = (
-    select(User).where(User.public_id == bindparam("public_id")).options(joinedload(User.company))
-)
-
-
 def load_user(session_id: str) -> User | None:
     """Flask-Login loader: the cookie holds ``public_id:session_version``.
 
     A cookie minted before the user's last logout or password change names an older
     version and loads nobody, so a captured cookie stops working.
     """
-    public_id, _, version = session_id.partition(":")
-    if not version.isdigit():
+    return session_user(session_id)
+
+
+def session_id_if_protected(login_manager: LoginManager) -> str | None:
+    """The session's user id, for a view that checks it in its own statement instead of
+    loading ``current_user``; None when the session names nobody.
+
+    Flask-Login's own check runs first: with strong protection a cookie presented from
+    another address or browser is emptied here exactly as when current_user is loaded.
+    """
+    if login_manager._session_protection_failed():
         return None
-    user = db.session.scalar(_USER_BY_PUBLIC_ID, {"public_id": public_id})
-    if user is None or user.session_version != int(version) or not user.active:
-        return None
-    return user
+    session_id = session.get("_user_id")
+    return session_id if isinstance(session_id, str) else None
 
 
 def safe_next_path(target: str | None) -> str | None:

@@ -7,7 +7,7 @@ import hashlib
 import http.server
 import io
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
@@ -19,7 +19,15 @@ from sqlalchemy import select
 
 from app.documents.einvoice import check_xsd, einvoice_from_pdf
 from app.extensions import db
-from app.models import AuditEvent, CompanyRole, Document, DocumentKind, DocumentStatus, Order
+from app.models import (
+    AuditEvent,
+    CompanyRole,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    Order,
+    User,
+)
 from app.tasks.documents import render_document
 from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, UserFactory
@@ -118,6 +126,58 @@ def test_another_company_and_the_anonymous_cannot_download(
     auth.login(outsider.email)
     assert client.get(url).status_code == 404
     assert client.get("/documents/unknown0000000000.pdf").status_code == 404
+
+
+def _end_sessions(user: User) -> None:
+    user.session_version += 1  # what signing out everywhere and a new password do
+    db.session.flush()
+
+
+def _deactivate(user: User) -> None:
+    user.active = False
+    db.session.flush()
+
+
+def _other_browser(client: FlaskClient) -> None:
+    # The same cookie from another browser: strong session protection empties the session.
+    client.environ_base["HTTP_USER_AGENT"] = "another browser"
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [_end_sessions, _deactivate, _other_browser],
+    ids=["sessions-ended", "deactivated", "other-browser"],
+)
+def test_a_download_honours_the_session_exactly_as_every_signed_in_page_does(
+    app: Flask,
+    client: FlaskClient,
+    auth: AuthActions,
+    trade: Trade,
+    shipped: Order,
+    spoil: Callable[..., None],
+) -> None:
+    """Downloads check the session in their own statement, not through current_user: a
+    session that no longer holds is sent to sign in there as on the order page, and the
+    refused download leaves no audit row."""
+    (proforma, *_rest) = render_pending(app, DocumentKind.PROFORMA_INVOICE)
+    download = f"/documents/{proforma.public_id}.pdf"
+    order_page = f"/buyer/orders/{shipped.public_id}"
+    client.environ_base["HTTP_USER_AGENT"] = "corridor-test"
+    auth.login(trade.purchaser.email)
+    assert client.get(download).data == proforma.pdf
+    assert client.get(order_page).status_code == 200
+
+    spoil(client if spoil is _other_browser else trade.purchaser)
+    for url in (download, order_page):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.location.startswith("/login?next="), url
+    downloads = db.session.scalars(
+        select(AuditEvent.id).where(
+            AuditEvent.action == "document.downloaded", AuditEvent.object_id == proforma.public_id
+        )
+    ).all()
+    assert len(downloads) == 1
 
 
 def test_the_verification_page_tells_genuine_from_altered(

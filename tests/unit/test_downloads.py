@@ -14,11 +14,12 @@ from sqlalchemy import select, text
 from app.database import commit
 from app.demo.rates import add_daily_rates
 from app.extensions import db
-from app.models import AuditEvent, CompanyRole, Document, DocumentKind, Order
+from app.models import AuditEvent, CompanyRole, Document, DocumentKind, Order, User
 from app.models.base import utcnow
+from app.security import load_user
 from app.services.audit import Actor, record_audit
 from app.services.documents import issue_document, store_rendered_pdf
-from app.services.downloads import download_issued_pdf
+from app.services.downloads import IssuedPdf, Refusal, download_issued_pdf
 from tests.conftest import TEST_PASSWORD
 from tests.factories import CompanyFactory, OrderFactory, UserFactory
 
@@ -65,6 +66,11 @@ _STORED_AUDIT_ROW = text(
 )
 
 
+def _download(user: User, public_id: str, address: str | None = None) -> IssuedPdf | Refusal:
+    """A download by ``user`` through the session id their sign-in put in the cookie."""
+    return download_issued_pdf(user.get_id(), public_id, "document.downloaded", address)
+
+
 def _stored(event_id: int) -> dict[str, object]:
     """An audit row as the database holds it, the details as their stored text."""
     return dict(db.session.execute(_STORED_AUDIT_ROW, {"id": event_id}).mappings().one())
@@ -76,9 +82,9 @@ def test_either_party_gets_the_stored_bytes_and_each_download_is_audited(order: 
     for user in (order.placed_by, seller_finance):
         actor = Actor(user, "203.0.113.9")
         before = utcnow()
-        issued = download_issued_pdf(actor, document.public_id, "document.downloaded")
+        issued = _download(user, document.public_id, actor.address)
         after = utcnow()
-        assert issued is not None
+        assert isinstance(issued, IssuedPdf)
         assert (issued.number, issued.pdf, issued.filename) == (
             document.number,
             PDF,
@@ -111,12 +117,38 @@ def test_another_company_a_document_not_yet_rendered_and_an_unknown_id_get_nothi
     outsider = UserFactory(
         company=CompanyFactory(chinese_buyer=True), company_role=CompanyRole.OWNER
     )
-    buyer = Actor(order.placed_by)
-    assert download_issued_pdf(Actor(outsider), issued.public_id, "document.downloaded") is None
-    assert download_issued_pdf(buyer, pending.public_id, "document.downloaded") is None
-    assert download_issued_pdf(buyer, "unknown0000000000", "document.downloaded") is None
-    assert download_issued_pdf(Actor(None), issued.public_id, "document.downloaded") is None
+    buyer = order.placed_by
+    assert _download(outsider, issued.public_id) is Refusal.NOT_FOUND
+    assert _download(buyer, pending.public_id) is Refusal.NOT_FOUND
+    assert _download(buyer, "unknown0000000000") is Refusal.NOT_FOUND
     assert _audit_rows() == []
+
+
+def test_a_session_that_no_longer_holds_gets_nothing(order: Order) -> None:
+    """The download applies Flask-Login's loader rule itself: same version, still active."""
+    public_id = _issued(order).public_id
+    buyer = order.placed_by
+    colleague = UserFactory(company=buyer.company, company_role=CompanyRole.VIEWER)
+    old_session = buyer.get_id()
+    buyer.session_version += 1  # signed out everywhere, or a new password
+    colleague.active = False
+    db.session.flush()
+    for session_id in (
+        old_session,
+        colleague.get_id(),
+        f"unknown0000000000:{buyer.session_version}",
+        buyer.public_id,
+        f"{buyer.public_id}:x",
+        f"{buyer.public_id}:{2**31}",  # past the column's range: refused, not an error
+        f"{buyer.public_id}:{'9' * 40}",
+    ):
+        assert (
+            download_issued_pdf(session_id, public_id, "document.downloaded", None)
+            is Refusal.SIGNED_OUT
+        ), session_id
+        assert load_user(session_id) is None, session_id
+    assert _download(buyer, public_id) == _download(buyer, public_id)
+    assert len(_audit_rows()) == 2
 
 
 @pytest.mark.parametrize("waits", [False, True], ids=["relaxed", "waits-for-disk"])
@@ -125,7 +157,7 @@ def test_only_the_download_transaction_skips_the_wal_flush_wait(
 ) -> None:
     monkeypatch.setitem(app.config, "DOWNLOAD_AUDIT_WAITS_FOR_DISK", waits)
     public_id = _issued(order).public_id
-    assert download_issued_pdf(Actor(order.placed_by), public_id, "document.downloaded")
+    assert isinstance(_download(order.placed_by, public_id), IssuedPdf)
     if db.session.get_bind().dialect.name == "postgresql":
         relaxed = db.session.scalar(text("SHOW synchronous_commit")) == "off"
         assert relaxed is not waits
@@ -135,7 +167,7 @@ def test_a_download_refuses_a_transaction_that_changes_something_else(order: Ord
     public_id = _issued(order).public_id
     order.consignee = "Someone else"
     with pytest.raises(RuntimeError, match="nothing but its audit row"):
-        download_issued_pdf(Actor(order.placed_by), public_id, "document.downloaded")
+        _download(order.placed_by, public_id)
 
 
 def _committed_order() -> tuple[Order, str]:
@@ -177,7 +209,7 @@ def test_the_relaxed_commit_does_not_outlive_the_download_transaction(
 ) -> None:
     with isolated_app.app_context():
         order, public_id = _committed_order()
-        assert download_issued_pdf(Actor(order.placed_by), public_id, "document.downloaded")
+        assert isinstance(_download(order.placed_by, public_id), IssuedPdf)
         connection = db.session.connection().connection.driver_connection
         commit()
         if db.session.get_bind().dialect.name == "postgresql":

@@ -16,15 +16,15 @@ from flask_wtf.file import FileField, FileRequired
 
 from app.database import commit
 from app.documents.einvoice import einvoice_from_pdf
-from app.extensions import limiter
+from app.extensions import limiter, login_manager
+from app.security import session_id_if_protected
 from app.services.documents import document_by_token
-from app.services.downloads import IssuedPdf, download_issued_pdf
+from app.services.downloads import IssuedPdf, Refusal, download_issued_pdf
 from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
 from app.web.forms import CorridorForm
-from app.web.guards import acting, guard_signed_in
 
+# No blueprint guard: each view checks the session in its download statement (_download).
 bp = Blueprint("documents", __name__, url_prefix="/documents")
-guard_signed_in(bp)
 
 verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 
@@ -33,11 +33,22 @@ PDF_CACHE = "private, max-age=3600"
 
 
 def _download(public_id: str, action: str) -> IssuedPdf:
-    """The issued document the signed-in person's company may read, its download audited."""
-    issued = download_issued_pdf(acting(), public_id, action)
-    if issued is None:
+    """The issued document the signed-in person's company may read, its download audited.
+
+    The session is checked in the download's own statement (see download_issued_pdf), so
+    these views load no current_user; whoever the session no longer holds signs in again.
+    """
+    session_id = session_id_if_protected(login_manager)
+    outcome = (
+        download_issued_pdf(session_id, public_id, action, request.remote_addr)
+        if session_id is not None
+        else Refusal.SIGNED_OUT
+    )
+    if outcome is Refusal.SIGNED_OUT:
+        abort(login_manager.unauthorized())
+    if outcome is Refusal.NOT_FOUND:
         abort(404)
-    return issued
+    return outcome
 
 
 def _attachment(issued: IssuedPdf, content: bytes, mimetype: str, filename: str) -> Response:
