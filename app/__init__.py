@@ -31,7 +31,7 @@ def create_app(config: type[config_module.Config] | str | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from app import i18n, security
-    from app.extensions import csrf, db, limiter, login_manager, migrate, ping_idle_connections
+    from app.extensions import csrf, db, limiter, migrate, ping_idle_connections
 
     db.init_app(app)
     with app.app_context():
@@ -39,7 +39,7 @@ def create_app(config: type[config_module.Config] | str | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    security.init_app(app, login_manager)
+    security.init_app(app)
     i18n.init_app(app)
 
     from app.cli import register_cli

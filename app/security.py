@@ -5,11 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, g, request, session
-from flask_login import LoginManager
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.database import write_intent
-from app.models import User
+from app.extensions import login_manager
 from app.services.auth import session_user
 
 CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
@@ -38,7 +37,7 @@ def content_security_policy(**extra: tuple[str, ...]) -> str:
 CONTENT_SECURITY_POLICY = content_security_policy()
 
 
-def init_app(app: Flask, login_manager: LoginManager) -> None:
+def init_app(app: Flask) -> None:
     proxies = int(app.config.get("PROXY_FIX_X_FOR", 0) or 0)
     if proxies:
         # Only behind a known number of reverse proxies is X-Forwarded-For trustworthy.
@@ -48,7 +47,9 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
     login_manager.login_message_category = "info"
-    login_manager.user_loader(load_user)
+    # The cookie holds ``public_id:session_version``: a cookie minted before the user's
+    # last logout or password change names an older version and loads nobody.
+    login_manager.user_loader(session_user)
 
     from flask_babel import lazy_gettext
 
@@ -105,21 +106,14 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
 MAX_PENDING_MESSAGES = 5
 
 
-def load_user(session_id: str) -> User | None:
-    """Flask-Login loader: the cookie holds ``public_id:session_version``.
-
-    A cookie minted before the user's last logout or password change names an older
-    version and loads nobody, so a captured cookie stops working.
-    """
-    return session_user(session_id)
-
-
-def session_id_if_protected(login_manager: LoginManager) -> str | None:
-    """The session's user id, for a view that checks it in its own statement instead of
+def session_id_if_protected() -> str | None:
+    """The session's user id, for views that check it in their own statement instead of
     loading ``current_user``; None when the session names nobody.
 
     Flask-Login's own check runs first: with strong protection a cookie presented from
     another address or browser is emptied here exactly as when current_user is loaded.
+    Unlike current_user this never falls back to a remember-me cookie: we never set one
+    (``login_user`` without ``remember``); turning remember-me on means handling it here.
     """
     if login_manager._session_protection_failed():
         return None

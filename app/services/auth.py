@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -49,13 +50,14 @@ SESSION_HOLDER: ColumnElement[bool] = (
 # Every guard asks for the user's company next: load it in the same statement. Built once:
 # every signed-in request runs it, and building it anew cost a quarter of its time.
 _SESSION_USER = select(User).where(SESSION_HOLDER).options(joinedload(User.company))
+_SESSION_VERSION = re.compile(r"[0-9]{1,10}")
 _MAX_SESSION_VERSION = 2**31 - 1  # the column is a 32-bit integer
 
 
 def session_key(session_id: str) -> dict[str, str | int] | None:
     """SESSION_HOLDER's parameters for a session id, or None if it cannot name anyone."""
     public_id, _, version = session_id.partition(":")
-    if not version.isdigit() or len(version) > 10 or int(version) > _MAX_SESSION_VERSION:
+    if not _SESSION_VERSION.fullmatch(version) or int(version) > _MAX_SESSION_VERSION:
         return None
     return {"session_user": public_id, "session_version": int(version)}
 

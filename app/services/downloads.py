@@ -148,7 +148,7 @@ def download_issued_pdf(
                 cursor.execute(_ASYNC_COMMIT)
             cursor.execute(_AUDITED_READ, params)
             row = cursor.fetchone()
-        if row is None:  # not even a row of NULLs: no actor
+        if row is None:  # no actor; a found actor gives a row, of NULLs if no document
             return Refusal.SIGNED_OUT
     if row is None or row[3] is None:
         return Refusal.NOT_FOUND

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.file import FileField, FileRequired
 
@@ -23,8 +23,21 @@ from app.services.downloads import IssuedPdf, Refusal, download_issued_pdf
 from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
 from app.web.forms import CorridorForm
 
-# No blueprint guard: each view checks the session in its download statement (_download).
 bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+
+@bp.before_request
+def _guard() -> ResponseReturnValue | None:
+    """Only a session that names someone gets further. Who it names, and whether that
+    session still holds, the download's own statement checks (download_issued_pdf):
+    loading current_user here would double a download's cost."""
+    session_id = session_id_if_protected()
+    if session_id is None:
+        response: ResponseReturnValue = login_manager.unauthorized()
+        return response
+    g.session_id = session_id
+    return None
+
 
 verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 
@@ -35,15 +48,9 @@ PDF_CACHE = "private, max-age=3600"
 def _download(public_id: str, action: str) -> IssuedPdf:
     """The issued document the signed-in person's company may read, its download audited.
 
-    The session is checked in the download's own statement (see download_issued_pdf), so
-    these views load no current_user; whoever the session no longer holds signs in again.
+    Whoever the session no longer holds signs in again, as on every other page.
     """
-    session_id = session_id_if_protected(login_manager)
-    outcome = (
-        download_issued_pdf(session_id, public_id, action, request.remote_addr)
-        if session_id is not None
-        else Refusal.SIGNED_OUT
-    )
+    outcome = download_issued_pdf(g.session_id, public_id, action, request.remote_addr)
     if outcome is Refusal.SIGNED_OUT:
         abort(login_manager.unauthorized())
     if outcome is Refusal.NOT_FOUND:
