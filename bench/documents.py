@@ -25,8 +25,8 @@ rendered by the real job (``render_document.call_local``). Then, in one run:
   ``invoice_download_to_hello_ratio`` gives all three figures.
 
 Exit status: 0 all well; 1 a step failed or answers were not 2xx; 2 a target missed.
-Environment: BENCH_SECONDS (10), BENCH_DOWNLOAD_ROUNDS (3), BENCH_DOC_RENDERS (9), BENCH_DOC_JOBS (30),
-BENCH_PG_URL, BENCH_CONNECTIONS, BENCH_WORKERS as for bench/catalog.py.
+Environment: BENCH_SECONDS (10), BENCH_DOWNLOAD_ROUNDS (3), BENCH_DOC_RENDERS (9),
+BENCH_DOC_JOBS (30), BENCH_PG_URL, BENCH_CONNECTIONS, BENCH_WORKERS as for bench/catalog.py.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 A download is the busiest thing finance staff do, so its database work is kept to the
 least that the rules need: on PostgreSQL one statement checks the session, reads the
-bytes with the rights and appends the audit row, and (unless DOWNLOAD_AUDIT_WAITS_FOR_DISK is set) that
-transaction's commit does not wait for its WAL flush.
+bytes with the rights and appends the audit row, and (unless DOWNLOAD_AUDIT_WAITS_FOR_DISK
+is set) that transaction's commit does not wait for its WAL flush.
 """
 
 from __future__ import annotations
