@@ -48,9 +48,11 @@ def create_app(config: type[config_module.Config] | str | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
 
-    from app.tasks import configure_queue
+    from app.database import bind_job_queue
+    from app.tasks import configure_queue, dispatch
 
     configure_queue(app)
+    bind_job_queue(dispatch)
 
     if not app.testing:
         logging.basicConfig(level=logging.INFO)

@@ -1,60 +1,51 @@
-"""The one place a unit of work ends: commit, then hand its queued jobs to the queue.
+"""The one place a unit of work ends: commit, then hand what it queued to the job queue.
 
-Services queue jobs with ``after_commit_job``; they must not run before the data they
-read is committed (a worker on another process would not see it), and must not run at
-all when the transaction rolls back.
+Only the boundaries call ``commit`` and ``rollback``: the web boundary
+(``app.web.boundary``) once per request, the ``@job`` decorator once per job, CLI commands
+once per command. Services flush and queue jobs by name (``app.services.jobs``); the jobs
+start here, after the commit, and are forgotten on rollback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from typing import Any
 
-from app.extensions import db
+from app.extensions import db, wants_write_lock, write_intent
+from app.services.jobs import drop_pending, take_pending
 
-_PENDING_KEY = "corridor_pending_jobs"
+__all__ = [
+    "bind_job_queue",
+    "commit",
+    "database_reachable",
+    "rollback",
+    "wants_write_lock",
+    "write_intent",
+]
 
-# SQLite takes a transaction's write lock only at its first write; two transactions that
-# both read first then cannot both write, and one fails with "database is locked" instead
-# of waiting. Units of work that will write declare it, and on SQLite their transaction
-# then begins IMMEDIATE: it takes the write lock up front and waits its turn (busy
-# timeout). PostgreSQL ignores this: row locks and conditional UPDATEs do the work there.
-_write_intent: ContextVar[bool] = ContextVar("corridor_write_intent", default=False)
-
-
-def wants_write_lock() -> bool:
-    return _write_intent.get()
-
-
-@contextmanager
-def write_intent() -> Iterator[None]:
-    """Transactions begun inside take SQLite's write lock at once (see above)."""
-    token = _write_intent.set(True)
-    try:
-        yield
-    finally:
-        _write_intent.reset(token)
+# Set by the app factory: how a job named by a service is put on the queue.
+_dispatch: list[Callable[..., Any]] = []
 
 
-def after_commit_job(task: Callable[..., Any], *args: Any) -> None:
-    """Enqueue ``task(*args)`` once the current transaction commits."""
-    db.session.info.setdefault(_PENDING_KEY, []).append((task, args))
+def bind_job_queue(dispatch: Callable[..., Any]) -> None:
+    """``dispatch(name, *args)`` puts the named job on the queue (``app.tasks.dispatch``)."""
+    _dispatch[:] = [dispatch]
 
 
 def commit() -> None:
-    """Commit the session, then enqueue the jobs the transaction asked for."""
+    """Commit the session, then start the jobs and calls the transaction asked for."""
     db.session.commit()
-    pending = db.session.info.pop(_PENDING_KEY, [])
-    for task, args in pending:
-        task(*args)
+    for pending in take_pending():
+        if pending.job is not None:
+            _dispatch[0](pending.job, *pending.args)
+        elif pending.call is not None:
+            pending.call(*pending.args)
 
 
 def rollback() -> None:
     """Roll back and forget any jobs the abandoned transaction queued."""
     db.session.rollback()
-    db.session.info.pop(_PENDING_KEY, None)
+    drop_pending()
 
 
 def database_reachable() -> bool:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import request
@@ -48,11 +51,31 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: object) -> None
     cursor.close()
 
 
+# SQLite takes a transaction's write lock only at its first write; two transactions that
+# both read first then cannot both write, and one fails with "database is locked" instead
+# of waiting. Units of work that will write declare it, and on SQLite their transaction
+# then begins IMMEDIATE: it takes the write lock up front and waits its turn (busy
+# timeout). PostgreSQL ignores this: row locks and conditional UPDATEs do the work there.
+_write_intent: ContextVar[bool] = ContextVar("corridor_write_intent", default=False)
+
+
+def wants_write_lock() -> bool:
+    return _write_intent.get()
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Transactions begun inside take SQLite's write lock at once (see above)."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection: Any) -> None:
     if connection.dialect.name == "sqlite":
-        from app.database import wants_write_lock
-
         connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
 
 

@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.database import write_intent
 from app.extensions import login_manager
-from app.services.auth import session_user
+from app.services.accounts.auth import session_user
 
 CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),

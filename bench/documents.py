@@ -79,12 +79,12 @@ from app.extensions import db
 from app.models import (Category, Company, CompanyRole, Document, DocumentKind, DocumentStatus,
                         Incoterm, PriceTier, Product, ProductIncoterm, ProductStatus, User)
 from app.models.base import utcnow
-from app.services.audit import Actor
-from app.services.catalog_index import reindex_product
-from app.services.categories import ensure_category_tree
+from app.services.audit.recording import Actor
+from app.services.catalog.index import reindex_product
+from app.services.catalog.categories import ensure_category_tree
 from app.services.orders import actions, cart
 from app.services.orders.placing import OrderTerms, common_incoterms, find_group, place_order
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 from app.tasks.documents import render_document
 
 app = create_app()
@@ -264,8 +264,8 @@ from app import create_app
 from app.database import commit
 from app.extensions import db
 from app.models import DocumentKind, Order, User
-from app.services.audit import Actor
-from app.services.documents import issue_document
+from app.services.audit.recording import Actor
+from app.services.documents.issuing import issue_document
 
 app = create_app()
 with app.app_context():

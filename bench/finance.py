@@ -99,10 +99,10 @@ from app.models import (Company, CompanyRole, Document, DocumentCounter, Documen
                         PaymentStatus, PaymentTerms, ShipmentStatus, User)
 from app.models.base import new_public_id, utcnow
 from app.models.document import new_verification_token
-from app.services.audit import Actor
-from app.services.documents import issue_document, store_rendered_pdf
-from app.services.passwords import hash_password
-from app.services.payments import create_milestones, on_shipment
+from app.services.audit.recording import Actor
+from app.services.documents.issuing import issue_document, store_rendered_pdf
+from app.services.accounts.passwords import hash_password
+from app.services.payments.milestones import create_milestones, on_shipment
 
 params = json.loads(sys.argv[1])
 INVOICES, ZIP_INVOICES = params["invoices"] - 1, params["zip_invoices"]  # + the model
@@ -505,9 +505,9 @@ from app.database import commit
 from app.extensions import db
 from app.models import Company, User
 from app.models.base import utcnow
-from app.services.audit import Actor
-from app.services.invoice_register import RegisterFilter
-from app.services.register_zip import start_export
+from app.services.audit.recording import Actor
+from app.services.finance.register import RegisterFilter
+from app.services.finance.register_zip import start_export
 
 params = json.loads(sys.argv[1])
 app = create_app()
@@ -529,7 +529,7 @@ import json, resource, sys, time
 from app import create_app
 from app.extensions import db
 from app.models import RegisterExport
-from app.services.register_zip import zip_path
+from app.services.finance.register_zip import zip_path
 from app.tasks.exports import build_register_zip
 
 params = json.loads(sys.argv[1])
@@ -558,7 +558,7 @@ import json, resource
 from app import create_app
 from app.extensions import db
 from app.models import RegisterExport
-from app.services.register_zip import zip_path
+from app.services.finance.register_zip import zip_path
 from app.tasks.exports import build_register_zip
 
 app = create_app()

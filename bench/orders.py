@@ -49,11 +49,11 @@ from app.database import commit
 from app.extensions import db
 from app.models import Company, CompanyRole, Incoterm, PriceTier, Product, ProductIncoterm, ProductStatus, User
 from app.models.base import utcnow
-from app.services.catalog_index import reindex_product
-from app.services.categories import ensure_category_tree
-from app.services.api_tokens import create_token
-from app.services.audit import Actor
-from app.services.passwords import hash_password
+from app.services.catalog.index import reindex_product
+from app.services.catalog.categories import ensure_category_tree
+from app.services.accounts.api_tokens import create_token
+from app.services.audit.recording import Actor
+from app.services.accounts.passwords import hash_password
 from app.models import Category
 from sqlalchemy import select
 

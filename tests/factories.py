@@ -28,7 +28,7 @@ from app.models import (
     VerificationStatus,
 )
 from app.models.base import utcnow
-from app.services.catalog_index import reindex_product
+from app.services.catalog.index import reindex_product
 from config import TestingConfig
 from tests.conftest import TEST_PASSWORD
 

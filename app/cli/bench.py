@@ -3,7 +3,7 @@
 The same ``--seed`` gives the same sellers and listings (titles, prices, terms, order of
 ids); only the random public ids differ. Rows go in with bulk inserts in batches and the
 full-text index is filled by one ``INSERT ... SELECT`` that mirrors
-``app.services.catalog_index.reindex_product``, so 100,000 listings take well under a
+``app.services.catalog.index.reindex_product``, so 100,000 listings take well under a
 minute on SQLite. Bench sellers are recognised by their e-mail domain; the command refuses
 to run twice on the same database unless ``--replace`` wipes the earlier bench data first.
 """
@@ -36,7 +36,7 @@ from app.models import (
     VerificationStatus,
 )
 from app.money import currency_exponent
-from app.services.categories import CATEGORY_TREE, ensure_category_tree
+from app.services.catalog.categories import CATEGORY_TREE, ensure_category_tree
 
 bench_cli = AppGroup("bench", help="Benchmark data.")
 

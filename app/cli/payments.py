@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from app.database import commit, write_intent
 from app.payments.gateway import GatewayError, configured_gateway
-from app.services.card_payments import reconcile
+from app.services.payments.cards import reconcile
 
 payments_cli = AppGroup("payments", help="Card payments.")
 

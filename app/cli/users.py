@@ -6,8 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from app.database import commit
+from app.services.accounts.operators import create_operator
 from app.services.errors import DomainError
-from app.services.operators import create_operator
 
 users_cli = AppGroup("users", help="Manage platform users.")
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from app.database import commit
 from app.extensions import db
 from app.models import CompanyRole, Document, DocumentKind, DocumentStatus, Order, User
-from app.services.audit import Actor
-from app.services.documents import issue_credit_note
+from app.services.audit.recording import Actor
+from app.services.documents.issuing import issue_credit_note
 from app.tasks.documents import render_document
 
 

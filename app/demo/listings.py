@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Product, User
-from app.services.audit import Actor
-from app.services.listings import ListingInput, create_listing, publish_listing
+from app.services.audit.recording import Actor
+from app.services.listings.editing import ListingInput, create_listing, publish_listing
 
 D = Decimal
 

@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Order, OrderStatus, Product, User
-from app.services import card_payments, payments
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.orders import actions, cart
 from app.services.orders.placing import OrderTerms, common_incoterms, find_group, place_order
+from app.services.payments import cards as card_payments
+from app.services.payments import milestones as payments
 
 BUYER_EMAIL = "purchaser@mcct.example"
 CONSIGNEE = (

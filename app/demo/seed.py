@@ -16,9 +16,9 @@ from app.demo.rates import seed_rates
 from app.extensions import db
 from app.models import Company, CompanyRole, User, VerificationStatus
 from app.models.base import utcnow
-from app.services.categories import ensure_category_tree
-from app.services.companies import REPORTING_CURRENCY
-from app.services.passwords import hash_password
+from app.services.accounts.companies import REPORTING_CURRENCY
+from app.services.accounts.passwords import hash_password
+from app.services.catalog.categories import ensure_category_tree
 
 DEMO_PASSWORD = "Corridor demo 2026"  # noqa: S105 (printed for the demo on purpose)
 

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from app.documents import labels
 from app.models import DocumentKind
 from app.money import Money
-from app.services.trade_codes import is_explosive
+from app.reference.trade_codes import is_explosive
 
 Snapshot = dict[str, Any]
 

@@ -15,7 +15,7 @@ import pycountry
 
 from app.documents import labels
 from app.models import Company, DocumentKind, Order, Shipment
-from app.services.trade_codes import is_explosive
+from app.reference.trade_codes import is_explosive
 
 # How long a proforma invoice's prices hold.
 PROFORMA_VALIDITY_DAYS = 30

@@ -177,6 +177,6 @@ def _refuse_document_changes(session: Session, flush_context: object, instances:
             if attributes.get_history(obj, name).has_changes():
                 raise DocumentIsImmutable(f"{obj.number}: {name} is fixed at issue")
         for name in WRITTEN_ONCE:
-            # Only the render job's conditional UPDATE (app.services.documents) writes these.
+            # Only the render job's conditional UPDATE (app.services.documents.issuing) writes these.
             if attributes.get_history(obj, name).has_changes():
                 raise DocumentIsImmutable(f"{obj.number}: {name} is written once, by rendering")

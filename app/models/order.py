@@ -102,7 +102,7 @@ class Order(PublicIdMixin, Base):
     shipment_status: Mapped[ShipmentStatus] = mapped_column(
         enum_column_type(ShipmentStatus), default=ShipmentStatus.NOT_SHIPPED
     )
-    # Derived from the milestones whenever a payment moves (app.services.payments), kept on
+    # Derived from the milestones whenever a payment moves (app.services.payments.milestones), kept on
     # the order so the invoice register filters and ages thousands of invoices in SQL.
     paid_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default=sa.text("0"))
     next_due_on: Mapped[date | None] = mapped_column(index=True)

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 
 from app.database import commit, rollback
 from app.extensions import csrf, limiter
-from app.services.card_payments import MalformedEvent, UnknownIntent, apply_event
+from app.services.payments.cards import MalformedEvent, UnknownIntent, apply_event
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,12 @@ from flask_babel import LazyString
 
 
 class DomainError(Exception):
-    """A business rule refused the request; ``field`` names the form field at fault."""
+    """A business rule refused the request; ``field`` names the form field at fault.
+
+    ``status`` is the HTTP status the web boundary answers with when no form shows it.
+    """
+
+    status = 422
 
     def __init__(self, message: str | LazyString, field: str | None = None) -> None:
         super().__init__(str(message))
@@ -23,6 +28,20 @@ class ValidationFailed(DomainError):
 
 class NotAllowed(DomainError):
     """The acting user may not do this."""
+
+    status = 403
+
+
+class NotFound(DomainError):
+    """Nothing by that id, or not the acting company's to see (the same answer for both)."""
+
+    status = 404
+
+
+class Conflict(DomainError):
+    """The request is sound but the state it meets refuses it (stock ran out meanwhile)."""
+
+    status = 409
 
 
 class CompanyNotVerified(DomainError):

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from app.database import after_commit_job
 from app.extensions import db
 from app.models import OutboxEmail
+from app.services.jobs import enqueue
 
 
 def queue_email(to_address: str, subject: str, body_text: str) -> OutboxEmail:
     """Store the message and send it once the transaction commits."""
-    from app.tasks.email import send_outbox_email
-
     message = OutboxEmail(to_address=to_address, subject=subject, body_text=body_text)
     db.session.add(message)
     db.session.flush()
-    after_commit_job(send_outbox_email, message.id)
+    enqueue("send_outbox_email", message.id)
     return message

@@ -8,6 +8,7 @@ points its storage at what the app's configuration names. The consumer imports
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -22,6 +23,15 @@ R = TypeVar("R")
 
 huey = Huey("corridor", storage_class=SqliteStorage, filename=":memory:", immediate=True)
 _queue_app: list[Flask] = []
+# Every ``@job`` by its name: services ask for jobs by these names (``app.services.jobs``).
+_JOBS: dict[str, Any] = {}
+# Importing a task module registers its jobs under their names.
+TASK_MODULES = ("app.tasks.documents", "app.tasks.email", "app.tasks.exports")
+
+
+def dispatch(name: str, *args: Any) -> None:
+    """Put the job named ``name`` on the queue (run at once when the queue is immediate)."""
+    _JOBS[name](*args)
 
 
 def configure_queue(app: Flask) -> None:
@@ -40,6 +50,8 @@ def configure_queue(app: Flask) -> None:
     huey._immediate = immediate  # set directly: the setter only rebuilds on a change
     huey.storage = huey.create_storage()
     _queue_app[:] = [app]
+    for module in TASK_MODULES:
+        importlib.import_module(module)
 
 
 def in_app_context() -> AbstractContextManager[object]:
@@ -63,6 +75,8 @@ def job(retries: int = 3, retry_delay: int = 30) -> Callable[[Callable[P, None]]
                     rollback()
                     raise
 
-        return huey.task(retries=retries, retry_delay=retry_delay, name=func.__name__)(run)
+        task = huey.task(retries=retries, retry_delay=retry_delay, name=func.__name__)(run)
+        _JOBS[func.__name__] = task
+        return task
 
     return decorator

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from app.database import after_commit_job
 from app.extensions import db
 from app.models import Document, DocumentStatus
-from app.services.documents import store_rendered_pdf
+from app.services.documents.issuing import store_rendered_pdf
+from app.services.jobs import after_commit
 from app.tasks import job
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def _record_failure(document_id: int, error: str) -> None:
     if document.render_attempts >= MAX_RENDER_ATTEMPTS:
         document.status = DocumentStatus.FAILED
     else:
-        after_commit_job(_render_later, document_id)
+        after_commit(_render_later, document_id)
 
 
 def _render_later(document_id: int) -> None:

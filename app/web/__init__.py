@@ -7,7 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from app.payments.webhook import bp as webhooks_bp
-    from app.web import errors
+    from app.web import boundary
     from app.web.account.views import bp as account_bp
     from app.web.api.views import bp as api_bp
     from app.web.auth.views import bp as auth_bp
@@ -41,4 +41,4 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
     ):
         app.register_blueprint(blueprint)
-    errors.init_app(app)
+    boundary.init_app(app)

@@ -1,13 +1,15 @@
-"""Translated error pages (HTML) and JSON errors for machine clients."""
+"""Translated error pages (HTML) and JSON errors for machine clients.
+
+The boundary (``app.web.boundary``) decides when a request failed; this module only says
+so in the reader's language and format.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
-from flask_babel import lazy_gettext
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from typing import Any
 
-from app.database import rollback
+from flask import Response, jsonify, render_template, request
+from flask_babel import lazy_gettext
 
 ERROR_TEXT = {
     400: (
@@ -28,9 +30,17 @@ ERROR_TEXT = {
         lazy_gettext("Not allowed"),
         lazy_gettext("This address does not accept that kind of request."),
     ),
+    409: (
+        lazy_gettext("Changed meanwhile"),
+        lazy_gettext("Something changed since you looked. Reload the page and try again."),
+    ),
     413: (
         lazy_gettext("Too large"),
         lazy_gettext("The upload is larger than allowed. Files may be at most 5 MB."),
+    ),
+    422: (
+        lazy_gettext("Not accepted"),
+        lazy_gettext("The request was refused. Go back, check it and try again."),
     ),
     429: (
         lazy_gettext("Too many attempts"),
@@ -42,6 +52,15 @@ ERROR_TEXT = {
     ),
 }
 
+# The API's names for fields the web forms call otherwise (docs/API.md).
+API_FIELD_NAMES = {"delivery": "incoterm"}
+
+
+def csrf_message() -> str:
+    return str(
+        lazy_gettext("The form expired or was sent from elsewhere. Reload the page and try again.")
+    )
+
 
 def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/healthz", "/webhooks/")) or (
@@ -49,38 +68,19 @@ def _wants_json() -> bool:
     )
 
 
-def render_error(code: int, detail: str | None = None) -> tuple[Response | str, int]:
+def render_error(
+    code: int, detail: str | None = None, field: str | None = None
+) -> tuple[Response | str, int]:
     title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
     if request.path.startswith("/api/"):
-        # The API's own shape (docs/API.md): the status as a number, and a message.
-        return jsonify(error=code, message=detail or str(message)), code
+        # The API's own shape (docs/API.md): the status as a number, a message, the field.
+        body: dict[str, Any] = {"error": code, "message": detail or str(message)}
+        if field:
+            body["field"] = API_FIELD_NAMES.get(field, field)
+        return jsonify(body), code
     if _wants_json():
         return jsonify(error=str(title), message=detail or str(message)), code
-    return render_template(
-        "errors/error.html", code=code, title=title, message=detail or message
-    ), code
-
-
-def init_app(app: Flask) -> None:
-    @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError) -> tuple[Response | str, int]:
-        return render_error(
-            400,
-            str(
-                lazy_gettext(
-                    "The form expired or was sent from elsewhere. Reload the page and try again."
-                )
-            ),
-        )
-
-    @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
-        code = error.code or 500
-        if code < 400:
-            return error
-        return render_error(code)
-
-    @app.errorhandler(InternalServerError)
-    def _server_error(error: InternalServerError) -> tuple[Response | str, int]:
-        rollback()
-        return render_error(500)
+    # A 403 page keeps its general words: the refusal may name rules the visitor's role
+    # does not need to read.
+    shown = message if code == 403 else detail or message
+    return render_template("errors/error.html", code=code, title=title, message=shown), code

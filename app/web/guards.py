@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app.extensions import login_manager
 from app.models import CompanyRole, User
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.errors import DomainError
 
 

@@ -87,7 +87,7 @@ def upgrade():
 
 
 # Paid: receipts less their refunds. Next due: the earliest due date of a milestone not yet
-# fully paid. Both are what app.services.payments keeps up to date from now on.
+# fully paid. Both are what app.services.payments.milestones keeps up to date from now on.
 _PAID_PER_MILESTONE = """
     (SELECT COALESCE(SUM(r.amount_minor - COALESCE(
         (SELECT SUM(f.amount_minor) FROM payment_refunds f WHERE f.receipt_id = r.id), 0)), 0)

@@ -33,8 +33,8 @@ from app.models import (
     Product,
 )
 from app.models.base import utcnow
-from app.services.api_tokens import create_token
-from app.services.audit import Actor
+from app.services.accounts.api_tokens import create_token
+from app.services.audit.recording import Actor
 from app.services.orders.cart import set_cart_quantity
 from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, ProductFactory, UserFactory

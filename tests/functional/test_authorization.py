@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from app.models import CompanyRole, User
-from app.services.companies import ensure_can_trade
+from app.services.accounts.companies import ensure_can_trade
 from app.services.errors import CompanyNotVerified
 from tests.conftest import TEST_PASSWORD, AuthActions
 from tests.factories import CompanyFactory, UserFactory

@@ -15,7 +15,7 @@ from app.models import (
     ProductStatus,
     Specification,
 )
-from app.services.catalog_index import fts5_match, query_tokens, tsquery
+from app.services.catalog.index import fts5_match, query_tokens, tsquery
 
 
 def _seed(app: Flask, *args: str) -> str:

@@ -37,10 +37,10 @@ from app.models import (
     User,
 )
 from app.payments.gateway import Intent, PaymentGateway, configured_gateway
-from app.services import payments
-from app.services.audit import Actor
-from app.services.card_payments import start_card_payment
+from app.services.audit.recording import Actor
 from app.services.errors import NotAllowed, ValidationFailed
+from app.services.payments import milestones as payments
+from app.services.payments.cards import start_card_payment
 from tests import stripe_support
 from tests.conftest import TEST_PASSWORD
 from tests.factories import UserFactory

@@ -18,10 +18,10 @@ from app.models import (
     PaymentStatus,
 )
 from app.payments.gateway import StripeGateway
-from app.services import card_payments
-from app.services.audit import Actor
-from app.services.documents import issue_credit_note
+from app.services.audit.recording import Actor
+from app.services.documents.issuing import issue_credit_note
 from app.services.errors import ValidationFailed
+from app.services.payments import cards as card_payments
 from tests.conftest import AuthActions
 from tests.factories import UserFactory
 from tests.functional.test_cart_checkout import Trade, make_trade, page_of, place_for

@@ -32,7 +32,7 @@ from app.models import (
     ShipmentStatus,
     User,
 )
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.orders.cart import set_cart_quantity
 from app.services.orders.placing import OrderTerms, place_order
 from tests.conftest import AuthActions

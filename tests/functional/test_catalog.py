@@ -24,7 +24,7 @@ from app.models import (
     Specification,
 )
 from app.models.base import utcnow
-from app.services.catalog_facets import CATALOG_CACHE
+from app.services.catalog.facets import CATALOG_CACHE
 from tests.conftest import AuthActions
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 

@@ -28,10 +28,10 @@ from app.models import (
     PaymentTerms,
     User,
 )
-from app.services import invoice_register
-from app.services.audit import Actor
-from app.services.documents import issue_credit_note, issue_document, store_rendered_pdf
-from app.services.invoice_register import (
+from app.services.audit.recording import Actor
+from app.services.documents.issuing import issue_credit_note, issue_document, store_rendered_pdf
+from app.services.finance import register as invoice_register
+from app.services.finance.register import (
     AgingBucket,
     Direction,
     InvoiceStatus,
@@ -40,7 +40,12 @@ from app.services.invoice_register import (
     aging_bucket,
     register_page,
 )
-from app.services.payments import ReceiptInput, create_milestones, on_shipment, record_receipt
+from app.services.payments.milestones import (
+    ReceiptInput,
+    create_milestones,
+    on_shipment,
+    record_receipt,
+)
 from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, OrderFactory, UserFactory
 from tests.functional.test_order_pages import counted_statements

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import CompanyRole, Incoterm, Product, ProductStatus, User
-from app.services.listing_import import HEADERS
+from app.services.listings.importing import HEADERS
 from tests.conftest import AuthActions
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 

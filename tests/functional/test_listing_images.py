@@ -17,8 +17,8 @@ from werkzeug.test import TestResponse, encode_multipart
 
 from app.extensions import db
 from app.models import CompanyRole, Product, ProductImage, User
-from app.services import images
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
+from app.services.listings import images
 from app.web.seller.images import ListingImageForm
 from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, ProductFactory, UserFactory

@@ -24,12 +24,12 @@ from app.models import (
     Product,
     User,
 )
-from app.services import payments
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.errors import DomainError
 from app.services.orders import actions
 from app.services.orders.lifecycle import expect_status
 from app.services.orders.placing import OrderTerms, place_order
+from app.services.payments import milestones as payments
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, this_weeks_rates
 from tests.functional.test_cart_checkout import make_trade, place_for
 from tests.functional.test_order_pages import accept

@@ -22,11 +22,11 @@ from app.models import (
     OrderStatus,
     PaymentStatus,
 )
-from app.services import payments
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.errors import NotAllowed, ValidationFailed
 from app.services.orders import actions
 from app.services.orders.lifecycle import InvalidTransition
+from app.services.payments import milestones as payments
 from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, UserFactory
 from tests.functional.test_cart_checkout import Trade, make_trade, page_of, place_for

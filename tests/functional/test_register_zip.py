@@ -35,10 +35,10 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.finance import ExportStatus, RegisterExport
-from app.services import register_zip
-from app.services.audit import Actor
-from app.services.documents import issue_credit_note, issue_document, store_rendered_pdf
-from app.services.invoice_register import RegisterFilter
+from app.services.audit.recording import Actor
+from app.services.documents.issuing import issue_credit_note, issue_document, store_rendered_pdf
+from app.services.finance import register_zip
+from app.services.finance.register import RegisterFilter
 from app.tasks.exports import remove_old_register_zips
 from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, OrderFactory, UserFactory

@@ -22,7 +22,7 @@ from app.models import (
     Shipment,
     TrustedBuyer,
 )
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.orders import actions
 from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, UserFactory

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.models import AuditEvent, AuditLogIsAppendOnly
-from app.services.audit import Actor, record_audit
+from app.services.audit.recording import Actor, record_audit
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 

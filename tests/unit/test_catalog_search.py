@@ -20,15 +20,15 @@ from app.models import (
     VerificationStatus,
 )
 from app.models.base import utcnow
-from app.services.catalog import (
+from app.services.catalog.facets import CATALOG_CACHE
+from app.services.catalog.index import reindex_product
+from app.services.catalog.search import (
     PER_PAGE,
     CatalogQuery,
     product_page,
     search_catalog,
     storefront,
 )
-from app.services.catalog_facets import CATALOG_CACHE
-from app.services.catalog_index import reindex_product
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory
 
 

@@ -29,7 +29,7 @@ from app.documents.render import StaticOnlyFetcher
 from app.documents.snapshot import build_snapshot
 from app.extensions import db
 from app.models import CompanyRole, DocumentKind, Incoterm, Order, ProductIncoterm
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.orders import actions, cart
 from app.services.orders.placing import OrderTerms, place_order
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, this_weeks_rates

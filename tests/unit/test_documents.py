@@ -22,8 +22,8 @@ from app.models import (
     DocumentStatus,
     Order,
 )
-from app.services.audit import Actor
-from app.services.documents import (
+from app.services.audit.recording import Actor
+from app.services.documents.issuing import (
     credited_minor,
     document_prefix,
     issue_credit_note,

@@ -16,10 +16,10 @@ from app.demo.rates import add_daily_rates
 from app.extensions import db
 from app.models import AuditEvent, CompanyRole, Document, DocumentKind, Order, User
 from app.models.base import utcnow
-from app.services.audit import Actor, record_audit
-from app.services.auth import session_user
-from app.services.documents import issue_document, store_rendered_pdf
-from app.services.downloads import IssuedPdf, Refusal, download_issued_pdf
+from app.services.accounts.auth import session_user
+from app.services.audit.recording import Actor, record_audit
+from app.services.documents.downloads import IssuedPdf, Refusal, download_issued_pdf
+from app.services.documents.issuing import issue_document, store_rendered_pdf
 from tests.conftest import TEST_PASSWORD
 from tests.factories import CompanyFactory, OrderFactory, UserFactory
 

@@ -24,11 +24,11 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.services.audit import Actor
-from app.services.companies import set_reporting_currency
-from app.services.documents import issue_credit_note, issue_document
+from app.services.accounts.companies import set_reporting_currency
+from app.services.audit.recording import Actor
+from app.services.documents.issuing import issue_credit_note, issue_document
 from app.services.errors import NotAllowed, ValidationFailed
-from app.services.exchange_rates import (
+from app.services.finance.exchange_rates import (
     FoundRate,
     ImportProblem,
     RateInput,
@@ -488,7 +488,7 @@ def test_two_operators_storing_the_same_day_at_once_leave_one_row(isolated_app: 
     import threading
 
     from app.database import commit, rollback, write_intent
-    from app.services.exchange_rates import RateInput, record_rate
+    from app.services.finance.exchange_rates import RateInput, record_rate
 
     day = date(2026, 11, 20)
     barrier = threading.Barrier(2)

@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 from app.database import commit
 from app.extensions import db
 from app.models import CompanyRole, Product, ProductImage, User
-from app.services import images
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.errors import NotAllowed, ValidationFailed
+from app.services.listings import images
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
 
 PHP_PAYLOAD = b'<?php system($_GET["cmd"]); ?>'

@@ -23,10 +23,10 @@ from app.models import (
     Specification,
     VerificationStatus,
 )
-from app.services import listing_import
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.errors import NotAllowed
-from app.services.listing_import import HEADERS, ImportRejected, neutralise, restore
+from app.services.listings import importing as listing_import
+from app.services.listings.importing import HEADERS, ImportRejected, neutralise, restore
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 
 # --- building files ----------------------------------------------------------------

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, CompanyRole, Incoterm, Product, ProductStatus
-from app.services import listings
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.errors import CompanyNotVerified, NotAllowed, ValidationFailed
-from app.services.listings import ListingInput, ListingInvalid
+from app.services.listings import editing as listings
+from app.services.listings.editing import ListingInput, ListingInvalid
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 
 

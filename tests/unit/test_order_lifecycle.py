@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import CompanyRole, OrderEvent, OrderStatus, PaymentStatus
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.errors import DomainError
 from app.services.orders.lifecycle import MOVERS, TRANSITIONS, InvalidTransition, transition
 from tests.factories import CompanyFactory, OrderFactory, UserFactory

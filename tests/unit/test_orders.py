@@ -23,9 +23,9 @@ from app.models import (
     ProductIncoterm,
     TrustedBuyer,
 )
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.errors import CompanyNotVerified, NotAllowed, ValidationFailed
-from app.services.listings import ListingInput, update_listing
+from app.services.listings.editing import ListingInput, update_listing
 from app.services.orders import actions, cart
 from app.services.orders.placing import InsufficientStock, OrderTerms, place_order
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory

@@ -34,7 +34,7 @@ from app.models import (
     ProcessedWebhookEvent,
 )
 from app.money import Money
-from app.services.card_payments import apply_event
+from app.services.payments.cards import apply_event
 from tests.functional.test_cart_checkout import make_trade, place_for
 from tests.functional.test_order_pages import accept
 from tests.stripe_support import WEBHOOK_SECRET, sign

@@ -21,13 +21,13 @@ from app.models import (
     ShipmentStatus,
 )
 from app.money import Money
-from app.services import payments
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.errors import ValidationFailed
 from app.services.orders.document_hooks import on_order_accepted, on_order_shipped
 from app.services.orders.lifecycle import record_event, transition
 from app.services.orders.notifications import notify_counterparty
 from app.services.orders.placing import release_stock
+from app.services.payments import milestones as payments
 
 # Incoterms 2020 under which the seller contracts and pays for the main carriage, and
 # under which the seller must insure it (CIF, CIP): only these may carry such charges.

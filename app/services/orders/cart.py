@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import CartLine, Company, CompanyRole, Product, ProductStatus, User
+from app.models import CartLine, Company, Product, ProductStatus, User
 from app.money import Money
-from app.services.audit import Actor
-from app.services.errors import NotAllowed, ValidationFailed
+from app.services.accounts.capabilities import Action, require
+from app.services.audit.recording import Actor
+from app.services.errors import ValidationFailed
 
 MAX_CART_LINES = 50
 MAX_ORDER_QUANTITY = 10**12
@@ -23,15 +24,7 @@ MAX_ORDER_QUANTITY = 10**12
 
 def require_purchaser(actor: Actor) -> User:
     """The owner or a purchaser of a buying company; others may not order."""
-    user = actor.user
-    if (
-        user is None
-        or user.company is None
-        or not user.company.buys
-        or user.company_role not in (CompanyRole.OWNER, CompanyRole.PURCHASER)
-    ):
-        raise NotAllowed(lazy_gettext("Only the owner and purchasers of a buying company order."))
-    return user
+    return require(actor.user, Action.BUY)
 
 
 def unit_price_minor(product: Product, quantity: int) -> int:

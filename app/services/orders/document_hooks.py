@@ -8,8 +8,8 @@ here, so no view or lifecycle code changes when it does.
 from __future__ import annotations
 
 from app.models import DocumentKind, Order
-from app.services.audit import Actor
-from app.services.documents import issue_documents
+from app.services.audit.recording import Actor
+from app.services.documents.issuing import issue_documents
 
 # In issue order: each names the ones before it (the packing list quotes the invoice).
 SHIPMENT_DOCUMENTS = (

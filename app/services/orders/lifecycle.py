@@ -15,10 +15,11 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.models import CompanyRole, User
+from app.models import User
 from app.models.base import utcnow
 from app.models.order import Order, OrderEvent, OrderStatus, PaymentStatus
-from app.services.audit import Actor
+from app.services.accounts.capabilities import Action, Side, require
+from app.services.audit.recording import Actor
 from app.services.errors import DomainError, NotAllowed
 
 S = OrderStatus
@@ -34,19 +35,13 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.COMPLETED: frozenset(),
 }
 
-SELLER_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.SALES})
-BUYER_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.PURCHASER})
-
-
-class Side:
-    SELLER = "seller"
-    BUYER = "buyer"
-    SYSTEM = "system"  # moves nobody makes by hand: completion once delivered and paid
+# Which capability makes a move for each side (the table in ``accounts.capabilities``).
+ACTS_FOR: dict[Side, Action] = {Side.SELLER: Action.ACT_AS_SELLER, Side.BUYER: Action.ACT_AS_BUYER}
 
 
 # Who makes each move: the seller's owner and sales staff accept, reject, produce and ship;
 # the buyer's owner and purchasers cancel and confirm delivery.
-MOVERS: dict[OrderStatus, str] = {
+MOVERS: dict[OrderStatus, Side] = {
     S.ACCEPTED: Side.SELLER,
     S.REJECTED: Side.SELLER,
     S.IN_PRODUCTION: Side.SELLER,
@@ -79,17 +74,6 @@ class Move:
     to_status: OrderStatus
 
 
-def side_of(user: User | None, order: Order) -> str | None:
-    """Which party ``user`` acts for on ``order`` (None: neither)."""
-    if user is None or user.company_id is None:
-        return None
-    if user.company_id == order.seller_id:
-        return Side.SELLER
-    if user.company_id == order.buyer_id:
-        return Side.BUYER
-    return None
-
-
 def may_move(user: User | None, order: Order, to: OrderStatus) -> bool:
     """Whether ``user`` may make this move on ``order`` in its current state."""
     try:
@@ -113,10 +97,7 @@ def _check(actor: Actor, order: Order, to: OrderStatus) -> None:
         if actor.user is not None:
             raise NotAllowed(lazy_gettext("An order completes by itself once delivered and paid."))
     else:
-        user = actor.user
-        roles = SELLER_ROLES if mover == Side.SELLER else BUYER_ROLES
-        if side_of(user, order) != mover or user is None or user.company_role not in roles:
-            raise NotAllowed(lazy_gettext("Your role cannot make this change to the order."))
+        require(actor.user, ACTS_FOR[mover], order)
     if (
         to is S.CANCELLED
         and order.status is S.ACCEPTED

@@ -7,14 +7,15 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import CompanyRole, Order, User
-from app.services.audit import Actor
+from app.models import Order, User
+from app.services.accounts.capabilities import Action, roles_for
+from app.services.audit.recording import Actor
 from app.services.outbox import queue_email
 
-# Who hears about an order on each side.
+# Who hears about an order on each side: those who act on the order for a side are those who hear of it.
 _RECIPIENT_ROLES = {
-    "seller": (CompanyRole.OWNER, CompanyRole.SALES),
-    "buyer": (CompanyRole.OWNER, CompanyRole.PURCHASER),
+    "seller": roles_for(Action.ACT_AS_SELLER),
+    "buyer": roles_for(Action.ACT_AS_BUYER),
 }
 
 

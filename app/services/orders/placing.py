@@ -30,9 +30,9 @@ from app.models import (
     TrustedBuyer,
     User,
 )
-from app.services.audit import Actor
-from app.services.companies import ensure_can_trade
-from app.services.errors import DomainError, ValidationFailed
+from app.services.accounts.companies import ensure_can_trade
+from app.services.audit.recording import Actor
+from app.services.errors import Conflict, ValidationFailed
 from app.services.orders.cart import (
     MAX_CART_LINES,
     CartGroup,
@@ -55,7 +55,7 @@ _PRODUCTS = cast(sa.Table, Product.__table__)
 MAX_LINE_TOTAL_MINOR = 10**17
 
 
-class InsufficientStock(DomainError):
+class InsufficientStock(Conflict):
     """A stocked line asks for more than the seller has."""
 
 

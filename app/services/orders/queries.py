@@ -17,7 +17,8 @@ from app.models import (
     Shipment,
     User,
 )
-from app.services.orders.lifecycle import BUYER_ROLES, SELLER_ROLES, Side
+from app.services.accounts.capabilities import Side, can
+from app.services.orders.lifecycle import ACTS_FOR
 
 PAGE_SIZE = 25
 
@@ -78,7 +79,7 @@ NEXT_ACTION = {
 
 
 def next_action(order: Order, side: str) -> str | None:
-    return NEXT_ACTION.get(side, {}).get(order.status)
+    return NEXT_ACTION.get(Side(side), {}).get(order.status)
 
 
 def _filtered(company_id: int, side: str, criteria: OrderFilter) -> Select[Order]:
@@ -142,5 +143,4 @@ def counterparties(company_id: int, side: str) -> list[Company]:
 
 def can_act(user: User, side: str) -> bool:
     """Whether ``user`` may act (not just look) for ``side``."""
-    roles = SELLER_ROLES if side == Side.SELLER else BUYER_ROLES
-    return user.company_role in roles
+    return can(user, ACTS_FOR[Side(side)])

@@ -7,23 +7,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Company, CompanyRole, Order, TrustedBuyer
-from app.services.audit import Actor, record_audit
-from app.services.errors import NotAllowed, ValidationFailed
+from app.models import Company, Order, TrustedBuyer
+from app.services.accounts.capabilities import Action, require
+from app.services.audit.recording import Actor, record_audit
+from app.services.errors import ValidationFailed
 
 
 def _require_seller_staff(actor: Actor) -> int:
-    user = actor.user
-    if (
-        user is None
-        or user.company is None
-        or not user.company.sells
-        or user.company_role not in (CompanyRole.OWNER, CompanyRole.SALES)
-    ):
-        raise NotAllowed(
-            lazy_gettext("Only the owner and sales staff of a seller decide whom to trust.")
-        )
-    return user.company.id
+    user = require(actor.user, Action.TRUST_BUYERS)
+    assert user.company_id is not None  # the capability needs a company
+    return user.company_id
 
 
 def trusted_buyer_ids(seller_id: int) -> set[int]:

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from app.services.passwords import MAX_LENGTH
+from app.services.accounts.passwords import MAX_LENGTH
 from app.web.forms import CorridorForm
 
 

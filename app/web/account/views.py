@@ -18,7 +18,7 @@ from flask_login import login_user
 
 from app.database import commit
 from app.i18n import SESSION_LOCALE_KEY
-from app.services import api_tokens, users
+from app.services.accounts import api_tokens, users
 from app.services.errors import NotAllowed, ValidationFailed
 from app.services.orders.cart import require_purchaser
 from app.web.account.forms import ApiTokenForm, PasswordChangeForm, ProfileForm

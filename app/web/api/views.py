@@ -20,10 +20,10 @@ from app.database import commit, rollback
 from app.extensions import csrf, db, limiter
 from app.models import Order, User
 from app.money import Money
-from app.services.api_tokens import user_for_token
-from app.services.audit import Actor
+from app.services.accounts.api_tokens import user_for_token
+from app.services.accounts.capabilities import Side
+from app.services.audit.recording import Actor
 from app.services.errors import DomainError, NotAllowed, ValidationFailed
-from app.services.orders.lifecycle import Side
 from app.services.orders.placing import (
     InsufficientStock,
     OrderTerms,

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from app.services.passwords import MAX_LENGTH
+from app.services.accounts.passwords import MAX_LENGTH
 from app.web.forms import CorridorForm, as_choices
 
 

@@ -20,9 +20,9 @@ from app.database import commit
 from app.extensions import limiter, login_email_key
 from app.i18n import SESSION_LOCALE_KEY, current_locale_code
 from app.security import safe_next_path
-from app.services import auth
-from app.services.audit import Actor
-from app.services.companies import CompanyRegistration, register_company
+from app.services.accounts import auth
+from app.services.accounts.companies import CompanyRegistration, register_company
+from app.services.audit.recording import Actor
 from app.services.errors import ValidationFailed
 from app.web.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
 from app.web.forms import country_choices

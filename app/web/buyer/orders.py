@@ -23,7 +23,7 @@ from app.i18n import current_locale_code
 from app.models import Company, CompanyRole, Order, OrderStatus, ProductStatus, User
 from app.payments.gateway import configured_gateway
 from app.security import safe_next_path
-from app.services import payments
+from app.services.accounts.capabilities import Action, Side, can
 from app.services.errors import DomainError, NotAllowed, ValidationFailed
 from app.services.orders import actions
 from app.services.orders.cart import (
@@ -36,7 +36,7 @@ from app.services.orders.cart import (
     set_cart_quantity,
     unit_price_minor,
 )
-from app.services.orders.lifecycle import STATUS_LABELS, Side, may_move
+from app.services.orders.lifecycle import STATUS_LABELS, may_move
 from app.services.orders.placing import (
     OrderTerms,
     common_incoterms,
@@ -104,12 +104,8 @@ def order_template_helpers() -> dict[str, Any]:
         "today": date.today(),
         "card_payments_on": configured_gateway() is not None,
         "viewer_is_buyer": lambda order: _viewer_company() == order.buyer_id,
-        "may_upload_proof": lambda order: (
-            _viewer_company() == order.buyer_id and _viewer_role() in payments.PROOF_ROLES
-        ),
-        "may_record_receipt": lambda order: (
-            _viewer_company() == order.seller_id and _viewer_role() in payments.RECEIPT_ROLES
-        ),
+        "may_upload_proof": lambda order: can(signed_in_user(), Action.PAY, order),
+        "may_record_receipt": lambda order: can(signed_in_user(), Action.RECORD_RECEIPT, order),
         "next_action_labels": NEXT_ACTION_LABELS,
         "next_action": next_action,
         "Side": Side,

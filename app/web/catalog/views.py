@@ -28,7 +28,8 @@ from werkzeug.routing import BuildError
 from app.i18n import current_locale_code
 from app.models import CompanyRole, Incoterm
 from app.money import InvalidCurrency, normalize_currency
-from app.services.catalog import (
+from app.reference.trade_codes import PACKAGE_TYPES, UNIT_CODES
+from app.services.catalog.search import (
     MAX_PRICE,
     SORTS,
     CatalogItem,
@@ -38,7 +39,6 @@ from app.services.catalog import (
     search_catalog,
     storefront,
 )
-from app.services.trade_codes import PACKAGE_TYPES, UNIT_CODES
 
 bp = Blueprint("catalog", __name__)
 

@@ -8,10 +8,10 @@ from flask_babel import gettext
 
 from app.database import commit, rollback
 from app.models import CompanyRole, User
-from app.services import users
-from app.services.companies import BankDetails, set_bank_details, set_reporting_currency
+from app.services.accounts import users
+from app.services.accounts.companies import BankDetails, set_bank_details, set_reporting_currency
+from app.services.accounts.tax_ids import tax_id_label
 from app.services.errors import DomainError
-from app.services.tax_ids import tax_id_label
 from app.web.company.forms import (
     ActiveForm,
     AddUserForm,

@@ -18,8 +18,8 @@ from app.database import commit
 from app.documents.einvoice import einvoice_from_pdf
 from app.extensions import limiter, login_manager
 from app.security import session_id_if_protected
-from app.services.documents import document_by_token
-from app.services.downloads import IssuedPdf, Refusal, download_issued_pdf
+from app.services.documents.downloads import IssuedPdf, Refusal, download_issued_pdf
+from app.services.documents.issuing import document_by_token
 from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
 from app.web.forms import CorridorForm
 

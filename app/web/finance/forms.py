@@ -13,7 +13,7 @@ from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.models import DocumentKind
-from app.services.invoice_register import (
+from app.services.finance.register import (
     SORTS,
     AgingBucket,
     Direction,

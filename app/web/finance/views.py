@@ -28,10 +28,11 @@ from app.i18n import format_money
 from app.models import Company, CompanyRole, Document, DocumentKind
 from app.models.base import utcnow
 from app.money import Money
-from app.services.audit import record_audit
-from app.services.documents import CREDIT_NOTE_ROLES, credited_minor, issue_credit_note
+from app.services.accounts.capabilities import Action, Side, can
+from app.services.audit.recording import record_audit
+from app.services.documents.issuing import credited_minor, issue_credit_note
 from app.services.errors import DomainError
-from app.services.invoice_register import (
+from app.services.finance.register import (
     AgingBucket,
     Direction,
     RegisterFilter,
@@ -43,10 +44,9 @@ from app.services.invoice_register import (
     register_page,
     reporting_figures,
 )
-from app.services.orders.lifecycle import Side
+from app.services.finance.register_exports import register_csv, register_xlsx
 from app.services.orders.queries import OrderFilter, order_list, order_page
-from app.services.payments import parse_amount
-from app.services.register_exports import register_csv, register_xlsx
+from app.services.payments.milestones import parse_amount
 from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
 from app.web.buyer.orders import order_template_helpers
 from app.web.finance.forms import (
@@ -198,11 +198,8 @@ def _register_document(public_id: str) -> Document:
 
 
 def _may_credit(document: Document) -> bool:
-    user = signed_in_user()
-    return (
-        document.kind is DocumentKind.COMMERCIAL_INVOICE
-        and document.issuer_id == user.company_id
-        and user.company_role in CREDIT_NOTE_ROLES
+    return document.kind is DocumentKind.COMMERCIAL_INVOICE and can(
+        signed_in_user(), Action.ISSUE_CREDIT_NOTE, document
     )
 
 

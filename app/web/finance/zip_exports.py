@@ -16,9 +16,9 @@ from flask_babel import format_decimal, gettext, ngettext
 from app.database import commit, rollback
 from app.models.base import utcnow
 from app.models.finance import ExportStatus, RegisterExport
-from app.services.audit import record_audit
+from app.services.audit.recording import record_audit
 from app.services.errors import DomainError
-from app.services.register_zip import company_export, is_expired, start_export, zip_path
+from app.services.finance.register_zip import company_export, is_expired, start_export, zip_path
 from app.web.finance.views import _company, _today, bp, register_filter_from_request
 from app.web.guards import acting
 

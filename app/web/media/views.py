@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, send_file
 from flask.typing import ResponseReturnValue
 
-from app.services import images
+from app.services.listings import images
 
 bp = Blueprint("media", __name__, url_prefix="/media")
 

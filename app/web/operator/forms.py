@@ -5,7 +5,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.services.exchange_rates import MAX_IMPORT_ROWS
+from app.services.finance.exchange_rates import MAX_IMPORT_ROWS
 from app.web.forms import CorridorForm, as_choices
 
 

@@ -10,9 +10,9 @@ from flask_babel import get_timezone, gettext, ngettext
 
 from app.database import commit, rollback
 from app.models.base import utcnow
-from app.services import exchange_rates as rate_service
 from app.services.errors import DomainError
-from app.services.exchange_rates import ImportProblem, RateInput
+from app.services.finance import exchange_rates as rate_service
+from app.services.finance.exchange_rates import ImportProblem, RateInput
 from app.web.guards import acting, show_error_on_form
 from app.web.operator.forms import ExchangeRateForm, ExchangeRateImportForm
 from app.web.operator.views import bp

@@ -8,10 +8,10 @@ from flask_babel import gettext
 
 from app.database import commit
 from app.models import ProductStatus, VerificationStatus
-from app.services import companies as company_service
-from app.services import listings as listing_service
-from app.services.audit_log import PAGE_SIZE, AuditFilter, audit_actions, audit_page
+from app.services.accounts import companies as company_service
+from app.services.audit.log import PAGE_SIZE, AuditFilter, audit_actions, audit_page
 from app.services.errors import DomainError
+from app.services.listings import editing as listing_service
 from app.web.forms import as_choices
 from app.web.guards import acting, guard_operator_blueprint, show_error_on_form
 from app.web.operator.forms import AuditFilterForm, ListingModerationForm, VerificationForm

@@ -31,9 +31,10 @@ from app.database import commit, rollback
 from app.models import PaymentMilestone
 from app.payments.gateway import GatewayError, configured_gateway
 from app.security import content_security_policy, safe_next_path
-from app.services import card_payments, payments
 from app.services.errors import DomainError, NotAllowed
-from app.services.payments import ReceiptInput
+from app.services.payments import cards as card_payments
+from app.services.payments import milestones as payments
+from app.services.payments.milestones import ReceiptInput
 from app.web.buyer.orders import order_template_helpers
 from app.web.forms import CorridorForm
 from app.web.guards import acting, guard_signed_in, signed_in_user

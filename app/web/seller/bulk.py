@@ -13,8 +13,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 
 from app.database import commit, rollback
 from app.models import CompanyRole
-from app.services import listing_import
-from app.services.listing_import import CONTENT_TYPES, ImportRejected, RowError
+from app.services.listings import importing as listing_import
+from app.services.listings.importing import CONTENT_TYPES, ImportRejected, RowError
 from app.web.forms import CorridorForm
 from app.web.guards import acting, signed_in_user
 from app.web.seller.views import bp

@@ -18,8 +18,8 @@ from wtforms.validators import AnyOf, DataRequired
 
 from app.database import commit
 from app.models import Product
-from app.services import images
 from app.services.errors import DomainError, NotAllowed
+from app.services.listings import images
 from app.web.forms import CorridorForm
 from app.web.guards import acting
 from app.web.seller.views import bp, own_listing

@@ -12,10 +12,10 @@ from app.database import commit
 from app.i18n import current_locale_code
 from app.models import Incoterm, Product, ProductStatus
 from app.money import Money
-from app.services import listings
-from app.services.categories import indented_category_names
+from app.reference.trade_codes import PACKAGE_TYPES, PACKING_GROUPS, UNIT_CODES
+from app.services.catalog.categories import indented_category_names
 from app.services.errors import DomainError, NotAllowed
-from app.services.trade_codes import PACKAGE_TYPES, PACKING_GROUPS, UNIT_CODES
+from app.services.listings import editing as listings
 from app.web.forms import as_choices, country_choices
 from app.web.guards import acting, signed_in_user
 from app.web.seller import images as image_views

@@ -15,9 +15,10 @@ from flask_wtf import FlaskForm
 
 from app.database import commit, rollback
 from app.models import Order, OrderStatus, ShipmentMode
+from app.services.accounts.capabilities import Side
 from app.services.errors import DomainError, NotAllowed
 from app.services.orders import actions
-from app.services.orders.lifecycle import Side, may_move
+from app.services.orders.lifecycle import may_move
 from app.services.orders.queries import (
     PAGE_SIZE,
     can_act,

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from app.models import CompanyRole, Product, User
-from app.services.listings import seller_product
+from app.services.listings.editing import seller_product
 from app.web.guards import guard_company_blueprint, signed_in_user
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")

@@ -19,7 +19,6 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import (
     Category,
-    CompanyRole,
     Incoterm,
     PriceTier,
     Product,
@@ -29,11 +28,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.money import InvalidCurrency, Money, currency_exponent, normalize_currency
-from app.services.audit import Actor, record_audit
-from app.services.catalog_index import reindex_product
-from app.services.companies import ensure_can_trade
-from app.services.errors import DomainError, NotAllowed, ValidationFailed
-from app.services.trade_codes import (
+from app.reference.trade_codes import (
     PACKAGE_TYPES,
     PACKING_GROUPS,
     UNIT_CODES,
@@ -43,6 +38,11 @@ from app.services.trade_codes import (
     normalize_un_number,
     takes_packing_group,
 )
+from app.services.accounts.capabilities import Action, require
+from app.services.accounts.companies import ensure_can_trade
+from app.services.audit.recording import Actor, record_audit
+from app.services.catalog.index import reindex_product
+from app.services.errors import DomainError, NotAllowed, ValidationFailed
 
 MAX_TIERS = 6
 MAX_INCOTERMS = 6
@@ -360,15 +360,9 @@ def validate_listing(data: ListingInput) -> None:
 
 
 def require_listing_editor(actor: Actor) -> int:
-    user = actor.user
-    if (
-        user is None
-        or user.company is None
-        or not user.company.sells
-        or user.company_role not in (CompanyRole.OWNER, CompanyRole.SALES)
-    ):
-        raise NotAllowed(lazy_gettext("Only the owner and sales staff of a seller edit listings."))
-    return user.company.id
+    user = require(actor.user, Action.EDIT_LISTINGS)
+    assert user.company_id is not None  # the capability needs a company
+    return user.company_id
 
 
 def _write(product: Product, checked: _Checked) -> None:

@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext
 
 from app.extensions import db
 from app.models import User
-from app.services.audit import Actor, record_audit
-from app.services.companies import email_taken
+from app.services.accounts.companies import email_taken
+from app.services.accounts.passwords import hash_password, password_problem
+from app.services.audit.recording import Actor, record_audit
 from app.services.errors import ValidationFailed
-from app.services.passwords import hash_password, password_problem
 
 
 def create_operator(*, email: str, full_name: str, password: str) -> User:

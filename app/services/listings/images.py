@@ -33,13 +33,13 @@ from flask_babel import lazy_gettext
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 
-from app.database import after_commit_job
 from app.extensions import db
 from app.models import Product, ProductImage
 from app.models.base import utcnow
-from app.services.audit import Actor
+from app.services.audit.recording import Actor
 from app.services.errors import DomainError, NotAllowed, ValidationFailed
-from app.services.listings import require_listing_editor
+from app.services.jobs import after_commit
+from app.services.listings.editing import require_listing_editor
 
 MAX_IMAGES_PER_LISTING = 8
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -302,7 +302,7 @@ def remove_listing_image(actor: Actor, product: Product, image_public_key: str) 
     _renumber(list(product.images))
     product.updated_at = utcnow()
     db.session.flush()
-    after_commit_job(_delete_files, str(media_root()), [image.storage_key, image.thumbnail_key])
+    after_commit(_delete_files, str(media_root()), [image.storage_key, image.thumbnail_key])
 
 
 def move_listing_image(actor: Actor, product: Product, key: str, direction: int) -> None:

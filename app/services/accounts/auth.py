@@ -15,16 +15,16 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import PasswordReset, User
 from app.models.base import utcnow
-from app.services.audit import Actor, record_audit
-from app.services.errors import ValidationFailed
-from app.services.outbox import queue_email
-from app.services.passwords import (
+from app.services.accounts.passwords import (
     burn_verification_time,
     hash_password,
     needs_rehash,
     password_problem,
     verify_password,
 )
+from app.services.audit.recording import Actor, record_audit
+from app.services.errors import ValidationFailed
+from app.services.outbox import queue_email
 
 INVITATION_MAX_AGE = timedelta(days=3)
 
@@ -41,7 +41,7 @@ def token_sha256(token: str) -> str:
 # A session cookie names ``public_id:session_version`` (User.get_id). It holds while that
 # user is active and still on that version: signing out everywhere, a password change and
 # deactivation each end it. The one rule for every signed-in request: Flask-Login's loader
-# and the download statement (app.services.downloads) both put it in their WHERE clause.
+# and the download statement (app.services.documents.downloads) both put it in their WHERE clause.
 SESSION_HOLDER: ColumnElement[bool] = (
     (User.public_id == bindparam("session_user"))
     & (User.session_version == bindparam("session_version"))

@@ -21,8 +21,8 @@ from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from app.extensions import db
 from app.models import Document, DocumentStatus, User
 from app.models.base import utcnow
-from app.services.audit import Actor, record_audit
-from app.services.auth import SESSION_HOLDER, session_key, session_user
+from app.services.accounts.auth import SESSION_HOLDER, session_key, session_user
+from app.services.audit.recording import Actor, record_audit
 
 
 class IssuedPdf(NamedTuple):

@@ -1,6 +1,6 @@
 """A ZIP of the issued PDFs in a filtered invoice register, built by a job, then downloaded.
 
-Finance staff ask for it from the register (``start_export``); the job (``build_zip``)
+Finance staff ask for it from the register (``start_export``); the job
 selects the same filtered set the page shows, as it stood on the day they asked, and
 writes the PDFs a small batch at a time into a temporary file beside the finished ZIPs
 (``EXPORT_ROOT``), so memory stays bounded whatever the size of the set. Every PDF's
@@ -9,10 +9,11 @@ last entry, lists each file with its digest so the receiver can check them too. 
 temporary file becomes ``<public id>.zip`` by an atomic rename, so a ZIP on disk is always
 complete.
 
-Progress is committed after each batch, in its own short transaction, so the export page
-(another connection) sees it advance; the read transaction ends before the disk writes, so
-no lock is held while files are written. A failure marks the export failed with the
-reason and removes the temporary file.
+The job (``app.tasks.exports.build_register_zip``) drives the build a batch at a time and
+commits after each, in its own short transaction, so the export page (another connection)
+sees progress advance; the read transaction ends before the disk writes, so no lock is
+held while files are written. A failure marks the export failed with the reason and
+removes the temporary file. The functions here only flush.
 
 Only documents whose PDF exists are exported: invoices still being rendered are left out,
 and ``total`` counts what goes in.
@@ -27,6 +28,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -37,15 +39,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 
-from app.database import after_commit_job, commit, rollback
 from app.extensions import db
-from app.models import Company, CompanyRole, Document, DocumentStatus, User
+from app.models import Company, Document, DocumentStatus, User
 from app.models.base import utcnow
 from app.models.finance import ExportStatus, RegisterExport
-from app.services.audit import Actor, record_audit
-from app.services.errors import NotAllowed, ValidationFailed
-from app.services.invoice_register import RegisterFilter, register_document_ids
-from app.tasks.exports import build_register_zip
+from app.services.accounts.capabilities import Action, require
+from app.services.audit.recording import Actor, record_audit
+from app.services.errors import ValidationFailed
+from app.services.finance.register import RegisterFilter, register_document_ids
+from app.services.jobs import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,6 @@ BATCH_SIZE = 50
 _ID_CHUNK = 500
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("number", "file", "sha256", "bytes")
-EXPORT_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.FINANCE})
 _UNFINISHED = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 # The manifest stays in memory up to this size, then spills to a temporary file.
 _MANIFEST_IN_MEMORY = 1024 * 1024
@@ -79,10 +80,6 @@ def export_root() -> Path:
 def zip_path(export: RegisterExport) -> Path:
     """The finished ZIP of ``export`` (present once it is done)."""
     return export_root() / f"{export.public_id}.zip"
-
-
-def _partial_path(public_id: str) -> Path:
-    return export_root() / f"{public_id}.zip.part"
 
 
 # Finished ZIPs are copies of stored PDFs, rebuilt in seconds: they are kept a week.
@@ -151,9 +148,7 @@ def start_export(
     same person's export of it is still queued or running returns that export instead of
     building the same ZIP twice (a double click). Never commits.
     """
-    user = actor.user
-    if user is None or user.company_id != company.id or user.company_role not in EXPORT_ROLES:
-        raise NotAllowed(_l("Only the company's owners and finance staff can export invoices."))
+    user = require(actor.user, Action.EXPORT_REGISTER, company)
     filters = chosen.to_args()
     for unfinished in db.session.scalars(
         select(RegisterExport).where(
@@ -188,15 +183,24 @@ def start_export(
         object_id=export.public_id,
         details={"filter": filters, "documents": total},
     )
-    after_commit_job(build_register_zip, export.id)
+    enqueue("build_register_zip", export.id)
     return export
 
 
-def build_zip(export_id: int) -> None:
-    """Build the ZIP of a queued export (the job's work); see the module docstring.
+@dataclass(frozen=True)
+class ClaimedExport:
+    """What the build needs of an export it claimed, read before its transaction ends."""
 
-    Commits as it goes. Only a queued export is built, so a repeated job does nothing.
-    """
+    export_id: int
+    public_id: str
+    company_id: int
+    chosen: RegisterFilter
+    day: date
+    locale: str  # a failure is written down in the language of whoever asked
+
+
+def claim_export(export_id: int) -> ClaimedExport | None:
+    """Mark a queued export running; None if it is not queued (a repeated job). Flushes."""
     claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(RegisterExport)
         .where(RegisterExport.id == export_id, RegisterExport.status == ExportStatus.QUEUED)
@@ -204,50 +208,53 @@ def build_zip(export_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     if not claimed.rowcount:
-        rollback()
-        return
+        return None
     export = db.session.get(RegisterExport, export_id)
     assert export is not None  # just claimed
-    public_id = export.public_id
-    company_id, filters, day = export.company_id, dict(export.filters), export.created_at.date()
-    # A failure is written down in the language of whoever asked for the ZIP.
     locale = db.session.scalar(select(User.locale).where(User.id == export.requested_by_id))
-    commit()
-    partial = _partial_path(public_id)
-    try:
-        document_ids = exportable_document_ids(company_id, RegisterFilter.from_args(filters), day)
-        _set_progress(export_id, total=len(document_ids), done=0)
-        commit()
-        partial.parent.mkdir(parents=True, exist_ok=True)
-        byte_size = _write_zip(export_id, document_ids, partial)
-        os.replace(partial, export_root() / f"{public_id}.zip")
-    except Exception as error:
-        rollback()
-        partial.unlink(missing_ok=True)
-        if isinstance(error, ExportProblem):
-            log.warning("register export %s failed: %s", public_id, error)
-        else:
-            log.exception("register export %s failed", public_id)
-        with force_locale(locale or "en"):
-            reason = (
-                str(error.reason)
-                if isinstance(error, ExportProblem)
-                else gettext("An unexpected error stopped the build. Try again.")
-            )
-        _finish(export_id, ExportStatus.FAILED, error=reason[:2000])
-        commit()
-        return
-    _finish(export_id, ExportStatus.DONE, done=len(document_ids), byte_size=byte_size)
-    commit()
+    return ClaimedExport(
+        export_id,
+        export.public_id,
+        export.company_id,
+        RegisterFilter.from_args(dict(export.filters)),
+        export.created_at.date(),
+        locale or "en",
+    )
 
 
-def _set_progress(export_id: int, **values: int) -> None:
+def partial_path(public_id: str) -> Path:
+    """Where the ZIP is written until it is complete."""
+    return export_root() / f"{public_id}.zip.part"
+
+
+def set_progress(export_id: int, **values: int) -> None:
     db.session.execute(
         update(RegisterExport)
         .where(RegisterExport.id == export_id)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+
+
+def finish_export(export_id: int, done: int, byte_size: int) -> None:
+    """The ZIP is in place: the export is done."""
+    _finish(export_id, ExportStatus.DONE, done=done, byte_size=byte_size)
+
+
+def fail_export(claimed: ClaimedExport, error: Exception) -> None:
+    """Record why the build stopped, in the requester's language, never as a Python error."""
+    partial_path(claimed.public_id).unlink(missing_ok=True)
+    if isinstance(error, ExportProblem):
+        log.warning("register export %s failed: %s", claimed.public_id, error)
+    else:
+        log.exception("register export %s failed", claimed.public_id)
+    with force_locale(claimed.locale):
+        reason = (
+            str(error.reason)
+            if isinstance(error, ExportProblem)
+            else gettext("An unexpected error stopped the build. Try again.")
+        )
+    _finish(claimed.export_id, ExportStatus.FAILED, error=reason[:2000])
 
 
 def _finish(export_id: int, status: ExportStatus, **values: Any) -> None:
@@ -259,46 +266,59 @@ def _finish(export_id: int, status: ExportStatus, **values: Any) -> None:
     )
 
 
-def _write_zip(export_id: int, document_ids: list[int], path: Path) -> int:
-    """Write the PDFs and the manifest to ``path``; its size in bytes."""
-    with (
-        path.open("wb") as raw,
-        tempfile.SpooledTemporaryFile(
+def load_pdfs(document_ids: Sequence[int]) -> dict[int, Any]:
+    """One batch's stored PDFs with what the ZIP and its manifest print, by document id."""
+    return {
+        row.id: row
+        for row in db.session.execute(
+            select(
+                Document.id, Document.number, Document.issued_at, Document.sha256, Document.pdf
+            ).where(Document.id.in_(document_ids))
+        )
+    }
+
+
+class ZipWriter:
+    """Writes the PDFs, then ``manifest.csv``, into ``path``; touches no database.
+
+    The manifest stays in memory up to a size, then spills to a temporary file, so memory
+    stays bounded whatever the number of documents.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._raw = path.open("wb")
+        self._manifest = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in close()
             max_size=_MANIFEST_IN_MEMORY, mode="w+", encoding="utf-8", newline=""
-        ) as manifest,
-    ):
-        manifest_rows = csv.writer(manifest)
-        manifest_rows.writerow(MANIFEST_COLUMNS)
-        with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_STORED) as archive:
-            for start in range(0, len(document_ids), BATCH_SIZE):
-                batch = document_ids[start : start + BATCH_SIZE]
-                _set_progress(export_id, done=start)
-                rows = {
-                    row.id: row
-                    for row in db.session.execute(
-                        select(
-                            Document.id,
-                            Document.number,
-                            Document.issued_at,
-                            Document.sha256,
-                            Document.pdf,
-                        ).where(Document.id.in_(batch))
-                    )
-                }
-                # Progress becomes visible and the read ends before the files are written.
-                commit()
-                for document_id in batch:
-                    row = rows.pop(document_id, None)
-                    if row is None or row.pdf is None:
-                        raise ExportProblem(
-                            _l("Document %(id)s has no stored PDF.", id=document_id)
-                        )
-                    _add_pdf(archive, manifest_rows, row)
-            manifest.seek(0)
-            _add_manifest(archive, manifest)
-        raw.flush()
-        os.fsync(raw.fileno())
-        return raw.tell()
+        )
+        self._manifest_rows = csv.writer(self._manifest)
+        self._manifest_rows.writerow(MANIFEST_COLUMNS)
+        self._archive = zipfile.ZipFile(self._raw, "w", compression=zipfile.ZIP_STORED)
+
+    def add(self, document_ids: Sequence[int], rows: dict[int, Any]) -> None:
+        """Add the batch's PDFs in ``document_ids`` order, each checked against its digest."""
+        for document_id in document_ids:
+            row = rows.get(document_id)
+            if row is None or row.pdf is None:
+                raise ExportProblem(_l("Document %(id)s has no stored PDF.", id=document_id))
+            _add_pdf(self._archive, self._manifest_rows, row)
+
+    def complete(self, target: Path) -> int:
+        """Add the manifest, make the file durable and rename it to ``target``; its size."""
+        self._manifest.seek(0)
+        _add_manifest(self._archive, self._manifest)
+        self._archive.close()
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        size = self._raw.tell()
+        self.close()
+        os.replace(self._raw.name, target)
+        return size
+
+    def close(self) -> None:
+        self._archive.close()
+        self._manifest.close()
+        self._raw.close()
 
 
 def _entry(name: str, when: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:

@@ -8,18 +8,16 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES, valid_timezone
 from app.models import CompanyRole, User
-from app.services import auth
-from app.services.audit import Actor, record_audit
-from app.services.companies import email_taken
+from app.services.accounts import auth
+from app.services.accounts.capabilities import Action, require
+from app.services.accounts.companies import email_taken
+from app.services.accounts.passwords import hash_password, password_problem, verify_password
+from app.services.audit.recording import Actor, record_audit
 from app.services.errors import NotAllowed, ValidationFailed
-from app.services.passwords import hash_password, password_problem, verify_password
 
 
 def _require_owner(actor: Actor) -> User:
-    user = actor.user
-    if user is None or user.company_role is not CompanyRole.OWNER or user.company_id is None:
-        raise NotAllowed(lazy_gettext("Only the company owner manages users."))
-    return user
+    return require(actor.user, Action.MANAGE_USERS)
 
 
 def company_users(company_id: int) -> list[User]:

@@ -16,14 +16,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import IO
 
-from flask_babel import LazyString, lazy_gettext
+from flask_babel import lazy_gettext
 from pypdf import PdfReader
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import selectinload, undefer
 
 from app.extensions import db
 from app.models import (
-    CompanyRole,
     MilestoneKind,
     MilestoneTrigger,
     Order,
@@ -34,13 +33,13 @@ from app.models import (
     PaymentReceipt,
     PaymentStatus,
     PaymentTerms,
-    User,
 )
 from app.models.base import utcnow
 from app.money import Money
-from app.services.audit import Actor, record_audit
-from app.services.errors import NotAllowed, ValidationFailed
-from app.services.images import MAX_UPLOAD_BYTES, clean_picture
+from app.services.accounts.capabilities import Action, require
+from app.services.audit.recording import Actor, record_audit
+from app.services.errors import ValidationFailed
+from app.services.listings.images import MAX_UPLOAD_BYTES, clean_picture
 from app.services.orders.lifecycle import InvalidTransition, record_event
 
 # (kind, percent, due when, how) per payment terms; percents sum to 100.
@@ -67,20 +66,8 @@ NET_DAYS = 30
 PAYABLE = frozenset(
     {OrderStatus.ACCEPTED, OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED, OrderStatus.DELIVERED}
 )
-RECEIPT_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.FINANCE})
-PROOF_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.PURCHASER, CompanyRole.FINANCE})
 PDF_TYPE = "application/pdf"
 PICTURE_TYPE = "image/webp"
-
-
-def require_party(
-    actor: Actor, company_id: int, roles: frozenset[CompanyRole], refusal: LazyString
-) -> User:
-    """The acting person, if they work for ``company_id`` in one of ``roles``."""
-    user = actor.user
-    if user is None or user.company_id != company_id or user.company_role not in roles:
-        raise NotAllowed(refusal)
-    return user
 
 
 def require_payable(order: Order) -> None:
@@ -249,10 +236,10 @@ def record_receipt(actor: Actor, milestone: PaymentMilestone, data: ReceiptInput
     from app.services.orders.actions import complete_if_settled
 
     order = milestone.order
-    user = require_party(
-        actor,
-        order.seller_id,
-        RECEIPT_ROLES,
+    user = require(
+        actor.user,
+        Action.RECORD_RECEIPT,
+        order,
         lazy_gettext("Only the seller's finance staff record receipts."),
     )
     require_payable(order)
@@ -317,11 +304,8 @@ def upload_proof(
 ) -> PaymentProof:
     """The buyer's bank slip for a transfer: a readable PDF kept as is, or a photo re-made."""
     order = milestone.order
-    user = require_party(
-        actor,
-        order.buyer_id,
-        PROOF_ROLES,
-        lazy_gettext("Only the buyer uploads proofs of transfer."),
+    user = require(
+        actor.user, Action.PAY, order, lazy_gettext("Only the buyer uploads proofs of transfer.")
     )
     require_payable(order)
     content, content_type = _proof_content(upload)
@@ -394,11 +378,8 @@ def record_letter_of_credit(
     bank's payment against it as a receipt. An L/C must cover what remains and not expire
     before the order can ship."""
     order = milestone.order
-    require_party(
-        actor,
-        order.buyer_id,
-        PROOF_ROLES,
-        lazy_gettext("Only the buyer gives the letter of credit."),
+    require(
+        actor.user, Action.PAY, order, lazy_gettext("Only the buyer gives the letter of credit.")
     )
     require_payable(order)
     if milestone.method is not PaymentMethod.LETTER_OF_CREDIT:

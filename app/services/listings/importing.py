@@ -32,10 +32,10 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import PriceTier, Product, ProductIncoterm, ProductStatus
 from app.money import Money
-from app.services.audit import Actor, record_audit
-from app.services.companies import ensure_can_trade
+from app.services.accounts.companies import ensure_can_trade
+from app.services.audit.recording import Actor, record_audit
 from app.services.errors import CompanyNotVerified, DomainError
-from app.services.listings import (
+from app.services.listings.editing import (
     MAX_INCOTERMS,
     MAX_TIERS,
     ListingInput,

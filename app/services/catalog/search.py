@@ -9,7 +9,7 @@ not: the page of rows (with the catalogue version riding along) and the facet co
 app/services/catalog_facets.py for the cache). A product page costs three.
 
 Search text is data, never syntax: it reaches the database only as the quoted tokens of
-``app.services.catalog_index``; filters are parsed into typed values by the view before
+``app.services.catalog.index``; filters are parsed into typed values by the view before
 they get here.
 """
 
@@ -35,9 +35,9 @@ from app.models import (
     VerificationStatus,
 )
 from app.money import Money, currency_exponent
-from app.services.catalog_facets import CATALOG_CACHE, Facets, count_facets
-from app.services.catalog_index import query_tokens
-from app.services.catalog_statements import matching, page_statement, rows_by_id_statement
+from app.services.catalog.facets import CATALOG_CACHE, Facets, count_facets
+from app.services.catalog.index import query_tokens
+from app.services.catalog.statements import matching, page_statement, rows_by_id_statement
 
 PER_PAGE = 24
 # Deep OFFSETs cost as much as the rows they skip; past 1,000 pages (24,000 listings) the

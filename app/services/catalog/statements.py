@@ -3,7 +3,7 @@
 Kept apart from app/services/catalog.py (the public functions and their results) so each
 file reads on its own; the facet counts' statement is in app/services/catalog_facets.py.
 Search text reaches the database only as the quoted tokens of
-``app.services.catalog_index`` (FTS5 MATCH, or to_tsquery), bound as parameters.
+``app.services.catalog.index`` (FTS5 MATCH, or to_tsquery), bound as parameters.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from app.models import (
     ProductStatus,
     VerificationStatus,
 )
-from app.services.catalog_index import fts5_match, tsquery
+from app.services.catalog.index import fts5_match, tsquery
 
 if TYPE_CHECKING:
-    from app.services.catalog import CatalogQuery
+    from app.services.catalog.search import CatalogQuery
 
 # FTS5 bm25 weights per column (title, body, hs_code, seller): a word in the title counts
 # ten times one in the description. PostgreSQL gets the same order from the A/B/C weights

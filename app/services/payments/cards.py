@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import (
     CardIntent,
-    CompanyRole,
     DocumentKind,
     OrderStatus,
     PaymentMethod,
@@ -35,16 +34,15 @@ from app.payments.gateway import (
     card_chargeable,
     from_stripe_units,
 )
-from app.services.audit import Actor
-from app.services.documents import issue_credit_note
+from app.services.accounts.capabilities import Action, require
+from app.services.audit.recording import Actor
+from app.services.documents.issuing import issue_credit_note
 from app.services.errors import ValidationFailed
 from app.services.orders.lifecycle import record_event
-from app.services.payments import (
+from app.services.payments.milestones import (
     PAYABLE,
-    PROOF_ROLES,
     audit_payment,
     parse_amount,
-    require_party,
     require_payable,
     settle,
     store_payment_figures,
@@ -73,9 +71,7 @@ def start_card_payment(
     request gets the same intent back from the provider instead of a second charge.
     """
     order = milestone.order
-    require_party(
-        actor, order.buyer_id, PROOF_ROLES, lazy_gettext("Only the buyer pays the order.")
-    )
+    require(actor.user, Action.PAY, order, lazy_gettext("Only the buyer pays the order."))
     require_payable(order)
     if milestone.method is PaymentMethod.LETTER_OF_CREDIT or milestone.is_paid:
         raise ValidationFailed(lazy_gettext("This amount is not paid by card."))
@@ -266,9 +262,6 @@ def reconcile(gateway: PaymentGateway, commit: Callable[[], None]) -> dict[str, 
     return counts
 
 
-REFUND_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.FINANCE})
-
-
 def refund_card_payment(
     actor: Actor, receipt: PaymentReceipt, amount: object, reason: str, gateway: PaymentGateway
 ) -> PaymentRefund:
@@ -281,10 +274,10 @@ def refund_card_payment(
     """
     milestone = receipt.milestone
     order = milestone.order
-    user = require_party(
-        actor,
-        order.seller_id,
-        REFUND_ROLES,
+    user = require(
+        actor.user,
+        Action.REFUND,
+        order,
         lazy_gettext("Only the seller's finance staff give refunds."),
     )
     if receipt.method is not PaymentMethod.CARD or not receipt.external_id:

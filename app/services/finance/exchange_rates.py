@@ -26,7 +26,7 @@ from app.extensions import db
 from app.models import Company, Document, DocumentKind, DocumentRate, ExchangeRate, User
 from app.models.base import utcnow
 from app.money import InvalidCurrency, Money, normalize_currency
-from app.services.audit import Actor, record_audit
+from app.services.audit.recording import Actor, record_audit
 from app.services.errors import ValidationFailed
 
 # Inverse rates keep this many decimal places: far below any minor unit after conversion.

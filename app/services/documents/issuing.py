@@ -22,12 +22,10 @@ from sqlalchemy import CursorResult, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app.database import after_commit_job
 from app.documents.snapshot import Snapshot, build_snapshot
 from app.extensions import db
 from app.models import (
     Company,
-    CompanyRole,
     Document,
     DocumentCounter,
     DocumentKind,
@@ -36,9 +34,11 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.document import INVOICE_KINDS, SERIES_CODES, new_verification_token
-from app.services.audit import Actor, record_audit
-from app.services.errors import NotAllowed, ValidationFailed
-from app.services.exchange_rates import freeze_rates
+from app.services.accounts.capabilities import Action, require
+from app.services.audit.recording import Actor, record_audit
+from app.services.errors import ValidationFailed
+from app.services.finance.exchange_rates import freeze_rates
+from app.services.jobs import enqueue
 from app.services.orders.lifecycle import record_event
 
 # Words that say what kind of company it is, not which: skipped when making a prefix.
@@ -113,8 +113,6 @@ def issue_document(
     issued_at: datetime | None = None,
 ) -> Document:
     """Number, freeze and queue the rendering of one document the seller issues."""
-    from app.tasks.documents import render_document
-
     issuer = order.seller
     issued_at = issued_at or utcnow()
     year = issued_at.year
@@ -166,7 +164,7 @@ def issue_document(
         details={"number": number, "kind": kind.value, "order": order.public_id},
     )
     if current_app.config["RENDER_DOCUMENTS_AFTER_COMMIT"]:
-        after_commit_job(render_document, document.id)
+        enqueue("render_document", document.id)
     return document
 
 
@@ -220,9 +218,6 @@ def document_by_token(token: str) -> Document | None:
     return document
 
 
-CREDIT_NOTE_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.FINANCE})
-
-
 def credited_minor(invoice: Document) -> int:
     """What credit notes have taken off ``invoice`` so far."""
     total = db.session.scalar(
@@ -235,13 +230,7 @@ def credited_minor(invoice: Document) -> int:
 
 def issue_credit_note(actor: Actor, invoice: Document, amount_minor: int, reason: str) -> Document:
     """A credit note against the seller's commercial invoice, never above what remains of it."""
-    user = actor.user
-    if (
-        user is None
-        or user.company_id != invoice.issuer_id
-        or user.company_role not in CREDIT_NOTE_ROLES
-    ):
-        raise NotAllowed(lazy_gettext("Only the issuer's finance staff can issue credit notes."))
+    require(actor.user, Action.ISSUE_CREDIT_NOTE, invoice)
     if invoice.kind is not DocumentKind.COMMERCIAL_INVOICE or invoice.total_minor is None:
         raise ValidationFailed(lazy_gettext("Credit notes correct commercial invoices only."))
     reason = (reason or "").strip()

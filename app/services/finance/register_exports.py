@@ -18,8 +18,8 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from app.models import Company, DocumentRate
 from app.money import Money
-from app.services.exchange_rates import in_reporting_currency
-from app.services.invoice_register import (
+from app.services.finance.exchange_rates import in_reporting_currency
+from app.services.finance.register import (
     RegisterFilter,
     RegisterRow,
     frozen_rates,

@@ -14,10 +14,11 @@ from app.extensions import db
 from app.models import Company, CompanyRole, User, VerificationStatus
 from app.models.base import utcnow
 from app.money import InvalidCurrency, normalize_currency
-from app.services.audit import Actor, record_audit
+from app.services.accounts.capabilities import Action, can, require
+from app.services.accounts.passwords import hash_password, password_problem
+from app.services.accounts.tax_ids import normalize_strn, normalize_tax_id
+from app.services.audit.recording import Actor, record_audit
 from app.services.errors import CompanyNotVerified, NotAllowed, ValidationFailed
-from app.services.passwords import hash_password, password_problem
-from app.services.tax_ids import normalize_strn, normalize_tax_id
 
 # The currency a company keeps its books in, by country; others report in USD.
 REPORTING_CURRENCY = {"PK": "PKR", "CN": "CNY"}
@@ -184,10 +185,12 @@ _ACCOUNT = re.compile(r"^[A-Z0-9]{6,34}$")
 
 def set_bank_details(actor: Actor, company: Company, details: BankDetails) -> None:
     """Check and store the company's T/T details (owner only); printed on its invoices."""
-    if actor.user is None or actor.user.company_id != company.id:
-        raise NotAllowed(lazy_gettext("Only the company's owner can change its bank details."))
-    if actor.user.company_role is not CompanyRole.OWNER:
-        raise NotAllowed(lazy_gettext("Only the company's owner can change its bank details."))
+    require(
+        actor.user,
+        Action.MANAGE_COMPANY,
+        company,
+        lazy_gettext("Only the company's owner can change its bank details."),
+    )
     name = (details.bank_name or "").strip() or None
     account = re.sub(r"[\s-]", "", details.account or "").upper() or None
     swift = re.sub(r"\s", "", details.swift or "").upper() or None
@@ -221,11 +224,7 @@ def set_reporting_currency(actor: Actor, company: Company, currency: str) -> Non
     Only invoices issued from now on freeze a rate into it: those already issued keep the
     rate, and the currency, they froze.
     """
-    if (
-        actor.user is None
-        or actor.user.company_id != company.id
-        or actor.user.company_role is not CompanyRole.OWNER
-    ):
+    if not can(actor.user, Action.MANAGE_COMPANY, company):
         raise NotAllowed(
             lazy_gettext("Only the company's owner can change its reporting currency.")
         )

@@ -15,8 +15,8 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import ApiToken, User
 from app.models.base import utcnow
-from app.services.audit import Actor, record_audit
-from app.services.auth import token_sha256, unguessable_secret
+from app.services.accounts.auth import token_sha256, unguessable_secret
+from app.services.audit.recording import Actor, record_audit
 from app.services.errors import NotAllowed, ValidationFailed
 from app.services.orders.cart import require_purchaser
 

@@ -1,0 +1,208 @@
+"""Who may do what: the one table every guard, view, template and service asks.
+
+``can(user, action, target)`` answers from ``CAPABILITIES``; ``require`` raises
+``NotAllowed`` with the action's own refusal. No role set is written anywhere else: a
+blueprint guard asks for its area's action, a template asks before it shows a button, and
+the service asks again before it acts (the page may be stale, the API has no page).
+
+A target narrows the question to one party: for an order (anything with ``seller_id`` and
+``buyer_id``), the user must work for the side the action belongs to; for a company, the
+user must work for that company; for a document, for its issuer.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import LazyString, lazy_gettext
+
+from app.models import Company, CompanyRole, User
+from app.services.errors import NotAllowed
+
+R = CompanyRole
+
+
+class Side(enum.StrEnum):
+    """The party a person acts for on an order."""
+
+    SELLER = "seller"
+    BUYER = "buyer"
+    SYSTEM = "system"  # moves nobody makes by hand: completion once delivered and paid
+
+
+class Action(enum.StrEnum):
+    # Workspaces (a blueprint each).
+    SELLER_AREA = "seller_area"
+    BUYER_AREA = "buyer_area"
+    FINANCE_AREA = "finance_area"
+    COMPANY_AREA = "company_area"
+    OPERATE = "operate"  # platform operators, who belong to no company
+    # Listings and the catalogue.
+    EDIT_LISTINGS = "edit_listings"
+    PREVIEW_LISTINGS = "preview_listings"
+    # Orders: the seller's moves (accept, reject, produce, ship) and the buyer's.
+    BUY = "buy"
+    ACT_AS_SELLER = "act_as_seller"
+    ACT_AS_BUYER = "act_as_buyer"
+    TRUST_BUYERS = "trust_buyers"
+    # Money and documents.
+    PAY = "pay"  # upload a proof of transfer, open a letter of credit, pay by card
+    RECORD_RECEIPT = "record_receipt"
+    REFUND = "refund"
+    ISSUE_CREDIT_NOTE = "issue_credit_note"
+    EXPORT_REGISTER = "export_register"
+    # The company itself.
+    MANAGE_COMPANY = "manage_company"
+    MANAGE_USERS = "manage_users"
+
+
+def _sells(company: Company) -> bool:
+    return company.sells
+
+
+def _buys(company: Company) -> bool:
+    return company.buys
+
+
+@dataclass(frozen=True)
+class Capability:
+    roles: frozenset[CompanyRole]
+    refusal: LazyString
+    side: Side | None = None  # the party an order target must be on
+    company: Callable[[Company], bool] | None = None  # what the user's company must do
+
+
+def _roles(*roles: CompanyRole) -> frozenset[CompanyRole]:
+    return frozenset(roles)
+
+
+_NOT_YOUR_ROLE = lazy_gettext("Your role cannot make this change to the order.")
+
+CAPABILITIES: dict[Action, Capability] = {
+    Action.SELLER_AREA: Capability(
+        _roles(R.OWNER, R.SALES, R.VIEWER),
+        lazy_gettext("Only the staff of a selling company work here."),
+        company=_sells,
+    ),
+    Action.BUYER_AREA: Capability(
+        _roles(R.OWNER, R.PURCHASER, R.VIEWER),
+        lazy_gettext("Only the staff of a buying company work here."),
+        company=_buys,
+    ),
+    Action.FINANCE_AREA: Capability(
+        _roles(R.OWNER, R.FINANCE),
+        lazy_gettext("Only the company's owners and finance staff work here."),
+    ),
+    Action.COMPANY_AREA: Capability(
+        _roles(R.OWNER), lazy_gettext("Only the company owner manages the company.")
+    ),
+    Action.EDIT_LISTINGS: Capability(
+        _roles(R.OWNER, R.SALES),
+        lazy_gettext("Only the owner and sales staff of a seller edit listings."),
+        company=_sells,
+    ),
+    Action.PREVIEW_LISTINGS: Capability(
+        _roles(R.OWNER, R.SALES, R.VIEWER),
+        lazy_gettext("Only the seller's staff preview unpublished listings."),
+        company=_sells,
+    ),
+    Action.BUY: Capability(
+        _roles(R.OWNER, R.PURCHASER),
+        lazy_gettext("Only the owner and purchasers of a buying company order."),
+        company=_buys,
+    ),
+    Action.ACT_AS_SELLER: Capability(_roles(R.OWNER, R.SALES), _NOT_YOUR_ROLE, Side.SELLER),
+    Action.ACT_AS_BUYER: Capability(_roles(R.OWNER, R.PURCHASER), _NOT_YOUR_ROLE, Side.BUYER),
+    Action.TRUST_BUYERS: Capability(
+        _roles(R.OWNER, R.SALES),
+        lazy_gettext("Only the owner and sales staff of a seller decide whom to trust."),
+        company=_sells,
+    ),
+    Action.PAY: Capability(
+        _roles(R.OWNER, R.PURCHASER, R.FINANCE),
+        lazy_gettext("Only the buyer's owner, purchasers and finance staff pay the order."),
+        Side.BUYER,
+    ),
+    Action.RECORD_RECEIPT: Capability(
+        _roles(R.OWNER, R.FINANCE),
+        lazy_gettext("Only the seller's owner and finance staff record receipts."),
+        Side.SELLER,
+    ),
+    Action.REFUND: Capability(
+        _roles(R.OWNER, R.FINANCE),
+        lazy_gettext("Only the seller's owner and finance staff give refunds."),
+        Side.SELLER,
+    ),
+    Action.ISSUE_CREDIT_NOTE: Capability(
+        _roles(R.OWNER, R.FINANCE),
+        lazy_gettext("Only the issuer's finance staff can issue credit notes."),
+    ),
+    Action.EXPORT_REGISTER: Capability(
+        _roles(R.OWNER, R.FINANCE),
+        lazy_gettext("Only the company's owners and finance staff can export invoices."),
+    ),
+    Action.MANAGE_COMPANY: Capability(
+        _roles(R.OWNER), lazy_gettext("Only the company's owner can change its details.")
+    ),
+    Action.MANAGE_USERS: Capability(
+        _roles(R.OWNER), lazy_gettext("Only the company owner manages users.")
+    ),
+}
+
+
+def roles_for(action: Action) -> frozenset[CompanyRole]:
+    """The company roles that may take ``action`` (for queries: who is told, who sees)."""
+    return CAPABILITIES[action].roles
+
+
+def side_of(user: User | None, target: object) -> Side | None:
+    """Which party ``user`` acts for on an order-like ``target`` (None: neither)."""
+    if user is None or user.company_id is None:
+        return None
+    if user.company_id == getattr(target, "seller_id", None):
+        return Side.SELLER
+    if user.company_id == getattr(target, "buyer_id", None):
+        return Side.BUYER
+    return None
+
+
+def _owning_company_id(target: object) -> int | None:
+    """The company a non-order target belongs to: itself, or a document's issuer."""
+    if isinstance(target, Company):
+        return target.id
+    issuer_id = getattr(target, "issuer_id", None)
+    return issuer_id if isinstance(issuer_id, int) else None
+
+
+def can(user: User | None, action: Action | str, target: object = None) -> bool:
+    """Whether ``user`` may take ``action`` (on ``target``, when given)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if action == Action.OPERATE:
+        return user.is_operator
+    capability = CAPABILITIES[Action(action)]
+    company = user.company
+    if company is None or user.company_role not in capability.roles:
+        return False
+    if capability.company is not None and not capability.company(company):
+        return False
+    if target is None:
+        return True
+    if capability.side is not None:
+        return side_of(user, target) is capability.side
+    return _owning_company_id(target) == company.id
+
+
+def require(
+    user: User | None,
+    action: Action,
+    target: object = None,
+    refusal: LazyString | None = None,
+) -> User:
+    """The user, if ``can``; otherwise ``NotAllowed`` saying why (``refusal``, or the
+    action's own words)."""
+    if user is None or not can(user, action, target):
+        raise NotAllowed(refusal or CAPABILITIES[action].refusal)
+    return user
