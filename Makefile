@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    install everything, migrate, seed demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   the test suite on SQLite   (make test-pg: on PostgreSQL)"
-	@echo "make lint   ruff check, ruff format --check, mypy on app/"
+	@echo "make lint   ruff check, ruff format --check, mypy on app/, the layer contracts"
 
 .make:
 	@mkdir -p .make
@@ -113,6 +113,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app
+	$(BIN)/lint-imports --no-cache
 
 # Speed targets: scripts in bench/ that print `BENCH <name> <value> <unit>` lines (never timed
 # tests). wrk comes from Debian and is installed only when missing. BENCH_PRODUCTS,

@@ -4,6 +4,13 @@
 ``postgresql+psycopg://.../`` URL means a fresh PostgreSQL database per worker, dropped
 at the end. Each test runs inside an outer transaction that is rolled back; the app's
 own commits become savepoint releases inside it.
+
+Only tests that use the app get any of this: a test whose fixtures never reach ``app``
+(``app_ctx``, ``client``, ``auth``, ``isolated_app`` and the like all do) starts no app,
+migrates no database and opens no transaction, so the tests of pure code (``Money``, the
+e-invoice XML, ...) run on their own. Helpers live in ``tests.support`` (signing in,
+reading pages), ``tests.builders`` (states reached through the real services) and
+``tests.factories`` (rows).
 """
 
 from __future__ import annotations
@@ -25,8 +32,8 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from app import create_app
 from app.extensions import db, limiter
 from config import TestingConfig
+from tests.support.auth import AuthActions
 
-TEST_PASSWORD = "correct horse battery staple"
 # The Flask-SQLAlchemy session the per-test fixture swaps out (for the isolated app).
 _REAL_SESSION: list[scoped_session] = []  # type: ignore[type-arg]
 
@@ -101,6 +108,18 @@ class _RequestScopedTestSession(scoped_session):  # type: ignore[type-arg]
 
 
 @pytest.fixture(autouse=True)
+def _rolled_back_if_the_app_is_used(request: pytest.FixtureRequest) -> None:
+    """Run every test that uses the app, directly or through any fixture, in ``db_session``.
+
+    Tests that never reach the ``app`` fixture (pure functions) start no app and touch no
+    database. Set up before the test's other function-scoped fixtures, so the rows they
+    make are rolled back with the test.
+    """
+    if "app" in request.fixturenames:
+        request.getfixturevalue("db_session")
+
+
+@pytest.fixture
 def db_session(app: Flask) -> Iterator[scoped_session]:  # type: ignore[type-arg]
     """Swap the app's session for one joined to a per-test transaction (then rolled back)."""
     with app.app_context():
@@ -133,19 +152,6 @@ def app_ctx(app: Flask) -> Iterator[None]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-class AuthActions:
-    """Sign in and out through the real forms, as a person would."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self._client = client
-
-    def login(self, email: str, password: str = TEST_PASSWORD, **kwargs: object):  # type: ignore[no-untyped-def]
-        return self._client.post("/login", data={"email": email, "password": password}, **kwargs)
-
-    def logout(self):  # type: ignore[no-untyped-def]
-        return self._client.post("/logout")
 
 
 @pytest.fixture
@@ -196,7 +202,7 @@ def isolated_app(app: Flask, db_session: scoped_session, tmp_path: Path) -> Iter
 @pytest.fixture
 def exchange_rates(app: Flask) -> None:
     """The daily rates the operator would have entered this week (USD, CNY, EUR)."""
-    from tests.factories import this_weeks_rates
+    from tests.factories.rates import this_weeks_rates
 
     with app.app_context():
         this_weeks_rates()

@@ -7,17 +7,17 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from app.database import commit
+from app.cli import unit_of_work
 from app.demo.seed import DEMO_PASSWORD, seed_demo
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
 
 @demo_cli.command("seed")
+@unit_of_work
 def seed_command() -> None:
     """Create or refresh the demo companies, people and categories (idempotent)."""
     logins = seed_demo()
-    commit()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
     for login in logins:
         click.echo(f"  {login.email:<28} {login.role:<10} {login.company}")
@@ -31,6 +31,7 @@ def seed_command() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory to write the PDFs into (created if missing).",
 )
+@unit_of_work
 def documents_command(out_dir: Path) -> None:
     """Write one of every document kind for a demo order into OUT (run `demo seed` first).
 
@@ -42,7 +43,6 @@ def documents_command(out_dir: Path) -> None:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     documents = demo_documents()
-    commit()
     if not documents:
         raise click.ClickException("No demo order with documents: run `flask demo seed` first.")
     for document in documents:

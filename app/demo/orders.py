@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Order, OrderStatus, Product, User
 from app.services.audit.recording import Actor
-from app.services.orders import actions, cart
+from app.services.fulfilment import actions
+from app.services.orders import cart
 from app.services.orders.placing import OrderTerms, common_incoterms, find_group, place_order
 from app.services.payments import cards as card_payments
 from app.services.payments import milestones as payments

@@ -1,1 +1,1 @@
-"""Card payments: the gateway interface, its Stripe implementation and the webhook."""
+"""Card payments: the gateway interface and its Stripe implementation."""

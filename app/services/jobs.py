@@ -42,6 +42,14 @@ def take_pending() -> list[AfterCommit]:
     return pending
 
 
-def drop_pending() -> None:
-    """Forget what an abandoned transaction asked for."""
-    db.session.info.pop(_PENDING_KEY, None)
+def pending_count() -> int:
+    """How many things the transaction has asked for so far (to undo a savepoint's)."""
+    return len(db.session.info.get(_PENDING_KEY, []))
+
+
+def drop_pending(keep: int = 0) -> None:
+    """Forget what an abandoned transaction (or savepoint) asked for: all but the first
+    ``keep`` requests."""
+    pending = db.session.info.get(_PENDING_KEY)
+    if pending is not None:
+        del pending[keep:]

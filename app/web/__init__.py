@@ -6,22 +6,22 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.payments.webhook import bp as webhooks_bp
-    from app.web import boundary
+    from app.web import boundary, guards
     from app.web.account.views import bp as account_bp
     from app.web.api.views import bp as api_bp
     from app.web.auth.views import bp as auth_bp
-    from app.web.buyer.views import bp as buyer_bp
+    from app.web.buyer import bp as buyer_bp
     from app.web.catalog.views import bp as catalog_bp
     from app.web.company.views import bp as company_bp
     from app.web.documents.views import bp as documents_bp
     from app.web.documents.views import verify_bp
-    from app.web.finance.views import bp as finance_bp
+    from app.web.finance import bp as finance_bp
     from app.web.media.views import bp as media_bp
-    from app.web.operator.views import bp as operator_bp
+    from app.web.operator import bp as operator_bp
     from app.web.payments.views import bp as payments_bp
+    from app.web.payments.webhook import bp as webhooks_bp
     from app.web.public.views import bp as public_bp
-    from app.web.seller.views import bp as seller_bp
+    from app.web.seller import bp as seller_bp
 
     for blueprint in (
         public_bp,
@@ -42,3 +42,4 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     boundary.init_app(app)
+    guards.init_app(app)

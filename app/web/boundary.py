@@ -23,7 +23,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.database import commit, rollback
+from app.extensions import db
 from app.services.errors import DomainError
+from app.services.jobs import drop_pending, pending_count
 from app.web.errors import csrf_message, render_error
 
 T = TypeVar("T")
@@ -63,23 +65,30 @@ class Outcome(Generic[T]):
 def attempt(
     action: Callable[[], T], form: object | None = None, *, flash_refusal: bool = True
 ) -> Outcome[T]:
-    """Run ``action``; a refusal is rolled back and shown instead of raised.
+    """Run ``action`` in a savepoint; a refusal undoes its work and is shown, not raised.
 
-    The message goes on the form field the error names (``DomainError.field``), else it is
-    flashed. Refusals with a status of their own (``NotAllowed``, ``NotFound``) still reach
-    the boundary's 403 and 404 pages: a form cannot explain those away.
+    Only the refused work goes (and the jobs it queued): what the view does next, such as
+    a failed sign-in's audit row, commits with its answer as usual. The message goes on
+    the form field the error names (``DomainError.field``), else it is flashed. Refusals
+    with a status of their own (``NotAllowed``, ``NotFound``) still reach the boundary's
+    403 and 404 pages: a form cannot explain those away.
     """
+    queued = pending_count()
+    savepoint = db.session.begin_nested()
     try:
         value = action()
     except DomainError as error:
+        savepoint.rollback()
+        drop_pending(keep=queued)
         if error.status in (403, 404):
             raise
-        # Only the refused work goes: what the view writes next (a failed sign-in's audit
-        # row) commits with its answer as usual.
-        rollback()
         if not show_on_form(form, error) and flash_refusal:
             flash(str(error), "danger")
         return Outcome(error=error)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
     return Outcome(value=value)
 
 

@@ -1,17 +1,19 @@
-"""One guard per blueprint: who may enter, decided before any view runs."""
+"""One guard per blueprint: who may enter, decided before any view runs.
+
+Guards ask the capability table (``app.services.accounts.capabilities``), as do the
+templates (``can`` is a template global) and the services themselves.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import Blueprint, abort, request
+from flask import Blueprint, Flask, abort, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.extensions import login_manager
 from app.models import CompanyRole, User
+from app.services.accounts.capabilities import Action, Side, can
 from app.services.audit.recording import Actor
-from app.services.errors import DomainError
 
 
 def acting() -> Actor:
@@ -25,8 +27,9 @@ def signed_in_user() -> User:
     return user
 
 
-def guard_blueprint(blueprint: Blueprint, allowed: Callable[[User], bool]) -> None:
-    """Every view of ``blueprint`` needs a signed-in user for whom ``allowed`` holds.
+def guard_blueprint(blueprint: Blueprint, action: Action | None) -> None:
+    """Every view of ``blueprint`` needs a signed-in user who ``can`` take ``action``
+    (None: any signed-in user).
 
     Anonymous visitors are sent to sign in; signed-in people without the right get 403.
     """
@@ -36,41 +39,9 @@ def guard_blueprint(blueprint: Blueprint, allowed: Callable[[User], bool]) -> No
         if not current_user.is_authenticated:
             response: ResponseReturnValue = login_manager.unauthorized()
             return response
-        if not allowed(signed_in_user()):
+        if action is not None and not can(signed_in_user(), action):
             abort(403)
         return None
-
-
-def guard_company_blueprint(
-    blueprint: Blueprint,
-    roles: frozenset[CompanyRole],
-    capability: Callable[[User], bool] | None = None,
-) -> None:
-    """Staff of a company (with ``capability``, e.g. it sells) in one of ``roles``."""
-
-    def allowed(user: User) -> bool:
-        if user.company is None or user.company_role not in roles:
-            return False
-        return capability is None or capability(user)
-
-    guard_blueprint(blueprint, allowed)
-
-
-def guard_operator_blueprint(blueprint: Blueprint) -> None:
-    guard_blueprint(blueprint, lambda user: user.is_operator)
-
-
-def guard_signed_in(blueprint: Blueprint) -> None:
-    guard_blueprint(blueprint, lambda user: True)
-
-
-def show_error_on_form(form: object, error: DomainError) -> bool:
-    """Put a service's refusal on the form field it names; False if it names none."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        return False
-    field.errors = [*field.errors, str(error)]
-    return True
 
 
 def home_endpoint(user: User) -> str:
@@ -86,3 +57,12 @@ def home_endpoint(user: User) -> str:
     if user.company_role in landing:
         return landing[user.company_role]
     return "seller.index" if user.company is not None and user.company.sells else "buyer.index"
+
+
+def init_app(app: Flask) -> None:
+    """Templates ask the same table before they show a button."""
+
+    def template_can(action: Action | str, target: object = None) -> bool:
+        return current_user.is_authenticated and can(signed_in_user(), action, target)
+
+    app.jinja_env.globals.update(can=template_can, Action=Action, Side=Side)

@@ -37,8 +37,7 @@ from tests.e2e.conftest import (
     follow_nav,
     switch_language,
 )
-from tests.e2e.test_pages import _overflowing
-from tests.e2e.test_unhappy_paths import EMULSION, add_to_cart, open_product
+from tests.e2e.steps import EMULSION, add_to_cart, open_product, overflowing
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
@@ -172,7 +171,7 @@ class Inspector:
         if found:
             evidence(page, f"{self.stem}-{name}")
         page.set_viewport_size(PHONE)
-        wide = _overflowing(page)
+        wide = overflowing(page)
         if wide:
             found.append(f"wider than a 390 px phone: {wide}")
             evidence(page, f"{self.stem}-{name}-phone")

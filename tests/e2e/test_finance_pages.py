@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Stack, new_page, open_register, sign_in
-from tests.e2e.test_pages import _overflowing, _shoot
+from tests.e2e.steps import overflowing, shoot
 
 
 @pytest.fixture
@@ -33,8 +33,8 @@ def test_the_invoice_register_in_each_language_fits_a_phone(
     assert phone.locator("html").get_attribute("dir") == direction
     # The demo's shipped order has its commercial invoice in both companies' registers.
     expect(phone.locator("#register")).to_contain_text(re.compile(r"WN-CI-\d{4}-\d{6}"))
-    assert _overflowing(phone) == []
-    _shoot(phone, f"finance-register-{code}")
+    assert overflowing(phone) == []
+    shoot(phone, f"finance-register-{code}")
 
 
 def test_the_chinese_register_and_aging_pages_show_no_english_interface_words(
@@ -53,4 +53,4 @@ def test_the_chinese_register_and_aging_pages_show_no_english_interface_words(
     canvas = page.locator("canvas.finance-chart").first
     expect(canvas).to_have_attribute("role", "img")
     assert page.evaluate("() => typeof Chart") == "function"
-    _shoot(page, "finance-aging-zh")
+    shoot(page, "finance-aging-zh")

@@ -25,7 +25,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.e2e.conftest import People, Stack, follow_nav
-from tests.e2e.test_pages import _shoot
+from tests.e2e.steps import shoot
 
 TITLE = "Pentolite cast booster 450 g"
 PO = "MCCT-GJ-0001"
@@ -207,11 +207,11 @@ def record_the_receipt(finance: Page) -> None:
 def test_the_golden_journey(stack: Stack, people: People) -> None:
     seller = people("sales@wahnobel.example")
     list_the_booster(seller)
-    _shoot(seller, "journey-listing-en")
+    shoot(seller, "journey-listing-en")
 
     buyer = people("purchaser@mcct.example")
     reference = order_it_in_chinese(buyer)
-    _shoot(buyer, "journey-order-placed-zh")
+    shoot(buyer, "journey-order-placed-zh")
 
     open_order(seller, "/seller/orders", reference)
     seller.locator("#confirmed_ship_date").fill(SHIP_DATE.isoformat())
@@ -237,7 +237,7 @@ def test_the_golden_journey(stack: Stack, people: People) -> None:
     buyer.locator("form[action$='/confirm-delivery'] button[type=submit]").click()
     buyer.wait_for_load_state()
     expect(buyer.locator("[data-event='status:completed']")).to_have_count(1)
-    _shoot(buyer, "journey-order-timeline-zh")
+    shoot(buyer, "journey-order-timeline-zh")
 
     # MCCT's finance downloads the commercial invoice from its register and reads it.
     mcct_finance = people("finance@mcct.example")

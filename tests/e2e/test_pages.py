@@ -8,35 +8,15 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, Stack, new_page, sign_in
+from tests.e2e.conftest import Stack, new_page, sign_in
+from tests.e2e.steps import overflowing, shoot
 
-SCREENSHOTS = ARTIFACTS / "screens"
 LANGUAGE_CODES = {"English": "en", "简体中文": "zh", "اردو": "ur"}
 
 
 @pytest.fixture
 def phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     yield from new_page(browser, request, viewport={"width": 390, "height": 844}, locale="en-GB")
-
-
-def _overflowing(page: Page) -> list[str]:
-    """Elements wider than the viewport (a horizontal scroll on a phone)."""
-    found: list[str] = page.evaluate(
-        """() => {
-            const width = document.documentElement.clientWidth;
-            return [...document.querySelectorAll('body *')]
-              .filter(el => { const r = el.getBoundingClientRect();
-                              return r.width > 0 && (r.right > width + 1 || r.left < -1); })
-              .filter(el => !el.closest('.table-responsive, .visually-hidden'))
-              .map(el => el.tagName + '.' + el.className).slice(0, 5);
-        }"""
-    )
-    return found
-
-
-def _shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
 @pytest.mark.parametrize(
@@ -57,8 +37,8 @@ def test_the_catalogue_in_each_language_fits_a_phone(
         toggler.click()
     phone.locator("nav a[href='/catalog']").first.click()
     phone.wait_for_load_state()
-    assert _overflowing(phone) == []
-    _shoot(phone, f"catalogue-{LANGUAGE_CODES[language]}")
+    assert overflowing(phone) == []
+    shoot(phone, f"catalogue-{LANGUAGE_CODES[language]}")
 
 
 def test_chinese_pages_show_no_untranslated_interface_text(stack: Stack, page: Page) -> None:
@@ -70,7 +50,7 @@ def test_chinese_pages_show_no_untranslated_interface_text(stack: Stack, page: P
         word for word in ("Catalogue", "Orders", "Cart", "Sign out", "Account") if word in nav
     ]
     assert leftovers == []
-    _shoot(page, "orders-zh")
+    shoot(page, "orders-zh")
 
 
 def test_ten_wrong_passwords_answer_with_the_429_page(stack: Stack, page: Page) -> None:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Stack, follow_nav, sign_in
-from tests.e2e.test_pages import _shoot
+from tests.e2e.steps import shoot
 
 READERS = [
     ("owner@wahnobel.example", "en", "ltr"),
@@ -29,15 +29,15 @@ def test_key_pages_in_each_language(
     follow_nav(page, "/catalog")
     page.locator("main .card-title a").first.click()
     expect(page.locator("h1")).to_be_visible()
-    _shoot(page, f"product-{code}")
+    shoot(page, f"product-{code}")
 
     follow_nav(page, "/finance/")
     page.locator("main table a[href^='/finance/orders/']").first.click()
     expect(page.locator(".timeline")).to_be_visible()
     page.locator(".timeline").scroll_into_view_if_needed()
-    _shoot(page, f"order-timeline-{code}")
+    shoot(page, f"order-timeline-{code}")
 
     page.locator("a[href='/finance/invoices']").first.click()
     page.locator("#register a[href^='/finance/invoices/']").first.click()
     expect(page.locator("#document-amount")).to_be_visible()
-    _shoot(page, f"document-{code}")
+    shoot(page, f"document-{code}")

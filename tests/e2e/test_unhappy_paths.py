@@ -19,11 +19,10 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import ROOT, People, empty_cart, follow_nav
+from tests.e2e.steps import EMULSION, NITRATE, add_to_cart, open_product
 
 BUYER = "purchaser@mcct.example"  # reads Chinese
 SELLER = "sales@wahnobel.example"  # reads English
-NITRATE = "Porous prilled ammonium nitrate (UN1942, 5.1)"  # stocked, in tonnes
-EMULSION = "Emulsion explosive cartridges 32 mm (UN0241, 1.5D)"  # stocked, MOQ 5,000 kg
 
 
 @cache
@@ -38,21 +37,6 @@ def zh(msgid: str) -> str:
 
 
 # --- steps people take -----------------------------------------------------------------
-
-
-def open_product(page: Page, title: str) -> None:
-    follow_nav(page, "/catalog")
-    page.get_by_role("link", name=title, exact=True).first.click()
-    page.wait_for_load_state()
-
-
-def add_to_cart(page: Page, title: str, quantity: int | None = None) -> None:
-    """From the catalogue: the listing's page, a quantity (its MOQ if None), Add to cart."""
-    open_product(page, title)
-    if quantity is not None:
-        page.locator("#order-quantity").fill(str(quantity))
-    page.locator("form[action='/buyer/cart'] button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def check_out(page: Page, delivery: str, port: str, po: str) -> None:

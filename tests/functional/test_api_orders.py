@@ -36,9 +36,9 @@ from app.models.base import utcnow
 from app.services.accounts.api_tokens import create_token
 from app.services.audit.recording import Actor
 from app.services.orders.cart import set_cart_quantity
-from tests.conftest import AuthActions
+from tests.builders.trade import Trade, make_trade
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
-from tests.functional.test_cart_checkout import Trade, make_trade
+from tests.support.auth import AuthActions
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 

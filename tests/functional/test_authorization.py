@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from app.models import CompanyRole, User
 from app.services.accounts.companies import ensure_can_trade
 from app.services.errors import CompanyNotVerified
-from tests.conftest import TEST_PASSWORD, AuthActions
 from tests.factories import CompanyFactory, UserFactory
+from tests.support.auth import TEST_PASSWORD, AuthActions
 
 COMPANY = "/company/"
 SELLER = "/seller/"

@@ -1,11 +1,10 @@
-"""``flask bench seed-catalog``: counts, determinism, and rows the search index finds."""
+"""``python -m bench.seed catalog``: counts, determinism, and rows the search index finds."""
 
 from __future__ import annotations
 
 from flask import Flask
 from sqlalchemy import func, select, text
 
-from app.cli.bench import BENCH_EMAIL_DOMAIN
 from app.extensions import db
 from app.models import (
     Company,
@@ -16,11 +15,13 @@ from app.models import (
     Specification,
 )
 from app.services.catalog.index import fts5_match, query_tokens, tsquery
+from bench.seed import seed_cli
+from bench.seed_sellers import BENCH_EMAIL_DOMAIN
 
 
 def _seed(app: Flask, *args: str) -> str:
     result = app.test_cli_runner().invoke(
-        args=["bench", "seed-catalog", "--products", "50", "--sellers", "8", *args]
+        seed_cli, args=["catalog", "--products", "50", "--sellers", "8", *args]
     )
     assert result.exit_code == 0, result.output
     return result.output
@@ -98,7 +99,7 @@ def test_seed_catalog_is_deterministic_and_refuses_twice(app: Flask) -> None:
     first = [(p.title, p.currency, p.price_from_minor, p.hs_code) for p in _bench_products()]
 
     again = app.test_cli_runner().invoke(
-        args=["bench", "seed-catalog", "--products", "50", "--sellers", "8", "--seed", "7"]
+        seed_cli, args=["catalog", "--products", "50", "--sellers", "8", "--seed", "7"]
     )
     assert again.exit_code != 0
     assert "--replace" in again.output

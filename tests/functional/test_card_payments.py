@@ -30,6 +30,7 @@ from app.extensions import db
 from app.models import (
     CompanyRole,
     Order,
+    OrderStatus,
     PaymentMethod,
     PaymentMilestone,
     PaymentStatus,
@@ -42,10 +43,9 @@ from app.services.errors import NotAllowed, ValidationFailed
 from app.services.payments import milestones as payments
 from app.services.payments.cards import start_card_payment
 from tests import stripe_support
-from tests.conftest import TEST_PASSWORD
+from tests.builders.orders import order_in
+from tests.builders.trade import Trade, make_trade
 from tests.factories import UserFactory
-from tests.functional.test_cart_checkout import Trade, make_trade, place_for
-from tests.functional.test_order_pages import accept
 from tests.stripe_support import (
     TEST_CARD,
     pay_with_test_card,
@@ -53,6 +53,7 @@ from tests.stripe_support import (
     stripe_call,
     stripe_config,
 )
+from tests.support.auth import TEST_PASSWORD
 
 localstripe_url = stripe_support.localstripe_url  # the module's localstripe (a fixture)
 WEBHOOK_NAME = "corridor-live"  # one registration, replaced by each live test
@@ -90,10 +91,9 @@ class RecordingGateway:
 def _accepted(app: Flask) -> tuple[Trade, Order]:
     """An accepted order (30 % deposit, 70 % balance) of 333 units at 2.50 USD."""
     trade = make_trade()
-    order = place_for(
-        app, trade.purchaser, [(trade.product, 333)], payment_terms="deposit_30_balance_70_bl"
+    order = order_in(
+        app, trade, OrderStatus.ACCEPTED, quantity=333, payment_terms="deposit_30_balance_70_bl"
     )
-    accept(app, trade, order)
     return trade, order
 
 

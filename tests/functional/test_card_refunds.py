@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.cli.payments import reconcile
 from app.extensions import db
 from app.models import (
     CompanyRole,
@@ -22,11 +23,12 @@ from app.services.audit.recording import Actor
 from app.services.documents.issuing import issue_credit_note
 from app.services.errors import ValidationFailed
 from app.services.payments import cards as card_payments
-from tests.conftest import AuthActions
+from tests.builders.orders import accept, place_for, ship
+from tests.builders.trade import Trade, make_trade
 from tests.factories import UserFactory
-from tests.functional.test_cart_checkout import Trade, make_trade, page_of, place_for
-from tests.functional.test_order_pages import accept, ship
 from tests.stripe_support import localstripe_url, pay_with_test_card, stripe_config
+from tests.support.auth import AuthActions
+from tests.support.http import page_of
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -69,7 +71,7 @@ def _paid_by_card(
         intent = card_payments.start_card_payment(Actor(trade.purchaser), milestone, gateway)
         db.session.commit()
         assert pay_with_test_card(gateway.base, intent.id)["status"] == "succeeded"
-        counts = card_payments.reconcile(gateway, db.session.commit)
+        counts = reconcile(gateway)
     assert counts.get("paid") == 1, counts
     (receipt,) = [r for r in milestone.receipts if r.method is PaymentMethod.CARD]
     assert receipt.external_id == intent.id and receipt.amount_minor == milestone.amount_minor
@@ -83,7 +85,7 @@ def test_reconcile_applies_missed_events_once(card_app: Flask, gateway: Recordin
     _paid_by_card(card_app, trade, gateway, order)
     assert order.payment_status is PaymentStatus.PAID
     with card_app.test_request_context():
-        again = card_payments.reconcile(gateway, db.session.commit)
+        again = reconcile(gateway)
     assert "paid" not in again  # nothing applied twice
 
 

@@ -1,119 +1,36 @@
-"""The buyer's cart and checkout over HTTP: tiers, review, one order per seller, refusals.
-
-The helpers at the top (``make_trade``, ``place_for``, ``checkout_form``) also serve the
-other order page tests.
-"""
+"""The buyer's cart and checkout over HTTP: tiers, review, one order per seller, refusals."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import (
     CartLine,
-    Company,
     CompanyRole,
     Incoterm,
     Order,
     OrderStatus,
     PriceTier,
-    Product,
     ProductIncoterm,
     ProductStatus,
     Shipment,
     ShipmentStatus,
     User,
 )
-from app.services.audit.recording import Actor
-from app.services.orders.cart import set_cart_quantity
-from app.services.orders.placing import OrderTerms, place_order
-from tests.conftest import AuthActions
+from tests.builders.orders import group_key
+from tests.builders.trade import Trade, make_trade
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
+from tests.support.auth import AuthActions
+from tests.support.forms import checkout_form
+from tests.support.http import page_of
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
-
-
-@dataclass
-class Trade:
-    """A verified Pakistani seller with one listing and a verified Chinese importer."""
-
-    seller: Company
-    sales: User
-    buyer: Company
-    purchaser: User
-    product: Product
-
-
-def make_trade(**product_fields: Any) -> Trade:
-    seller = CompanyFactory(legal_name="Wah Nobel Chemicals (Pvt) Ltd")
-    buyer = CompanyFactory(
-        chinese_buyer=True,
-        legal_name="Shanghai Minmetals Trading Co., Ltd.",
-        legal_name_local="上海五矿贸易有限公司",
-    )
-    sales = UserFactory(company=seller, company_role=CompanyRole.SALES, full_name="Sana Sales")
-    purchaser = UserFactory(
-        company=buyer, company_role=CompanyRole.PURCHASER, full_name="Li Purchaser"
-    )
-    product = ProductFactory(seller=seller, title="Emulsion explosive 32 mm", **product_fields)
-    return Trade(seller, sales, buyer, purchaser, product)
-
-
-DEFAULT_TERMS: dict[str, Any] = {
-    "incoterm": "FOB",
-    "incoterm_place": "Karachi",
-    "destination_country": "CN",
-    "destination_port": "Shanghai",
-    "consignee": "Shanghai Minmetals Trading Co., Ltd.\n88 Century Avenue, Shanghai",
-    "payment_terms": "advance",
-}
-
-
-def place_for(app: Flask, purchaser: User, lines: list[tuple[Product, int]], **terms: Any) -> Order:
-    """Put ``lines`` in the purchaser's cart and place them through the services."""
-    with app.test_request_context():
-        actor = Actor(purchaser)
-        for product, quantity in lines:
-            set_cart_quantity(actor, product, quantity)
-        first = lines[0][0]
-        key = f"{first.seller.public_id}-{first.currency}"
-        order = place_order(actor, key, OrderTerms(**{**DEFAULT_TERMS, **terms}))
-        db.session.commit()
-    return order
-
-
-def checkout_form(**changes: str) -> dict[str, str]:
-    data = {
-        "delivery": "FOB|Karachi",
-        "destination_country": "CN",
-        "destination_port": "Shanghai",
-        "consignee": "Shanghai Minmetals Trading Co., Ltd.\n88 Century Avenue, Shanghai",
-        "notify_party": "Same as consignee",
-        "buyer_po_number": "PO-2026-0042",
-        "requested_delivery_date": (date.today() + timedelta(days=60)).isoformat(),
-        "payment_terms": "advance",
-        "notes": "Pack on pallets.",
-        "action": "review",
-    }
-    data.update(changes)
-    return data
-
-
-def group_key(product: Product) -> str:
-    return f"{product.seller.public_id}-{product.currency}"
-
-
-def page_of(response: Any) -> str:
-    text: str = response.get_data(as_text=True)
-    return text
 
 
 @pytest.fixture

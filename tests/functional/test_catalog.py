@@ -25,8 +25,8 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services.catalog.facets import CATALOG_CACHE
-from tests.conftest import AuthActions
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
+from tests.support.auth import AuthActions
 
 _NOT_COUNTED = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN")
 

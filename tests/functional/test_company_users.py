@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
@@ -12,8 +11,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, CompanyRole, OutboxEmail, User
-from tests.conftest import TEST_PASSWORD, AuthActions
 from tests.factories import CompanyFactory, UserFactory
+from tests.support.auth import TEST_PASSWORD, AuthActions
+from tests.support.db import audit_events
+from tests.support.http import field_errors
 
 INVITEE_PASSWORD = "marble pelican orchard kettle"
 WRONG_LOGIN_MESSAGE = "The e-mail or password is not right."
@@ -26,28 +27,12 @@ def owner() -> User:
     return user
 
 
-def field_errors(page: str, field: str) -> list[str]:
-    """The error messages the form shows under ``field`` (unescaped)."""
-    block = re.search(rf'<div id="{field}-errors"[^>]*>((?:\s*<div>.*?</div>)*)', page, re.S)
-    if block is None:
-        return []
-    return [html.unescape(message) for message in re.findall(r"<div>(.*?)</div>", block.group(1))]
-
-
 def signed_in_client(app: Flask, email: str, password: str = TEST_PASSWORD) -> FlaskClient:
     """A second browser, signed in as ``email``."""
     browser = app.test_client()
     response = AuthActions(browser).login(email, password)
     assert response.status_code == 302, f"{email} could not sign in"
     return browser
-
-
-def audit_events(action: str) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
-        )
-    )
 
 
 def user_count() -> int:

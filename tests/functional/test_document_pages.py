@@ -22,32 +22,21 @@ from app.extensions import db
 from app.models import (
     AuditEvent,
     CompanyRole,
-    Document,
     DocumentKind,
     DocumentStatus,
     Order,
+    OrderStatus,
     User,
 )
 from app.tasks.documents import render_document
-from tests.conftest import AuthActions
+from tests.builders.documents import render_pending
+from tests.builders.orders import accept, order_in, place_for, ship
+from tests.builders.trade import Trade, make_trade
 from tests.factories import CompanyFactory, UserFactory
-from tests.functional.test_cart_checkout import Trade, make_trade, page_of, place_for
-from tests.functional.test_order_pages import accept, ship
+from tests.support.auth import AuthActions
+from tests.support.http import page_of
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
-
-
-def render_pending(app: Flask, *kinds: DocumentKind) -> list[Document]:
-    """Run the render job for documents still being prepared (tests queue none), all or
-    those of ``kinds``; returns every document."""
-    with app.app_context():
-        query = select(Document.id).where(Document.status == DocumentStatus.RENDERING)
-        if kinds:
-            query = query.where(Document.kind.in_(kinds))
-        pending = db.session.scalars(query).all()
-    for document_id in pending:
-        render_document.call_local(document_id)
-    return list(db.session.scalars(select(Document).order_by(Document.id)))
 
 
 @pytest.fixture
@@ -57,9 +46,7 @@ def trade() -> Trade:
 
 @pytest.fixture
 def shipped(app: Flask, trade: Trade) -> Order:
-    order = place_for(app, trade.purchaser, [(trade.product, 500)])
-    ship(app, trade, order)
-    return order
+    return order_in(app, trade, OrderStatus.SHIPPED, quantity=500)
 
 
 def test_acceptance_issues_the_proforma_and_the_page_says_it_is_being_prepared(

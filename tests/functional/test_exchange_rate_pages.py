@@ -25,12 +25,13 @@ from app.models import (
     Shipment,
     User,
 )
-from tests.conftest import AuthActions
+from tests.builders.orders import order_in
+from tests.builders.trade import make_trade
 from tests.factories import UserFactory
-from tests.functional.test_cart_checkout import make_trade, page_of
-from tests.functional.test_operator import audit_events, count, field_errors
-from tests.functional.test_security import _assert_csrf_refused
-from tests.functional.test_seller_order_actions import in_production, shipment_form
+from tests.support.auth import AuthActions
+from tests.support.db import audit_events, count
+from tests.support.forms import shipment_form
+from tests.support.http import assert_csrf_refused, field_errors, page_of
 
 PAGE = "/operator/exchange-rates"
 IMPORT = "/operator/exchange-rates/import"
@@ -198,8 +199,8 @@ def test_both_forms_carry_and_demand_the_csrf_token(
     }
     assert set(tokens) == {PAGE, IMPORT} and all(tokens.values())
     content = f"date,base,quote,rate,source\n{date.today()},USD,PKR,278.45,SBP\n"
-    _assert_csrf_refused(client.post(PAGE, data=rate_form()))
-    _assert_csrf_refused(
+    assert_csrf_refused(client.post(PAGE, data=rate_form()))
+    assert_csrf_refused(
         client.post(IMPORT, data=csv_upload(content), content_type="multipart/form-data")
     )
     assert count(ExchangeRate) == 0
@@ -289,7 +290,8 @@ def test_a_shipment_without_a_rate_is_refused_clearly_and_leaves_the_order_unshi
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     trade = make_trade()
-    order = in_production(app, trade)  # no `exchange_rates` fixture: no rate at all
+    # No `exchange_rates` fixture: no rate at all.
+    order = order_in(app, trade, OrderStatus.IN_PRODUCTION, ship_in_days=5)
     auth.login(trade.sales.email)
     response = client.post(f"/seller/orders/{order.public_id}/shipment", data=shipment_form())
     assert response.status_code == 200

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import CompanyRole, Incoterm, Product, ProductStatus, User
 from app.services.listings.importing import HEADERS
-from tests.conftest import AuthActions
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
+from tests.support.auth import AuthActions
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -20,9 +20,9 @@ from app.models import CompanyRole, Product, ProductImage, User
 from app.services.audit.recording import Actor
 from app.services.listings import images
 from app.web.seller.images import ListingImageForm
-from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
-from tests.unit.test_images import (
+from tests.support.auth import AuthActions
+from tests.support.images import (
     HTML_PAYLOAD,
     PHP_PAYLOAD,
     SVG,
@@ -300,6 +300,7 @@ def test_another_companys_listing_is_not_found(
     owner: User = UserFactory(company=CompanyFactory(), company_role=CompanyRole.OWNER)
     theirs: Product = ProductFactory(seller=owner.company)
     photo = add_photo(app, owner, theirs, jpeg())
+    db.session.commit()  # the other company's photo exists; each refused request rolls back
     base = f"/seller/listings/{theirs.public_id}/images"
 
     assert upload(signed_in, theirs, jpeg()).status_code == 404
@@ -363,6 +364,7 @@ def test_removing_a_photo_of_another_listing_through_mine_is_not_found(
 ) -> None:
     other: Product = ProductFactory(seller=seller.company)
     photo = add_photo(app, seller, other, jpeg())
+    db.session.commit()  # the photo exists before the refused request rolls back its own work
 
     response = signed_in.post(
         f"/seller/listings/{listing.public_id}/images/{photo.storage_key}/delete"

@@ -13,8 +13,8 @@ from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.models import AuditEvent, CompanyRole, User
-from tests.conftest import TEST_PASSWORD, AuthActions
 from tests.factories import CompanyFactory, UserFactory
+from tests.support.auth import TEST_PASSWORD, AuthActions
 
 WRONG_PASSWORD = "not the right password at all"
 FAILED_MESSAGE = b"The e-mail or password is not right."
@@ -348,6 +348,7 @@ def test_per_address_limit_follows_configuration(
 
     # A real account from the same address is held back too ...
     UserFactory(email="owner@example.com")
+    db.session.commit()  # a saved account: the throttled request rolls back only its own work
     assert auth.login("owner@example.com").status_code == 429
     # ... while another address is not.
     other = app.test_client()

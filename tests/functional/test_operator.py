@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
@@ -20,8 +20,10 @@ from app.models import (
     User,
     VerificationStatus,
 )
-from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, UserFactory
+from tests.support.auth import AuthActions
+from tests.support.db import audit_events, count
+from tests.support.http import field_errors
 
 OPERATOR_PASSWORD = "granite otter lighthouse saffron"
 
@@ -33,26 +35,6 @@ def operator(auth: AuthActions) -> User:
     response = auth.login(user.email)
     assert response.headers["Location"] == "/operator/companies"
     return user
-
-
-def field_errors(page: str, field: str) -> list[str]:
-    """The error messages the form shows under ``field`` (unescaped)."""
-    block = re.search(rf'<div id="{field}-errors"[^>]*>((?:\s*<div>.*?</div>)*)', page, re.S)
-    if block is None:
-        return []
-    return [html.unescape(message) for message in re.findall(r"<div>(.*?)</div>", block.group(1))]
-
-
-def audit_events(action: str) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
-        )
-    )
-
-
-def count(model: type[object]) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
 # --- verification ------------------------------------------------------------------
@@ -388,6 +370,7 @@ def test_cli_refuses_a_weak_operator_password(app: Flask, password: str, message
 
 def test_cli_refuses_an_email_in_use(app: Flask) -> None:
     UserFactory(email="ops@example.com")
+    db.session.commit()  # a saved account: the refused command rolls back only its own work
     users_before = count(User)
 
     result = app.test_cli_runner().invoke(

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, ProductStatus
-from tests.conftest import AuthActions
 from tests.factories import ProductFactory, UserFactory
+from tests.support.auth import AuthActions
 
 
 def test_operator_suspends_and_reinstates_a_listing(client: FlaskClient, auth: AuthActions) -> None:

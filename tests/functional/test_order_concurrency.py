@@ -26,13 +26,13 @@ from app.models import (
 )
 from app.services.audit.recording import Actor
 from app.services.errors import DomainError
-from app.services.orders import actions
+from app.services.fulfilment import actions
 from app.services.orders.lifecycle import expect_status
 from app.services.orders.placing import OrderTerms, place_order
 from app.services.payments import milestones as payments
+from tests.builders.orders import order_in
+from tests.builders.trade import make_trade
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, this_weeks_rates
-from tests.functional.test_cart_checkout import make_trade, place_for
-from tests.functional.test_order_pages import accept
 
 TERMS = dict(
     incoterm="FOB",
@@ -187,13 +187,13 @@ def test_two_receipts_recorded_at_once_both_count(isolated_app: Flask) -> None:
         trade = make_trade()
         finance = UserFactory(company=trade.seller, company_role=CompanyRole.FINANCE)
         commit()
-        order = place_for(
+        order = order_in(
             isolated_app,
-            trade.purchaser,
-            [(trade.product, 333)],
+            trade,
+            OrderStatus.ACCEPTED,
+            quantity=333,
             payment_terms="deposit_30_balance_70_bl",
         )
-        accept(isolated_app, trade, order)
         order_id, finance_id = order.id, finance.id
         milestone_ids = [milestone.id for milestone in order.milestones]
         db.session.remove()

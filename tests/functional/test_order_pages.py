@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import (
@@ -23,33 +18,14 @@ from app.models import (
     PaymentStatus,
     Product,
 )
-from app.services.audit.recording import Actor
-from app.services.orders import actions
-from tests.conftest import AuthActions
+from tests.builders.orders import accept, place_for, ship
+from tests.builders.trade import Trade, make_trade
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
-from tests.functional.test_cart_checkout import Trade, make_trade, page_of, place_for
+from tests.support.auth import AuthActions
+from tests.support.db import counted_statements
+from tests.support.http import page_of
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
-
-
-_NOT_COUNTED = ("SAVEPOINT", "RELEASE", "ROLLBACK TO")
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    """Statements the app sends while the block runs (savepoint bookkeeping left out)."""
-    connection = db.session.get_bind()
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(_NOT_COUNTED):
-            statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
 
 
 @pytest.fixture
@@ -60,16 +36,6 @@ def trade() -> Trade:
 @pytest.fixture
 def order(app: Flask, trade: Trade) -> Order:
     return place_for(app, trade.purchaser, [(trade.product, 200)], buyer_po_number="PO-77")
-
-
-def accept(app: Flask, trade: Trade, order: Order, freight: str | None = None) -> None:
-    with app.test_request_context():
-        actions.accept(
-            Actor(trade.sales),
-            order,
-            confirmed_ship_date=date.today() + timedelta(days=10),
-        )
-        db.session.commit()
 
 
 def timeline(page: str) -> list[str]:
@@ -247,32 +213,6 @@ def test_the_order_page_runs_at_most_six_statements(
         assert len(timeline(page_of(response))) == events
         assert len(statements) <= 6, "\n".join(statements)
         auth.logout()
-
-
-def ship(app: Flask, trade: Trade, order: Order) -> None:
-    """Accept, produce and ship ``order`` through the services (one package row)."""
-    accept(app, trade, order)
-    with app.test_request_context():
-        actor = Actor(trade.sales)
-        actions.start_production(actor, order)
-        actions.record_shipment(
-            actor,
-            order,
-            actions.ShipmentInput(
-                mode="sea",
-                carrier="COSCO",
-                vessel="COSCO Pakistan",
-                transport_document_number="COSU6301234567",
-                port_of_loading="Karachi",
-                port_of_discharge="Shanghai",
-                etd=date.today() + timedelta(days=10),
-                eta=date.today() + timedelta(days=28),
-                net_weight_kg=Decimal(200),
-                gross_weight_kg=Decimal(220),
-                packages=[actions.PackageInput(count=8, marks="WN/SMT 1-8")],
-            ),
-        )
-        db.session.commit()
 
 
 def test_a_shipped_order_page_also_stays_within_six_statements(

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from flask_login import login_user
 
 from app.i18n import format_when
-from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, UserFactory
+from tests.support.auth import AuthActions
 
 
 def _html_tag(page: bytes) -> str:

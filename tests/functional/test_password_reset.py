@@ -16,8 +16,8 @@ from werkzeug.test import TestResponse
 from app.extensions import db
 from app.models import AuditEvent, OutboxEmail, PasswordReset, User
 from app.models.base import utcnow
-from tests.conftest import TEST_PASSWORD
 from tests.factories import UserFactory
+from tests.support.auth import TEST_PASSWORD
 
 NEW_PASSWORD = "lantern quietly orbits basalt harbour"
 SENT_MESSAGE = (

@@ -24,13 +24,16 @@ from app.models import (
 )
 from app.services.audit.recording import Actor
 from app.services.errors import NotAllowed, ValidationFailed
-from app.services.orders import actions
+from app.services.fulfilment import actions
 from app.services.orders.lifecycle import InvalidTransition
+from app.services.payments import letters_of_credit
 from app.services.payments import milestones as payments
-from tests.conftest import AuthActions
+from tests.builders.orders import order_in, place_for, ship
+from tests.builders.payments import bank_transfer
+from tests.builders.trade import Trade, finance_of, make_trade
 from tests.factories import CompanyFactory, UserFactory
-from tests.functional.test_cart_checkout import Trade, make_trade, page_of, place_for
-from tests.functional.test_order_pages import accept, ship
+from tests.support.auth import AuthActions
+from tests.support.http import page_of
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -41,17 +44,11 @@ def trade() -> Trade:
 
 
 def _accepted(app: Flask, trade: Trade, terms: str = "deposit_30_balance_70_bl") -> Order:
-    order = place_for(app, trade.purchaser, [(trade.product, 333)], payment_terms=terms)
-    accept(app, trade, order)
-    return order
+    return order_in(app, trade, OrderStatus.ACCEPTED, quantity=333, payment_terms=terms)
 
 
 def _finance(trade: Trade) -> Actor:
-    return Actor(UserFactory(company=trade.seller, company_role=CompanyRole.FINANCE))
-
-
-def _receipt(amount: str, reference: str = "SCBL-TT-0001") -> payments.ReceiptInput:
-    return payments.ReceiptInput(amount, date.today(), reference)
+    return Actor(finance_of(trade.seller))
 
 
 @pytest.mark.parametrize(
@@ -94,9 +91,9 @@ def test_partial_receipts_add_up_and_the_order_becomes_paid(app: Flask, trade: T
     finance = _finance(trade)
     half = full.amount.amount / 2
     with app.test_request_context():
-        payments.record_receipt(finance, full, _receipt(str(half.quantize(Decimal("0.01")))))
+        payments.record_receipt(finance, full, bank_transfer(str(half.quantize(Decimal("0.01")))))
         assert order.payment_status is PaymentStatus.PARTLY_PAID and not full.is_paid
-        payments.record_receipt(finance, full, _receipt(str(full.remaining.amount), "SCBL-2"))
+        payments.record_receipt(finance, full, bank_transfer(str(full.remaining.amount), "SCBL-2"))
     assert full.is_paid and full.overpaid is None
     assert order.payment_status is PaymentStatus.PAID
     assert [e.kind for e in order.events][-2:] == ["payment", "payment"]
@@ -110,7 +107,7 @@ def test_an_overpayment_is_kept_and_flagged(
     order = _accepted(app, trade, "advance")
     (full,) = order.milestones
     with app.test_request_context():
-        payments.record_receipt(_finance(trade), full, _receipt(str(full.amount.amount + 10)))
+        payments.record_receipt(_finance(trade), full, bank_transfer(str(full.amount.amount + 10)))
     assert full.overpaid is not None and full.overpaid.amount == 10
     auth.login(trade.purchaser.email)
     page = page_of(client.get(f"/buyer/orders/{order.public_id}"))
@@ -127,7 +124,7 @@ def test_bad_amounts_are_refused_and_nothing_is_written(
     order = _accepted(app, trade)
     deposit = order.milestones[0]
     with app.test_request_context(), pytest.raises(ValidationFailed) as refused:
-        payments.record_receipt(_finance(trade), deposit, _receipt(amount))
+        payments.record_receipt(_finance(trade), deposit, bank_transfer(amount))
     assert refused.value.field == field
     db.session.rollback()
     assert deposit.receipts == [] and order.payment_status is PaymentStatus.UNPAID
@@ -154,9 +151,11 @@ def test_only_the_sellers_finance_or_owner_records_receipts(app: Flask, trade: T
             UserFactory(company=trade.buyer, company_role=CompanyRole.FINANCE),
         ):
             with pytest.raises(NotAllowed):
-                payments.record_receipt(Actor(user), deposit, _receipt("10"))
+                payments.record_receipt(Actor(user), deposit, bank_transfer("10"))
         owner = UserFactory(company=trade.seller, company_role=CompanyRole.OWNER)
-        assert payments.record_receipt(Actor(owner), deposit, _receipt("10")).amount_minor == 1000
+        assert (
+            payments.record_receipt(Actor(owner), deposit, bank_transfer("10")).amount_minor == 1000
+        )
 
 
 def test_a_paid_order_cannot_be_cancelled_and_a_cancelled_one_takes_no_money(
@@ -165,14 +164,14 @@ def test_a_paid_order_cannot_be_cancelled_and_a_cancelled_one_takes_no_money(
     order = _accepted(app, trade)
     deposit = order.milestones[0]
     with app.test_request_context():
-        payments.record_receipt(_finance(trade), deposit, _receipt("10"))
+        payments.record_receipt(_finance(trade), deposit, bank_transfer("10"))
         with pytest.raises(InvalidTransition):
             actions.cancel(Actor(trade.purchaser), order, "Changed our mind")
     other = _accepted(app, trade)
     with app.test_request_context():
         actions.cancel(Actor(trade.purchaser), other, "Changed our mind")
         with pytest.raises(InvalidTransition):
-            payments.record_receipt(_finance(trade), other.milestones[0], _receipt("10"))
+            payments.record_receipt(_finance(trade), other.milestones[0], bank_transfer("10"))
 
 
 def test_delivery_of_a_paid_order_completes_it(app: Flask, trade: Trade) -> None:
@@ -180,7 +179,9 @@ def test_delivery_of_a_paid_order_completes_it(app: Flask, trade: Trade) -> None
     ship(app, trade, order)
     with app.test_request_context():
         payments.record_receipt(
-            _finance(trade), order.milestones[0], _receipt(str(order.milestones[0].amount.amount))
+            _finance(trade),
+            order.milestones[0],
+            bank_transfer(str(order.milestones[0].amount.amount)),
         )
         actions.confirm_delivery(Actor(trade.purchaser), order)
     assert order.status is OrderStatus.COMPLETED
@@ -309,7 +310,7 @@ def test_a_letter_of_credit_is_given_by_the_buyer_and_paid_when_finance_confirms
     assert "LC-BOC-2026-0042" in page_of(client.get(f"/seller/orders/{order.public_id}"))
     with app.test_request_context():
         receipt = payments.record_receipt(
-            _finance(trade), milestone, _receipt(str(milestone.amount.amount), "BOC-PAY-1")
+            _finance(trade), milestone, bank_transfer(str(milestone.amount.amount), "BOC-PAY-1")
         )
     assert receipt.method.value == "letter_of_credit" and order.payment_status is PaymentStatus.PAID
 
@@ -317,7 +318,7 @@ def test_a_letter_of_credit_is_given_by_the_buyer_and_paid_when_finance_confirms
 def test_letter_of_credit_details_are_checked(app: Flask, trade: Trade) -> None:
     order = _accepted(app, trade, "lc_at_sight")
     (milestone,) = order.milestones
-    good = payments.LetterOfCreditInput(
+    good = letters_of_credit.LetterOfCreditInput(
         "LC-1", "Bank of China", str(milestone.amount.amount), date.today() + timedelta(days=30)
     )
     with app.test_request_context():
@@ -328,12 +329,12 @@ def test_letter_of_credit_details_are_checked(app: Flask, trade: Trade) -> None:
             ({"amount": "abc"}, "amount"),
         ):
             with pytest.raises(ValidationFailed) as refused:
-                payments.record_letter_of_credit(
+                letters_of_credit.record_letter_of_credit(
                     Actor(trade.purchaser), milestone, replace(good, **changes)
                 )
             assert refused.value.field == field
         with pytest.raises(NotAllowed):
-            payments.record_letter_of_credit(Actor(trade.sales), milestone, good)
+            letters_of_credit.record_letter_of_credit(Actor(trade.sales), milestone, good)
     assert milestone.lc_number is None
 
 

@@ -40,8 +40,8 @@ from app.services.documents.issuing import issue_credit_note, issue_document, st
 from app.services.finance import register_zip
 from app.services.finance.register import RegisterFilter
 from app.tasks.exports import remove_old_register_zips
-from tests.conftest import AuthActions
 from tests.factories import CompanyFactory, OrderFactory, UserFactory
+from tests.support.auth import AuthActions
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 

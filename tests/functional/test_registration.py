@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -13,6 +10,7 @@ from stdnum.cn import uscc
 from app.extensions import db
 from app.models import AuditEvent, Company, CompanyRole, User, VerificationStatus
 from tests.factories import UserFactory
+from tests.support.http import field_errors
 
 STRONG_PASSWORD = "violet tractor harbour quinoa"
 USCC_BASE = "91310115MA1K4B2X3"
@@ -89,14 +87,6 @@ def row_counts() -> tuple[int, int, int]:
         db.session.scalar(select(func.count()).select_from(User)) or 0,
         db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0,
     )
-
-
-def field_errors(page: str, field: str) -> list[str]:
-    """The error messages the form shows under ``field`` (unescaped)."""
-    block = re.search(rf'<div id="{field}-errors"[^>]*>((?:\s*<div>.*?</div>)*)', page, re.S)
-    if block is None:
-        return []
-    return [html.unescape(message) for message in re.findall(r"<div>(.*?)</div>", block.group(1))]
 
 
 def company_named(legal_name: str) -> Company | None:

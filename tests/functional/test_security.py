@@ -13,7 +13,6 @@ from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import func, select
 from sqlalchemy.orm import scoped_session, sessionmaker
-from werkzeug.test import TestResponse
 
 import config
 from app import create_app
@@ -21,26 +20,12 @@ from app.extensions import db
 from app.models import AuditEvent, Company, User
 from app.tasks import configure_queue
 from config import ConfigError, DevelopmentConfig, ProductionConfig, TestingConfig
-from tests.conftest import TEST_PASSWORD, AuthActions
 from tests.factories import UserFactory
+from tests.support.auth import TEST_PASSWORD, AuthActions
+from tests.support.http import assert_csrf_refused, csrf_token
 
-CSRF_MESSAGE = b"The form expired or was sent from elsewhere. Reload the page and try again."
 PRODUCTION_SECRET = "p" * 24 + "R" * 24  # 48 characters
 NEW_PASSWORD = "lantern quietly orbits basalt harbour"
-
-
-def _csrf_token(page: bytes) -> str:
-    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)
-    assert match is not None, "no CSRF token on the page"
-    return match.group(1).decode()
-
-
-def _assert_csrf_refused(response: TestResponse) -> None:
-    assert response.status_code == 400
-    assert CSRF_MESSAGE in response.data
-    # Our own error page (the layout with its way back), not Werkzeug's bare one.
-    assert b"Go to the start page" in response.data
-    assert response.headers["Content-Type"].startswith("text/html")
 
 
 def _registration(token: str | None = None) -> dict[str, str]:
@@ -78,7 +63,7 @@ def csrf_on(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_login_without_token_is_refused_and_signs_nobody_in(client: FlaskClient) -> None:
     UserFactory(email="owner@example.com")
     response = client.post("/login", data={"email": "owner@example.com", "password": TEST_PASSWORD})
-    _assert_csrf_refused(response)
+    assert_csrf_refused(response)
     assert client.get("/company/").status_code == 302
     count = db.session.scalar(
         select(func.count(AuditEvent.id)).where(AuditEvent.action.like("login.%"))
@@ -94,14 +79,14 @@ def test_login_with_a_forged_token_is_refused(client: FlaskClient) -> None:
         "/login",
         data={"email": "owner@example.com", "password": TEST_PASSWORD, "csrf_token": "forged"},
     )
-    _assert_csrf_refused(response)
+    assert_csrf_refused(response)
     assert client.get("/company/").status_code == 302
 
 
 @pytest.mark.usefixtures("csrf_on")
 def test_login_with_the_token_from_the_form_works(client: FlaskClient) -> None:
     UserFactory(email="owner@example.com")
-    token = _csrf_token(client.get("/login").data)
+    token = csrf_token(client.get("/login").data)
     response = client.post(
         "/login",
         data={"email": "owner@example.com", "password": TEST_PASSWORD, "csrf_token": token},
@@ -115,13 +100,13 @@ def test_login_with_the_token_from_the_form_works(client: FlaskClient) -> None:
 def test_a_token_from_another_browser_is_refused(app: Flask, client: FlaskClient) -> None:
     UserFactory(email="owner@example.com")
     attacker = app.test_client()
-    token = _csrf_token(attacker.get("/login").data)
+    token = csrf_token(attacker.get("/login").data)
     client.get("/login")
     response = client.post(
         "/login",
         data={"email": "owner@example.com", "password": TEST_PASSWORD, "csrf_token": token},
     )
-    _assert_csrf_refused(response)
+    assert_csrf_refused(response)
 
 
 @pytest.mark.usefixtures("csrf_on")
@@ -129,14 +114,14 @@ def test_register_without_token_is_refused_and_creates_nothing(client: FlaskClie
     companies = db.session.scalar(select(func.count(Company.id)))
     users = db.session.scalar(select(func.count(User.id)))
     response = client.post("/register", data=_registration())
-    _assert_csrf_refused(response)
+    assert_csrf_refused(response)
     assert db.session.scalar(select(func.count(Company.id))) == companies
     assert db.session.scalar(select(func.count(User.id))) == users
 
 
 @pytest.mark.usefixtures("csrf_on")
 def test_register_with_the_token_from_the_form_works(client: FlaskClient) -> None:
-    token = _csrf_token(client.get("/register").data)
+    token = csrf_token(client.get("/register").data)
     response = client.post("/register", data=_registration(token))
     assert response.status_code == 302, response.data
     assert response.headers["Location"] == "/company/"
@@ -149,14 +134,14 @@ def test_register_with_the_token_from_the_form_works(client: FlaskClient) -> Non
 @pytest.mark.usefixtures("csrf_on")
 def test_logout_without_token_is_refused_and_the_session_lives(client: FlaskClient) -> None:
     user = UserFactory(email="owner@example.com")
-    token = _csrf_token(client.get("/login").data)
+    token = csrf_token(client.get("/login").data)
     client.post(
         "/login",
         data={"email": "owner@example.com", "password": TEST_PASSWORD, "csrf_token": token},
     )
     version = user.session_version
 
-    _assert_csrf_refused(client.post("/logout"))
+    assert_csrf_refused(client.post("/logout"))
 
     assert client.get("/company/").status_code == 200
     db.session.refresh(user)
@@ -170,7 +155,7 @@ def test_logout_without_token_is_refused_and_the_session_lives(client: FlaskClie
 @pytest.mark.usefixtures("csrf_on")
 def test_logout_with_the_token_from_the_page_works(client: FlaskClient) -> None:
     UserFactory(email="owner@example.com")
-    token = _csrf_token(client.get("/login").data)
+    token = csrf_token(client.get("/login").data)
     client.post(
         "/login",
         data={"email": "owner@example.com", "password": TEST_PASSWORD, "csrf_token": token},
@@ -178,7 +163,7 @@ def test_logout_with_the_token_from_the_page_works(client: FlaskClient) -> None:
     page = client.get("/company/")
     logout_form = re.search(rb'action="/logout">(.*?)</form>', page.data, re.S)
     assert logout_form is not None
-    response = client.post("/logout", data={"csrf_token": _csrf_token(logout_form.group(1))})
+    response = client.post("/logout", data={"csrf_token": csrf_token(logout_form.group(1))})
     assert response.status_code == 302
     assert client.get("/company/").status_code == 302
 
@@ -188,13 +173,13 @@ def test_language_switch_without_token_is_refused_and_changes_nothing(
     client: FlaskClient,
 ) -> None:
     user = UserFactory(email="owner@example.com")
-    token = _csrf_token(client.get("/login").data)
+    token = csrf_token(client.get("/login").data)
     client.post(
         "/login",
         data={"email": "owner@example.com", "password": TEST_PASSWORD, "csrf_token": token},
     )
 
-    _assert_csrf_refused(client.post("/language", data={"locale": "zh_Hans", "next": "/"}))
+    assert_csrf_refused(client.post("/language", data={"locale": "zh_Hans", "next": "/"}))
 
     with client.session_transaction() as session:
         assert "locale" not in session
@@ -205,7 +190,7 @@ def test_language_switch_without_token_is_refused_and_changes_nothing(
 
 @pytest.mark.usefixtures("csrf_on")
 def test_language_switch_with_the_token_from_the_page_works(client: FlaskClient) -> None:
-    token = _csrf_token(client.get("/").data)
+    token = csrf_token(client.get("/").data)
     response = client.post(
         "/language", data={"locale": "zh_Hans", "next": "/login", "csrf_token": token}
     )
@@ -372,7 +357,7 @@ def test_production_session_cookie_is_secure_httponly_lax(production_app: Flask)
         data={
             "email": "owner@example.com",
             "password": TEST_PASSWORD,
-            "csrf_token": _csrf_token(page.data),
+            "csrf_token": csrf_token(page.data),
         },
     )
     assert response.status_code == 302, response.data
@@ -409,7 +394,7 @@ def test_production_upgrades_a_weak_hash_on_sign_in(production_app: Flask) -> No
         data={
             "email": "owner@example.com",
             "password": TEST_PASSWORD,
-            "csrf_token": _csrf_token(page.data),
+            "csrf_token": csrf_token(page.data),
         },
     )
     with production_app.app_context():

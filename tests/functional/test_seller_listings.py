@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import CompanyRole, Product, ProductStatus
-from tests.conftest import AuthActions
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
+from tests.support.auth import AuthActions
 
 
 def _form(**changes: str) -> dict[str, str]:

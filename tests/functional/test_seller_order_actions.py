@@ -3,7 +3,6 @@ production, shipment, and the trusted-buyer list that opens net 30."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -22,24 +21,14 @@ from app.models import (
     Shipment,
     TrustedBuyer,
 )
-from app.services.audit.recording import Actor
-from app.services.orders import actions
-from tests.conftest import AuthActions
+from tests.builders.orders import group_key, order_in, place_for
+from tests.builders.trade import Trade, make_trade
 from tests.factories import CompanyFactory, UserFactory
-from tests.functional.test_cart_checkout import (
-    Trade,
-    checkout_form,
-    group_key,
-    make_trade,
-    page_of,
-    place_for,
-)
+from tests.support.auth import AuthActions
+from tests.support.forms import checkout_form, in_days, shipment_form
+from tests.support.http import page_of
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
-
-
-def in_days(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
 
 
 @pytest.fixture
@@ -194,40 +183,8 @@ def test_production_starts_only_after_acceptance(
 # --- shipment -----------------------------------------------------------------------------
 
 
-def shipment_form(**changes: str) -> dict[str, str]:
-    data = {
-        "mode": "sea",
-        "carrier": "COSCO Shipping Lines",
-        "vessel": "COSCO Pakistan",
-        "voyage": "042E",
-        "transport_document_number": "COSU6301234567",
-        "container_numbers": "CSNU1234567, TGHU7654321",
-        "port_of_loading": "Karachi",
-        "port_of_discharge": "Shanghai",
-        "etd": in_days(10),
-        "eta": in_days(28),
-        "net_weight_kg": "200",
-        "gross_weight_kg": "216",
-        "packages-0-count": "8",
-        "packages-0-package_type": "fibreboard box",
-        "packages-0-marks": "WN / SMT 1-8",
-        "packages-0-net_weight_kg": "25",
-        "packages-0-gross_weight_kg": "27",
-        "packages-1-count": "1",
-        "packages-1-marks": "WN / SMT SAMPLE",
-    }
-    data.update(changes)
-    return data
-
-
 def in_production(app: Flask, trade: Trade) -> Order:
-    order = placed(app, trade)
-    with app.test_request_context():
-        actor = Actor(trade.sales)
-        actions.accept(actor, order, confirmed_ship_date=date.today() + timedelta(days=5))
-        actions.start_production(actor, order)
-        db.session.commit()
-    return order
+    return order_in(app, trade, OrderStatus.IN_PRODUCTION, ship_in_days=5)
 
 
 def test_the_shipment_page_waits_for_production(

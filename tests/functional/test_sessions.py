@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, User
-from tests.conftest import TEST_PASSWORD, AuthActions
 from tests.factories import UserFactory
+from tests.support.auth import TEST_PASSWORD, AuthActions
 
 NEW_PASSWORD = "lantern quietly orbits basalt harbour"
 COMMON_MESSAGE = b"This password is too common or too easy to guess."

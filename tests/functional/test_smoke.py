@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from tests.conftest import AuthActions
 from tests.factories import UserFactory
+from tests.support.auth import AuthActions
 
 
 def test_owner_signs_in_and_reaches_company_page(client: FlaskClient, auth: AuthActions) -> None:

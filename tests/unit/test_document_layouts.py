@@ -30,7 +30,8 @@ from app.documents.snapshot import build_snapshot
 from app.extensions import db
 from app.models import CompanyRole, DocumentKind, Incoterm, Order, ProductIncoterm
 from app.services.audit.recording import Actor
-from app.services.orders import actions, cart
+from app.services.fulfilment import actions
+from app.services.orders import cart
 from app.services.orders.placing import OrderTerms, place_order
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, this_weeks_rates
 
@@ -550,7 +551,7 @@ def test_credit_note(documents: dict[str, Rendered]) -> None:
     assert re.search(r"Amount credited 贷记金额\s+USD 123\.45", text)
 
 
-def test_money_follows_the_currency_exponent(app: Flask) -> None:
+def test_money_follows_the_currency_exponent() -> None:
     from app.documents.layout import cbm, day, kg, money
 
     assert money(1_234_560, "USD") == "12,345.60"

@@ -20,8 +20,8 @@ from app.services.accounts.auth import session_user
 from app.services.audit.recording import Actor, record_audit
 from app.services.documents.downloads import IssuedPdf, Refusal, download_issued_pdf
 from app.services.documents.issuing import issue_document, store_rendered_pdf
-from tests.conftest import TEST_PASSWORD
 from tests.factories import CompanyFactory, OrderFactory, UserFactory
+from tests.support.auth import TEST_PASSWORD
 
 ISSUED_AT = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 

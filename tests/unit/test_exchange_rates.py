@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
@@ -28,17 +28,17 @@ from app.services.accounts.companies import set_reporting_currency
 from app.services.audit.recording import Actor
 from app.services.documents.issuing import issue_credit_note, issue_document
 from app.services.errors import NotAllowed, ValidationFailed
+from app.services.finance.exchange_rate_import import ImportProblem, import_rates
 from app.services.finance.exchange_rates import (
     FoundRate,
-    ImportProblem,
     RateInput,
     RateMissing,
     check_rate,
-    import_rates,
     rate_on,
     record_rate,
 )
 from tests.factories import OrderFactory, UserFactory
+from tests.support.db import count
 
 TODAY = date(2026, 11, 27)
 SBP = "State Bank of Pakistan"
@@ -55,10 +55,6 @@ def add_rate(base: str, quote: str, rate: str, on: date, source: str = SBP) -> E
     db.session.add(row)
     db.session.flush()
     return row
-
-
-def count(model: type[object]) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
 # --- which rate ----------------------------------------------------------------------------

@@ -25,8 +25,9 @@ from app.models import (
 )
 from app.services.audit.recording import Actor
 from app.services.errors import CompanyNotVerified, NotAllowed, ValidationFailed
+from app.services.fulfilment import actions
 from app.services.listings.editing import ListingInput, update_listing
-from app.services.orders import actions, cart
+from app.services.orders import cart
 from app.services.orders.placing import InsufficientStock, OrderTerms, place_order
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 

@@ -27,6 +27,7 @@ from app.models import (
     AuditEvent,
     CardIntent,
     OrderEvent,
+    OrderStatus,
     PaymentMethod,
     PaymentMilestone,
     PaymentReceipt,
@@ -35,8 +36,8 @@ from app.models import (
 )
 from app.money import Money
 from app.services.payments.cards import apply_event
-from tests.functional.test_cart_checkout import make_trade, place_for
-from tests.functional.test_order_pages import accept
+from tests.builders.orders import order_in
+from tests.builders.trade import make_trade
 from tests.stripe_support import WEBHOOK_SECRET, sign
 
 URL = "/webhooks/stripe"
@@ -53,10 +54,9 @@ def webhook_secret(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
 def _deposit(app: Flask, currency: str = "USD", price_minor: int = 250) -> PaymentMilestone:
     """The 30 % deposit of an accepted order of 333 units, with a card payment under way."""
     trade = make_trade(currency=currency, price_from_minor=price_minor)
-    order = place_for(
-        app, trade.purchaser, [(trade.product, 333)], payment_terms="deposit_30_balance_70_bl"
+    order = order_in(
+        app, trade, OrderStatus.ACCEPTED, quantity=333, payment_terms="deposit_30_balance_70_bl"
     )
-    accept(app, trade, order)
     deposit = order.milestones[0]
     deposit.payment_intent_id = f"pi_test_{uuid.uuid4().hex[:16]}"
     db.session.flush()

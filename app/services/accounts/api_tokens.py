@@ -16,9 +16,9 @@ from app.extensions import db
 from app.models import ApiToken, User
 from app.models.base import utcnow
 from app.services.accounts.auth import token_sha256, unguessable_secret
+from app.services.accounts.capabilities import Action, require
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import NotAllowed, ValidationFailed
-from app.services.orders.cart import require_purchaser
 
 PREFIX = "crd_"
 MAX_ACTIVE_TOKENS = 10
@@ -39,7 +39,7 @@ def active_tokens(user: User) -> list[ApiToken]:
 
 def create_token(actor: Actor, name: str) -> tuple[ApiToken, str]:
     """A new token for the actor (owner or purchaser of a buying company) and its secret."""
-    user = require_purchaser(actor)
+    user = require(actor.user, Action.BUY)
     name = (name or "").strip()
     if not 1 <= len(name) <= 80:
         raise ValidationFailed(lazy_gettext("Name the token, in at most 80 characters."), "name")
@@ -111,7 +111,7 @@ def user_for_token(secret: str) -> User | None:
         return None
     try:
         # The token acts as a purchaser: it stops with the role (or the company's buying).
-        require_purchaser(Actor(user))
+        require(user, Action.BUY)
     except NotAllowed:
         return None
     now = utcnow()

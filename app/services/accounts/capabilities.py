@@ -183,16 +183,19 @@ def can(user: User | None, action: Action | str, target: object = None) -> bool:
     if action == Action.OPERATE:
         return user.is_operator
     capability = CAPABILITIES[Action(action)]
-    company = user.company
-    if company is None or user.company_role not in capability.roles:
+    if user.company_id is None or user.company_role not in capability.roles:
         return False
-    if capability.company is not None and not capability.company(company):
+    # The company row is loaded only when the rule asks what the company does: pages that
+    # ask ``can`` for every row of a list stay one query.
+    if capability.company is not None and (
+        user.company is None or not capability.company(user.company)
+    ):
         return False
     if target is None:
         return True
     if capability.side is not None:
         return side_of(user, target) is capability.side
-    return _owning_company_id(target) == company.id
+    return _owning_company_id(target) == user.company_id
 
 
 def require(

@@ -21,6 +21,7 @@ from app.models.order import Order, OrderEvent, OrderStatus, PaymentStatus
 from app.services.accounts.capabilities import Action, Side, require
 from app.services.audit.recording import Actor
 from app.services.errors import DomainError, NotAllowed
+from app.services.orders.notifications import notify_counterparty
 
 S = OrderStatus
 
@@ -183,3 +184,13 @@ def transition(actor: Actor, order: Order, to: OrderStatus, note: str | None = N
     set_committed_value(order, "status", to)
     record_event(actor, order, "status", from_status=current, to_status=to, note=note)
     return Move(order, current, to)
+
+
+def complete_if_settled(order: Order) -> bool:
+    """Delivered and fully paid: the order completes (called after delivery and payments)."""
+    if order.status is not OrderStatus.DELIVERED or order.payment_status is not PaymentStatus.PAID:
+        return False
+    system = Actor(None)
+    transition(system, order, OrderStatus.COMPLETED)
+    notify_counterparty(system, order, "completed")
+    return True

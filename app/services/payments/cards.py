@@ -8,7 +8,6 @@ moves a milestone or an order backwards. Services flush, never commit.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext
@@ -38,7 +37,7 @@ from app.services.accounts.capabilities import Action, require
 from app.services.audit.recording import Actor
 from app.services.documents.issuing import issue_credit_note
 from app.services.errors import ValidationFailed
-from app.services.orders.lifecycle import record_event
+from app.services.orders.lifecycle import complete_if_settled, record_event
 from app.services.payments.milestones import (
     PAYABLE,
     audit_payment,
@@ -231,8 +230,6 @@ def _succeeded(event: dict[str, Any], milestone: PaymentMilestone, intent: dict[
         amount_minor=amount,
         currency=currency,
     )
-    from app.services.orders.actions import complete_if_settled
-
     complete_if_settled(order)
     return "paid"
 
@@ -242,24 +239,13 @@ def last_event_time() -> int:
     return int(db.session.scalar(select(func.max(ProcessedWebhookEvent.created))) or 0)
 
 
-def reconcile(gateway: PaymentGateway, commit: Callable[[], None]) -> dict[str, int]:
-    """Apply the provider's events since the last one applied, for after an outage.
+def missed_events(gateway: PaymentGateway) -> list[dict[str, Any]]:
+    """The provider's events since the last one applied, for after an outage.
 
-    Each event is applied and committed on its own (one transaction per event), so a
-    failure leaves the earlier ones recorded; already-applied events count as duplicates.
-    A small overlap (events of the same second) is harmless: ids are applied once.
+    A small overlap (events of the same second) is harmless: ids are applied once, and an
+    already-applied event counts as a duplicate.
     """
-    counts: dict[str, int] = {}
-    for event in gateway.events_since(max(last_event_time() - 1, 0)):
-        try:
-            outcome = apply_event(event)
-        except UnknownIntent:
-            db.session.rollback()
-            outcome = "unknown intent"
-        else:
-            commit()
-        counts[outcome] = counts.get(outcome, 0) + 1
-    return counts
+    return gateway.events_since(max(last_event_time() - 1, 0))
 
 
 def refund_card_payment(

@@ -16,17 +16,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import login_user
 
-from app.database import commit
 from app.i18n import SESSION_LOCALE_KEY
 from app.services.accounts import api_tokens, users
-from app.services.errors import NotAllowed, ValidationFailed
-from app.services.orders.cart import require_purchaser
+from app.services.accounts.capabilities import Action, can
 from app.web.account.forms import ApiTokenForm, PasswordChangeForm, ProfileForm
+from app.web.boundary import attempt
 from app.web.forms import CorridorForm, language_choices, timezone_select_choices
-from app.web.guards import acting, guard_signed_in, show_error_on_form, signed_in_user
+from app.web.guards import acting, guard_blueprint, signed_in_user
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-guard_signed_in(bp)
+guard_blueprint(bp, None)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -36,18 +35,16 @@ def profile() -> ResponseReturnValue:
     form.locale.choices = language_choices(blank=True)
     form.timezone.choices = timezone_select_choices()
     if form.validate_on_submit():
-        try:
-            users.update_profile(
+        saved = attempt(
+            lambda: users.update_profile(
                 user,
                 full_name=form.full_name.data or "",
                 locale=form.locale.data or None,
                 timezone=form.timezone.data or "UTC",
-            )
-        except ValidationFailed as error:
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            commit()
+            ),
+            form,
+        )
+        if saved.ok:
             session.pop(SESSION_LOCALE_KEY, None)
             flash(gettext("Your profile is saved."), "success")
             return redirect(url_for("account.profile"))
@@ -63,15 +60,13 @@ def profile() -> ResponseReturnValue:
 def change_password() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
-            users.change_password(
+        changed = attempt(
+            lambda: users.change_password(
                 acting(), form.current_password.data or "", form.new_password.data or ""
-            )
-        except ValidationFailed as error:
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            commit()
+            ),
+            form,
+        )
+        if changed.ok:
             # This session continues under the new session version; all others end.
             login_user(signed_in_user())
             flash(
@@ -82,11 +77,8 @@ def change_password() -> ResponseReturnValue:
 
 
 def _may_hold_tokens() -> bool:
-    try:
-        require_purchaser(acting())
-    except NotAllowed:
-        return False
-    return True
+    # Tokens act for the ERP of a buying company, so who may order may hold them.
+    return can(signed_in_user(), Action.BUY)
 
 
 @bp.route("/api-tokens", methods=["GET", "POST"])
@@ -97,13 +89,9 @@ def api_token_list() -> ResponseReturnValue:
     form = ApiTokenForm()
     secret: str | None = None
     if form.validate_on_submit():
-        try:
-            _, secret = api_tokens.create_token(acting(), form.name.data or "")
-        except ValidationFailed as error:
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            commit()
+        created = attempt(lambda: api_tokens.create_token(acting(), form.name.data or ""), form)
+        if created.value is not None:
+            _, secret = created.value
             form = ApiTokenForm(formdata=None)
     # The secret is rendered into this one answer, never kept in the session or a redirect,
     # and no cache keeps the page that shows it.
@@ -127,6 +115,5 @@ def revoke_api_token(public_id: str) -> ResponseReturnValue:
     token = api_tokens.revoke_token(acting(), public_id)
     if token is None:
         abort(404)
-    commit()
     flash(gettext("Token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("account.api_token_list"))

@@ -16,21 +16,21 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy.exc import IntegrityError
 
-from app.database import commit, rollback
 from app.extensions import csrf, db, limiter
 from app.models import Order, User
 from app.money import Money
 from app.services.accounts.api_tokens import user_for_token
 from app.services.accounts.capabilities import Side
 from app.services.audit.recording import Actor
-from app.services.errors import DomainError, NotAllowed, ValidationFailed
+from app.services.errors import Conflict, ValidationFailed
 from app.services.orders.placing import (
-    InsufficientStock,
     OrderTerms,
     order_by_idempotency_key,
     place_listed_order,
 )
 from app.services.orders.queries import order_page
+from app.web.boundary import attempt, commit_before_view
+from app.web.errors import render_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -41,17 +41,6 @@ limiter.limit(
 )(bp)
 
 MAX_IDEMPOTENCY_KEY = 64
-
-
-# The checkout form's names for what the API calls otherwise.
-_REQUEST_FIELDS = {"delivery": "incoterm"}
-
-
-def _error(status: int, message: object, field: str | None = None) -> ResponseReturnValue:
-    body: dict[str, Any] = {"error": status, "message": str(message)}
-    if field:
-        body["field"] = _REQUEST_FIELDS.get(field, field)
-    return jsonify(body), status
 
 
 @bp.before_request
@@ -69,7 +58,7 @@ def _authenticate() -> ResponseReturnValue | None:
     g.api_user = user
     if db.session.dirty:
         # The token's "last used" was refreshed: kept whether or not the call succeeds.
-        commit()
+        commit_before_view()
     return None
 
 
@@ -176,13 +165,23 @@ def _lines(body: dict[str, Any]) -> list[tuple[str, object]]:
     return [(line["product"], line.get("quantity")) for line in lines]
 
 
+class _KeyRace(Conflict):
+    """The order's INSERT hit a unique index, most likely the idempotency key of a
+    concurrent request with the same key; carried through ``attempt`` so that it rolls the
+    failed transaction back before ``place`` looks for that request's order."""
+
+    def __init__(self, integrity_error: IntegrityError) -> None:
+        super().__init__(str(integrity_error.orig))
+        self.integrity_error = integrity_error
+
+
 @bp.post("/orders")
 def place() -> ResponseReturnValue:
     """Place one order; 201 with the order, or 200 with the one this idempotency key placed."""
     user: User = g.api_user
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
-        return _error(400, gettext("The Idempotency-Key header is at most 64 characters."))
+        return render_error(400, gettext("The Idempotency-Key header is at most 64 characters."))
     if key is not None and (earlier := order_by_idempotency_key(user, key)) is not None:
         return jsonify(order_json(earlier)), 200
     try:
@@ -191,28 +190,33 @@ def place() -> ResponseReturnValue:
     except RecursionError:  # nesting deep enough to exhaust the parser
         body = None
     if not isinstance(body, dict):
-        return _error(400, gettext("Send the order as a JSON object."))
-    try:
-        order = place_listed_order(_actor(), _lines(body), _terms(body), idempotency_key=key)
-        answer = order_json(order)  # before the commit expires what it reads
-        commit()
-    except (DomainError, IntegrityError) as error:
-        rollback()
+        return render_error(400, gettext("Send the order as a JSON object."))
+
+    def place_it() -> dict[str, Any]:
+        try:
+            order = place_listed_order(_actor(), _lines(body), _terms(body), idempotency_key=key)
+        except IntegrityError as error:
+            raise _KeyRace(error) from error
+        return order_json(order)
+
+    # Refusals are answered here, not by the boundary: the refused request may be the second
+    # of two sent with the same key, and its answer the order the first placed. (NotAllowed
+    # still reaches the boundary's 403, the same JSON: a token's user may always order, so
+    # it is never the loser of such a race.)
+    placed = attempt(place_it, flash_refusal=False)
+    if placed.value is None:
+        error = placed.error
+        assert error is not None
         # The same key sent twice at once: the second waited on the first (for its stock
         # or its key) and failed; the order the first placed is the answer to both.
         earlier = order_by_idempotency_key(user, key) if key else None
         if earlier is not None:
             return jsonify(order_json(earlier)), 200
-        if isinstance(error, IntegrityError):
-            raise
-        status = (
-            403
-            if isinstance(error, NotAllowed)
-            else 409
-            if isinstance(error, InsufficientStock)
-            else 422
-        )
-        return _error(status, error, error.field)
+        if isinstance(error, _KeyRace):
+            raise error.integrity_error
+        # 409 when the stock ran out meanwhile (InsufficientStock), else 422.
+        return render_error(error.status, str(error), error.field)
+    answer = placed.value
     response = jsonify(answer)
     response.status_code = 201
     response.headers["Location"] = url_for("api.show", public_id=answer["id"])
@@ -226,7 +230,7 @@ def show(public_id: str) -> ResponseReturnValue:
     assert user.company_id is not None  # a token acts only for a buying company's staff
     order = order_page(user.company_id, public_id, Side.BUYER)
     if order is None:
-        return _error(404, gettext("There is nothing here, or it is not yours to see."))
+        return render_error(404, gettext("There is nothing here, or it is not yours to see."))
     body = order_json(order)
     body["timeline"] = [
         {
@@ -249,5 +253,4 @@ def show(public_id: str) -> ResponseReturnValue:
         }
         for document in sorted(order.documents, key=lambda document: document.id)
     ]
-    rollback()
     return jsonify(body)

@@ -16,17 +16,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
-from app.database import commit
 from app.extensions import limiter, login_email_key
 from app.i18n import SESSION_LOCALE_KEY, current_locale_code
 from app.security import safe_next_path
 from app.services.accounts import auth
 from app.services.accounts.companies import CompanyRegistration, register_company
 from app.services.audit.recording import Actor
-from app.services.errors import ValidationFailed
 from app.web.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
+from app.web.boundary import attempt
 from app.web.forms import country_choices
-from app.web.guards import acting, home_endpoint, show_error_on_form
+from app.web.guards import acting, home_endpoint
 
 bp = Blueprint("auth", __name__)
 
@@ -66,11 +65,10 @@ def login() -> ResponseReturnValue:
             form.email.data or "", form.password.data or "", request.remote_addr
         )
         if user is not None:
-            commit()
             _start_session(user)
             target = safe_next_path(form.next.data) or url_for(home_endpoint(user))
             return redirect(target)
-        commit()  # the failed attempt's audit row
+        # Answered, not raised: the failed attempt's audit row commits with this page.
         form.password.errors = [gettext("The e-mail or password is not right.")]
     return render_template("auth/login.html", form=form)
 
@@ -79,7 +77,6 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
         auth.end_all_sessions(acting())
-        commit()
         logout_user()
     flash(gettext("You are signed out."), "info")
     return redirect(url_for("public.landing"))
@@ -109,14 +106,11 @@ def register() -> ResponseReturnValue:
             owner_password=form.owner_password.data or "",
             owner_locale=current_locale_code(),
         )
-        try:
-            owner = register_company(registration, Actor(None, request.remote_addr))
-        except ValidationFailed as error:
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            commit()
-            _start_session(owner)
+        registered = attempt(
+            lambda: register_company(registration, Actor(None, request.remote_addr)), form
+        )
+        if registered.ok and registered.value is not None:
+            _start_session(registered.value)
             flash(
                 gettext(
                     "Your company is registered. The platform operator verifies it before"
@@ -134,7 +128,6 @@ def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         auth.request_password_reset(form.email.data or "", request.remote_addr)
-        commit()
         # The same words whether or not the address has an account.
         flash(
             gettext(
@@ -153,13 +146,9 @@ def reset_password(token: str) -> ResponseReturnValue:
         return render_template("auth/reset_invalid.html"), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            auth.reset_password(token, form.password.data or "", request.remote_addr)
-        except ValidationFailed as error:
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            commit()
+        new_password = form.password.data or ""
+        reset = attempt(lambda: auth.reset_password(token, new_password, request.remote_addr), form)
+        if reset.ok:
             logout_user()
             flash(gettext("Your password is changed. Sign in with it now."), "success")
             return redirect(url_for("auth.login"))

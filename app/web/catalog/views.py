@@ -26,9 +26,10 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from app.i18n import current_locale_code
-from app.models import CompanyRole, Incoterm
+from app.models import Incoterm
 from app.money import InvalidCurrency, normalize_currency
 from app.reference.trade_codes import PACKAGE_TYPES, UNIT_CODES
+from app.services.accounts.capabilities import Action, can
 from app.services.catalog.search import (
     MAX_PRICE,
     SORTS,
@@ -39,6 +40,7 @@ from app.services.catalog.search import (
     search_catalog,
     storefront,
 )
+from app.web.guards import signed_in_user
 
 bp = Blueprint("catalog", __name__)
 
@@ -47,8 +49,6 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 _PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,24}")
 _YES = frozenset({"1", "true", "yes", "on", "only"})
 _NO = frozenset({"0", "false", "no", "off", "exclude"})
-# Who may see their company's unpublished listing as the public would (a preview).
-_PREVIEW_ROLES = frozenset({CompanyRole.OWNER, CompanyRole.SALES, CompanyRole.VIEWER})
 
 
 def _price(text: str | None) -> tuple[Decimal | None, bool]:
@@ -269,9 +269,12 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/products/<public_id>")
 def product(public_id: str) -> ResponseReturnValue:
+    # A seller's staff see their company's unpublished listing as the public would (a
+    # preview); everyone else sees published listings only.
+    viewer = signed_in_user() if current_user.is_authenticated else None
     viewer_company_id = None
-    if current_user.is_authenticated and current_user.company_role in _PREVIEW_ROLES:
-        viewer_company_id = current_user.company_id
+    if viewer is not None and can(viewer, Action.PREVIEW_LISTINGS):
+        viewer_company_id = viewer.company_id
     view = product_page(public_id, viewer_company_id=viewer_company_id)
     if view is None:
         abort(404)

@@ -6,12 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
-from app.database import commit, rollback
 from app.models import CompanyRole, User
 from app.services.accounts import users
+from app.services.accounts.capabilities import Action
 from app.services.accounts.companies import BankDetails, set_bank_details, set_reporting_currency
 from app.services.accounts.tax_ids import tax_id_label
-from app.services.errors import DomainError
+from app.web.boundary import attempt
 from app.web.company.forms import (
     ActiveForm,
     AddUserForm,
@@ -21,10 +21,10 @@ from app.web.company.forms import (
     currency_choices,
 )
 from app.web.forms import ROLE_LABELS, language_choices, role_choices
-from app.web.guards import acting, guard_company_blueprint, show_error_on_form, signed_in_user
+from app.web.guards import acting, guard_blueprint, signed_in_user
 
 bp = Blueprint("company", __name__, url_prefix="/company")
-guard_company_blueprint(bp, frozenset({CompanyRole.OWNER}))
+guard_blueprint(bp, Action.COMPANY_AREA)
 
 
 def _company_user(public_id: str) -> User:
@@ -71,14 +71,7 @@ def bank_details() -> ResponseReturnValue:
             swift=form.swift.data,
             address=form.address.data,
         )
-        try:
-            set_bank_details(acting(), company, details)
-        except DomainError as error:
-            rollback()
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            commit()
+        if attempt(lambda: set_bank_details(acting(), company, details), form).ok:
             flash(gettext("Bank details saved. New invoices will show them."), "success")
             return redirect(url_for("company.index"))
     return render_template("company/bank.html", form=form)
@@ -93,14 +86,8 @@ def reporting_currency() -> ResponseReturnValue:
     if not form.is_submitted():
         form.currency.data = company.reporting_currency
     if form.validate_on_submit():
-        try:
-            set_reporting_currency(acting(), company, form.currency.data or "")
-        except DomainError as error:
-            rollback()
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            commit()
+        currency = form.currency.data or ""
+        if attempt(lambda: set_reporting_currency(acting(), company, currency), form).ok:
             flash(
                 gettext(
                     "Reporting currency set to %(currency)s. Invoices issued from now on use it.",
@@ -118,19 +105,17 @@ def add_user() -> ResponseReturnValue:
     form.role.choices = role_choices()
     form.locale.choices = language_choices()
     if form.validate_on_submit():
-        try:
-            users.add_user(
+        added = attempt(
+            lambda: users.add_user(
                 acting(),
                 email=form.email.data or "",
                 full_name=form.full_name.data or "",
                 role=CompanyRole(form.role.data),
                 locale=form.locale.data,
-            )
-        except DomainError as error:
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            commit()
+            ),
+            form,
+        )
+        if added.ok:
             flash(gettext("User added. We e-mailed them a link to choose a password."), "success")
             return redirect(url_for("company.index"))
     return render_template("company/add_user.html", form=form)
@@ -142,12 +127,9 @@ def change_role(public_id: str) -> ResponseReturnValue:
     form = RoleForm()
     form.role.choices = role_choices()
     if form.validate_on_submit():
-        try:
-            users.change_role(acting(), user, CompanyRole(form.role.data))
-        except DomainError as error:
-            flash(str(error), "danger")
-        else:
-            commit()
+        role = CompanyRole(form.role.data)
+        # The refusal is flashed over the company page, not shown on this one-field form.
+        if attempt(lambda: users.change_role(acting(), user, role)).ok:
             flash(gettext("Role changed for %(name)s.", name=user.full_name), "success")
     else:
         flash(gettext("Choose a role from the list."), "danger")
@@ -168,12 +150,7 @@ def _set_active(public_id: str, active: bool) -> ResponseReturnValue:
     user = _company_user(public_id)
     if not ActiveForm().validate_on_submit():
         abort(400)
-    try:
-        users.set_active(acting(), user, active)
-    except DomainError as error:
-        flash(str(error), "danger")
-    else:
-        commit()
+    if attempt(lambda: users.set_active(acting(), user, active)).ok:
         message = (
             gettext("%(name)s can sign in again.", name=user.full_name)
             if active

@@ -14,14 +14,13 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from flask.typing import ResponseReturnValue
 from flask_wtf.file import FileField, FileRequired
 
-from app.database import commit
 from app.documents.einvoice import einvoice_from_pdf
 from app.extensions import limiter, login_manager
 from app.security import session_id_if_protected
 from app.services.documents.downloads import IssuedPdf, Refusal, download_issued_pdf
 from app.services.documents.issuing import document_by_token
-from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
 from app.web.forms import CorridorForm
+from app.web.order_labels import DOCUMENT_KIND_LABELS
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -59,8 +58,12 @@ def _download(public_id: str, action: str) -> IssuedPdf:
 
 
 def _attachment(issued: IssuedPdf, content: bytes, mimetype: str, filename: str) -> Response:
-    """End the transaction (and so store the audit row), then send ``content``."""
-    commit()
+    """``content`` as a download.
+
+    Nothing here may write to the database: the download's transaction holds its audit row
+    alone (``download_issued_pdf``, whose commit on PostgreSQL does not wait for the disk),
+    and the boundary commits it as soon as this response is returned, before it is sent.
+    """
     response = current_app.response_class(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = PDF_CACHE

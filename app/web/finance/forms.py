@@ -20,8 +20,8 @@ from app.services.finance.register import (
     InvoiceStatus,
     RegisterFilter,
 )
-from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
 from app.web.forms import CorridorForm, as_choices
+from app.web.order_labels import DOCUMENT_KIND_LABELS
 
 DIRECTION_LABELS = {Direction.ISSUED: _l("Issued"), Direction.RECEIVED: _l("Received")}
 STATUS_LABELS = {

@@ -7,38 +7,23 @@ finance staff only (sales and purchasers get 403).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, gettext
 
-from app.database import commit, rollback
 from app.i18n import format_money
-from app.models import Company, CompanyRole, Document, DocumentKind
-from app.models.base import utcnow
+from app.models import Document, DocumentKind
 from app.money import Money
 from app.services.accounts.capabilities import Action, Side, can
 from app.services.audit.recording import record_audit
 from app.services.documents.issuing import credited_minor, issue_credit_note
-from app.services.errors import DomainError
 from app.services.finance.register import (
-    AgingBucket,
     Direction,
-    RegisterFilter,
     ReportingFigures,
     aging,
-    filter_options,
     frozen_rates,
     register_document,
     register_page,
@@ -47,45 +32,16 @@ from app.services.finance.register import (
 from app.services.finance.register_exports import register_csv, register_xlsx
 from app.services.orders.queries import OrderFilter, order_list, order_page
 from app.services.payments.milestones import parse_amount
-from app.web.buyer.order_forms import DOCUMENT_KIND_LABELS
-from app.web.buyer.orders import order_template_helpers
-from app.web.finance.forms import (
-    AGING_LABELS,
-    DIRECTION_LABELS,
-    STATUS_LABELS,
-    CreditNoteForm,
-    RegisterFilterForm,
-)
-from app.web.guards import acting, guard_company_blueprint, show_error_on_form, signed_in_user
+from app.web.boundary import attempt, show_on_form
+from app.web.finance.blueprint import bp, own_company, register_filter_from_request, today_utc
+from app.web.finance.forms import AGING_LABELS, DIRECTION_LABELS, STATUS_LABELS, CreditNoteForm
+from app.web.guards import acting, signed_in_user
+from app.web.order_labels import DOCUMENT_KIND_LABELS
 from app.web.urls import url_maker
 
-bp = Blueprint("finance", __name__, url_prefix="/finance")
-guard_company_blueprint(bp, frozenset({CompanyRole.OWNER, CompanyRole.FINANCE}))
-bp.context_processor(order_template_helpers)
 
-
-@bp.context_processor
-def finance_labels() -> dict[str, Any]:
-    return {
-        "direction_labels": DIRECTION_LABELS,
-        "aging_labels": AGING_LABELS,
-        "AgingBucket": AgingBucket,
-        "Direction": Direction,
-    }
-
-
-def _company() -> Company:
-    company = signed_in_user().company
-    assert company is not None  # the blueprint guard admits company staff only
-    return company
-
-
-def _today() -> date:
-    return utcnow().date()
-
-
-def _sides() -> list[str]:
-    company = _company()
+def _sides() -> list[Side]:
+    company = own_company()
     return [
         side
         for side, takes_part in ((Side.SELLER, company.sells), (Side.BUYER, company.buys))
@@ -95,15 +51,15 @@ def _sides() -> list[str]:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    company_id = _company().id
+    company_id = own_company().id
     page = request.args.get("page", 1, type=int) or 1
     lists = {side: order_list(company_id, side, OrderFilter(), page)[0] for side in _sides()}
-    return render_template("finance/index.html", company=_company(), lists=lists)
+    return render_template("finance/index.html", company=own_company(), lists=lists)
 
 
 @bp.get("/orders/<public_id>")
 def order(public_id: str) -> ResponseReturnValue:
-    company_id = _company().id
+    company_id = own_company().id
     for side in _sides():
         found = order_page(company_id, public_id, side)
         if found is not None:
@@ -114,20 +70,11 @@ def order(public_id: str) -> ResponseReturnValue:
 # The invoice register ----------------------------------------------------------------
 
 
-def register_filter_from_request() -> tuple[RegisterFilterForm, RegisterFilter]:
-    """The filter in the URL, checked; a bad field is shown with its error and left out."""
-    parties, currencies = filter_options(_company().id)
-    form = RegisterFilterForm(request.args, parties, currencies)
-    if request.args:
-        form.validate()
-    return form, form.register_filter()
-
-
 @bp.get("/invoices")
 def register() -> ResponseReturnValue:
     form, chosen = register_filter_from_request()
     page = register_page(
-        _company().id, chosen, request.args.get("page", 1, type=int) or 1, _today()
+        own_company().id, chosen, request.args.get("page", 1, type=int) or 1, today_utc()
     )
     return render_template(
         "finance/register.html",
@@ -171,16 +118,15 @@ EXPORT_FORMATS = {
 def export_register(export_format: str) -> ResponseReturnValue:
     _, chosen = register_filter_from_request()
     mimetype, write = EXPORT_FORMATS[export_format]
-    content, count = write(_company(), chosen, _today(), _export_labels())
+    content, count = write(own_company(), chosen, today_utc(), _export_labels())
     record_audit(
         acting(),
         "register.exported",
         object_type="register",
         details={"format": export_format, "rows": count, "filter": chosen.to_args()},
     )
-    commit()
     response = current_app.response_class(content, mimetype=mimetype)
-    filename = f"invoice-register-{_today().isoformat()}.{export_format}"
+    filename = f"invoice-register-{today_utc().isoformat()}.{export_format}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -191,7 +137,7 @@ def export_register(export_format: str) -> ResponseReturnValue:
 
 def _register_document(public_id: str) -> Document:
     """An invoice or credit note this company issued or received; 404 for anything else."""
-    document = register_document(_company().id, public_id)
+    document = register_document(own_company().id, public_id)
     if document is None:
         abort(404)
     return document
@@ -204,7 +150,7 @@ def _may_credit(document: Document) -> bool:
 
 
 def _invoice_page(document: Document, form: CreditNoteForm | None = None) -> str:
-    company = _company()
+    company = own_company()
     invoice = document.corrects if document.kind is DocumentKind.CREDIT_NOTE else document
     assert invoice is not None and invoice.total_minor is not None and invoice.currency
     credited = credited_minor(invoice)
@@ -232,24 +178,25 @@ def invoice(public_id: str) -> ResponseReturnValue:
 
 @bp.post("/invoices/<public_id>/credit-notes")
 def credit_note(public_id: str) -> ResponseReturnValue:
+    # Who may credit which invoice is issue_credit_note's to decide: its NotAllowed is the
+    # boundary's 403. The page only asked ``can`` whether to show the form.
     document = _register_document(public_id)
-    if not _may_credit(document):
-        abort(403)
     form = CreditNoteForm()
     if not form.validate_on_submit():
         return _invoice_page(document, form), 400
-    try:
+
+    def issue() -> Document:
         amount = parse_amount(form.amount.data, str(document.currency))
-        note = issue_credit_note(acting(), document, amount.to_minor(), form.reason.data)
-    except DomainError as error:
-        rollback()
-        document = _register_document(public_id)
-        if not show_error_on_form(form, error):
-            form.amount.errors = [*form.amount.errors, str(error)]
+        return issue_credit_note(acting(), document, amount.to_minor(), form.reason.data)
+
+    issued = attempt(issue, flash_refusal=False)
+    if issued.value is None:
+        assert issued.error is not None
+        # On the form, by the amount unless the refusal names another field.
+        if not show_on_form(form, issued.error):
+            form.amount.errors = [*form.amount.errors, str(issued.error)]
         return _invoice_page(document, form), 400
-    number = note.number
-    commit()
-    flash(gettext("Credit note %(number)s issued.", number=number), "success")
+    flash(gettext("Credit note %(number)s issued.", number=issued.value.number), "success")
     return redirect(url_for("finance.invoice", public_id=public_id))
 
 
@@ -258,8 +205,8 @@ def credit_note(public_id: str) -> ResponseReturnValue:
 
 @bp.get("/aging")
 def aging_report() -> ResponseReturnValue:
-    company = _company()
-    today = _today()
+    company = own_company()
+    today = today_utc()
     sections = []
     for direction, takes_part in (
         (Direction.ISSUED, company.sells),
@@ -307,6 +254,3 @@ def _chart_data(direction: Direction, figures: ReportingFigures) -> dict[str, An
         for bucket, amount in figures.buckets.items()
     ]
     return {"currency": figures.currency, "months": months, "aging": buckets}
-
-
-from app.web.finance import zip_exports as _zip_exports  # noqa: E402, F401 (routes on bp)

@@ -13,13 +13,12 @@ from flask import abort, flash, jsonify, redirect, render_template, send_file, u
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, gettext, ngettext
 
-from app.database import commit, rollback
 from app.models.base import utcnow
 from app.models.finance import ExportStatus, RegisterExport
 from app.services.audit.recording import record_audit
-from app.services.errors import DomainError
 from app.services.finance.register_zip import company_export, is_expired, start_export, zip_path
-from app.web.finance.views import _company, _today, bp, register_filter_from_request
+from app.web.boundary import attempt
+from app.web.finance.blueprint import bp, own_company, register_filter_from_request, today_utc
 from app.web.guards import acting
 
 NO_STORE = "private, no-store"
@@ -27,7 +26,7 @@ NO_STORE = "private, no-store"
 
 def _export(public_id: str) -> RegisterExport:
     """This company's export ``public_id``; 404 for anyone else's or an unknown one."""
-    export = company_export(_company().id, public_id)
+    export = company_export(own_company().id, public_id)
     if export is None:
         abort(404)
     return export
@@ -91,16 +90,16 @@ def _state(export: RegisterExport) -> dict[str, Any]:
 def start_zip_export() -> ResponseReturnValue:
     """The register's ZIP button: the filter comes in the query string, as on the register."""
     _, chosen = register_filter_from_request()
-    try:
-        export = start_export(acting(), _company(), chosen, _today())
-    except DomainError as error:
-        rollback()
-        flash(str(error), "warning")
+    started = attempt(
+        lambda: start_export(acting(), own_company(), chosen, today_utc()), flash_refusal=False
+    )
+    if started.value is None:
+        # Nothing to build for this filter: back to the register, filter kept, with why.
+        flash(str(started.error), "warning")
         args: dict[str, Any] = chosen.to_args()
         return redirect(url_for("finance.register", **args))
-    public_id = export.public_id
-    commit()
-    return redirect(url_for("finance.zip_export", public_id=public_id))
+    # The build job is queued, and starts once the boundary commits the export.
+    return redirect(url_for("finance.zip_export", public_id=started.value.public_id))
 
 
 @bp.get("/exports/<public_id>")
@@ -129,10 +128,8 @@ def zip_export_download(public_id: str) -> ResponseReturnValue:
         object_id=export.public_id,
         details={"documents": export.total, "bytes": export.byte_size},
     )
-    filename = export.filename
-    commit()
     response = send_file(
-        path, mimetype="application/zip", as_attachment=True, download_name=filename
+        path, mimetype="application/zip", as_attachment=True, download_name=export.filename
     )
     response.headers["Cache-Control"] = NO_STORE
     return response

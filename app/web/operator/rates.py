@@ -8,14 +8,15 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_timezone, gettext, ngettext
 
-from app.database import commit, rollback
 from app.models.base import utcnow
-from app.services.errors import DomainError
+from app.services.finance import exchange_rate_import as rate_import
 from app.services.finance import exchange_rates as rate_service
-from app.services.finance.exchange_rates import ImportProblem, RateInput
-from app.web.guards import acting, show_error_on_form
+from app.services.finance.exchange_rate_import import ImportProblem
+from app.services.finance.exchange_rates import RateInput
+from app.web.boundary import attempt
+from app.web.guards import acting
+from app.web.operator.blueprint import bp
 from app.web.operator.forms import ExchangeRateForm, ExchangeRateImportForm
-from app.web.operator.views import bp
 
 
 def _today() -> date:
@@ -53,22 +54,18 @@ def exchange_rates() -> ResponseReturnValue:
             rate=form.rate.data or "",
             source=form.source.data or "",
         )
-        try:
-            stored = rate_service.record_rate(acting(), data, _today())
-        except DomainError as error:
-            rollback()
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            message = gettext(
-                "Rate saved: on %(date)s one %(base)s costs %(rate)s %(quote)s.",
-                date=stored.rate_date.isoformat(),
-                base=stored.base,
-                rate=f"{stored.rate:f}",
-                quote=stored.quote,
+        recorded = attempt(lambda: rate_service.record_rate(acting(), data, _today()), form)
+        if (stored := recorded.value) is not None:
+            flash(
+                gettext(
+                    "Rate saved: on %(date)s one %(base)s costs %(rate)s %(quote)s.",
+                    date=stored.rate_date.isoformat(),
+                    base=stored.base,
+                    rate=f"{stored.rate:f}",
+                    quote=stored.quote,
+                ),
+                "success",
             )
-            commit()
-            flash(message, "success")
             return redirect(url_for("operator.exchange_rates"))
     return _page(form, ExchangeRateImportForm(formdata=None))
 
@@ -78,9 +75,8 @@ def import_exchange_rates() -> ResponseReturnValue:
     import_form = ExchangeRateImportForm()
     report: list[ImportProblem] = []
     if import_form.validate_on_submit():
-        result = rate_service.import_rates(acting(), import_form.file.data.stream, _today())
+        result = rate_import.import_rates(acting(), import_form.file.data.stream, _today())
         if result.ok:
-            commit()
             flash(
                 ngettext(
                     "%(num)d exchange rate imported.",
@@ -90,7 +86,8 @@ def import_exchange_rates() -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("operator.exchange_rates"))
-        rollback()
+        # A file with problems stores nothing (``import_rates`` checks every row before it
+        # writes one), so this answer has nothing to commit.
         report = result.problems or []
     rate_form = ExchangeRateForm(formdata=None)
     rate_form.rate_date.data = _today()

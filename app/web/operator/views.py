@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
-from app.database import commit
 from app.models import ProductStatus, VerificationStatus
 from app.services.accounts import companies as company_service
 from app.services.audit.log import PAGE_SIZE, AuditFilter, audit_actions, audit_page
-from app.services.errors import DomainError
 from app.services.listings import editing as listing_service
+from app.web.boundary import attempt
 from app.web.forms import as_choices
-from app.web.guards import acting, guard_operator_blueprint, show_error_on_form
+from app.web.guards import acting
+from app.web.operator.blueprint import bp
 from app.web.operator.forms import AuditFilterForm, ListingModerationForm, VerificationForm
-
-bp = Blueprint("operator", __name__, url_prefix="/operator")
-guard_operator_blueprint(bp)
 
 
 @bp.get("/")
@@ -44,15 +41,14 @@ def company(public_id: str) -> ResponseReturnValue:
         abort(404)
     form = VerificationForm()
     if form.validate_on_submit():
-        try:
-            company_service.decide_verification(
-                acting(), subject, VerificationStatus(form.decision.data), form.reason.data
-            )
-        except DomainError as error:
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            commit()
+        decision = VerificationStatus(form.decision.data)
+        decided = attempt(
+            lambda: company_service.decide_verification(
+                acting(), subject, decision, form.reason.data
+            ),
+            form,
+        )
+        if decided.ok:
             flash(gettext("Decision recorded for %(name)s.", name=subject.legal_name), "success")
             return redirect(url_for("operator.companies"))
     return render_template("operator/company.html", subject=subject, form=form)
@@ -105,20 +101,14 @@ def listing(public_id: str) -> ResponseReturnValue:
         abort(404)
     form = ListingModerationForm()
     if form.validate_on_submit():
-        try:
-            if request.form.get("action") == "reinstate":
-                listing_service.reinstate_listing(acting(), product)
-            else:
-                listing_service.suspend_listing(acting(), product, form.reason.data or "")
-        except DomainError as error:
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
+        if request.form.get("action") == "reinstate":
+            decided = attempt(lambda: listing_service.reinstate_listing(acting(), product), form)
         else:
-            commit()
+            reason = form.reason.data or ""
+            decided = attempt(
+                lambda: listing_service.suspend_listing(acting(), product, reason), form
+            )
+        if decided.ok:
             flash(gettext("Decision recorded for %(name)s.", name=product.title), "success")
             return redirect(url_for("operator.listing", public_id=public_id))
     return render_template("operator/listing.html", product=product, form=form)
-
-
-# Routes defined in sibling modules attach to ``bp``; importing them registers them.
-from app.web.operator import rates as _rates  # noqa: E402, F401

@@ -8,6 +8,7 @@ person's company is party to, so another company's payment answers 404.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import (
@@ -27,21 +28,44 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length
 
-from app.database import commit, rollback
 from app.models import PaymentMilestone
 from app.payments.gateway import GatewayError, configured_gateway
 from app.security import content_security_policy, safe_next_path
-from app.services.errors import DomainError, NotAllowed
+from app.services.errors import DomainError
 from app.services.payments import cards as card_payments
+from app.services.payments import letters_of_credit
 from app.services.payments import milestones as payments
 from app.services.payments.milestones import ReceiptInput
-from app.web.buyer.orders import order_template_helpers
+from app.web.boundary import attempt
 from app.web.forms import CorridorForm
-from app.web.guards import acting, guard_signed_in, signed_in_user
+from app.web.guards import acting, guard_blueprint, signed_in_user
+from app.web.order_pages import order_template_helpers
+
+T = TypeVar("T")
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
-guard_signed_in(bp)
+guard_blueprint(bp, None)
 bp.context_processor(order_template_helpers)
+
+
+class CardServiceDown(DomainError):
+    """The card service did not answer: told like a refusal, and the request rolled back."""
+
+
+def _through_card_service(action: Callable[[], T], unavailable: str) -> Callable[[], T]:
+    """``action``, with the gateway's failure as a refusal that ``attempt`` flashes.
+
+    Whatever the service wrote before the gateway failed (an intent row, a refund being
+    recorded) is rolled back with it, as any refusal's work is.
+    """
+
+    def run() -> T:
+        try:
+            return action()
+        except GatewayError as error:
+            raise CardServiceDown(unavailable) from error
+
+    return run
 
 
 class ReceiptForm(CorridorForm):
@@ -69,17 +93,9 @@ def _back(milestone: PaymentMilestone) -> ResponseReturnValue:
 def _run(
     milestone: PaymentMilestone, action: Callable[[], object], done: str
 ) -> ResponseReturnValue:
-    try:
-        action()
-    except NotAllowed:
-        rollback()
-        abort(403)
-    except DomainError as error:
-        rollback()
-        flash(str(error), "danger")
-        return _back(milestone)
-    commit()
-    flash(done, "success")
+    """Run a payment action and go back; a refusal is flashed (403s reach the boundary)."""
+    if attempt(action).ok:
+        flash(done, "success")
     return _back(milestone)
 
 
@@ -112,12 +128,12 @@ def letter_of_credit(public_id: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash(gettext("Give the L/C number, issuing bank, amount and expiry."), "danger")
         return _back(milestone)
-    data = payments.LetterOfCreditInput(
+    data = letters_of_credit.LetterOfCreditInput(
         form.lc_number.data, form.lc_issuing_bank.data, form.amount.data, form.lc_expiry.data
     )
     return _run(
         milestone,
-        lambda: payments.record_letter_of_credit(acting(), milestone, data),
+        lambda: letters_of_credit.record_letter_of_credit(acting(), milestone, data),
         gettext("The letter of credit is recorded; the seller sees it now."),
     )
 
@@ -146,18 +162,14 @@ def refund(public_id: str) -> ResponseReturnValue:
     if gateway is None:
         abort(404)
     amount, reason = request.form.get("amount", ""), request.form.get("reason", "")
-    try:
-        return _run(
-            receipt.milestone,
+    return _run(
+        receipt.milestone,
+        _through_card_service(
             lambda: card_payments.refund_card_payment(acting(), receipt, amount, reason, gateway),
-            gettext("The refund is on its way to the card."),
-        )
-    except GatewayError:
-        rollback()
-        flash(
-            gettext("The card service did not answer. Nothing was refunded; try again."), "danger"
-        )
-        return _back(receipt.milestone)
+            gettext("The card service did not answer. Nothing was refunded; try again."),
+        ),
+        gettext("The refund is on its way to the card."),
+    )
 
 
 def _origin(url: str) -> str:
@@ -172,23 +184,16 @@ def pay_by_card(public_id: str) -> ResponseReturnValue:
     gateway = configured_gateway()
     if gateway is None:
         abort(404)
-    try:
-        intent = card_payments.start_card_payment(acting(), milestone, gateway)
-    except NotAllowed:
-        rollback()
-        abort(403)
-    except (DomainError, GatewayError) as error:
-        rollback()
-        flash(
-            str(error)
-            if isinstance(error, DomainError)
-            else gettext(
+    intent = attempt(
+        _through_card_service(
+            lambda: card_payments.start_card_payment(acting(), milestone, gateway),
+            gettext(
                 "The card service did not answer. Try again in a minute, or pay by bank transfer."
             ),
-            "danger",
         )
+    ).value
+    if intent is None:
         return _back(milestone)
-    commit()
     config = current_app.config
     response = make_response(
         render_template(

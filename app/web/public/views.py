@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, redirect, render_template, reque
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from app.database import commit, database_reachable
+from app.database import database_reachable
 from app.i18n import SESSION_LOCALE_KEY, supported_locale
 from app.security import safe_next_path
 
@@ -26,7 +26,6 @@ def set_language() -> WerkzeugResponse:
         session[SESSION_LOCALE_KEY] = locale
         if current_user.is_authenticated:
             current_user.locale = locale
-            commit()
     back = safe_next_path(request.form.get("next")) or url_for("public.landing")
     return redirect(back)
 

@@ -11,13 +11,13 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
-from app.database import commit, rollback
-from app.models import CompanyRole
+from app.services.accounts.capabilities import Action, can
 from app.services.listings import importing as listing_import
 from app.services.listings.importing import CONTENT_TYPES, ImportRejected, RowError
+from app.web.boundary import attempt
 from app.web.forms import CorridorForm
 from app.web.guards import acting, signed_in_user
-from app.web.seller.views import bp
+from app.web.seller.blueprint import bp
 
 
 class ListingImportForm(CorridorForm):
@@ -77,8 +77,9 @@ def listing_template_xlsx() -> ResponseReturnValue:
 
 @bp.route("/listings/import", methods=["GET", "POST"])
 def import_listings() -> ResponseReturnValue:
-    # Viewers may export (read) but not import (write).
-    if signed_in_user().company_role not in (CompanyRole.OWNER, CompanyRole.SALES):
+    # Viewers may export (read) but not import (write): the import page is only shown to
+    # those the capability table lets edit listings. The service asks again on import.
+    if not can(signed_in_user(), Action.EDIT_LISTINGS):
         abort(403)
     form = ListingImportForm()
     report: list[RowError] = []
@@ -86,13 +87,17 @@ def import_listings() -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read(listing_import.MAX_FILE_BYTES + 1)
-        try:
-            result = listing_import.import_listings(acting(), data, upload.filename or "")
-        except ImportRejected as rejected:
-            rollback()
-            report, problem_count = rejected.errors, rejected.total
-        else:
-            commit()
+        # A rejected file is explained by the report below, not by a flashed sentence.
+        imported = attempt(
+            lambda: listing_import.import_listings(acting(), data, upload.filename or ""),
+            flash_refusal=False,
+        )
+        result = imported.value
+        if isinstance(imported.error, ImportRejected):
+            report, problem_count = imported.error.errors, imported.error.total
+        elif imported.error is not None:
+            flash(str(imported.error), "danger")
+        elif result is not None:
             flash(
                 gettext(
                     "Import finished: %(created)d new, %(updated)d updated and %(unchanged)d"

@@ -1,11 +1,14 @@
 """Listing images: upload, reorder, remove (routes on the seller blueprint).
 
 Every action answers with a redirect to the listing's edit page and a flashed message,
-refusals included; only a listing of another company (404), a viewer (403) and a body
-over MAX_CONTENT_LENGTH (413, answered by Flask before any view runs) stop elsewhere.
+refusals included; only a listing of another company or a photo it does not have (404),
+a viewer (403, the service's ``NotAllowed`` reaching the boundary) and a body over
+MAX_CONTENT_LENGTH (413, answered by Flask before any view runs) stop elsewhere.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
@@ -16,13 +19,12 @@ from werkzeug.datastructures import FileStorage
 from wtforms import StringField
 from wtforms.validators import AnyOf, DataRequired
 
-from app.database import commit
 from app.models import Product
-from app.services.errors import DomainError, NotAllowed
 from app.services.listings import images
+from app.web.boundary import attempt
 from app.web.forms import CorridorForm
 from app.web.guards import acting
-from app.web.seller.views import bp, own_listing
+from app.web.seller.blueprint import bp, own_listing
 
 _DIRECTIONS = {"earlier": -1, "later": 1}
 
@@ -56,6 +58,18 @@ def _back_to(product: Product) -> ResponseReturnValue:
     return redirect(url_for("seller.edit_listing", public_id=product.public_id))
 
 
+def _photo_of(change: Callable[[], None]) -> None:
+    """Run a change to one named photo; a key the listing does not have answers 404.
+
+    ``ImageNotFound`` is no ``NotFound`` (the service names the photo, not a page), so it
+    is turned into the 404 here; the boundary rolls the request back either way.
+    """
+    try:
+        change()
+    except images.ImageNotFound:
+        abort(404)
+
+
 @bp.post("/listings/<public_id>/images")
 def upload_listing_image(public_id: str) -> ResponseReturnValue:
     product = own_listing(public_id)
@@ -65,15 +79,9 @@ def upload_listing_image(public_id: str) -> ResponseReturnValue:
             flash(str(message), "danger")
         return _back_to(product)
     upload: FileStorage = form.image.data
-    try:
-        images.add_listing_image(acting(), product, upload.stream)
-    except NotAllowed:
-        abort(403)
-    except DomainError as error:
-        flash(str(error), "danger")
-        return _back_to(product)
-    commit()
-    flash(gettext("Photo added."), "success")
+    # A refused photo (too large, not an image, one too many) is flashed above the gallery.
+    if attempt(lambda: images.add_listing_image(acting(), product, upload.stream)).ok:
+        flash(gettext("Photo added."), "success")
     return _back_to(product)
 
 
@@ -82,13 +90,7 @@ def delete_listing_image(public_id: str, key: str) -> ResponseReturnValue:
     product = own_listing(public_id)
     if not ImageRemoveForm().validate_on_submit():
         abort(400)
-    try:
-        images.remove_listing_image(acting(), product, key)
-    except NotAllowed:
-        abort(403)
-    except images.ImageNotFound:
-        abort(404)
-    commit()
+    _photo_of(lambda: images.remove_listing_image(acting(), product, key))
     flash(gettext("Photo removed."), "success")
     return _back_to(product)
 
@@ -99,12 +101,7 @@ def move_listing_image(public_id: str, key: str) -> ResponseReturnValue:
     form = ImageMoveForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        images.move_listing_image(acting(), product, key, _DIRECTIONS[form.direction.data or ""])
-    except NotAllowed:
-        abort(403)
-    except images.ImageNotFound:
-        abort(404)
-    commit()
+    direction = _DIRECTIONS[form.direction.data or ""]
+    _photo_of(lambda: images.move_listing_image(acting(), product, key, direction))
     flash(gettext("Photo order saved."), "success")
     return _back_to(product)

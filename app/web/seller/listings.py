@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
-from app.database import commit
 from app.i18n import current_locale_code
 from app.models import Incoterm, Product, ProductStatus
 from app.money import Money
 from app.reference.trade_codes import PACKAGE_TYPES, PACKING_GROUPS, UNIT_CODES
 from app.services.catalog.categories import indented_category_names
-from app.services.errors import DomainError, NotAllowed
 from app.services.listings import editing as listings
+from app.web.boundary import Outcome, attempt
 from app.web.forms import as_choices, country_choices
 from app.web.guards import acting, signed_in_user
-from app.web.seller import images as image_views
+from app.web.seller.blueprint import bp, own_listing
 from app.web.seller.forms import LISTING_CURRENCIES, ListingActionForm, ListingForm
-from app.web.seller.views import bp, own_listing
+from app.web.seller.images import ListingImageForm
+
+T = TypeVar("T")
 
 
 def _prepare(form: ListingForm) -> ListingForm:
@@ -153,18 +156,28 @@ def listing_index() -> ResponseReturnValue:
     )
 
 
+def _save(form: ListingForm, save: Callable[[], T]) -> Outcome[T]:
+    """Run a create or update; a refusal is rolled back and shown on the form.
+
+    ``ListingInvalid`` names many fields at once, rows included, so each problem goes on
+    its own field rather than its one summary being flashed; a refusal naming no field
+    on the form is flashed. ``NotAllowed`` (a viewer) reaches the boundary: 403.
+    """
+    saved = attempt(save, flash_refusal=False)
+    error = saved.error
+    if isinstance(error, listings.ListingInvalid):
+        _show_listing_errors(form, dict(error.errors))
+    elif error is not None:
+        _show_listing_errors(form, {error.field or "": error})
+    return saved
+
+
 @bp.route("/listings/new", methods=["GET", "POST"])
 def new_listing() -> ResponseReturnValue:
     form = _prepare(ListingForm())
     if form.validate_on_submit():
-        try:
-            product = listings.create_listing(acting(), _listing_input(form))
-        except NotAllowed:
-            abort(403)
-        except listings.ListingInvalid as error:
-            _show_listing_errors(form, dict(error.errors))
-        else:
-            commit()
+        product = _save(form, lambda: listings.create_listing(acting(), _listing_input(form))).value
+        if product is not None:
             flash(gettext("Draft saved. Add images, then publish it."), "success")
             return redirect(url_for("seller.edit_listing", public_id=product.public_id))
     elif request.method == "GET":
@@ -178,14 +191,7 @@ def edit_listing(public_id: str) -> ResponseReturnValue:
     product = own_listing(public_id)
     form = _prepare(ListingForm())
     if form.validate_on_submit():
-        try:
-            listings.update_listing(acting(), product, _listing_input(form))
-        except NotAllowed:
-            abort(403)
-        except listings.ListingInvalid as error:
-            _show_listing_errors(form, dict(error.errors))
-        else:
-            commit()
+        if _save(form, lambda: listings.update_listing(acting(), product, _listing_input(form))).ok:
             flash(gettext("Listing saved."), "success")
             return redirect(url_for("seller.edit_listing", public_id=product.public_id))
     elif request.method == "GET":
@@ -195,7 +201,7 @@ def edit_listing(public_id: str) -> ResponseReturnValue:
         form=form,
         product=product,
         action_form=ListingActionForm(),
-        image_form=image_views.ListingImageForm(),
+        image_form=ListingImageForm(),
     )
 
 
@@ -208,21 +214,22 @@ def _action(public_id: str, act: str) -> ResponseReturnValue:
         "archive": gettext("Archived: it no longer shows in the catalogue."),
         "duplicate": gettext("Copy saved as a draft."),
     }
-    try:
+
+    def run() -> Product:
         if act == "publish":
             listings.publish_listing(acting(), product)
-        elif act == "archive":
+            return product
+        if act == "archive":
             listings.archive_listing(acting(), product)
-        else:
-            product = listings.duplicate_listing(acting(), product)
-    except NotAllowed:
-        abort(403)
-    except DomainError as error:
-        flash(str(error), "danger")
+            return product
+        return listings.duplicate_listing(acting(), product)
+
+    # A refusal (publishing an incomplete listing) is flashed on the edit page it came from.
+    done = attempt(run).value
+    if done is None:
         return redirect(url_for("seller.edit_listing", public_id=public_id))
-    commit()
     flash(messages[act], "success")
-    return redirect(url_for("seller.edit_listing", public_id=product.public_id))
+    return redirect(url_for("seller.edit_listing", public_id=done.public_id))
 
 
 @bp.post("/listings/<public_id>/publish")

@@ -1,7 +1,9 @@
 """The seller's orders: list, order page, accept or reject, production, shipment, trusted buyers.
 
 Routes on the ``seller`` blueprint. Every order is looked up through the signed-in
-user's company, so another company's order answers 404 before any form is read.
+user's company, so another company's order answers 404 before any form is read. Who may
+move an order or trust a buyer is the capability table's question, asked by the services
+(their ``NotAllowed`` reaches the boundary as a 403); the pages offer only what it allows.
 """
 
 from __future__ import annotations
@@ -13,26 +15,25 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 
-from app.database import commit, rollback
 from app.models import Order, OrderStatus, ShipmentMode
-from app.services.accounts.capabilities import Side
-from app.services.errors import DomainError, NotAllowed
-from app.services.orders import actions
+from app.services.accounts.capabilities import Action, Side, require
+from app.services.fulfilment import actions
 from app.services.orders.lifecycle import may_move
 from app.services.orders.queries import (
     PAGE_SIZE,
-    can_act,
     company_order,
     counterparties,
     order_list,
     order_page,
 )
 from app.services.orders.trusted import set_trusted, trusted_buyer_ids
-from app.web.buyer.order_forms import SHIPMENT_MODE_LABELS, OrderFilterForm
-from app.web.buyer.orders import list_page_url, order_filter, order_template_helpers
+from app.web.boundary import attempt
 from app.web.forms import as_choices
-from app.web.guards import acting, show_error_on_form, signed_in_user
+from app.web.guards import acting, signed_in_user
 from app.web.order_actions import submit_order_action
+from app.web.order_labels import SHIPMENT_MODE_LABELS
+from app.web.order_pages import OrderFilterForm, list_page_url, order_filter
+from app.web.seller.blueprint import bp
 from app.web.seller.order_forms import (
     AcceptForm,
     RejectForm,
@@ -40,9 +41,6 @@ from app.web.seller.order_forms import (
     StartProductionForm,
     TrustForm,
 )
-from app.web.seller.views import bp
-
-bp.context_processor(order_template_helpers)
 
 
 def _company_id() -> int:
@@ -56,10 +54,14 @@ def _own_order(public_id: str) -> Order:
     return order
 
 
-def _must_act() -> None:
-    """Viewers look; only the owner and sales staff change orders."""
-    if not can_act(signed_in_user(), Side.SELLER):
-        abort(403)
+def _refuse_viewers(order: Order) -> None:
+    """Refuse those who may only look (viewers) before anything else is judged.
+
+    The lifecycle judges whether the order can make a move before who makes it, so a
+    viewer's post would otherwise be answered with the order's state instead of a 403.
+    The rule is the capability table's; its ``NotAllowed`` reaches the boundary as 403.
+    """
+    require(signed_in_user(), Action.ACT_AS_SELLER, order)
 
 
 def _accept_form(order: Order, bound: bool = True) -> AcceptForm:
@@ -123,7 +125,7 @@ def _act(
     done: str,
 ) -> ResponseReturnValue:
     order = _own_order(public_id)
-    _must_act()
+    _refuse_viewers(order)
     form = make_form(order)
     return submit_order_action(
         order,
@@ -215,7 +217,7 @@ def _shipment_input(form: ShipmentForm) -> actions.ShipmentInput:
 @bp.route("/orders/<public_id>/shipment", methods=["GET", "POST"])
 def shipment(public_id: str) -> ResponseReturnValue:
     order = _own_order(public_id)
-    _must_act()
+    _refuse_viewers(order)  # the page is nothing but the form
     if not may_move(signed_in_user(), order, OrderStatus.SHIPPED):
         flash(gettext("A shipment is recorded once the order is in production."), "warning")
         return redirect(url_for("seller.order", public_id=public_id))
@@ -224,17 +226,9 @@ def shipment(public_id: str) -> ResponseReturnValue:
         [(mode.value, str(label)) for mode, label in SHIPMENT_MODE_LABELS.items()]
     )
     if form.validate_on_submit():
-        try:
-            actions.record_shipment(acting(), order, _shipment_input(form))
-        except NotAllowed:
-            rollback()
-            abort(403)
-        except DomainError as error:
-            rollback()
-            if not show_error_on_form(form, error):
-                flash(str(error), "danger")
-        else:
-            commit()
+        if attempt(
+            lambda: actions.record_shipment(acting(), order, _shipment_input(form)), form
+        ).ok:
             flash(gettext("The shipment is recorded. The buyer has been told."), "success")
             return redirect(url_for("seller.order", public_id=public_id))
     elif request.method == "GET":
@@ -252,7 +246,6 @@ def buyers() -> ResponseReturnValue:
     company_id = _company_id()
     companies = counterparties(company_id, Side.SELLER)
     if request.method == "POST":
-        _must_act()
         form = TrustForm()
         if not form.validate_on_submit():
             abort(400)
@@ -260,21 +253,13 @@ def buyers() -> ResponseReturnValue:
         if buyer is None:
             abort(404)
         trusted = form.trusted.data == "1"
-        try:
-            set_trusted(acting(), buyer.id, trusted)
-        except NotAllowed:
-            rollback()
-            abort(403)
-        except DomainError as error:
-            rollback()
-            flash(str(error), "danger")
-            return redirect(url_for("seller.buyers"))
-        commit()
-        if trusted:
-            message = gettext("%(buyer)s may now choose net 30.", buyer=buyer.legal_name)
-        else:
-            message = gettext("%(buyer)s no longer gets net 30.", buyer=buyer.legal_name)
-        flash(message, "success")
+        # set_trusted refuses viewers (403); any other refusal is flashed on this page.
+        if attempt(lambda: set_trusted(acting(), buyer.id, trusted)).ok:
+            if trusted:
+                message = gettext("%(buyer)s may now choose net 30.", buyer=buyer.legal_name)
+            else:
+                message = gettext("%(buyer)s no longer gets net 30.", buyer=buyer.legal_name)
+            flash(message, "success")
         return redirect(url_for("seller.buyers"))
     return render_template(
         "seller/buyers.html",

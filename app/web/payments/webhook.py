@@ -3,7 +3,9 @@
 The signature is checked over the raw body with the SDK's default 300-second tolerance
 (never disabled). Bad signatures answer 400 and write nothing; events we do not handle
 answer 200; a payment event about an intent we do not know answers 404 so the provider
-retries it. One transaction per delivery.
+retries it. One transaction per delivery: the boundary commits it once the view answers
+2xx, and an event we cannot apply is answered through ``abort(response)`` so that the
+boundary rolls back whatever ``apply_event`` had written.
 """
 
 from __future__ import annotations
@@ -12,10 +14,9 @@ import json
 import logging
 
 import stripe
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, make_response, request
 from flask.typing import ResponseReturnValue
 
-from app.database import commit, rollback
 from app.extensions import csrf, limiter
 from app.services.payments.cards import MalformedEvent, UnknownIntent, apply_event
 
@@ -47,11 +48,8 @@ def stripe_events() -> ResponseReturnValue:
     try:
         outcome = apply_event(event)
     except MalformedEvent:
-        rollback()
-        return jsonify(error="not a readable event"), 400
+        abort(make_response(jsonify(error="not a readable event"), 400))
     except UnknownIntent as unknown:
-        rollback()
         log.warning("webhook %s names unknown intent %s", event.get("id"), unknown)
-        return jsonify(error="unknown payment intent"), 404
-    commit()
+        abort(make_response(jsonify(error="unknown payment intent"), 404))
     return jsonify(received=True, outcome=outcome), 200

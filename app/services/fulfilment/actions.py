@@ -14,7 +14,6 @@ from app.models import (
     Incoterm,
     Order,
     OrderStatus,
-    PaymentStatus,
     Shipment,
     ShipmentMode,
     ShipmentPackage,
@@ -23,8 +22,8 @@ from app.models import (
 from app.money import Money
 from app.services.audit.recording import Actor
 from app.services.errors import ValidationFailed
-from app.services.orders.document_hooks import on_order_accepted, on_order_shipped
-from app.services.orders.lifecycle import record_event, transition
+from app.services.fulfilment.document_hooks import on_order_accepted, on_order_shipped
+from app.services.orders.lifecycle import complete_if_settled, record_event, transition
 from app.services.orders.notifications import notify_counterparty
 from app.services.orders.placing import release_stock
 from app.services.payments import milestones as payments
@@ -263,13 +262,3 @@ def confirm_delivery(actor: Actor, order: Order, note: str | None = None) -> Non
     order.shipment_status = ShipmentStatus.DELIVERED
     notify_counterparty(actor, order, "delivered")
     complete_if_settled(order)
-
-
-def complete_if_settled(order: Order) -> bool:
-    """Delivered and fully paid: the order completes (called after delivery and payments)."""
-    if order.status is not OrderStatus.DELIVERED or order.payment_status is not PaymentStatus.PAID:
-        return False
-    system = Actor(None)
-    transition(system, order, OrderStatus.COMPLETED)
-    notify_counterparty(system, order, "completed")
-    return True

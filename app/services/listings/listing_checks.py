@@ -1,0 +1,173 @@
+"""Every check a listing passes before it is written, and the values it is written with.
+
+``check_listing`` runs the focused checks in a fixed order over one shared dict of
+problems, so a later check can still overrule an earlier one on the same field (stock
+above the MOQ speaks for ``moq``) and the form lists problems top to bottom. It raises
+``ListingInvalid`` with all of them, or returns the values to store.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import lazy_gettext
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Category, Incoterm
+from app.reference.trade_codes import UNIT_CODES, normalize_hs_code
+from app.services.listings.listing_input import (
+    MAX_QUANTITY,
+    MAX_SPECIFICATIONS,
+    FieldErrors,
+    ListingInput,
+    ListingInvalid,
+)
+from app.services.listings.price_checks import check_availability, check_prices
+from app.services.listings.shipping_checks import check_dangerous_goods, check_packaging
+from app.services.listings.trade_term_checks import check_incoterms, check_origin
+
+# Tab, line feed and carriage return are text; other C0 controls (NUL included) are not.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class CheckedListing:
+    """Validated values ready to be written."""
+
+    values: dict[str, object]
+    category: Category
+    tiers: list[tuple[int, int]]
+    incoterms: list[tuple[Incoterm, str]]
+    specifications: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """What the listing is: its words, its place in the catalogue and customs, its unit."""
+
+    title: str
+    description: str
+    category: Category | None
+    hs_code: str | None
+    unit: str
+
+
+def _scaled(value: Decimal | None, factor: int) -> int | None:
+    """kg -> g or cm -> mm, exact to the unit; None stays None."""
+    if value is None:
+        return None
+    return int((value * factor).to_integral_value())
+
+
+def _check_identity(data: ListingInput, errors: FieldErrors) -> _Identity:
+    title = (data.title or "").strip()
+    if not 3 <= len(title) <= 200:
+        errors["title"] = lazy_gettext("Give a title of 3 to 200 characters.")
+    description = (data.description or "").strip()
+    if len(description) > 5000:
+        errors["description"] = lazy_gettext("Keep the description under 5,000 characters.")
+
+    category = db.session.scalar(select(Category).where(Category.slug == data.category_slug))
+    if category is None:
+        errors["category"] = lazy_gettext("Choose a category from the list.")
+
+    hs_code = normalize_hs_code(data.hs_code)
+    if hs_code is None:
+        errors["hs_code"] = lazy_gettext("An HS code has 6 to 10 digits, e.g. 3602.00 or 261000.")
+
+    unit = (data.unit or "").strip().upper()
+    if unit not in UNIT_CODES:
+        errors["unit"] = lazy_gettext("Choose a unit from the list.")
+    return _Identity(title, description, category, hs_code, unit)
+
+
+def _check_moq(data: ListingInput, errors: FieldErrors) -> int | None:
+    moq = data.moq
+    if moq is None or not 1 <= moq <= MAX_QUANTITY:
+        errors["moq"] = lazy_gettext("The minimum order quantity is a whole number of at least 1.")
+    return moq
+
+
+def _check_specifications(data: ListingInput, errors: FieldErrors) -> list[tuple[str, str]]:
+    """Property and value pairs; blank lines dropped, half-filled ones refused."""
+    specifications: list[tuple[str, str]] = []
+    for index, (key, value) in enumerate(data.specifications):
+        key, value = (key or "").strip(), (value or "").strip()
+        if not key and not value:
+            continue
+        if not key or not value or len(key) > 80 or len(value) > 200:
+            errors[f"specifications-{index}-name"] = lazy_gettext(
+                "Give both the property (up to 80 characters) and its value (up to 200)."
+            )
+        specifications.append((key, value))
+    if len(specifications) > MAX_SPECIFICATIONS:
+        errors["specifications"] = lazy_gettext(
+            "At most %(count)d specification lines.", count=MAX_SPECIFICATIONS
+        )
+    return specifications
+
+
+def _check_control_characters(data: ListingInput, errors: FieldErrors) -> None:
+    for name in ("title", "description", "proper_shipping_name"):
+        if _CONTROL_CHARACTERS.search(getattr(data, name) or ""):
+            errors[name] = lazy_gettext("Remove the control characters from this text.")
+    texts = [p for _, p in data.incoterms] + [t for spec in data.specifications for t in spec]
+    if any(_CONTROL_CHARACTERS.search(text or "") for text in texts):
+        errors.setdefault("title", lazy_gettext("Remove the control characters from this text."))
+
+
+def check_listing(data: ListingInput) -> CheckedListing:
+    """The values to store, or ``ListingInvalid`` with every problem of ``data``."""
+    errors: FieldErrors = {}
+    identity = _check_identity(data, errors)
+    moq = _check_moq(data, errors)
+    prices = check_prices(data, moq, errors)
+    stock, lead_time = check_availability(data, moq, errors)
+    origin = check_origin(data, errors)
+    incoterms = check_incoterms(data, errors)
+    package_type = check_packaging(data, errors)
+    goods = check_dangerous_goods(data, errors)
+    specifications = _check_specifications(data, errors)
+    _check_control_characters(data, errors)
+
+    if errors:
+        raise ListingInvalid(errors)
+    category, hs_code = identity.category, identity.hs_code
+    assert category is not None and hs_code is not None and moq is not None
+    return CheckedListing(
+        values={
+            "title": identity.title,
+            "description": identity.description,
+            "category_id": category.id,
+            "hs_code": hs_code,
+            "unit": identity.unit,
+            "moq": moq,
+            "currency": prices.currency,
+            "price_from_minor": min(price for _, price in prices.tiers),
+            "stock_quantity": stock,
+            "lead_time_days": lead_time,
+            "origin_country": origin,
+            "package_type": package_type,
+            "units_per_package": data.units_per_package,
+            "net_weight_g": _scaled(data.net_weight_kg, 1000),
+            "gross_weight_g": _scaled(data.gross_weight_kg, 1000),
+            "length_mm": _scaled(data.length_cm, 10),
+            "width_mm": _scaled(data.width_cm, 10),
+            "height_mm": _scaled(data.height_cm, 10),
+            "un_number": goods.un_number,
+            "proper_shipping_name": goods.proper_shipping_name,
+            "hazard_class": goods.hazard_class,
+            "packing_group": goods.packing_group,
+            "net_explosive_mass_g": _scaled(data.net_explosive_mass_kg, 1000)
+            if goods.dangerous
+            else None,
+            "export_licence_required": bool(data.export_licence_required),
+        },
+        category=category,
+        tiers=prices.tiers,
+        incoterms=incoterms,
+        specifications=specifications,
+    )

@@ -1,0 +1,65 @@
+"""A listing as the seller typed it, the limits it is held to, and the error raised with
+every problem found in it.
+
+The web form, the bulk import and the checks share these, so they live below all three.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeAlias
+
+from flask_babel import LazyString, lazy_gettext
+
+from app.services.errors import DomainError
+
+MAX_TIERS = 6
+MAX_INCOTERMS = 6
+MAX_SPECIFICATIONS = 30
+MAX_QUANTITY = 10**12
+MAX_LEAD_TIME_DAYS = 730
+
+# Problems by field name (``price_tiers-1-min_quantity`` style, as WTForms' FieldList
+# names them), so the form and the import put each one where the seller typed it.
+FieldErrors: TypeAlias = dict[str, LazyString | str]
+
+
+class ListingInvalid(DomainError):
+    """Every problem found in a listing, by field name."""
+
+    def __init__(self, errors: FieldErrors) -> None:
+        super().__init__(lazy_gettext("The listing has errors. Correct the marked fields."))
+        self.errors = errors
+
+
+@dataclass
+class ListingInput:
+    """A listing as the seller typed it (form or import row), before validation."""
+
+    title: str
+    category_slug: str
+    hs_code: str
+    unit: str
+    moq: int | None
+    currency: str
+    price_tiers: list[tuple[int | None, Decimal | None]]
+    origin_country: str
+    incoterms: list[tuple[str, str]]
+    description: str = ""
+    stock_quantity: int | None = None
+    lead_time_days: int | None = None
+    package_type: str | None = None
+    units_per_package: int | None = None
+    net_weight_kg: Decimal | None = None
+    gross_weight_kg: Decimal | None = None
+    length_cm: Decimal | None = None
+    width_cm: Decimal | None = None
+    height_cm: Decimal | None = None
+    un_number: str | None = None
+    proper_shipping_name: str | None = None
+    hazard_class: str | None = None
+    packing_group: str | None = None
+    net_explosive_mass_kg: Decimal | None = None
+    export_licence_required: bool = False
+    specifications: list[tuple[str, str]] = field(default_factory=list)

@@ -1,0 +1,97 @@
+"""Checks of what a listing costs and when it is there: currency, price tiers, stock and
+lead time. Each adds its problems to the shared ``errors`` and returns what it read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import lazy_gettext
+
+from app.money import InvalidCurrency, Money, currency_exponent, normalize_currency
+from app.services.listings.listing_input import (
+    MAX_LEAD_TIME_DAYS,
+    MAX_QUANTITY,
+    MAX_TIERS,
+    FieldErrors,
+    ListingInput,
+)
+
+
+def decimal_places(value: Decimal) -> int:
+    """Significant decimal places: 2.500 has 1, 1500.0 has 0."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(-exponent, 0) if isinstance(exponent, int) else 0
+
+
+@dataclass(frozen=True)
+class Prices:
+    currency: str  # "" when the seller's was refused
+    tiers: list[tuple[int, int]]  # (minimum quantity, unit price in minor units)
+
+
+def check_prices(data: ListingInput, moq: int | None, errors: FieldErrors) -> Prices:
+    """The currency and the price tiers: rising quantities from the MOQ, prices above zero
+    with no more decimals than the currency has."""
+    currency = ""
+    try:
+        currency = normalize_currency(data.currency)
+    except InvalidCurrency:
+        errors["currency"] = lazy_gettext("Choose a currency from the list.")
+
+    tiers: list[tuple[int, int]] = []
+    # Blank rows are skipped but keep their place, so an error names the row the seller sees.
+    rows = [
+        (i, q, p) for i, (q, p) in enumerate(data.price_tiers) if q is not None or p is not None
+    ]
+    if not rows:
+        errors["price_tiers-0-min_quantity"] = lazy_gettext("Give at least one price.")
+    if len(rows) > MAX_TIERS:
+        errors["price_tiers"] = lazy_gettext("At most %(count)d price tiers.", count=MAX_TIERS)
+    previous = 0
+    for position, (index, quantity, price) in enumerate(rows[:MAX_TIERS]):
+        name = f"price_tiers-{index}"
+        if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
+            errors[f"{name}-min_quantity"] = lazy_gettext("Give the minimum quantity of this tier.")
+        elif quantity <= previous:
+            errors[f"{name}-min_quantity"] = lazy_gettext(
+                "Each tier starts at a larger quantity than the one before."
+            )
+        elif position == 0 and moq is not None and quantity != moq:
+            errors[f"{name}-min_quantity"] = lazy_gettext(
+                "The first tier starts at the minimum order quantity."
+            )
+        if price is None or price <= 0:
+            errors[f"{name}-unit_price"] = lazy_gettext("Give a unit price above zero.")
+        elif currency and decimal_places(price) > currency_exponent(currency):
+            errors[f"{name}-unit_price"] = lazy_gettext(
+                "%(currency)s prices have at most %(digits)d decimals.",
+                currency=currency,
+                digits=currency_exponent(currency),
+            )
+        elif price >= Decimal(10) ** 12:
+            errors[f"{name}-unit_price"] = lazy_gettext("This price is too large.")
+        if quantity is not None and price is not None and price > 0 and currency:
+            tiers.append((quantity, Money(price, currency).to_minor()))
+        if quantity is not None and quantity > previous:
+            previous = quantity
+    return Prices(currency, tiers)
+
+
+def check_availability(
+    data: ListingInput, moq: int | None, errors: FieldErrors
+) -> tuple[int | None, int | None]:
+    """Stock (in stock) or lead time (made to order); returns both as given."""
+    stock = data.stock_quantity
+    lead_time = data.lead_time_days
+    if stock is not None and not 0 <= stock <= MAX_QUANTITY:
+        errors["stock_quantity"] = lazy_gettext("Stock is a whole number, zero or more.")
+    elif stock is not None and moq is not None and moq > stock > 0:
+        errors["moq"] = lazy_gettext(
+            "The minimum order quantity is above the stock. Lower it or add stock."
+        )
+    if lead_time is not None and not 1 <= lead_time <= MAX_LEAD_TIME_DAYS:
+        errors["lead_time_days"] = lazy_gettext("Lead time is 1 to 730 days.")
+    if stock is None and lead_time is None:
+        errors["lead_time_days"] = lazy_gettext("Give the lead time of a made-to-order item.")
+    return stock, lead_time

@@ -1,0 +1,119 @@
+"""What every blueprint that shows orders shares: template helpers and the filtered list.
+
+The buyer's and the seller's order pages, finance and payments render the same order
+macros (``templates/orders/_order.html``); they register ``order_template_helpers`` as a
+context processor. Both parties' order lists read their filters with ``order_filter``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from babel import Locale
+from flask import request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from app.i18n import current_locale_code
+from app.models import Company, Order, OrderStatus
+from app.payments.gateway import configured_gateway
+from app.services.accounts.capabilities import Action, Side, can
+from app.services.orders.lifecycle import STATUS_LABELS
+from app.services.orders.queries import OrderFilter, next_action
+from app.web.forms import CorridorForm, as_choices
+from app.web.guards import signed_in_user
+from app.web.order_labels import (
+    DOCUMENT_KIND_LABELS,
+    MILESTONE_LABELS,
+    MILESTONE_TRIGGER_LABELS,
+    NEXT_ACTION_LABELS,
+    PAYMENT_METHOD_LABELS,
+    PAYMENT_STATUS_LABELS,
+    PAYMENT_TERMS_LABELS,
+    SHIPMENT_MODE_LABELS,
+    SHIPMENT_STATUS_LABELS,
+)
+
+
+def _viewer_is_buyer(order: Order) -> bool:
+    return signed_in_user().company_id == order.buyer_id
+
+
+def order_template_helpers() -> dict[str, Any]:
+    """What the shared order macros (templates/orders/_order.html) read, on both sides."""
+    territories = Locale.parse(current_locale_code()).territories
+    return {
+        "country_name": lambda code: territories.get(code, code),
+        "status_labels": STATUS_LABELS,
+        "payment_status_labels": PAYMENT_STATUS_LABELS,
+        "shipment_status_labels": SHIPMENT_STATUS_LABELS,
+        "payment_terms_labels": PAYMENT_TERMS_LABELS,
+        "shipment_mode_labels": SHIPMENT_MODE_LABELS,
+        "document_kind_labels": DOCUMENT_KIND_LABELS,
+        "milestone_labels": MILESTONE_LABELS,
+        "milestone_trigger_labels": MILESTONE_TRIGGER_LABELS,
+        "payment_method_labels": PAYMENT_METHOD_LABELS,
+        "today": date.today(),
+        "card_payments_on": configured_gateway() is not None,
+        "viewer_is_buyer": _viewer_is_buyer,
+        # The page only offers what the capability table allows; the services ask again.
+        "may_upload_proof": lambda order: can(signed_in_user(), Action.PAY, order),
+        "may_record_receipt": lambda order: can(signed_in_user(), Action.RECORD_RECEIPT, order),
+        "next_action_labels": NEXT_ACTION_LABELS,
+        "next_action": next_action,
+        "Side": Side,
+    }
+
+
+class OrderFilterForm(CorridorForm):
+    """The order list's filters, read from the query string (both parties' lists)."""
+
+    class Meta:
+        # A GET form: filters change nothing, and a bookmarked list must keep working.
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()])
+    counterparty = SelectField(_l("Company"), validators=[Optional()])
+    po = StringField(_l("PO number"), validators=[Optional(), Length(max=50)])
+    placed_from = DateField(_l("Placed from"), validators=[Optional()], name="from")
+    placed_to = DateField(_l("Placed until"), validators=[Optional()], name="to")
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [("", str(_l("Any"))), *((s.value, str(STATUS_LABELS[s])) for s in OrderStatus)]
+
+
+def list_page_url(endpoint: str) -> Callable[[int], str]:
+    """Links to other pages of a filtered list keep the filters."""
+
+    def url(page: int) -> str:
+        arguments: dict[str, Any] = request.args.to_dict()
+        arguments["page"] = page
+        return url_for(endpoint, **arguments)
+
+    return url
+
+
+def order_filter(form: OrderFilterForm, companies: list[Company]) -> OrderFilter:
+    """The list filters the query string carries; a malformed one is ignored, not an error."""
+    form.status.choices = as_choices(status_choices())
+    form.counterparty.choices = as_choices(
+        [("", gettext("Any")), *((c.public_id, c.legal_name) for c in companies)]
+    )
+    form.validate()
+
+    def valid(field: Any) -> Any:
+        return None if field.errors else (field.data or None)
+
+    status = valid(form.status)
+    return OrderFilter(
+        status=OrderStatus(status) if status else None,
+        counterparty=valid(form.counterparty),
+        po_number=valid(form.po),
+        placed_from=valid(form.placed_from),
+        placed_to=valid(form.placed_to),
+    )

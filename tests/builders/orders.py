@@ -1,0 +1,196 @@
+"""Orders brought to any state of their lifecycle by the services people use.
+
+``place_for`` fills the purchaser's cart and places the order; ``accept``,
+``start_production``, ``record_shipment``, ``deliver``, ``reject`` and ``cancel`` each make
+one move as the party who makes it (the seller's sales clerk, the buyer's purchaser);
+``advance`` makes every move from where the order is to a target status, and ``order_in``
+places an order and advances it:
+
+    # Accepted, produced and shipped: proforma, milestones, shipment, shipping papers.
+    order = order_in(app, trade, OrderStatus.SHIPPED, quantity=500)
+    # Accepted and paid in full by bank transfer.
+    order = order_in(app, trade, OrderStatus.ACCEPTED, paid=True)
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask
+
+from app.extensions import db
+from app.models import Order, OrderStatus, Product, User
+from app.services.audit.recording import Actor
+from app.services.fulfilment import actions
+from app.services.orders.cart import set_cart_quantity
+from app.services.orders.placing import OrderTerms, place_order
+from tests.builders.payments import pay
+from tests.builders.trade import Trade
+
+S = OrderStatus
+
+DEFAULT_TERMS: dict[str, Any] = {
+    "incoterm": "FOB",
+    "incoterm_place": "Karachi",
+    "destination_country": "CN",
+    "destination_port": "Shanghai",
+    "consignee": "Shanghai Minmetals Trading Co., Ltd.\n88 Century Avenue, Shanghai",
+    "payment_terms": "advance",
+}
+
+# The happy path, each status the move after the one before it.
+HAPPY_PATH = (S.PLACED, S.ACCEPTED, S.IN_PRODUCTION, S.SHIPPED, S.DELIVERED)
+
+
+def group_key(product: Product) -> str:
+    """The cart group (one seller, one currency) ``product`` is checked out in."""
+    return f"{product.seller.public_id}-{product.currency}"
+
+
+def place_for(app: Flask, purchaser: User, lines: list[tuple[Product, int]], **terms: Any) -> Order:
+    """Put ``lines`` in the purchaser's cart and place them through the services."""
+    with app.test_request_context():
+        actor = Actor(purchaser)
+        for product, quantity in lines:
+            set_cart_quantity(actor, product, quantity)
+        key = group_key(lines[0][0])
+        order = place_order(actor, key, OrderTerms(**{**DEFAULT_TERMS, **terms}))
+        db.session.commit()
+    return order
+
+
+def accept(
+    app: Flask,
+    trade: Trade,
+    order: Order,
+    *,
+    ship_in_days: int = 10,
+    freight: Decimal | None = None,
+    insurance: Decimal | None = None,
+) -> Order:
+    """The seller's sales clerk accepts: the proforma is issued, the milestones are set."""
+    with app.test_request_context():
+        actions.accept(
+            Actor(trade.sales),
+            order,
+            confirmed_ship_date=date.today() + timedelta(days=ship_in_days),
+            freight=freight,
+            insurance=insurance,
+        )
+        db.session.commit()
+    return order
+
+
+def start_production(app: Flask, trade: Trade, order: Order) -> Order:
+    with app.test_request_context():
+        actions.start_production(Actor(trade.sales), order)
+        db.session.commit()
+    return order
+
+
+def sea_shipment() -> actions.ShipmentInput:
+    """A container by sea, Karachi to Shanghai, sailing in ten days (one package row)."""
+    return actions.ShipmentInput(
+        mode="sea",
+        carrier="COSCO",
+        vessel="COSCO Pakistan",
+        transport_document_number="COSU6301234567",
+        port_of_loading="Karachi",
+        port_of_discharge="Shanghai",
+        etd=date.today() + timedelta(days=10),
+        eta=date.today() + timedelta(days=28),
+        net_weight_kg=Decimal(200),
+        gross_weight_kg=Decimal(220),
+        packages=[actions.PackageInput(count=8, marks="WN/SMT 1-8")],
+    )
+
+
+def record_shipment(
+    app: Flask, trade: Trade, order: Order, shipment: actions.ShipmentInput | None = None
+) -> Order:
+    """The seller records the shipment of an order in production: the shipping papers are
+    issued and the balance falls due."""
+    with app.test_request_context():
+        actions.record_shipment(Actor(trade.sales), order, shipment or sea_shipment())
+        db.session.commit()
+    return order
+
+
+def ship(app: Flask, trade: Trade, order: Order) -> Order:
+    """Accept (if still placed), produce and ship ``order`` through the services."""
+    return advance(app, trade, order, S.SHIPPED)
+
+
+def deliver(app: Flask, trade: Trade, order: Order) -> Order:
+    """The buyer's purchaser confirms delivery (the order completes if it is paid)."""
+    with app.test_request_context():
+        actions.confirm_delivery(Actor(trade.purchaser), order)
+        db.session.commit()
+    return order
+
+
+def reject(app: Flask, trade: Trade, order: Order, reason: str = "Out of stock.") -> Order:
+    with app.test_request_context():
+        actions.reject(Actor(trade.sales), order, reason)
+        db.session.commit()
+    return order
+
+
+def cancel(app: Flask, trade: Trade, order: Order, reason: str = "Budget moved.") -> Order:
+    with app.test_request_context():
+        actions.cancel(Actor(trade.purchaser), order, reason)
+        db.session.commit()
+    return order
+
+
+def advance(
+    app: Flask, trade: Trade, order: Order, to: OrderStatus, *, ship_in_days: int = 10
+) -> Order:
+    """Make every move from the order's status to ``to``, each by the party who makes it.
+
+    ``COMPLETED`` delivers and pays in full (the order completes by itself, as it does
+    when a paid order is delivered); ``REJECTED`` and ``CANCELLED`` are made from where
+    the order is.
+    """
+    if to is S.REJECTED:
+        return reject(app, trade, order)
+    if to is S.CANCELLED:
+        return cancel(app, trade, order)
+    if to is S.COMPLETED:
+        advance(app, trade, order, S.DELIVERED, ship_in_days=ship_in_days)
+        return pay(app, trade, order)
+    if order.status not in HAPPY_PATH or HAPPY_PATH.index(to) < HAPPY_PATH.index(order.status):
+        raise ValueError(f"an order that is {order.status} cannot be brought to {to}")
+    while order.status is not to and order.status is not S.COMPLETED:
+        move = HAPPY_PATH[HAPPY_PATH.index(order.status) + 1]
+        if move is S.ACCEPTED:
+            accept(app, trade, order, ship_in_days=ship_in_days)
+        elif move is S.IN_PRODUCTION:
+            start_production(app, trade, order)
+        elif move is S.SHIPPED:
+            record_shipment(app, trade, order)
+        else:
+            deliver(app, trade, order)
+    return order
+
+
+def order_in(
+    app: Flask,
+    trade: Trade,
+    status: OrderStatus,
+    *,
+    quantity: int = 200,
+    paid: bool = False,
+    ship_in_days: int = 10,
+    **terms: Any,
+) -> Order:
+    """``quantity`` of the trade's listing ordered by its purchaser (``terms`` over the
+    defaults: FOB Karachi, advance payment), brought to ``status``; ``paid`` then pays
+    every milestone in full."""
+    order = place_for(app, trade.purchaser, [(trade.product, quantity)], **terms)
+    advance(app, trade, order, status, ship_in_days=ship_in_days)
+    if paid and status is not S.COMPLETED:
+        pay(app, trade, order)
+    return order
