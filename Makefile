@@ -7,8 +7,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 # Debian packages: WeasyPrint's Pango and HarfBuzz subsetting, CJK and Arabic-script (Urdu) fonts,
+# symbols and outline emoji for users' text in PDFs (fonts-symbola; app/documents/glyphs.py),
 # poppler for reading PDFs back in tests, Node.js for the front-end files we serve ourselves.
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-noto-core poppler-utils
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-noto-core fonts-symbola poppler-utils
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/
 HOST ?= 127.0.0.1
 PORT ?= 5000

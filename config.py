@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("CORRIDOR_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -87,8 +88,11 @@ class Config:
     # the same directory (shared storage once they run on different machines).
     EXPORT_ROOT = os.environ.get("EXPORT_ROOT") or str(INSTANCE_DIR / "exports")
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
-    # Absolute links in e-mails (password reset) use this, never the request's Host header.
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # The site's public address (https://corridor.example): every absolute link (e-mails,
+    # the QR codes and verification links printed on PDFs) starts with it, never with the
+    # request's Host header. Production requires it; in development, unset, links name
+    # the address being served (app/public_urls.py).
+    PUBLIC_BASE_URL: str | None = os.environ.get("PUBLIC_BASE_URL") or None
 
 
 def _sqlite_uri(path: Path) -> str:
@@ -131,8 +135,24 @@ class ProductionConfig(Config):
             raise ConfigError("SECRET_KEY must be set to at least 32 random characters.")
         if not database or database in {"sqlite://", "sqlite:///:memory:"}:
             raise ConfigError("DATABASE_URL must name a real database.")
+        base_url = checked_public_base_url(os.environ.get("PUBLIC_BASE_URL"))
         cls.SECRET_KEY = secret
         cls.SQLALCHEMY_DATABASE_URI = database
+        cls.PUBLIC_BASE_URL = base_url
+
+
+def checked_public_base_url(value: str | None) -> str:
+    """``value`` as production's public address, or ConfigError: an absolute http(s) URL
+    of a host, with no query or fragment (links are built by appending paths to it)."""
+    parts = urlsplit((value or "").strip())
+    if parts.scheme not in {"https", "http"} or not parts.netloc:
+        raise ConfigError(
+            "PUBLIC_BASE_URL must be set to the site's public address, e.g."
+            " https://corridor.example: links in e-mails and on documents start with it."
+        )
+    if parts.query or parts.fragment:
+        raise ConfigError("PUBLIC_BASE_URL must not carry a query or a fragment.")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
 CONFIGS: dict[str, type[Config]] = {

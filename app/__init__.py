@@ -32,6 +32,7 @@ def create_app(config: type[config_module.Config] | str | None = None) -> Flask:
 
     from app import i18n, security
     from app.extensions import csrf, db, limiter, migrate, ping_idle_connections
+    from app.reference.text import printed
 
     db.init_app(app)
     with app.app_context():
@@ -41,6 +42,8 @@ def create_app(config: type[config_module.Config] | str | None = None) -> Flask:
     limiter.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    # What every {{ ... }} prints, pages and documents alike: no bidirectional controls.
+    app.jinja_env.finalize = printed
 
     from app.cli import register_cli
     from app.web import register_blueprints

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
-from zoneinfo import available_timezones
 
 from babel.dates import format_date as babel_format_date
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime, format_number, get_locale, to_user_timezone
+from flask_babel import format_datetime, format_number, get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
 
 from app.extensions import babel
 from app.money import Money
+from app.time_zones import viewer_zone_name, zone_abbreviation
 
 # Locale code -> name of the language in that language (what the switcher shows).
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "zh_Hans": "简体中文", "ur": "اردو"}
@@ -53,26 +53,10 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    if current_user and current_user.is_authenticated and current_user.timezone:
-        return str(current_user.timezone)
+    """The viewer's own zone, else their company's; visitors and operators read UTC."""
+    if current_user and current_user.is_authenticated:
+        return viewer_zone_name(current_user)
     return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def valid_timezone(name: str) -> bool:
-    return name in _timezones()
-
-
-_TIMEZONE_CACHE: list[frozenset[str]] = []
-
-
-def _timezones() -> frozenset[str]:
-    if not _TIMEZONE_CACHE:
-        _TIMEZONE_CACHE.append(frozenset(available_timezones()))
-    return _TIMEZONE_CACHE[0]
-
-
-def timezone_choices() -> list[str]:
-    return sorted(_timezones())
 
 
 def current_locale_code() -> str:
@@ -95,8 +79,12 @@ def format_money(value: Money) -> str:
 
 
 def format_when(value: datetime | None, style: str = "medium") -> str:
-    """A UTC time shown in the viewer's time zone and language."""
-    return "" if value is None else format_datetime(value, style)
+    """A UTC time in the viewer's time zone and language, with the zone's short name
+    ("Dec 7, 2026, 3:04:05 PM GMT+5"): a clock time means nothing without its zone."""
+    if value is None:
+        return ""
+    zone = zone_abbreviation(value, current_locale_code(), get_timezone())
+    return f"{format_datetime(value, style)} {zone}"
 
 
 def format_day(value: date | None) -> str:

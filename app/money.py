@@ -47,6 +47,9 @@ EXPONENTS_OTHER_THAN_2: dict[str, int] = {
     **dict.fromkeys(_EXPONENT_3, 3),
     **dict.fromkeys(_EXPONENT_4, 4),
 }
+# The most decimals any currency has: what an amount typed before its currency is known
+# may carry (the currency's own exponent is checked once it is).
+MAX_CURRENCY_EXPONENT = max(EXPONENTS_OTHER_THAN_2.values())
 # Codes in ISO 4217 that are not money one can invoice in (metals, testing, SDR ...).
 _NOT_TRADABLE = frozenset(
     ["XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"]

@@ -3,12 +3,12 @@
 from app import create_app, settle_for_serving
 from app.documents.pdf import warm_up
 from app.documents.render import check_subsetting
-from app.tasks import documents, email, exports, huey
+from app.tasks import documents, email, exports, huey, reminders
 
 app = create_app()
 
 # Importing a task module registers its tasks with the consumer.
-TASK_MODULES = (documents, email, exports)
+TASK_MODULES = (documents, email, exports, reminders)
 
 # Workers render PDFs: say at start-up when fonts would be subset the slow way, and warm the
 # caches once here so that process workers and render children start with them.

@@ -24,6 +24,7 @@ from app.services.catalog.categories import ensure_category_tree
 from app.services.fulfilment import actions
 from app.services.orders import cart
 from app.services.orders.placing import OrderTerms, common_incoterms, find_group, place_order
+from app.services.payments import controls
 from app.services.accounts.passwords import hash_password
 from app.tasks.documents import render_document
 
@@ -51,7 +52,9 @@ with app.app_context():
                  company=seller, company_role=CompanyRole.SALES)
     purchaser = User(email=%(buyer_email)r, full_name="Li Bench", password_hash=password,
                      company=buyer, company_role=CompanyRole.PURCHASER)
-    db.session.add_all([sales, purchaser])
+    finance = User(email="finance@docbench.example", full_name="Farah Bench", password_hash=password,
+                   company=seller, company_role=CompanyRole.FINANCE)
+    db.session.add_all([sales, purchaser, finance])
     products = []
     for n, title in enumerate(["Chromite ore lumps Cr2O3 40 %%", "Chromite concentrate 46 %%",
                                "Chromite sand AFS 45-50"]):
@@ -81,8 +84,11 @@ with app.app_context():
     today = date.today()
     actions.accept(seller_actor, order, confirmed_ship_date=today + timedelta(days=14))
     commit()
+    # The deposit is not recorded here: the seller's finance releases each step instead.
+    controls.release(Actor(finance), order, "Bench order: the deposit is not recorded.")
     actions.start_production(seller_actor, order)
     commit()
+    controls.release(Actor(finance), order, "Bench order: the deposit is not recorded.")
     actions.record_shipment(seller_actor, order, actions.ShipmentInput(
         mode="sea", carrier="COSCO Shipping Lines", transport_document_number="COSU6300000001",
         port_of_loading="Karachi", port_of_discharge="Shanghai",

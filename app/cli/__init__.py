@@ -1,4 +1,4 @@
-"""Flask CLI groups: ``flask users``, ``flask demo``, ``flask payments``.
+"""Flask CLI groups: ``flask users``, ``flask demo``, ``flask payments``, ``flask finance``.
 
 Each command is one unit of work (``unit_of_work``), as each request is (``app.web.boundary``)
 and each job (``app.tasks.job``): commands never commit or roll back by hand.
@@ -42,9 +42,11 @@ def unit_of_work(command: Callable[P, R]) -> Callable[P, R]:
 
 def register_cli(app: Flask) -> None:
     from app.cli.demo import demo_cli
+    from app.cli.finance import finance_cli
     from app.cli.payments import payments_cli
     from app.cli.users import users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(payments_cli)
+    app.cli.add_command(finance_cli)

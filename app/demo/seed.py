@@ -16,6 +16,7 @@ from app.demo.rates import seed_rates
 from app.extensions import db
 from app.models import Company, CompanyRole, User, VerificationStatus
 from app.models.base import utcnow
+from app.models.company import default_timezone
 from app.services.accounts.companies import REPORTING_CURRENCY
 from app.services.accounts.passwords import hash_password
 from app.services.catalog.categories import ensure_category_tree
@@ -159,6 +160,7 @@ def _upsert_company(spec: DemoCompany) -> Company:
     company.sales_tax_registration = spec.sales_tax_registration
     company.contact_email, company.contact_phone = spec.contact_email, spec.contact_phone
     company.reporting_currency = REPORTING_CURRENCY.get(spec.country, "USD")
+    company.timezone = default_timezone(spec.country)  # Asia/Karachi, Asia/Shanghai
     company.verification_status = spec.status
     for field, value in DEMO_BANKS.get(spec.key, {}).items():
         if getattr(company, field) is None:

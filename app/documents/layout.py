@@ -25,6 +25,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from app.documents import labels
+from app.documents.glyphs import printable_data
 from app.models import DocumentKind
 from app.money import Money
 from app.reference.trade_codes import is_explosive
@@ -312,8 +313,11 @@ def document_html(snapshot: Snapshot) -> str:
     """The document's HTML (A4, bilingual, self-contained) from its frozen snapshot.
 
     Call inside an app context. Nothing in the page points outside it: no links, no
-    images, no stylesheets, so the PDF renderer has nothing to fetch.
+    images, no stylesheets, so the PDF renderer has nothing to fetch. The snapshot's text
+    is printed without direction controls and with no character our fonts lack
+    (``app.documents.glyphs``): old snapshots too, as they are rendered again.
     """
+    snapshot = printable_data(snapshot)
     kind = DocumentKind(snapshot["kind"])
     return render_template(
         f"documents/{kind.value}.html", doc=snapshot, view=_view(kind, snapshot), **_HELPERS

@@ -13,6 +13,7 @@ from app.documents.sample import sample_snapshot
 from app.documents.snapshot import Snapshot
 from app.models import DocumentKind
 from app.models.document import INVOICE_KINDS
+from app.reference.text import neutralise_bidi_data
 
 # Archival PDF for every kind; invoices carry their XML as PDF/A-3 allows.
 PDF_VARIANT = "pdf/a-3b"
@@ -38,7 +39,8 @@ def document_pdf(snapshot: Snapshot) -> bytes:
     html = document_html(snapshot)
     finish: Callable[[bytes], bytes] | None = None
     if DocumentKind(snapshot["kind"]) in INVOICE_KINDS:
-        xml = cii_xml(snapshot)
+        # The XML keeps the text as typed, less its direction controls (as the page).
+        xml = cii_xml(neutralise_bidi_data(snapshot))
 
         def finish(pdf: bytes) -> bytes:
             return attach_einvoice(pdf, xml)

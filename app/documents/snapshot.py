@@ -16,6 +16,7 @@ import pycountry
 from app.documents import labels
 from app.models import Company, DocumentKind, Order, Shipment
 from app.reference.trade_codes import is_explosive
+from app.time_zones import local_date
 
 # How long a proforma invoice's prices hold.
 PROFORMA_VALIDITY_DAYS = 30
@@ -72,7 +73,7 @@ def order_terms(order: Order) -> Snapshot:
     return {
         "reference": order.reference,
         "buyer_po_number": order.buyer_po_number,
-        "placed_on": _iso(order.placed_at.date()),
+        "placed_on": _iso(local_date(order.placed_at, order.seller.timezone)),
         "incoterm": order.incoterm.value,
         "incoterm_place": order.incoterm_place,
         "payment_terms": order.payment_terms.value,
@@ -192,7 +193,8 @@ def build_snapshot(
     ``related`` names sibling documents by kind (e.g. the commercial invoice number on the
     packing list); ``credit`` carries a credit note's invoice, reason and amount.
     """
-    issued_on = issued_at.date()
+    # Dates print as the issuer's (the seller's) clock reads them.
+    issued_on = local_date(issued_at, order.seller.timezone)
     shipment = latest_shipment(order)
     snapshot: Snapshot = {
         "kind": kind.value,

@@ -13,6 +13,7 @@ from app.models.document import (
     DocumentStatus,
 )
 from app.models.finance import DocumentRate, ExchangeRate, ExportStatus, RegisterExport
+from app.models.idempotency import IdempotencyKey
 from app.models.order import (
     CartLine,
     Order,
@@ -30,16 +31,22 @@ from app.models.order import (
 from app.models.outbox import OutboxEmail
 from app.models.password_reset import PasswordReset
 from app.models.payment import (
+    Allocation,
     CardIntent,
+    ChargeBearer,
     MilestoneKind,
+    MilestoneState,
     MilestoneTrigger,
     PaymentMethod,
     PaymentMilestone,
     PaymentProof,
     PaymentReceipt,
     PaymentRefund,
+    PaymentReversal,
     ProcessedWebhookEvent,
+    allocate,
 )
+from app.models.payment_control import PaymentRelease, PaymentReminder
 from app.models.product import (
     SEA_ONLY_INCOTERMS,
     Incoterm,
@@ -54,6 +61,7 @@ from app.models.user import CompanyRole, User
 
 __all__ = [
     "SEA_ONLY_INCOTERMS",
+    "Allocation",
     "ApiToken",
     "AuditEvent",
     "AuditLogIsAppendOnly",
@@ -61,6 +69,7 @@ __all__ = [
     "CardIntent",
     "CartLine",
     "Category",
+    "ChargeBearer",
     "Company",
     "CompanyRole",
     "Document",
@@ -71,8 +80,10 @@ __all__ = [
     "DocumentStatus",
     "ExchangeRate",
     "ExportStatus",
+    "IdempotencyKey",
     "Incoterm",
     "MilestoneKind",
+    "MilestoneState",
     "MilestoneTrigger",
     "Order",
     "OrderEvent",
@@ -85,6 +96,9 @@ __all__ = [
     "PaymentProof",
     "PaymentReceipt",
     "PaymentRefund",
+    "PaymentRelease",
+    "PaymentReminder",
+    "PaymentReversal",
     "PaymentStatus",
     "PaymentTerms",
     "PriceTier",
@@ -102,4 +116,5 @@ __all__ = [
     "TrustedBuyer",
     "User",
     "VerificationStatus",
+    "allocate",
 ]

@@ -3,16 +3,41 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+import pytz  # type: ignore[import-untyped]  # no stubs; country_timezones is a dict
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.models.base import Base, PublicIdMixin, enum_column_type, utcnow
 
 if TYPE_CHECKING:
     from app.models.user import User
+
+
+# The corridor's two countries keep one official clock each (tzdata's Asia/Urumqi is
+# Xinjiang's informal one: a company there may choose it).
+COUNTRY_ZONES = {"PK": "Asia/Karachi", "CN": "Asia/Shanghai"}
+_SAMPLE_MOMENTS = (datetime(2026, 1, 15, tzinfo=UTC), datetime(2026, 7, 15, tzinfo=UTC))
+
+
+def default_timezone(country: str | None) -> str:
+    """The zone a company of ``country`` starts with: Pakistan's and China's own; for
+    another country its zone when all its zones keep one clock (Germany's Berlin and
+    Busingen do), else UTC (the United States' six clocks cannot be guessed)."""
+    code = (country or "").upper()
+    if code in COUNTRY_ZONES:
+        return COUNTRY_ZONES[code]
+    zones = pytz.country_timezones.get(code, [])
+    if not zones:
+        return "UTC"
+    clocks = {
+        tuple(moment.astimezone(ZoneInfo(zone)).utcoffset() for moment in _SAMPLE_MOMENTS)
+        for zone in zones
+    }
+    return zones[0] if len(clocks) == 1 else "UTC"
 
 
 class VerificationStatus(enum.StrEnum):
@@ -44,6 +69,10 @@ class Company(PublicIdMixin, Base):
     contact_email: Mapped[str] = mapped_column(sa.String(254))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
     reporting_currency: Mapped[str] = mapped_column(sa.String(3))
+    # IANA name of the zone the company's day runs in: its document dates and numbering
+    # years, due dates and aging. Starts from the country (``default_timezone``); the owner
+    # may change it. Its people see times in it unless they choose their own.
+    timezone: Mapped[str] = mapped_column(sa.String(64), server_default="UTC")
     verification_status: Mapped[VerificationStatus] = mapped_column(
         enum_column_type(VerificationStatus), default=VerificationStatus.PENDING, index=True
     )
@@ -61,6 +90,13 @@ class Company(PublicIdMixin, Base):
     bank_address: Mapped[str | None] = mapped_column(sa.Text)
 
     users: Mapped[list[User]] = relationship(back_populates="company", order_by="User.id")
+
+    @validates("country")
+    def _zone_from_country(self, key: str, country: str) -> str:
+        # A new company's zone follows its country unless one is given.
+        if self.timezone is None:
+            self.timezone = default_timezone(country)
+        return country
 
     @property
     def has_bank_details(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -89,6 +89,9 @@ class Document(PublicIdMixin, Base):
     sequence: Mapped[int]
     number: Mapped[str] = mapped_column(sa.String(40), unique=True)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The date printed on the document: ``issued_at`` as the issuer's clock read it. The
+    # register filters, shows and freezes exchange rates on this day.
+    issued_on: Mapped[date]
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # The invoice a credit note corrects.
     corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id"))
@@ -154,6 +157,7 @@ FROZEN_AT_ISSUE = (
     "sequence",
     "number",
     "issued_at",
+    "issued_on",
     "corrects_id",
     "currency",
     "total_minor",

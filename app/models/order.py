@@ -140,6 +140,12 @@ class Order(PublicIdMixin, Base):
         """The order number both parties quote (e.g. CO-000042)."""
         return f"CO-{self.id:06d}"
 
+    @property
+    def credit_minor(self) -> int:
+        """Received beyond the total once every milestone is paid: the buyer's credit on
+        the order, for the parties to settle (a refund, or set against another order)."""
+        return max(self.paid_minor - self.total_minor, 0)
+
 
 class OrderLine(Base):
     """One line of the contract, frozen from the listing when the order was placed."""

@@ -41,7 +41,8 @@ class User(PublicIdMixin, Base):
     company_role: Mapped[CompanyRole | None] = mapped_column(enum_column_type(CompanyRole))
     is_operator: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str | None] = mapped_column(sa.String(10))
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    # The user's own zone; None follows their company's (an operator's: UTC).
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the session cookie; bumping it ends every session issued before.
     session_version: Mapped[int] = mapped_column(default=1)

@@ -33,14 +33,15 @@ PACKING_GROUPS = ("I", "II", "III")
 
 # IMDG classes and divisions; class 1 carries its compatibility group (e.g. 1.1D, 1.4B).
 _HAZARD_CLASS = re.compile(r"^(1\.[1-6][A-HJKLNS]|2\.[1-3]|3|4\.[1-3]|5\.[12]|6\.[12]|7|8|9)$")
-_UN_NUMBER = re.compile(r"^(?:UN)?\s*(\d{4})$", re.IGNORECASE)
+# re.ASCII: codes are written with the digits 0-9; "UN٠٢٤١" is refused, never read as UN0241.
+_UN_NUMBER = re.compile(r"^(?:UN)?\s*(\d{4})$", re.IGNORECASE | re.ASCII)
 _HS_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 def normalize_hs_code(value: str) -> str | None:
     """Digits of a 6- to 10-digit HS code (dots and spaces allowed), or None."""
     digits = _HS_SEPARATORS.sub("", value or "")
-    return digits if re.fullmatch(r"\d{6,10}", digits) else None
+    return digits if re.fullmatch(r"\d{6,10}", digits, re.ASCII) else None
 
 
 def normalize_un_number(value: str) -> str | None:

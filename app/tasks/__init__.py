@@ -26,7 +26,12 @@ _queue_app: list[Flask] = []
 # Every ``@job`` by its name: services ask for jobs by these names (``app.services.jobs``).
 _JOBS: dict[str, Any] = {}
 # Importing a task module registers its jobs under their names.
-TASK_MODULES = ("app.tasks.documents", "app.tasks.email", "app.tasks.exports")
+TASK_MODULES = (
+    "app.tasks.documents",
+    "app.tasks.email",
+    "app.tasks.exports",
+    "app.tasks.reminders",
+)
 
 
 def dispatch(name: str, *args: Any) -> None:

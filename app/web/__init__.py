@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
+
+from app import public_urls
 
 
 def register_blueprints(app: Flask) -> None:
@@ -18,7 +20,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web.finance import bp as finance_bp
     from app.web.media.views import bp as media_bp
     from app.web.operator import bp as operator_bp
-    from app.web.payments.views import bp as payments_bp
+    from app.web.payments import bp as payments_bp
     from app.web.payments.webhook import bp as webhooks_bp
     from app.web.public.views import bp as public_bp
     from app.web.seller import bp as seller_bp
@@ -43,3 +45,9 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     boundary.init_app(app)
     guards.init_app(app)
+
+    @app.before_request
+    def _remember_serving_base() -> None:
+        # Development without a configured address: links name the address being served.
+        if not app.config.get("PUBLIC_BASE_URL"):
+            public_urls.remember_serving_base(request.host_url)

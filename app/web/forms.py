@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pycountry
 from babel import Locale
 from flask_babel import get_translations, lazy_gettext, lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, StringField
+from wtforms import Field, PasswordField, SelectChoice, StringField
+from wtforms.validators import StopValidation
+from wtforms.widgets import TextInput
 
-from app.i18n import LANGUAGE_NAMES, current_locale_code, timezone_choices
+from app.i18n import LANGUAGE_NAMES, current_locale_code
 from app.models import CompanyRole
+from app.models.base import utcnow
+from app.numbers import BIGINT_MAX, NumberProblem, parse_decimal
+from app.time_zones import zone_options
 
 # Trade partners first, then everyone else alphabetically.
 _FIRST_COUNTRIES = ("PK", "CN")
@@ -44,8 +50,16 @@ def language_choices(blank: bool = False) -> list[SelectChoice]:
     return as_choices(choices)
 
 
-def timezone_select_choices() -> list[SelectChoice]:
-    return [SelectChoice(name, name) for name in timezone_choices()]
+def timezone_select_choices(
+    first_country: str | None, blank: str | None = None
+) -> list[SelectChoice]:
+    """The zones grouped (``first_country``'s first, then UTC, then by region) and named in
+    the viewer's language; ``blank`` labels an empty first choice (follow the company)."""
+    options = zone_options(current_locale_code(), first_country, utcnow().date())
+    choices = [SelectChoice(option.zone, option.label, optgroup=option.group) for option in options]
+    if blank is not None:
+        choices.insert(0, SelectChoice("", blank))
+    return choices
 
 
 ROLE_LABELS = {
@@ -59,6 +73,113 @@ ROLE_LABELS = {
 
 def role_choices() -> list[SelectChoice]:
     return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+# More pages than any list here has; the queries clamp to their own last page.
+MAX_PAGE_NUMBER = 999_999
+
+
+class ExactDecimalField(Field):
+    """A number people type, read by ``app.numbers.parse_decimal`` and nothing else.
+
+    ``places`` is the most decimals, ``minimum`` and ``maximum`` bound the value (at most
+    what its column holds). ``data`` is the exact Decimal, or None when the box is empty or
+    holds no number we accept; then the parser's message is the field's error and no
+    other validator runs. Blank input is for ``Optional``/``InputRequired`` to judge
+    (``DataRequired`` would call 0 missing). ``limit`` changes the rule after the form is
+    built (a currency's decimals known only then); ``validate`` reads the text again.
+    """
+
+    widget = TextInput()
+
+    def __init__(
+        self,
+        label: Any = None,
+        validators: Any = None,
+        *,
+        places: int,
+        minimum: Decimal | int | None = 0,
+        maximum: Decimal | int | None = BIGINT_MAX,
+        **kwargs: Any,
+    ) -> None:
+        kwargs["render_kw"] = {
+            "inputmode": self._input_mode(places),
+            **(kwargs.get("render_kw") or {}),
+        }
+        super().__init__(label, validators, **kwargs)
+        self.places, self.minimum, self.maximum = places, minimum, maximum
+        self.problem: str | None = None
+
+    @staticmethod
+    def _input_mode(places: int) -> str:
+        return "numeric" if places == 0 else "decimal"
+
+    def limit(
+        self,
+        *,
+        places: int | None = None,
+        minimum: Decimal | int | None = None,
+        maximum: Decimal | int | None = None,
+    ) -> None:
+        """Tighten the rule (None keeps a bound as it is) and read the text again."""
+        if places is not None:
+            self.places = places
+        if minimum is not None:
+            self.minimum = minimum
+        if maximum is not None:
+            self.maximum = maximum
+        self._read()
+
+    def _convert(self, value: Decimal) -> Any:
+        return value
+
+    def _read(self) -> None:
+        self.problem = None
+        text = self.raw_data[0] if self.raw_data else ""
+        if not str(text).strip():
+            return  # blank: the default stays, and Optional or InputRequired judge
+        try:
+            value = parse_decimal(
+                str(text), places=self.places, minimum=self.minimum, maximum=self.maximum
+            )
+        except NumberProblem as problem:
+            self.data, self.problem = None, str(problem)
+            return
+        self.data = self._convert(value)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            self._read()
+
+    def pre_validate(self, form: Any) -> None:
+        if self.raw_data:
+            self._read()
+        if self.problem is not None:
+            raise StopValidation(self.problem)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else format(self.data, "f")
+
+
+class WholeNumberField(ExactDecimalField):
+    """A count, a quantity, a page: ``ExactDecimalField`` with no decimals; ``data`` is an int."""
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, places=0, **kwargs)
+
+    def _convert(self, value: Decimal) -> Any:
+        return int(value)
+
+
+def page_number(text: str | None, maximum: int = MAX_PAGE_NUMBER) -> int:
+    """The page a list's URL asks for (``?page=3``), by the one number rule; 1 when it
+    names none (blank, 0, ``+3``, ``٣``, ``sNaN``): a link is never an error page."""
+    try:
+        return int(parse_decimal(text or "", places=0, minimum=1, maximum=maximum))
+    except NumberProblem:
+        return 1
 
 
 class _BabelTranslations:

@@ -9,8 +9,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.models import (
+    ChargeBearer,
     DocumentKind,
     MilestoneKind,
+    MilestoneState,
     MilestoneTrigger,
     PaymentMethod,
     PaymentStatus,
@@ -65,6 +67,18 @@ PAYMENT_METHOD_LABELS = {
     PaymentMethod.BANK_TRANSFER: _l("Bank transfer (T/T)"),
     PaymentMethod.CARD: _l("Card"),
     PaymentMethod.LETTER_OF_CREDIT: _l("Letter of credit"),
+}
+# SWIFT's codes for who bears the banks' charges, as the seller's finance reads them.
+CHARGE_BEARER_LABELS = {
+    ChargeBearer.SHA: _l("SHA: shared, each side pays its own bank"),
+    ChargeBearer.BEN: _l("BEN: we, the beneficiary, bear all charges"),
+    ChargeBearer.OUR: _l("OUR: the buyer bears all charges"),
+}
+MILESTONE_STATE_LABELS = {
+    MilestoneState.UNPAID: _l("Unpaid"),
+    MilestoneState.PARTLY_PAID: _l("Partly paid"),
+    MilestoneState.PAID: _l("Paid"),
+    MilestoneState.OVERPAID: _l("Overpaid"),
 }
 # Keys are what queries.next_action returns.
 NEXT_ACTION_LABELS = {

@@ -8,7 +8,6 @@ context processor. Both parties' order lists read their filters with ``order_fil
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from babel import Locale
@@ -22,13 +21,18 @@ from app.i18n import current_locale_code
 from app.models import Company, Order, OrderStatus
 from app.payments.gateway import configured_gateway
 from app.services.accounts.capabilities import Action, Side, can
+from app.services.accounts.clock import company_today
 from app.services.orders.lifecycle import STATUS_LABELS
 from app.services.orders.queries import OrderFilter, next_action
+from app.services.payments.controls import current_hold
 from app.web.forms import CorridorForm, as_choices
 from app.web.guards import signed_in_user
+from app.web.once import submission_key
 from app.web.order_labels import (
+    CHARGE_BEARER_LABELS,
     DOCUMENT_KIND_LABELS,
     MILESTONE_LABELS,
+    MILESTONE_STATE_LABELS,
     MILESTONE_TRIGGER_LABELS,
     NEXT_ACTION_LABELS,
     PAYMENT_METHOD_LABELS,
@@ -57,7 +61,15 @@ def order_template_helpers() -> dict[str, Any]:
         "milestone_labels": MILESTONE_LABELS,
         "milestone_trigger_labels": MILESTONE_TRIGGER_LABELS,
         "payment_method_labels": PAYMENT_METHOD_LABELS,
-        "today": date.today(),
+        "milestone_state_labels": MILESTONE_STATE_LABELS,
+        "charge_bearer_labels": CHARGE_BEARER_LABELS,
+        # A fresh one-time key for each form that writes money (app.web.once).
+        "submission_key": submission_key,
+        # The viewer's company's day (the value date a receipt form proposes).
+        "today": company_today(getattr(signed_in_user(), "company", None)),
+        # Payments fall due, and are overdue, on the payer's (the buyer's) days: both
+        # parties see the same badge, and a payment due today is not late for anyone.
+        "payer_today": lambda order: company_today(order.buyer),
         "card_payments_on": configured_gateway() is not None,
         "viewer_is_buyer": _viewer_is_buyer,
         # The page only offers what the capability table allows; the services ask again.
@@ -65,6 +77,8 @@ def order_template_helpers() -> dict[str, Any]:
         "may_record_receipt": lambda order: can(signed_in_user(), Action.RECORD_RECEIPT, order),
         "next_action_labels": NEXT_ACTION_LABELS,
         "next_action": next_action,
+        # What holds the seller's next move back for a payment (None: nothing).
+        "payment_hold": current_hold,
         "Side": Side,
     }
 

@@ -4,7 +4,9 @@
 ``start_production``, ``record_shipment``, ``deliver``, ``reject`` and ``cancel`` each make
 one move as the party who makes it (the seller's sales clerk, the buyer's purchaser);
 ``advance`` makes every move from where the order is to a target status, and ``order_in``
-places an order and advances it:
+places an order and advances it. Production and shipment wait for a deposit or advance
+that is not paid: the builders have the seller's finance release them (``release_if_held``)
+unless told not to, so an order reached this way keeps its payments as they were:
 
     # Accepted, produced and shipped: proforma, milestones, shipment, shipping papers.
     order = order_in(app, trade, OrderStatus.SHIPPED, quantity=500)
@@ -19,15 +21,17 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Order, OrderStatus, Product, User
+from app.models import CompanyRole, Order, OrderStatus, Product, User
 from app.services.audit.recording import Actor
 from app.services.fulfilment import actions
 from app.services.orders.cart import set_cart_quantity
 from app.services.orders.placing import OrderTerms, place_order
+from app.services.payments import controls
 from tests.builders.payments import pay
-from tests.builders.trade import Trade
+from tests.builders.trade import Trade, finance_of
 
 S = OrderStatus
 
@@ -83,7 +87,30 @@ def accept(
     return order
 
 
-def start_production(app: Flask, trade: Trade, order: Order) -> Order:
+RELEASE_REASON = "Transfer confirmed by the bank; the goods go ahead meanwhile."
+
+
+def release_if_held(app: Flask, trade: Trade, order: Order) -> Order:
+    """If the seller's next move waits for the deposit (or advance), the seller's finance
+    releases it with a reason, as the seller's finance does on the order page; the order's
+    payments stay as they were (use ``pay`` for the money itself)."""
+    with app.test_request_context():
+        if controls.current_hold(order) is not None:
+            clerk = db.session.scalar(
+                select(User)
+                .where(User.company_id == trade.seller.id, User.company_role == CompanyRole.FINANCE)
+                .order_by(User.id)
+            ) or finance_of(trade.seller)
+            controls.release(Actor(clerk), order, RELEASE_REASON)
+            db.session.commit()
+    return order
+
+
+def start_production(app: Flask, trade: Trade, order: Order, *, release: bool = True) -> Order:
+    """The seller's sales clerk starts production; on deposit or advance terms, still
+    unpaid, the seller's finance first releases it (``release=False``: the move is refused)."""
+    if release:
+        release_if_held(app, trade, order)
     with app.test_request_context():
         actions.start_production(Actor(trade.sales), order)
         db.session.commit()
@@ -108,10 +135,18 @@ def sea_shipment() -> actions.ShipmentInput:
 
 
 def record_shipment(
-    app: Flask, trade: Trade, order: Order, shipment: actions.ShipmentInput | None = None
+    app: Flask,
+    trade: Trade,
+    order: Order,
+    shipment: actions.ShipmentInput | None = None,
+    *,
+    release: bool = True,
 ) -> Order:
     """The seller records the shipment of an order in production: the shipping papers are
-    issued and the balance falls due."""
+    issued and the balance falls due. An unpaid deposit or advance is released first, as
+    for ``start_production``."""
+    if release:
+        release_if_held(app, trade, order)
     with app.test_request_context():
         actions.record_shipment(Actor(trade.sales), order, shipment or sea_shipment())
         db.session.commit()

@@ -76,7 +76,7 @@ class UserFactory(BaseFactory):
     company = factory.SubFactory(CompanyFactory)
     company_role = CompanyRole.OWNER
     is_operator = False
-    timezone = "UTC"
+    timezone = None  # follows the company's zone, as a new account does
 
     class Params:
         operator = factory.Trait(company=None, company_role=None, is_operator=True)

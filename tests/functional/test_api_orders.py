@@ -285,6 +285,11 @@ def test_same_idempotency_key_returns_the_first_order(
         (True, "whole number"),
         (None, "whole number"),
         (10**13, "too large"),
+        # Other scripts' digits stay refused, as the checkout form refuses them.
+        ("١٥٠", "whole number"),
+        ("１５０", "whole number"),
+        ("+150", "whole number"),
+        ("NaN", "whole number"),
     ],
 )
 def test_bad_quantities_are_422_and_write_nothing(
@@ -295,7 +300,32 @@ def test_bad_quantities_are_422_and_write_nothing(
     answer = post_order(client, secret, order_body((trade.product, quantity)))
     assert answer.status_code == 422
     assert message in answer.get_json()["message"]
+    assert answer.get_json()["field"] == "quantity"
     assert orders_count() == 0 and stock_of(trade.product) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [("buyer_po_number", 50), ("notes", 2000), ("notify_party", 1000)],
+)
+def test_over_long_text_is_refused_naming_the_field_never_cut(
+    client: FlaskClient, auth: AuthActions, trade: Trade, field: str, limit: int
+) -> None:
+    secret = make_token(client, auth, trade.purchaser.email)
+    before = stock_of(trade.product)
+    for length in (limit + 1, 10_000):
+        answer = post_order(
+            client, secret, order_body((trade.product, 100), **{field: "P" * length})
+        )
+        assert answer.status_code == 422, answer.get_json()
+        assert answer.get_json()["field"] == field
+        assert f"cannot be longer than {limit} characters" in answer.get_json()["message"]
+        assert orders_count() == 0 and stock_of(trade.product) == before
+    # At the limit, the text is stored whole.
+    placed = post_order(client, secret, order_body((trade.product, 100), **{field: "P" * limit}))
+    assert placed.status_code == 201
+    order = db.session.scalars(select(Order)).one()
+    assert getattr(order, field) == "P" * limit
 
 
 def test_refusals_name_what_is_wrong(client: FlaskClient, auth: AuthActions, trade: Trade) -> None:

@@ -54,6 +54,7 @@ from tests.stripe_support import (
     stripe_config,
 )
 from tests.support.auth import TEST_PASSWORD
+from tests.support.ledger import new_key
 
 localstripe_url = stripe_support.localstripe_url  # the module's localstripe (a fixture)
 WEBHOOK_NAME = "corridor-live"  # one registration, replaced by each live test
@@ -332,7 +333,7 @@ def test_no_route_form_log_or_row_holds_a_card_number(
         # The buyer opens the card form: it holds no field of ours for card data.
         response = client.post(
             f"/payments/milestones/{milestone_public_id}/card",
-            data={"next": f"/buyer/orders/{order_id}"},
+            data={"next": f"/buyer/orders/{order_id}", "submission_key": new_key()},
         )
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "no-store"

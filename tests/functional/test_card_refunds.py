@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from app.cli.payments import reconcile
 from app.extensions import db
 from app.models import (
+    CardIntent,
     CompanyRole,
     DocumentKind,
     Order,
@@ -28,7 +29,9 @@ from tests.builders.trade import Trade, make_trade
 from tests.factories import UserFactory
 from tests.stripe_support import localstripe_url, pay_with_test_card, stripe_config
 from tests.support.auth import AuthActions
+from tests.support.db import count
 from tests.support.http import page_of
+from tests.support.ledger import assert_ledger_holds, new_key
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -118,6 +121,34 @@ def test_refunds_are_checked_before_stripe_and_issue_a_credit_note(
         card_payments.refund_card_payment(
             finance, receipt, str(receipt.amount.amount), "The rest and more", gateway
         )
+    assert_ledger_holds(order)
+
+
+def test_the_refund_form_sent_twice_refunds_once(
+    card_app: Flask, gateway: RecordingGateway, client: FlaskClient, auth: AuthActions
+) -> None:
+    trade = make_trade()
+    order = place_for(card_app, trade.purchaser, [(trade.product, 500)], payment_terms="advance")
+    ship(card_app, trade, order)
+    receipt = _paid_by_card(card_app, trade, gateway, order)
+    finance = UserFactory(company=trade.seller, company_role=CompanyRole.FINANCE)
+    auth.login(finance.email)
+    page = page_of(client.get(f"/finance/orders/{order.public_id}"))
+    assert f"/payments/receipts/{receipt.public_id}/refunds" in page
+    # A card payment is refunded, never reversed: no reversal form for it.
+    assert f"/payments/receipts/{receipt.public_id}/reversal" not in page
+    form = {"amount": "100.00", "reason": "Two drums damaged", "submission_key": new_key()}
+    url = f"/payments/receipts/{receipt.public_id}/refunds"
+    first = client.post(url, data=form, follow_redirects=True)
+    assert "The refund is on its way to the card." in page_of(first)
+    again = client.post(url, data=form, follow_redirects=True)
+    assert "This refund was already sent; nothing more was refunded." in page_of(again)
+    db.session.expire_all()
+    assert [refund.amount_minor for refund in receipt.refunds] == [10_000]
+    notes = [d for d in order.documents if d.kind is DocumentKind.CREDIT_NOTE]
+    assert [note.total_minor for note in notes] == [10_000]
+    assert order.paid_minor == receipt.amount_minor - 10_000
+    assert_ledger_holds(order)
 
 
 def test_a_refund_the_invoice_cannot_credit_never_reaches_stripe(
@@ -150,10 +181,18 @@ def test_the_card_page_carries_the_intent_and_allows_only_the_configured_stripe(
     auth.login(trade.purchaser.email)
     order_page = page_of(client.get(f"/buyer/orders/{order.public_id}"))
     assert "by card" in order_page
-    response = client.post(f"/payments/milestones/{deposit.public_id}/card")
+    assert 'name="submission_key"' in order_page
+    form = {"submission_key": new_key()}
+    response = client.post(f"/payments/milestones/{deposit.public_id}/card", data=form)
     assert response.status_code == 200
     page = page_of(response)
     assert deposit.payment_intent_id and f"{deposit.payment_intent_id}_secret_" in page
+    # The same form again (a reload, a double click): the same intent, nothing new started.
+    again = client.post(f"/payments/milestones/{deposit.public_id}/card", data=form)
+    assert again.status_code == 200
+    assert f"{deposit.payment_intent_id}_secret_" in page_of(again)
+    db.session.expire_all()
+    assert deposit.card_attempts == 1 and count(CardIntent) == 1
     assert f'src="{localstripe_url}/js.stripe.com/v3/"' in page
     policy = response.headers["Content-Security-Policy"]
     assert f"script-src 'self' {localstripe_url}" in policy and "frame-ancestors 'none'" in policy

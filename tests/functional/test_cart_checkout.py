@@ -24,7 +24,7 @@ from app.models import (
     User,
 )
 from tests.builders.orders import group_key
-from tests.builders.trade import Trade, make_trade
+from tests.builders.trade import Trade, finance_of, make_trade
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
 from tests.support.auth import AuthActions
 from tests.support.forms import checkout_form
@@ -57,6 +57,20 @@ def cart_count(user: User) -> int:
 
 def order_count() -> int:
     return db.session.scalar(select(func.count(Order.id))) or 0
+
+
+def release_as_finance(client: FlaskClient, auth: AuthActions, trade: Trade, order: Order) -> None:
+    """The seller's finance releases the held-back move on its order page; sales signs back in."""
+    finance = finance_of(trade.seller)
+    auth.logout()
+    auth.login(finance.email)
+    response = client.post(
+        f"/finance/orders/{order.public_id}/release",
+        data={"reason": "Advance wired, bank slip seen.", "seen_status": order.status.value},
+    )
+    assert response.status_code == 302
+    auth.logout()
+    auth.login(trade.sales.email)
 
 
 def test_the_whole_flow_through_the_pages(
@@ -124,9 +138,13 @@ def test_the_whole_flow_through_the_pages(
     assert (order.freight_minor, order.insurance_minor, order.total_minor) == (45000, 0, 345000)
     assert order.confirmed_ship_date == date.fromisoformat(ship_date)
 
+    # The advance is not paid: the seller's finance lets production, then the shipment, go
+    # ahead with a reason (the order stays unpaid, so delivery does not complete it).
+    release_as_finance(client, auth, trade, order)
     assert client.post(f"/seller/orders/{order.public_id}/start-production").status_code == 302
     assert order.status is OrderStatus.IN_PRODUCTION
 
+    release_as_finance(client, auth, trade, order)
     assert client.get(f"/seller/orders/{order.public_id}/shipment").status_code == 200
     response = client.post(
         f"/seller/orders/{order.public_id}/shipment",
@@ -260,9 +278,14 @@ def test_a_total_other_than_the_reviewed_one_refuses_the_order(
         ("99", "Order at least 100 KGM of Emulsion explosive 32 mm."),
         ("-1", "Order at least 100 KGM of Emulsion explosive 32 mm."),
         (str(10**13), "This quantity is too large."),
-        ("abc", "Give the quantity as a whole number."),
-        ("1.5", "Give the quantity as a whole number."),
+        ("abc", "Write a plain number, with a point for decimals"),
+        ("1.5", "Enter a whole number."),
         ("", "Give the quantity as a whole number."),
+        # Other scripts' digits are refused, never read as 123 or 12.
+        ("١٢٣", "Write the number with the digits 0 to 9"),
+        ("１２", "Write the number with the digits 0 to 9"),
+        ("+3", "Write a plain number, with a point for decimals"),
+        ("NaN", "Write a plain number, with a point for decimals"),
     ],
 )
 def test_bad_quantities_are_refused_and_nothing_is_written(

@@ -282,6 +282,22 @@ def test_invalid_filter_values_are_ignored(
     assert b"<h1" in response.data
 
 
+@pytest.mark.parametrize(
+    "price", ["%D9%A2", "%EF%BC%92", "%2B2", "2e0", "NaN", "sNaN", "2,5", "-2"]
+)
+def test_a_price_bound_is_read_as_every_typed_number_is(
+    client: FlaskClient, shelf: dict[str, Product], price: str
+) -> None:
+    # ٢, ２, +2, 2e0 ... are no price: the bound is left out, with a note, never read as 2.
+    unfiltered = set(_titles(client.get("/catalog?currency=USD").data))
+    page = client.get(f"/catalog?currency=USD&price_max={price}").data.decode()
+    assert "Prices are numbers such as 12.50; the one given was left out." in page
+    assert set(_titles(page.encode())) == unfiltered
+    # Thousands grouped by commas are a number, as on every form.
+    grouped = client.get("/catalog?currency=USD&price_max=1,000.00").data.decode()
+    assert "left out" not in grouped and set(_titles(grouped.encode())) == unfiltered
+
+
 def test_price_without_currency_says_why_it_was_ignored(
     client: FlaskClient, shelf: dict[str, Product]
 ) -> None:

@@ -387,7 +387,7 @@ def test_unknown_time_zone_is_refused(client: FlaskClient, auth: AuthActions, ow
 
     assert response.status_code == 200
     assert "Not a valid choice." in field_errors(response.get_data(as_text=True), "timezone")
-    assert owner.timezone == "UTC"
+    assert owner.timezone is None  # still following the company's zone
     assert owner.full_name == "Olivia Owner"
 
 

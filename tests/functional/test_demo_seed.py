@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import (
+    Company,
     Document,
     DocumentKind,
     DocumentStatus,
@@ -33,6 +34,9 @@ def test_seed_adds_listings_and_orders_in_every_state_once(app: Flask) -> None:
     } <= titles
     statuses = set(db.session.scalars(select(Order.status)))
     assert statuses == set(OrderStatus)
+    # Each company keeps its own clock: Pakistan's sellers Karachi's, the importer Shanghai's.
+    zones = {tuple(row) for row in db.session.execute(select(Company.country, Company.timezone))}
+    assert zones == {("PK", "Asia/Karachi"), ("CN", "Asia/Shanghai")}
     orders = db.session.scalar(select(func.count(Order.id)))
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     assert db.session.scalar(select(func.count(Order.id))) == orders

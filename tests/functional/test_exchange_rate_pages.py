@@ -25,7 +25,7 @@ from app.models import (
     Shipment,
     User,
 )
-from tests.builders.orders import order_in
+from tests.builders.orders import order_in, release_if_held
 from tests.builders.trade import make_trade
 from tests.factories import UserFactory
 from tests.support.auth import AuthActions
@@ -90,7 +90,8 @@ def test_the_operator_enters_a_rate_and_sees_it_listed(client: FlaskClient, oper
     [
         ({"base": "XYZ"}, "base", "XYZ is not an ISO 4217 currency."),
         ({"quote": "USD"}, "quote", "A rate needs two different currencies."),
-        ({"rate": "1,0817"}, "rate", "The rate must be a positive number with at most 12"),
+        ({"rate": "1,0817"}, "rate", "Write a plain number, with a point for decimals"),
+        ({"rate": "٢٧٨.٤٥"}, "rate", "Write the number with the digits 0 to 9"),
         ({"rate": "-1"}, "rate", "The rate must be a positive number with at most 12"),
         ({"source": ""}, "source", "Say where the rate comes from"),
         ({"rate_date": ""}, "rate_date", "Give the date of the rate."),
@@ -292,6 +293,7 @@ def test_a_shipment_without_a_rate_is_refused_clearly_and_leaves_the_order_unshi
     trade = make_trade()
     # No `exchange_rates` fixture: no rate at all.
     order = order_in(app, trade, OrderStatus.IN_PRODUCTION, ship_in_days=5)
+    release_if_held(app, trade, order)  # the advance is unpaid: finance lets the shipment go
     auth.login(trade.sales.email)
     response = client.post(f"/seller/orders/{order.public_id}/shipment", data=shipment_form())
     assert response.status_code == 200

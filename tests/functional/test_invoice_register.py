@@ -48,6 +48,8 @@ from app.services.payments.milestones import (
 from tests.factories import CompanyFactory, OrderFactory, UserFactory
 from tests.support.auth import AuthActions
 from tests.support.db import counted_statements
+from tests.support.http import field_errors, page_of
+from tests.support.ledger import new_key
 
 TODAY = date(2026, 3, 20)
 
@@ -318,7 +320,7 @@ def test_a_bad_filter_value_shows_an_error_and_is_ignored(
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Not a valid decimal value" in page
+    assert "Write a plain number, with a point for decimals" in page
     assert "The end is before the start." in page
     # The good field filters; the bad ones filter nothing.
     assert books.i3.number in page and books.i4.number not in page
@@ -330,6 +332,11 @@ def test_a_bad_filter_value_shows_an_error_and_is_ignored(
         "amount_min=Infinity",
         "amount_max=1e999999",
         "amount_min=1e30",
+        # Once a 500: a signalling NaN cannot even be compared.
+        "amount_min=sNaN",
+        "amount_max=NaN",
+        "amount_min=%D9%A1%D9%A2%D9%A3",  # ١٢٣: other scripts' digits are not read as 123
+        "amount_max=1000000000001",
         "date_to=9999-12-31",
         "date_from=0001-01-01",
     ],
@@ -343,6 +350,57 @@ def test_out_of_range_filters_are_refused_not_crashed_on(
     page = client.get(f"/finance/invoices?{query}").get_data(as_text=True)
     assert "invalid-feedback" in page
     assert books.i1.number in page, "the refused field filters nothing"
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("amount_min=sNaN", "amount_min", "Write a plain number, with a point for decimals"),
+        ("amount_max=Infinity", "amount_max", "Write a plain number, with a point for decimals"),
+        ("amount_min=%D9%A1%D9%A2%D9%A3", "amount_min", "with the digits 0 to 9"),
+        ("amount_min=%EF%BC%91%EF%BC%92", "amount_min", "with the digits 0 to 9"),
+        ("amount_min=%2B3", "amount_min", "no letters, exponents or plus signs"),
+        ("amount_max=1000000000001", "amount_max", "Enter at most 1000000000000."),
+        ("amount_min=1.23456", "amount_min", "Use at most 4 decimals."),
+    ],
+)
+def test_hostile_amount_filters_say_what_to_write(
+    client: FlaskClient, auth: AuthActions, books: Books, query: str, field: str, message: str
+) -> None:
+    auth.login(books.finance.email)
+    response = client.get(f"/finance/invoices?{query}")
+    assert response.status_code == 200
+    errors = field_errors(page_of(response), field)
+    assert len(errors) == 1 and message in errors[0], errors
+    for export in ("/finance/invoices.csv", "/finance/invoices.xlsx"):
+        assert client.get(f"{export}?{query}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("NaN", "Write a plain number"),
+        ("١٢٣", "with the digits 0 to 9"),
+        ("１２", "with the digits 0 to 9"),
+        ("+3", "Write a plain number"),
+        ("1e2", "Write a plain number"),
+        ("12.345", "Use at most 2 decimals."),  # a USD invoice: cents, not mills
+        ("-5", "The number cannot be negative."),
+    ],
+)
+def test_a_hostile_credit_amount_is_refused_and_nothing_is_issued(
+    client: FlaskClient, auth: AuthActions, books: Books, amount: str, message: str
+) -> None:
+    auth.login(books.finance.email)
+    before = db.session.scalars(select(Document.id)).all()
+    response = client.post(
+        f"/finance/invoices/{books.i2.public_id}/credit-notes",
+        data={"amount": amount, "reason": "Price correction", "submission_key": new_key()},
+    )
+    assert response.status_code == 400
+    errors = field_errors(page_of(response), "amount")
+    assert len(errors) == 1 and message in errors[0], errors
+    assert db.session.scalars(select(Document.id)).all() == before
 
 
 def test_pages_link_to_each_other_and_keep_the_filter(
@@ -364,8 +422,9 @@ def test_a_document_shows_the_date_printed_on_it_in_every_time_zone(
     books.finance.timezone = "Pacific/Pago_Pago"
     db.session.commit()
     auth.login(books.finance.email)
-    printed = format_date(books.i1.issued_at.date(), "medium", locale="en")
-    day = books.i1.issued_at.date().isoformat()
+    printed = format_date(books.i1.issued_on, "medium", locale="en")
+    day = books.i1.issued_on.isoformat()
+    assert day == books.i1.data["issued_on"]
     page = client.get(f"/finance/invoices?date_from={day}&date_to={day}").get_data(as_text=True)
     row = page.split(f'data-number="{books.i1.number}"', 1)[1].split("</tr>", 1)[0]
     assert printed in row
@@ -468,16 +527,17 @@ def test_a_credit_note_from_the_invoice_page_is_limited_to_what_remains(
 ) -> None:
     auth.login(books.finance.email)
     page = client.get(f"/finance/invoices/{books.i2.public_id}").get_data(as_text=True)
-    assert "2,300.00" in page and books.cn.number in page
+    assert "2,300.00" in page and books.cn.number in page and 'name="submission_key"' in page
+    key = new_key()  # one form: refused, corrected, then sent again (a reload)
     too_much = client.post(
         f"/finance/invoices/{books.i2.public_id}/credit-notes",
-        data={"amount": "2300.01", "reason": "Price correction"},
+        data={"amount": "2300.01", "reason": "Price correction", "submission_key": key},
     )
     assert too_much.status_code == 400
     assert "cannot exceed what remains" in too_much.get_data(as_text=True)
     response = client.post(
         f"/finance/invoices/{books.i2.public_id}/credit-notes",
-        data={"amount": "2300.00", "reason": "Order returned"},
+        data={"amount": "2300.00", "reason": "Order returned", "submission_key": key},
     )
     assert response.status_code == 302
     notes = db.session.scalars(
@@ -485,9 +545,17 @@ def test_a_credit_note_from_the_invoice_page_is_limited_to_what_remains(
     ).all()
     assert [note.sequence for note in notes] == [books.cn.sequence, books.cn.sequence + 1]
     assert notes[1].number.split("-")[1] == "CN" and notes[1].total_minor == 230_000
+    # The same form again (F5, Back and submit): the credit note it issued, no second one.
+    replay = client.post(
+        f"/finance/invoices/{books.i2.public_id}/credit-notes",
+        data={"amount": "2300.00", "reason": "Order returned", "submission_key": key},
+        follow_redirects=True,
+    )
+    assert f"Credit note {notes[1].number} was already issued for this form" in page_of(replay)
+    assert db.session.query(Document).filter(Document.corrects_id == books.i2.id).count() == 2
     after = client.post(
         f"/finance/invoices/{books.i2.public_id}/credit-notes",
-        data={"amount": "0.01", "reason": "One more"},
+        data={"amount": "0.01", "reason": "One more", "submission_key": new_key()},
     )
     assert after.status_code == 400
     assert client.get(f"/finance/invoices/{notes[1].public_id}").status_code == 200
@@ -502,7 +570,7 @@ def test_only_the_issuers_finance_may_credit(
     assert "Issue a credit note" not in page
     response = client.post(
         f"/finance/invoices/{books.i2.public_id}/credit-notes",
-        data={"amount": "1", "reason": "Not ours"},
+        data={"amount": "1", "reason": "Not ours", "submission_key": new_key()},
     )
     assert response.status_code == 403
 
@@ -525,7 +593,8 @@ def test_other_roles_get_403_on_every_finance_page(
     urls = [*FINANCE_PAGES, f"/finance/invoices/{books.i1.public_id}"]
     assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 403)
     posted = client.post(
-        f"/finance/invoices/{books.i1.public_id}/credit-notes", data={"amount": "1", "reason": "x"}
+        f"/finance/invoices/{books.i1.public_id}/credit-notes",
+        data={"amount": "1", "reason": "x", "submission_key": new_key()},
     )
     assert posted.status_code == 403
 
@@ -541,7 +610,7 @@ def test_another_companys_invoice_is_404(
     assert (
         client.post(
             f"/finance/invoices/{books.i1.public_id}/credit-notes",
-            data={"amount": "1", "reason": "xx"},
+            data={"amount": "1", "reason": "xx", "submission_key": new_key()},
         ).status_code
         == 404
     )

@@ -212,7 +212,12 @@ def test_bad_rows_import_nothing_and_the_report_lists_each(
         ("3", "hs_code", "An HS code has 6 to 10 digits, e.g. 3602.00 or 261000."),
         ("4", "tier2_min_quantity", "Each tier starts at a larger quantity than the one before."),
         ("5", "category", "Choose a category from the list."),
-        ("6", "moq", "This cell needs a whole number."),
+        (
+            "6",
+            "moq",
+            "Write a plain number, with a point for decimals (for example 1250.50):"
+            " no letters, exponents or plus signs.",
+        ),
         ("7", "un_number", "A UN number is UN followed by four digits, UN0004 to UN3599."),
         ("8", "incoterm1_named_place", "Name the place, e.g. Karachi for FOB Karachi."),
     ]

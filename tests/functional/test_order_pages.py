@@ -45,6 +45,16 @@ def timeline(page: str) -> list[str]:
     return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
 
 
+# The time an entry opens with, up to its zone's name ("Dec 7, 2026, 3:04:05 PM GMT+5 ").
+_TIME = re.compile(r"^[^—]*? (GMT[+-]\d+) ")
+
+
+def zone_of(entry: str) -> str:
+    match = _TIME.match(entry)
+    assert match is not None, entry
+    return match.group(1)
+
+
 # --- who may see and do what -----------------------------------------------------------
 
 BUYER_URLS = [
@@ -239,15 +249,22 @@ def test_the_timeline_shows_every_event_in_order_and_the_same_on_both_sides(
         auth.login(user.email)
         seen.append(timeline(page_of(client.get(url))))
         auth.logout()
-    assert seen[0] == seen[1]
+    # The same entries; each side reads the clock of its own company, zone named.
+    assert {zone_of(entry) for entry in seen[0]} == {"GMT+8"}
+    assert {zone_of(entry) for entry in seen[1]} == {"GMT+5"}
+    assert [_TIME.sub("", entry) for entry in seen[0]] == [_TIME.sub("", e) for e in seen[1]]
     sentences = [re.sub(r"^.*? — ", "", entry) for entry in seen[0]]
     numbers = [document.number for document in order.documents]
     assert numbers[0].startswith("WN-PI-") and numbers[1].startswith("WN-CI-")
+    released = f"{order.reference}-1: Transfer confirmed by the bank; the goods go ahead meanwhile."
     assert sentences == [
         "Placed the order.",
         "Moved the order from Placed to Accepted.",
         f"Issued documents. {numbers[0]}",
+        # The advance was not paid: the seller's finance released each move (the builders).
+        f"Released production before the payment was received. {released}",
         "Moved the order from Accepted to In production.",
+        f"Released the shipment before the payment was received. {released}",
         "Moved the order from In production to Shipped.",
         "Recorded the shipment. COSU6301234567 · COSCO",
         f"Issued documents. {', '.join(numbers[1:])}",
@@ -256,19 +273,27 @@ def test_the_timeline_shows_every_event_in_order_and_the_same_on_both_sides(
     assert len(seen[0]) == len(order.events)
 
 
-def test_times_show_in_the_viewers_time_zone(
+def test_times_show_in_the_viewers_time_zone_with_its_name(
     client: FlaskClient, auth: AuthActions, trade: Trade, order: Order
 ) -> None:
+    # 02:30 UTC: 07:30 in Karachi (the seller's zone), 10:30 in Shanghai (the buyer's).
     order.events[0].occurred_at = datetime(2026, 1, 5, 2, 30, tzinfo=UTC)
-    trade.purchaser.timezone = "Asia/Shanghai"
+    db.session.commit()
+    assert (trade.sales.timezone, trade.purchaser.timezone) == (None, None)  # follow company
+    auth.login(trade.sales.email)
+    entry = timeline(page_of(client.get(f"/seller/orders/{order.public_id}")))[0]
+    assert entry.startswith("Jan 5, 2026, 7:30:00 AM GMT+5 ")
+    auth.logout()
+    auth.login(trade.purchaser.email)
+    entry = timeline(page_of(client.get(f"/buyer/orders/{order.public_id}")))[0]
+    assert entry.startswith("Jan 5, 2026, 10:30:00 AM GMT+8 "), "three hours later"
+    auth.logout()
+    # A person's own zone wins over the company's.
+    trade.purchaser.timezone = "Europe/London"
     db.session.commit()
     auth.login(trade.purchaser.email)
     entry = timeline(page_of(client.get(f"/buyer/orders/{order.public_id}")))[0]
-    assert "10:30" in entry and "2:30" not in entry
-    auth.logout()
-    auth.login(trade.sales.email)  # UTC
-    entry = timeline(page_of(client.get(f"/seller/orders/{order.public_id}")))[0]
-    assert "2:30" in entry and "10:30" not in entry
+    assert entry.startswith("Jan 5, 2026, 2:30:00 AM GMT ")
 
 
 def test_the_timeline_speaks_the_viewers_language(

@@ -22,6 +22,7 @@ from app.models import (
     OrderStatus,
     PaymentStatus,
 )
+from app.services.accounts.clock import company_today
 from app.services.audit.recording import Actor
 from app.services.errors import NotAllowed, ValidationFailed
 from app.services.fulfilment import actions
@@ -34,6 +35,7 @@ from tests.builders.trade import Trade, finance_of, make_trade
 from tests.factories import CompanyFactory, UserFactory
 from tests.support.auth import AuthActions
 from tests.support.http import page_of
+from tests.support.ledger import assert_ledger_holds, receipt_form
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -64,7 +66,8 @@ def test_acceptance_derives_milestones_that_sum_exactly(
 ) -> None:
     order = _accepted(app, trade, terms)
     milestones = order.milestones
-    assert [(m.kind, m.percent, m.due_on == date.today()) for m in milestones] == plan
+    today = company_today(trade.buyer)  # payments fall due on the payer's day
+    assert [(m.kind, m.percent, m.due_on == today) for m in milestones] == plan
     assert sum(m.amount_minor for m in milestones) == order.total_minor
     assert order.payment_status is PaymentStatus.UNPAID
 
@@ -99,6 +102,7 @@ def test_partial_receipts_add_up_and_the_order_becomes_paid(app: Flask, trade: T
     assert [e.kind for e in order.events][-2:] == ["payment", "payment"]
     audits = db.session.query(AuditEvent).filter_by(action="payment.receipt_recorded").count()
     assert audits == 2
+    assert_ledger_holds(order)
 
 
 def test_an_overpayment_is_kept_and_flagged(
@@ -109,9 +113,12 @@ def test_an_overpayment_is_kept_and_flagged(
     with app.test_request_context():
         payments.record_receipt(_finance(trade), full, bank_transfer(str(full.amount.amount + 10)))
     assert full.overpaid is not None and full.overpaid.amount == 10
+    # One milestone: nothing to carry it to, so the 10 stays on the order as a credit.
+    assert order.credit_minor == 1000 and order.paid_minor == order.total_minor + 1000
+    assert_ledger_holds(order)
     auth.login(trade.purchaser.email)
     page = page_of(client.get(f"/buyer/orders/{order.public_id}"))
-    assert "more than due was received" in page
+    assert "more than due was received" in page and 'id="order-credit"' in page
 
 
 @pytest.mark.parametrize(
@@ -128,6 +135,7 @@ def test_bad_amounts_are_refused_and_nothing_is_written(
     assert refused.value.field == field
     db.session.rollback()
     assert deposit.receipts == [] and order.payment_status is PaymentStatus.UNPAID
+    assert_ledger_holds(order)
 
 
 def test_a_future_value_date_and_a_missing_reference_are_refused(app: Flask, trade: Trade) -> None:
@@ -185,6 +193,7 @@ def test_delivery_of_a_paid_order_completes_it(app: Flask, trade: Trade) -> None
         )
         actions.confirm_delivery(Actor(trade.purchaser), order)
     assert order.status is OrderStatus.COMPLETED
+    assert_ledger_holds(order)
 
 
 def _png() -> bytes:
@@ -252,22 +261,30 @@ def test_the_seller_records_a_receipt_through_the_finance_page(
     auth.login(finance.email)
     page = page_of(client.get(f"/finance/orders/{order.public_id}"))
     assert "Record receipt" in page and order.reference in page
+    assert 'name="submission_key"' in page
     response = client.post(
         f"/payments/milestones/{deposit.public_id}/receipts",
-        data={"amount": str(deposit.amount.amount), "value_date": date.today().isoformat(),
-              "bank_reference": "SCBL-TT-778"},
+        data=receipt_form(str(deposit.amount.amount), "SCBL-TT-778"),
         follow_redirects=True,
-    )  # fmt: skip
+    )
     assert "The receipt is recorded." in page_of(response)
     assert deposit.is_paid and order.payment_status is PaymentStatus.PARTLY_PAID
+    assert_ledger_holds(order)
     # The buyer cannot record receipts: refused, nothing written.
     auth.login(trade.purchaser.email)
     balance = order.milestones[1]
     refused = client.post(
-        f"/payments/milestones/{balance.public_id}/receipts",
-        data={"amount": "1", "value_date": date.today().isoformat(), "bank_reference": "X-1"},
+        f"/payments/milestones/{balance.public_id}/receipts", data=receipt_form("1", "X-1")
     )
     assert refused.status_code == 403 and balance.receipts == []
+    # A form without its submission key (a page from before) writes nothing either.
+    auth.login(finance.email)
+    keyless = receipt_form("1", "X-2")
+    del keyless["submission_key"]
+    answer = client.post(
+        f"/payments/milestones/{balance.public_id}/receipts", data=keyless, follow_redirects=True
+    )
+    assert "This form is out of date" in page_of(answer) and balance.receipts == []
 
 
 def test_without_stripe_keys_the_card_option_is_hidden_and_the_seller_sees_why(
@@ -313,6 +330,7 @@ def test_a_letter_of_credit_is_given_by_the_buyer_and_paid_when_finance_confirms
             _finance(trade), milestone, bank_transfer(str(milestone.amount.amount), "BOC-PAY-1")
         )
     assert receipt.method.value == "letter_of_credit" and order.payment_status is PaymentStatus.PAID
+    assert_ledger_holds(order)
 
 
 def test_letter_of_credit_details_are_checked(app: Flask, trade: Trade) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 import config
 from app import create_app
 from app.extensions import db
-from app.models import AuditEvent, Company, User
+from app.models import AuditEvent, Company, OutboxEmail, User
 from app.tasks import configure_queue
 from config import ConfigError, DevelopmentConfig, ProductionConfig, TestingConfig
 from tests.factories import UserFactory
@@ -25,6 +25,7 @@ from tests.support.auth import TEST_PASSWORD, AuthActions
 from tests.support.http import assert_csrf_refused, csrf_token
 
 PRODUCTION_SECRET = "p" * 24 + "R" * 24  # 48 characters
+PRODUCTION_BASE_URL = "https://corridor.example"
 NEW_PASSWORD = "lantern quietly orbits basalt harbour"
 
 
@@ -265,9 +266,11 @@ def production(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
     monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "memory://")
     monkeypatch.setattr(ProductionConfig, "MAIL_SERVER", None)
     monkeypatch.setattr(ProductionConfig, "PROXY_FIX_X_FOR", 0)
+    monkeypatch.setattr(ProductionConfig, "PUBLIC_BASE_URL", None)
     monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path / "instance")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("PUBLIC_BASE_URL", PRODUCTION_BASE_URL)
     monkeypatch.delenv("CORRIDOR_CONFIG", raising=False)
     yield
 
@@ -315,6 +318,32 @@ def test_production_refuses_to_start_without_a_real_secret_and_database(
         configure_queue(app)
     assert ProductionConfig.SECRET_KEY is None
     assert ProductionConfig.SQLALCHEMY_DATABASE_URI is None
+
+
+@pytest.mark.usefixtures("production")
+@pytest.mark.parametrize(
+    "base_url",
+    [None, "", "corridor.example", "ftp://corridor.example", "https://", "https://c.example/?a=1"],
+    ids=["unset", "empty", "no-scheme", "not-http", "no-host", "query"],
+)
+def test_production_refuses_to_start_without_a_public_base_url(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, base_url: str | None
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", PRODUCTION_SECRET)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'production.sqlite3'}")
+    if base_url is None:
+        monkeypatch.delenv("PUBLIC_BASE_URL")
+    else:
+        monkeypatch.setenv("PUBLIC_BASE_URL", base_url)
+    try:
+        with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+            config.resolve("production")
+        monkeypatch.setenv("CORRIDOR_CONFIG", "production")
+        with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+            create_app()
+    finally:
+        configure_queue(app)
+    assert ProductionConfig.PUBLIC_BASE_URL is None
 
 
 @pytest.fixture
@@ -404,6 +433,27 @@ def test_production_upgrades_a_weak_hash_on_sign_in(production_app: Flask) -> No
     assert stored is not None
     assert stored.startswith("$argon2id$")
     assert "m=47104" in stored
+
+
+def test_production_links_name_the_public_base_url_whatever_host_serves(
+    production_app: Flask,
+) -> None:
+    browser = production_app.test_client()
+    served_at = "https://10.0.0.7:8443"  # a web machine's own address, behind the proxy
+    page = browser.get("/forgot-password", base_url=served_at)
+    browser.post(
+        "/forgot-password",
+        base_url=served_at,
+        headers={"Referer": f"{served_at}/forgot-password"},
+        data={"email": "owner@example.com", "csrf_token": csrf_token(page.data)},
+    )
+    with production_app.app_context():
+        body = db.session.scalar(
+            select(OutboxEmail.body_text).where(OutboxEmail.to_address == "owner@example.com")
+        )
+    assert body is not None
+    assert re.search(r"https://corridor\.example/reset-password/[\w-]+", body)
+    assert "10.0.0.7" not in body
 
 
 # --- password hashing ----------------------------------------------------------------

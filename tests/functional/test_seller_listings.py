@@ -12,32 +12,7 @@ from app.extensions import db
 from app.models import CompanyRole, Product, ProductStatus
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 from tests.support.auth import AuthActions
-
-
-def _form(**changes: str) -> dict[str, str]:
-    data = {
-        "title": "Chromite ore lumps Cr2O3 40 %",
-        "description": "Hand-sorted lumps.",
-        "category": "chromite",
-        "hs_code": "2610.00",
-        "unit": "TNE",
-        "moq": "500",
-        "currency": "USD",
-        "price_tiers-0-min_quantity": "500",
-        "price_tiers-0-unit_price": "265.50",
-        "price_tiers-1-min_quantity": "2000",
-        "price_tiers-1-unit_price": "252",
-        "availability": "stock",
-        "stock_quantity": "12000",
-        "origin_country": "PK",
-        "incoterms-0-rule": "FOB",
-        "incoterms-0-named_place": "Karachi",
-        "package_type": "bulk",
-        "specifications-0-name": "Cr2O3",
-        "specifications-0-value": "≥ 40 %",
-    }
-    data.update(changes)
-    return data
+from tests.support.forms import listing_form
 
 
 @pytest.fixture
@@ -50,7 +25,7 @@ def sales(auth: AuthActions) -> UserFactory:
 
 def test_sales_creates_a_listing_through_the_form(client: FlaskClient, sales: UserFactory) -> None:
     assert client.get("/seller/listings/new").status_code == 200
-    response = client.post("/seller/listings/new", data=_form())
+    response = client.post("/seller/listings/new", data=listing_form())
     assert response.status_code == 302
     product = db.session.scalar(select(Product).where(Product.seller_id == sales.company_id))
     assert product is not None and product.status is ProductStatus.DRAFT
@@ -68,7 +43,7 @@ def test_errors_show_on_their_rows_and_nothing_is_saved(
 ) -> None:
     response = client.post(
         "/seller/listings/new",
-        data=_form(
+        data=listing_form(
             **{"hs_code": "26", "price_tiers-1-min_quantity": "400", "incoterms-0-named_place": ""}
         ),
     )
@@ -84,16 +59,17 @@ def test_errors_show_on_their_rows_and_nothing_is_saved(
 def test_non_numeric_and_absurd_quantities_are_refused(
     client: FlaskClient, sales: UserFactory, value: str
 ) -> None:
-    response = client.post("/seller/listings/new", data=_form(moq=value))
+    response = client.post("/seller/listings/new", data=listing_form(moq=value))
     assert response.status_code == 200
     assert db.session.scalar(select(func.count(Product.id))) == 0
 
 
 def test_edit_publish_and_archive(client: FlaskClient, sales: UserFactory) -> None:
-    location = client.post("/seller/listings/new", data=_form()).headers["Location"]
+    location = client.post("/seller/listings/new", data=listing_form()).headers["Location"]
     public_id = re.search(r"/listings/([^/]+)/edit", location).group(1)  # type: ignore[union-attr]
     assert (
-        client.post(location, data=_form(title="Chromite ore lumps Cr2O3 42 %")).status_code == 302
+        client.post(location, data=listing_form(title="Chromite ore lumps Cr2O3 42 %")).status_code
+        == 302
     )
     assert client.post(f"/seller/listings/{public_id}/publish").status_code == 302
     product = db.session.scalar(select(Product).where(Product.public_id == public_id))
@@ -112,7 +88,7 @@ def test_unverified_company_cannot_publish(client: FlaskClient, auth: AuthAction
     CategoryFactory(slug="chromite")
     UserFactory(email="new@example.com", company=CompanyFactory(pending=True))
     auth.login("new@example.com")
-    location = client.post("/seller/listings/new", data=_form()).headers["Location"]
+    location = client.post("/seller/listings/new", data=listing_form()).headers["Location"]
     public_id = location.split("/")[3]
     page = client.post(f"/seller/listings/{public_id}/publish", follow_redirects=True).data.decode()
     assert "waiting for verification" in page
@@ -125,7 +101,10 @@ def test_another_sellers_listing_answers_404(client: FlaskClient, sales: UserFac
     for path in ("edit", "publish", "archive", "duplicate"):
         method = client.get if path == "edit" else client.post
         assert method(f"/seller/listings/{theirs.public_id}/{path}").status_code == 404
-    assert client.post(f"/seller/listings/{theirs.public_id}/edit", data=_form()).status_code == 404
+    assert (
+        client.post(f"/seller/listings/{theirs.public_id}/edit", data=listing_form()).status_code
+        == 404
+    )
     assert theirs.title == "Their listing"
 
 
@@ -135,6 +114,6 @@ def test_viewer_reads_but_cannot_write(client: FlaskClient, auth: AuthActions) -
     mine = ProductFactory(seller=viewer.company)
     auth.login("viewer@example.com")
     assert client.get("/seller/listings").status_code == 200
-    assert client.post("/seller/listings/new", data=_form()).status_code == 403
+    assert client.post("/seller/listings/new", data=listing_form()).status_code == 403
     assert client.post(f"/seller/listings/{mine.public_id}/archive").status_code == 403
     assert mine.status is ProductStatus.PUBLISHED

@@ -21,7 +21,8 @@ from app.models import (
     Shipment,
     TrustedBuyer,
 )
-from tests.builders.orders import group_key, order_in, place_for
+from tests.builders.orders import group_key, order_in, place_for, release_if_held
+from tests.builders.payments import pay
 from tests.builders.trade import Trade, make_trade
 from tests.factories import CompanyFactory, UserFactory
 from tests.support.auth import AuthActions
@@ -98,11 +99,14 @@ def test_under_cif_freight_and_insurance_are_added(
         ({}, "This field is required."),
         ({"confirmed_ship_date": "soon"}, "Not a valid date value."),
         ({"confirmed_ship_date": in_days(-1)}, "The ship date is in the past."),
-        ({"confirmed_ship_date": in_days(5), "freight": "-1"}, "Number must be at least 0."),
-        ({"confirmed_ship_date": in_days(5), "freight": "NaN"}, "Not a valid decimal value."),
-        ({"confirmed_ship_date": in_days(5), "freight": "1e999"}, "Number must be at most"),
-        ({"confirmed_ship_date": in_days(5), "freight": "1.234"}, "Too many decimals"),
-        ({"confirmed_ship_date": in_days(5), "freight": "abc"}, "Not a valid decimal value."),
+        ({"confirmed_ship_date": in_days(5), "freight": "-1"}, "The number cannot be negative."),
+        ({"confirmed_ship_date": in_days(5), "freight": "NaN"}, "Write a plain number"),
+        ({"confirmed_ship_date": in_days(5), "freight": "1e999"}, "Write a plain number"),
+        ({"confirmed_ship_date": in_days(5), "freight": "10000000000000"}, "Enter at most"),
+        # USD has cents: the order's currency holds the field to 2 decimals.
+        ({"confirmed_ship_date": in_days(5), "freight": "1.234"}, "Use at most 2 decimals."),
+        ({"confirmed_ship_date": in_days(5), "freight": "abc"}, "Write a plain number"),
+        ({"confirmed_ship_date": in_days(5), "freight": "١٢٣"}, "with the digits 0 to 9"),
     ],
 )
 def test_accept_refuses_bad_input_and_changes_nothing(
@@ -176,6 +180,7 @@ def test_production_starts_only_after_acceptance(
     )
     page = page_of(client.get(f"/seller/orders/{order.public_id}"))
     assert "Mark in production" in page and "Accept the order" not in page
+    pay(app, trade, order)  # the advance: production waits for it
     assert client.post(url).status_code == 302
     assert order.status is OrderStatus.IN_PRODUCTION
 
@@ -184,7 +189,9 @@ def test_production_starts_only_after_acceptance(
 
 
 def in_production(app: Flask, trade: Trade) -> Order:
-    return order_in(app, trade, OrderStatus.IN_PRODUCTION, ship_in_days=5)
+    """In production on advance terms, unpaid: the seller's finance released the shipment."""
+    order = order_in(app, trade, OrderStatus.IN_PRODUCTION, ship_in_days=5)
+    return release_if_held(app, trade, order)
 
 
 def test_the_shipment_page_waits_for_production(
@@ -228,7 +235,10 @@ def test_record_a_shipment_with_packages(
         ({"container_numbers": "BOX-1"}, "Container numbers are four letters and seven digits"),
         ({"eta": in_days(1)}, "Arrival cannot be before departure."),
         ({"gross_weight_kg": "100"}, "Gross weight includes the packaging"),
-        ({"net_weight_kg": "NaN"}, "Not a valid decimal value."),
+        ({"net_weight_kg": "NaN"}, "Write a plain number"),
+        ({"net_weight_kg": "1e308"}, "Write a plain number"),
+        ({"gross_weight_kg": "１２"}, "with the digits 0 to 9"),
+        ({"packages-0-net_weight_kg": "25.0001"}, "Use at most 3 decimals."),
         (
             {
                 "packages-0-count": "",
@@ -239,7 +249,8 @@ def test_record_a_shipment_with_packages(
             "List the packages with their shipping marks.",
         ),
         ({"packages-1-marks": ""}, "Each package line needs a count and its marks."),
-        ({"packages-0-count": "99999999999"}, "Number must be between 1 and 1000000."),
+        ({"packages-0-count": "99999999999"}, "Enter at most 1000000."),
+        ({"packages-0-count": "+3"}, "Write a plain number"),
         ({"mode": "teleport"}, "Not a valid choice."),
     ],
 )

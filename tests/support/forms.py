@@ -1,4 +1,4 @@
-"""What people type into the order forms: checkout and the seller's shipment record."""
+"""What people type into the forms: a listing, checkout and the seller's shipment record."""
 
 from __future__ import annotations
 
@@ -51,6 +51,34 @@ def shipment_form(**changes: str) -> dict[str, str]:
         "packages-0-gross_weight_kg": "27",
         "packages-1-count": "1",
         "packages-1-marks": "WN / SMT SAMPLE",
+    }
+    data.update(changes)
+    return data
+
+
+def listing_form(**changes: str) -> dict[str, str]:
+    """The listing form, filled in for chromite ore lumps sold in USD from stock, two price
+    tiers, FOB Karachi (the category ``chromite`` must exist)."""
+    data = {
+        "title": "Chromite ore lumps Cr2O3 40 %",
+        "description": "Hand-sorted lumps.",
+        "category": "chromite",
+        "hs_code": "2610.00",
+        "unit": "TNE",
+        "moq": "500",
+        "currency": "USD",
+        "price_tiers-0-min_quantity": "500",
+        "price_tiers-0-unit_price": "265.50",
+        "price_tiers-1-min_quantity": "2000",
+        "price_tiers-1-unit_price": "252",
+        "availability": "stock",
+        "stock_quantity": "12000",
+        "origin_country": "PK",
+        "incoterms-0-rule": "FOB",
+        "incoterms-0-named_place": "Karachi",
+        "package_type": "bulk",
+        "specifications-0-name": "Cr2O3",
+        "specifications-0-value": "≥ 40 %",
     }
     data.update(changes)
     return data

@@ -33,6 +33,7 @@ from app.services.audit.recording import Actor
 from app.services.fulfilment import actions
 from app.services.orders import cart
 from app.services.orders.placing import OrderTerms, place_order
+from app.services.payments import milestones as payments
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, this_weeks_rates
 
 VERIFY_URL = "http://corridor.test/verify/TOKEN"
@@ -142,6 +143,17 @@ def _place(buyer: Actor, products: list[tuple[Any, int]], po: str) -> Order:
     )
 
 
+def _pay_deposit(order: Order) -> None:
+    """The seller's finance records the 30 % deposit: production and shipment wait for it."""
+    finance = UserFactory(company=order.seller, company_role=CompanyRole.FINANCE)
+    deposit = order.milestones[0]
+    payments.record_receipt(
+        Actor(finance),
+        deposit,
+        payments.ReceiptInput(str(deposit.amount.amount), date.today(), "TT-DEPOSIT"),
+    )
+
+
 def _ship(seller: Actor, order: Order, packages: list[actions.PackageInput]) -> None:
     today = date.today()
     actions.accept(
@@ -151,6 +163,7 @@ def _ship(seller: Actor, order: Order, packages: list[actions.PackageInput]) -> 
         freight=Decimal("2400"),
         insurance=Decimal("123.45"),
     )
+    _pay_deposit(order)
     actions.start_production(seller, order)
     actions.record_shipment(
         seller,

@@ -143,6 +143,7 @@ def test_the_bytes_are_stored_once(order: Order) -> None:
     [
         "UPDATE documents SET number = 'FORGED-1' WHERE id = :id",
         "UPDATE documents SET total_minor = 1 WHERE id = :id",
+        "UPDATE documents SET issued_on = '2020-01-01' WHERE id = :id",
         "UPDATE documents SET pdf = :forged WHERE id = :id",
         "UPDATE documents SET sha256 = 'abc' WHERE id = :id",
         "DELETE FROM documents WHERE id = :id",

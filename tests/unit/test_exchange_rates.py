@@ -152,13 +152,19 @@ def rate_input(**changes: object) -> RateInput:
         ({"rate": "-278.45"}, "rate", "positive number"),
         ({"rate": "0.0000000000001"}, "rate", "at most 12 decimals"),
         ({"rate": "1.1234567890123"}, "rate", "at most 12 decimals"),
-        ({"rate": ""}, "rate", "positive number"),
-        ({"rate": "abc"}, "rate", "positive number"),
-        ({"rate": "NaN"}, "rate", "positive number"),
-        ({"rate": "Infinity"}, "rate", "positive number"),
-        ({"rate": "1e12"}, "rate", "positive number"),
+        ({"rate": "1000000000000"}, "rate", "positive number"),
+        # Read by the one number rule (app.numbers), as every number people type.
+        ({"rate": ""}, "rate", "Enter a number."),
+        ({"rate": "abc"}, "rate", "Write a plain number"),
+        ({"rate": "NaN"}, "rate", "Write a plain number"),
+        ({"rate": "Infinity"}, "rate", "Write a plain number"),
+        ({"rate": "1e12"}, "rate", "Write a plain number"),
+        ({"rate": "2.5E+4"}, "rate", "Write a plain number"),
+        ({"rate": "+278.45"}, "rate", "Write a plain number"),
+        ({"rate": "٢٧٨.٤٥"}, "rate", "digits 0 to 9"),
+        ({"rate": "２７８.４５"}, "rate", "digits 0 to 9"),
         # A decimal comma is refused rather than read as 10817.
-        ({"rate": "1,0817"}, "rate", "positive number"),
+        ({"rate": "1,0817"}, "rate", "Write a plain number"),
         ({"source": ""}, "source", "Say where the rate comes from"),
         ({"source": "  x  "}, "source", "Say where the rate comes from"),
         ({"source": "S" * 101}, "source", "Say where the rate comes from"),
@@ -180,7 +186,7 @@ def test_check_rate_names_the_field_at_fault(
         ("0.000000000001", "0.000000000001"),
         ("16,250.50", "16250.5"),
         ("25000", "25000"),
-        ("2.5E+4", "25000"),
+        ("25000.00", "25000"),
     ],
 )
 def test_check_rate_keeps_the_exact_decimal(raw: str, stored: str) -> None:
@@ -236,7 +242,12 @@ def test_an_import_with_any_bad_line_stores_nothing_and_reports_every_line() -> 
     result = import_rates(operator(), upload, TODAY)
     assert not result.ok and result.stored == 0
     assert result.problems == [
-        ImportProblem(3, "The rate must be a positive number with at most 12 decimals.", "rate"),
+        ImportProblem(
+            3,
+            "Write a plain number, with a point for decimals (for example 1250.50):"
+            " no letters, exponents or plus signs.",
+            "rate",
+        ),
         ImportProblem(5, "XYZ is not an ISO 4217 currency.", "quote"),
         ImportProblem(6, "Write the date as YYYY-MM-DD.", "date"),
         ImportProblem(7, "A rate cannot be dated in the future.", "date"),

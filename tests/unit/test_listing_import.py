@@ -361,12 +361,40 @@ def test_bad_rows_import_nothing_and_every_error_is_reported(seller: Actor) -> N
     }
 
 
+PLAIN_NUMBER = (
+    "Write a plain number, with a point for decimals (for example 1250.50):"
+    " no letters, exponents or plus signs."
+)
+
+
 def test_errors_speak_of_the_cell_and_the_rule(seller: Actor) -> None:
-    data = csv_file([listing_row(moq="twenty-five"), listing_row(tier1_unit_price="2,50")])
+    # Cells are read by the rule the listing form reads its boxes with (app.numbers).
+    data = csv_file(
+        [
+            listing_row(moq="twenty-five"),
+            listing_row(tier1_unit_price="2,50"),
+            listing_row(moq="١٢٣"),
+            listing_row(net_weight_kg="NaN"),
+            listing_row(length_cm="12.25"),
+            listing_row(gross_weight_kg="1e308"),
+        ]
+    )
     assert messages(seller, data) == [
-        "This cell needs a whole number.",
-        "Write numbers with a dot for decimals and no separators, e.g. 1250.50.",
+        PLAIN_NUMBER,
+        PLAIN_NUMBER,
+        "Write the number with the digits 0 to 9 (for example 1250.50).",
+        PLAIN_NUMBER,
+        "Use at most 1 decimals.",
+        PLAIN_NUMBER,
     ]
+
+
+def test_grouped_thousands_read_as_on_the_form(seller: Actor) -> None:
+    data = csv_file([listing_row(gross_weight_kg="1,002.5", tier1_unit_price="1,250.50")])
+    listing_import.import_listings(seller, data, "listings.csv")
+    product = db.session.scalars(select(Product)).one()
+    assert product.gross_weight_g == 1_002_500
+    assert product.price_tiers[0].unit_price_minor == 125050
 
 
 def test_errors_point_at_the_column_a_sparse_tier_came_from(seller: Actor) -> None:

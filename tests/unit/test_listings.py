@@ -137,9 +137,28 @@ def _errors(seller: Actor, data: ListingInput) -> dict[str, str]:
         ({"gross_weight_kg": Decimal("-0.5")}, "gross_weight_kg", "negative"),
         ({"gross_weight_kg": Decimal("20")}, "gross_weight_kg", "at least the net weight"),
         ({"length_cm": Decimal("0")}, "length_cm", "above zero"),
+        # Whatever path hands the service a Decimal, it reads it by the one number rule:
+        # NaN and Infinity once raised InvalidOperation (a 500) here.
+        ({"price_tiers": [(500, Decimal("NaN"))]}, "price_tiers-0-unit_price", "plain number"),
+        ({"price_tiers": [(500, Decimal("sNaN"))]}, "price_tiers-0-unit_price", "plain number"),
+        ({"price_tiers": [(500, Decimal("Infinity"))]}, "price_tiers-0-unit_price", "plain"),
+        ({"price_tiers": [(500, Decimal("1E+12"))]}, "price_tiers-0-unit_price", "too large"),
+        ({"net_weight_kg": Decimal("NaN")}, "net_weight_kg", "plain number"),
+        ({"gross_weight_kg": Decimal("Infinity")}, "gross_weight_kg", "plain number"),
+        ({"net_weight_kg": Decimal("1E+308")}, "net_weight_kg", "too long"),
+        ({"net_weight_kg": Decimal("100000000")}, "net_weight_kg", "at most 10000000"),
+        ({"net_weight_kg": Decimal("25.0001")}, "net_weight_kg", "at most 3 decimals"),
+        ({"height_cm": Decimal("NaN")}, "height_cm", "plain number"),
+        ({"width_cm": Decimal("-Infinity")}, "width_cm", "plain number"),
+        ({"length_cm": Decimal("12.34")}, "length_cm", "at most 1 decimals"),
+        ({"net_explosive_mass_kg": Decimal("NaN")}, "net_explosive_mass_kg", "plain number"),
         ({"un_number": "UN9999"}, "un_number", "UN0004 to UN3599"),
         ({"un_number": "0000"}, "un_number", "UN0004 to UN3599"),
         ({"un_number": "UN02411"}, "un_number", "UN0004 to UN3599"),
+        # Codes too are written with the digits 0-9: never stored or converted otherwise.
+        ({"un_number": "UN٠٢٤١"}, "un_number", "UN0004 to UN3599"),
+        ({"hs_code": "٢٦١٠.٠٠"}, "hs_code", "6 to 10 digits"),
+        ({"hs_code": "２６１０００"}, "hs_code", "6 to 10 digits"),
         ({"hazard_class": "1.1"}, "hazard_class", "compatibility group"),
         ({"hazard_class": "1.1I"}, "hazard_class", "compatibility group"),
         ({"hazard_class": "10"}, "hazard_class", "compatibility group"),
@@ -270,6 +289,10 @@ def test_operator_suspends_with_reason_and_seller_cannot_republish(
         listings.suspend_listing(operator, product, "  ")
     with pytest.raises(NotAllowed):
         listings.suspend_listing(seller, product, "mine")
+    # Refused, not cut at 1,000 characters: the seller would read half a reason.
+    with pytest.raises(ValidationFailed, match="under 1000 characters") as too_long:
+        listings.suspend_listing(operator, product, "x" * 1001)
+    assert too_long.value.field == "reason" and product.status is ProductStatus.PUBLISHED
     listings.suspend_listing(operator, product, "Missing export licence")
     assert product.status is ProductStatus.SUSPENDED
     assert (

@@ -29,6 +29,7 @@ from app.services.fulfilment import actions
 from app.services.listings.editing import ListingInput, update_listing
 from app.services.orders import cart
 from app.services.orders.placing import InsufficientStock, OrderTerms, place_order
+from app.services.payments import milestones as payments
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
@@ -216,6 +217,17 @@ def test_placing_tells_the_seller_in_their_language(purchaser: Actor) -> None:
     assert f"/seller/orders/{order.public_id}" in mails[0].body_text
 
 
+def _pay_deposit(order: Order) -> None:
+    """The seller's finance records the 30 % deposit: production and shipment wait for it."""
+    finance = UserFactory(company=order.seller, company_role=CompanyRole.FINANCE)
+    deposit = order.milestones[0]
+    payments.record_receipt(
+        Actor(finance),
+        deposit,
+        payments.ReceiptInput(str(deposit.amount.amount), date.today(), "TT-DEPOSIT"),
+    )
+
+
 def _placed(
     purchaser: Actor, incoterm: Incoterm = Incoterm.FOB, place: str = "Karachi"
 ) -> tuple[Order, Actor, Product]:
@@ -300,6 +312,7 @@ def _shipment(**changes: object) -> actions.ShipmentInput:
 def test_shipment_data_is_checked(purchaser: Actor, changes: dict[str, object], field: str) -> None:
     order, seller, _ = _placed(purchaser)
     actions.accept(seller, order, confirmed_ship_date=date.today() + timedelta(days=2))
+    _pay_deposit(order)
     actions.start_production(seller, order)
     with pytest.raises(ValidationFailed) as caught:
         actions.record_shipment(seller, order, _shipment(**changes))
@@ -310,6 +323,7 @@ def test_shipment_data_is_checked(purchaser: Actor, changes: dict[str, object], 
 def test_the_whole_lifecycle_completes_once_delivered_and_paid(purchaser: Actor) -> None:
     order, seller, _ = _placed(purchaser)
     actions.accept(seller, order, confirmed_ship_date=date.today() + timedelta(days=2))
+    _pay_deposit(order)
     actions.start_production(seller, order)
     shipment = actions.record_shipment(seller, order, _shipment())
     assert shipment.container_numbers == "CSNU1234567 TGHU7654321"
@@ -324,6 +338,7 @@ def test_the_whole_lifecycle_completes_once_delivered_and_paid(purchaser: Actor)
         ("placed", "placed"),
         ("status", "accepted"),
         ("documents", None),
+        ("payment", None),
         ("status", "in_production"),
         ("status", "shipped"),
         ("shipment", None),

@@ -39,6 +39,7 @@ from app.services.payments.cards import apply_event
 from tests.builders.orders import order_in
 from tests.builders.trade import make_trade
 from tests.stripe_support import WEBHOOK_SECRET, sign
+from tests.support.ledger import assert_ledger_holds
 
 URL = "/webhooks/stripe"
 SUCCEEDED = "payment_intent.succeeded"
@@ -222,6 +223,7 @@ def test_the_same_event_delivered_twice_records_one_receipt(
     assert receipt.amount_minor == deposit.amount_minor
     assert _kinds(deposit).count("payment") == 1
     assert deposit.order.payment_status is PaymentStatus.PARTLY_PAID
+    assert_ledger_holds(deposit.order)
 
 
 def test_a_failure_after_the_success_leaves_the_milestone_paid(
@@ -233,6 +235,7 @@ def test_a_failure_after_the_success_leaves_the_milestone_paid(
     assert deposit.is_paid and len(deposit.receipts) == 1
     assert deposit.order.payment_status is PaymentStatus.PARTLY_PAID
     assert "card_failed" not in _kinds(deposit)
+    assert_ledger_holds(deposit.order)
 
 
 def test_a_failure_before_the_success_is_shown_then_the_payment_counts(
@@ -270,6 +273,7 @@ def test_a_mismatched_amount_or_currency_is_flagged_not_paid(
     assert audit is not None and audit.details["intent"] == deposit.payment_intent_id
     processed = db.session.scalar(select(ProcessedWebhookEvent).filter_by(event_id=event["id"]))
     assert processed is not None and processed.outcome == "mismatch"
+    assert_ledger_holds(deposit.order)
 
 
 @pytest.mark.parametrize("kind", ["charge.succeeded", "customer.created", "payment_intent.created"])
@@ -395,6 +399,7 @@ def test_a_superseded_intent_paid_in_an_old_tab_still_pays_its_milestone(
     event = _event(SUCCEEDED, old, deposit.amount_minor, deposit.currency)
     assert _deliver(client, event) == (200, "paid")
     assert [r.external_id for r in deposit.receipts] == [old] and deposit.is_paid
+    assert_ledger_holds(deposit.order)
 
 
 @pytest.mark.parametrize(

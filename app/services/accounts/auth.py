@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import PasswordReset, User
 from app.models.base import utcnow
+from app.public_urls import absolute_url
 from app.services.accounts.passwords import (
     burn_verification_time,
     hash_password,
@@ -113,7 +114,7 @@ def end_all_sessions(actor: Actor) -> None:
 
 
 def _reset_link(token: str) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/reset-password/{token}"
+    return absolute_url(f"/reset-password/{token}")
 
 
 def _issue_reset_token(user: User, max_age: timedelta) -> str:

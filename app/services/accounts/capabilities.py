@@ -51,6 +51,7 @@ class Action(enum.StrEnum):
     PAY = "pay"  # upload a proof of transfer, open a letter of credit, pay by card
     RECORD_RECEIPT = "record_receipt"
     REFUND = "refund"
+    RELEASE_BEFORE_PAYMENT = "release_before_payment"  # production, shipment before the deposit
     ISSUE_CREDIT_NOTE = "issue_credit_note"
     EXPORT_REGISTER = "export_register"
     # The company itself.
@@ -133,6 +134,11 @@ CAPABILITIES: dict[Action, Capability] = {
     Action.REFUND: Capability(
         _roles(R.OWNER, R.FINANCE),
         lazy_gettext("Only the seller's owner and finance staff give refunds."),
+        Side.SELLER,
+    ),
+    Action.RELEASE_BEFORE_PAYMENT: Capability(
+        _roles(R.OWNER, R.FINANCE),
+        lazy_gettext("Only the seller's owner and finance staff release goods before payment."),
         Side.SELLER,
     ),
     Action.ISSUE_CREDIT_NOTE: Capability(

@@ -13,12 +13,14 @@ from stdnum import iban
 from app.extensions import db
 from app.models import Company, CompanyRole, User, VerificationStatus
 from app.models.base import utcnow
+from app.models.company import default_timezone
 from app.money import InvalidCurrency, normalize_currency
 from app.services.accounts.capabilities import Action, can, require
 from app.services.accounts.passwords import hash_password, password_problem
 from app.services.accounts.tax_ids import normalize_strn, normalize_tax_id
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import CompanyNotVerified, NotAllowed, ValidationFailed
+from app.time_zones import valid_zone
 
 # The currency a company keeps its books in, by country; others report in USD.
 REPORTING_CURRENCY = {"PK": "PKR", "CN": "CNY"}
@@ -88,6 +90,7 @@ def register_company(registration: CompanyRegistration, actor: Actor) -> User:
         contact_email=registration.contact_email.strip().lower(),
         contact_phone=(registration.contact_phone or "").strip() or None,
         reporting_currency=REPORTING_CURRENCY.get(country, "USD"),
+        timezone=default_timezone(country),
     )
     owner = User(
         email=owner_email,
@@ -245,4 +248,32 @@ def set_reporting_currency(actor: Actor, company: Company, currency: str) -> Non
         object_type="company",
         object_id=company.public_id,
         details={"from": previous, "to": code},
+    )
+
+
+def set_company_timezone(actor: Actor, company: Company, zone: str) -> None:
+    """Change the zone the company's day runs in (owner only).
+
+    Documents issued from now on take their date and numbering year from it, and due
+    dates and aging count its days; documents already issued keep the date they print.
+    """
+    require(
+        actor.user,
+        Action.MANAGE_COMPANY,
+        company,
+        lazy_gettext("Only the company's owner can change its time zone."),
+    )
+    if not valid_zone(zone):
+        raise ValidationFailed(lazy_gettext("Choose a time zone from the list."), "timezone")
+    previous = company.timezone
+    if zone == previous:
+        return
+    company.timezone = zone
+    record_audit(
+        actor,
+        "company.timezone_changed",
+        company_id=company.id,
+        object_type="company",
+        object_id=company.public_id,
+        details={"from": previous, "to": zone},
     )

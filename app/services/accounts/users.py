@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.i18n import LANGUAGE_NAMES, valid_timezone
+from app.i18n import LANGUAGE_NAMES
 from app.models import CompanyRole, User
 from app.services.accounts import auth
 from app.services.accounts.capabilities import Action, require
@@ -14,6 +14,7 @@ from app.services.accounts.companies import email_taken
 from app.services.accounts.passwords import hash_password, password_problem, verify_password
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import NotAllowed, ValidationFailed
+from app.time_zones import valid_zone
 
 
 def _require_owner(actor: Actor) -> User:
@@ -130,10 +131,12 @@ def set_active(actor: Actor, user: User, active: bool) -> None:
     )
 
 
-def update_profile(user: User, *, full_name: str, locale: str | None, timezone: str) -> None:
+def update_profile(user: User, *, full_name: str, locale: str | None, timezone: str | None) -> None:
+    """Name, language and time zone; no zone (None) follows the company's (operators: UTC)."""
     if locale is not None and locale not in LANGUAGE_NAMES:
         raise ValidationFailed(lazy_gettext("Choose a language from the list."), "locale")
-    if not valid_timezone(timezone):
+    timezone = timezone or None
+    if timezone is not None and not valid_zone(timezone):
         raise ValidationFailed(lazy_gettext("Choose a time zone from the list."), "timezone")
     user.full_name = full_name.strip()
     user.locale = locale

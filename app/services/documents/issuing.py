@@ -34,12 +34,14 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.document import INVOICE_KINDS, SERIES_CODES, new_verification_token
+from app.public_urls import absolute_url
 from app.services.accounts.capabilities import Action, require
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import ValidationFailed
 from app.services.finance.exchange_rates import freeze_rates
 from app.services.jobs import enqueue
 from app.services.orders.lifecycle import record_event
+from app.time_zones import local_date
 
 # Words that say what kind of company it is, not which: skipped when making a prefix.
 _LEGAL_FORMS = {"pvt", "private", "ltd", "limited", "co", "company", "inc", "llc", "plc", "the"}
@@ -99,7 +101,8 @@ def next_sequence(issuer_id: int, kind: DocumentKind, year: int) -> int:
 
 
 def verify_url(token: str) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{token}"
+    """The address printed (and QR-coded) on the document: PUBLIC_BASE_URL's."""
+    return absolute_url(f"/verify/{token}")
 
 
 def issue_document(
@@ -115,7 +118,10 @@ def issue_document(
     """Number, freeze and queue the rendering of one document the seller issues."""
     issuer = order.seller
     issued_at = issued_at or utcnow()
-    year = issued_at.year
+    # The date and the numbering year are the issuer's: at 20:00 UTC on 31 December a
+    # Karachi seller is already in the new year, and its invoice says so.
+    issued_on = local_date(issued_at, issuer.timezone)
+    year = issued_on.year
     sequence = next_sequence(issuer.id, kind, year)
     number = f"{document_prefix(issuer)}-{SERIES_CODES[kind]}-{year}-{sequence:06d}"
     token = new_verification_token()
@@ -143,6 +149,7 @@ def issue_document(
         sequence=sequence,
         number=number,
         issued_at=issued_at,
+        issued_on=issued_on,
         issued_by_id=actor.user.id if actor.user else None,
         corrects=corrects,
         currency=order.currency if total is not None else None,
@@ -248,7 +255,7 @@ def issue_credit_note(actor: Actor, invoice: Document, amount_minor: int, reason
         )
     credit = {
         "invoice_number": invoice.number,
-        "invoice_issued_on": invoice.issued_at.date().isoformat(),
+        "invoice_issued_on": invoice.issued_on.isoformat(),
         "reason": reason,
         "amount_minor": amount_minor,
     }

@@ -9,10 +9,9 @@ issue time, never a silent 1.0.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext
@@ -23,6 +22,7 @@ from app.extensions import db
 from app.models import Company, Document, DocumentKind, DocumentRate, ExchangeRate, User
 from app.models.base import utcnow
 from app.money import InvalidCurrency, Money, normalize_currency
+from app.numbers import MAX_LENGTH, NumberProblem, parse_decimal
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import ValidationFailed
 
@@ -95,7 +95,7 @@ def freeze_rates(document: Document, issuer: Company, recipient: Company) -> lis
     books reverse it at the same rate (and a refund never fails for want of today's rate).
     """
     assert document.currency is not None and document.id is not None
-    issued_on = document.issued_at.date()
+    issued_on = document.issued_on  # the date the invoice prints
     found: dict[int, FoundRate] = {}
     if document.kind is DocumentKind.CREDIT_NOTE and document.corrects is not None:
         found = {
@@ -103,7 +103,7 @@ def freeze_rates(document: Document, issuer: Company, recipient: Company) -> lis
             for rate in document.corrects.rates
         }
         # An invoice issued before rates were frozen: its own day's rate, not today's.
-        issued_on = document.corrects.issued_at.date()
+        issued_on = document.corrects.issued_on
     rates = []
     for company in {issuer.id: issuer, recipient.id: recipient}.values():
         chosen = found.get(company.id) or rate_on(
@@ -149,27 +149,30 @@ class CheckedRate:
     source: str
 
 
-# Commas only as thousands separators in groups of three ("16,250.50"): "1,0817" is a
-# decimal comma, and reading it as 10817 would freeze a rate ten thousand times too big.
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
+RATE_PLACES = 12
+MAX_RATE = 10**12  # refused from here on
 
 
-def _parse_rate(raw: str | None) -> Decimal | None:
-    text = (raw or "").strip()
-    if "," in text:
-        if not _GROUPED.fullmatch(text):
-            return None
-        text = text.replace(",", "")
+def _parse_rate(raw: str | None) -> Decimal:
+    """A rate as typed, by the one number rule (``app.numbers``: "16,250.50" is grouped,
+    "1,0817" a decimal comma and refused), or ``ValidationFailed`` on ``rate``.
+
+    Trailing zeros ("278.450000") add no precision, so they do not count as decimals;
+    whole numbers stay plain ("25000", not "2.5E+4").
+    """
     try:
-        rate = Decimal(text)
-    except InvalidOperation:
-        return None
-    if not rate.is_finite():
-        return None
-    # Trailing zeros ("278.450000") add no precision, so they do not count as decimals;
-    # whole numbers stay plain ("25000", not "2.5E+4").
+        # Every decimal the text holds is read; the significant ones are counted below.
+        rate = parse_decimal(raw or "", places=MAX_LENGTH, minimum=None, maximum=None)
+    except NumberProblem as problem:
+        raise ValidationFailed(problem.message, "rate") from None
     rate = rate.normalize()
-    return rate.quantize(Decimal(1)) if rate.as_tuple().exponent > 0 else rate  # type: ignore[operator]
+    if rate.as_tuple().exponent > 0:  # type: ignore[operator]
+        rate = rate.quantize(Decimal(1))
+    if rate <= 0 or rate >= MAX_RATE or rate.as_tuple().exponent < -RATE_PLACES:  # type: ignore[operator]
+        raise ValidationFailed(
+            lazy_gettext("The rate must be a positive number with at most 12 decimals."), "rate"
+        )
+    return rate
 
 
 def check_rate(data: RateInput, today: date) -> CheckedRate:
@@ -189,10 +192,6 @@ def check_rate(data: RateInput, today: date) -> CheckedRate:
     if codes[0] == codes[1]:
         raise ValidationFailed(lazy_gettext("A rate needs two different currencies."), "quote")
     rate = _parse_rate(data.rate)
-    if rate is None or rate <= 0 or rate >= 10**12 or rate.as_tuple().exponent < -12:  # type: ignore[operator]
-        raise ValidationFailed(
-            lazy_gettext("The rate must be a positive number with at most 12 decimals."), "rate"
-        )
     source = " ".join((data.source or "").split())
     if not 2 <= len(source) <= MAX_SOURCE_LENGTH:
         raise ValidationFailed(

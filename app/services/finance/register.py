@@ -130,12 +130,14 @@ def register_page(company_id: int, chosen: RegisterFilter, page: int, today: dat
 def register_totals(register: RegisterQuery, chosen: RegisterFilter) -> list[CurrencyTotal]:
     signed = signed_total()
     open_amount = case((register.outstanding > 0, register.outstanding), else_=0)
+    credit = case((register.outstanding < 0, -register.outstanding), else_=0)
     statement = (
         register.select_from(
             Document.currency,
             func.count(Document.id),
             func.coalesce(func.sum(signed), 0),
             func.coalesce(func.sum(open_amount), 0),
+            func.coalesce(func.sum(credit), 0),
             names=False,
         )
         .where(*register.where(chosen))
@@ -143,8 +145,8 @@ def register_totals(register: RegisterQuery, chosen: RegisterFilter) -> list[Cur
         .order_by(Document.currency)
     )
     return [
-        CurrencyTotal(currency, int(count), int(amount), int(outstanding))
-        for currency, count, amount, outstanding in db.session.execute(statement)
+        CurrencyTotal(currency, int(count), int(amount), int(outstanding), int(credited))
+        for currency, count, amount, outstanding, credited in db.session.execute(statement)
     ]
 
 

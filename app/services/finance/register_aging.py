@@ -1,5 +1,7 @@
 """Receivables and payables: outstanding invoices by days past due, per counterparty in
-their own currencies, and in the company's reporting currency for the charts."""
+their own currencies, and in the company's reporting currency for the charts. An invoice
+paid beyond its net (an overpayment left on the order) shows as the counterparty's credit,
+on both sides: the seller's receivables and the buyer's payables."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, case, func, or_
 
 from app.extensions import db
 from app.models import Company, Document, DocumentRate
@@ -22,6 +24,8 @@ class AgingLine:
     counterparty_name: str
     currency: str
     buckets: dict[AgingBucket, int] = field(default_factory=lambda: dict.fromkeys(AgingBucket, 0))
+    # Paid beyond the net of its invoices: the buyer's credit with the seller.
+    credit_minor: int = 0
 
     @property
     def total_minor(self) -> int:
@@ -32,21 +36,27 @@ class AgingLine:
 
 
 def aging(company_id: int, direction: Direction, today: date) -> list[AgingLine]:
-    """Outstanding amounts per counterparty and currency, by days past due (one query)."""
+    """Outstanding amounts per counterparty and currency, by days past due (one query).
+
+    ``today`` is the company's day (``clock.company_today``): an invoice due on the 10th
+    is a day overdue once the 11th begins on the company's clock, not on UTC's.
+    """
     register = RegisterQuery(company_id, today)
     bucket = register.bucket_of_row()
+    outstanding = register.outstanding
     statement = (
         register.select_from(
             register.counterparty.public_id,
             register.counterparty.legal_name,
             Document.currency,
             bucket,
-            func.sum(register.outstanding),
+            func.sum(case((outstanding > 0, outstanding), else_=0)),
+            func.sum(case((outstanding < 0, -outstanding), else_=0)),
         )
         .where(
             *register.where(RegisterFilter(direction=direction)),
             register.is_invoice,
-            register.outstanding > 0,
+            outstanding != 0,  # open amounts, and credits (paid beyond the net)
         )
         .group_by(
             register.counterparty.public_id,
@@ -57,9 +67,10 @@ def aging(company_id: int, direction: Direction, today: date) -> list[AgingLine]
         .order_by(register.counterparty.legal_name, Document.currency)
     )
     lines: dict[tuple[str, str], AgingLine] = {}
-    for public_id, name, currency, bucket_value, amount in db.session.execute(statement):
+    for public_id, name, currency, bucket_value, amount, credit in db.session.execute(statement):
         line = lines.setdefault((public_id, currency), AgingLine(public_id, name, str(currency)))
         line.buckets[AgingBucket(bucket_value)] += int(amount)
+        line.credit_minor += int(credit)
     return list(lines.values())
 
 
@@ -87,13 +98,16 @@ def _months_back(today: date, count: int) -> list[date]:
 def reporting_figures(
     company: Company, direction: Direction, today: date, months: int = 12
 ) -> ReportingFigures:
-    """Monthly invoiced amounts and aging totals in the reporting currency (for the charts)."""
+    """Monthly invoiced amounts and aging totals in the reporting currency (for the charts).
+
+    Months are those of the dates the invoices print; ``today`` is the company's day.
+    """
     register = RegisterQuery(company.id, today)
     month_starts = _months_back(today, months)
     signed = signed_total()
     statement = (
         register.select_from(
-            Document.issued_at,
+            Document.issued_on,
             Document.currency,
             signed,
             register.outstanding,
@@ -112,7 +126,10 @@ def reporting_figures(
         .where(*register.where(RegisterFilter(direction=direction)))
         .where(
             or_(
-                Document.issued_at >= start_of(month_starts[0]),
+                and_(
+                    Document.issued_on >= month_starts[0],
+                    Document.issued_at >= start_of(month_starts[0] - timedelta(days=1)),
+                ),
                 and_(register.is_invoice, register.outstanding > 0),
             )
         )
@@ -120,8 +137,8 @@ def reporting_figures(
     )
     per_month = dict.fromkeys(month_starts, Decimal(0))
     per_bucket = dict.fromkeys(AgingBucket, Decimal(0))
-    for issued_at, currency, amount, outstanding, bucket, rate in db.session.execute(statement):
-        month = _month_start(issued_at.date())
+    for issued_on, currency, amount, outstanding, bucket, rate in db.session.execute(statement):
+        month = _month_start(issued_on)
         if month in per_month:
             per_month[month] += Money.from_minor(int(amount), currency).amount * rate
         if outstanding and outstanding > 0:

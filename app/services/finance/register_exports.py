@@ -101,7 +101,7 @@ def _cells(line: ExportLine, labels: dict[str, Any]) -> list[Any]:
         row.document.number,
         str(labels["kind"][row.document.kind]),
         str(labels["direction"][row.direction]),
-        row.document.issued_at.date(),
+        row.document.issued_on,
         row.counterparty_name,
         row.order_reference,
         row.buyer_po or "",

@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from app.models import DocumentKind
+from app.money import MAX_CURRENCY_EXPONENT
+from app.numbers import parse_decimal
 
 
 class Direction(enum.StrEnum):
@@ -57,6 +59,11 @@ def aging_bucket(days_past_due: int) -> AgingBucket:
 SORTS = ("issued", "number", "amount", "counterparty", "due")
 
 
+def _stored_amount(raw: str) -> Decimal:
+    """An amount bound as ``to_args`` wrote it (the form read it by the same rule)."""
+    return parse_decimal(raw, places=MAX_CURRENCY_EXPONENT, maximum=None)
+
+
 @dataclass(frozen=True)
 class RegisterFilter:
     """What the register shows; round-trips through the URL (``to_args``)."""
@@ -80,7 +87,10 @@ class RegisterFilter:
         for name, value in asdict(self).items():
             if value is None or value == "" or (name == "sort" and value == "-issued"):
                 continue
-            args[name] = value.isoformat() if isinstance(value, date) else str(value)
+            if isinstance(value, date):
+                args[name] = value.isoformat()
+            else:
+                args[name] = format(value, "f") if isinstance(value, Decimal) else str(value)
         return args
 
     @classmethod
@@ -99,8 +109,8 @@ class RegisterFilter:
             direction=parsed("direction", Direction),
             status=parsed("status", InvoiceStatus),
             currency=args.get("currency") or None,
-            amount_min=parsed("amount_min", Decimal),
-            amount_max=parsed("amount_max", Decimal),
+            amount_min=parsed("amount_min", _stored_amount),
+            amount_max=parsed("amount_max", _stored_amount),
             q=args.get("q") or "",
             aging=parsed("aging", AgingBucket),
             sort=args.get("sort") or "-issued",

@@ -156,10 +156,14 @@ class RegisterQuery:
 
     def where(self, chosen: RegisterFilter) -> list[ColumnElement[bool]]:
         clauses: list[ColumnElement[bool]] = []
+        # Dates are the ones documents print (the issuer's day). The moment, a day wider
+        # than any zone's offset, keeps the (party, kind, issued_at) indexes in use.
         if chosen.date_from:
-            clauses.append(Document.issued_at >= start_of(chosen.date_from))
+            clauses.append(Document.issued_on >= chosen.date_from)
+            clauses.append(Document.issued_at >= start_of(chosen.date_from - timedelta(days=1)))
         if chosen.date_to:
-            clauses.append(Document.issued_at < start_of(chosen.date_to + timedelta(days=1)))
+            clauses.append(Document.issued_on <= chosen.date_to)
+            clauses.append(Document.issued_at < start_of(chosen.date_to + timedelta(days=2)))
         if chosen.counterparty:
             chosen_id = (
                 select(Company.id).where(Company.public_id == chosen.counterparty).scalar_subquery()

@@ -55,6 +55,11 @@ class RegisterRow:
         return InvoiceStatus.PARTLY_PAID if self.paid_minor > 0 else InvoiceStatus.UNPAID
 
     @property
+    def credit_minor(self) -> int:
+        """Paid beyond the invoice's net: the buyer's credit on the order (0 for none)."""
+        return 0 if self.is_credit_note else max(-self.outstanding_minor, 0)
+
+    @property
     def is_overdue(self) -> bool:
         return (
             not self.is_credit_note
@@ -73,6 +78,7 @@ class CurrencyTotal:
     count: int
     amount_minor: int  # invoices less credit notes
     outstanding_minor: int
+    credit_minor: int = 0  # paid beyond the invoices' net (overpayments)
 
     @property
     def amount(self) -> Money:
@@ -81,6 +87,10 @@ class CurrencyTotal:
     @property
     def outstanding(self) -> Money:
         return Money.from_minor(self.outstanding_minor, self.currency)
+
+    @property
+    def credit(self) -> Money:
+        return Money.from_minor(self.credit_minor, self.currency)
 
 
 def row_columns(register: RegisterQuery) -> tuple[Any, ...]:

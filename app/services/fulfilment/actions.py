@@ -20,12 +20,14 @@ from app.models import (
     ShipmentStatus,
 )
 from app.money import Money
+from app.services.accounts.clock import company_today
 from app.services.audit.recording import Actor
 from app.services.errors import ValidationFailed
 from app.services.fulfilment.document_hooks import on_order_accepted, on_order_shipped
-from app.services.orders.lifecycle import complete_if_settled, record_event, transition
+from app.services.orders.lifecycle import complete_if_settled, may_move, record_event, transition
 from app.services.orders.notifications import notify_counterparty
 from app.services.orders.placing import release_stock
+from app.services.payments import controls
 from app.services.payments import milestones as payments
 
 # Incoterms 2020 under which the seller contracts and pays for the main carriage, and
@@ -87,7 +89,7 @@ def accept(
         )
     if confirmed_ship_date is None:
         raise ValidationFailed(lazy_gettext("Confirm the ship date."), "confirmed_ship_date")
-    if confirmed_ship_date < date.today():
+    if confirmed_ship_date < company_today(order.seller):
         raise ValidationFailed(lazy_gettext("The ship date is in the past."), "confirmed_ship_date")
     transition(actor, order, OrderStatus.ACCEPTED, note)
     order.freight_minor = freight_minor
@@ -95,7 +97,8 @@ def accept(
     order.total_minor = order.goods_total_minor + freight_minor + insurance_minor
     order.confirmed_ship_date = confirmed_ship_date
     on_order_accepted(actor, order)
-    payments.create_milestones(order, date.today())
+    # Payments fall due on the payer's (the buyer's) days.
+    payments.create_milestones(order, company_today(order.buyer))
     notify_counterparty(actor, order, "accepted")
 
 
@@ -117,7 +120,19 @@ def cancel(actor: Actor, order: Order, reason: str | None = None) -> None:
     notify_counterparty(actor, order, "cancelled")
 
 
+def _require_payment_for(actor: Actor, order: Order, move: OrderStatus) -> None:
+    """A move the actor may make waits for the deposit or advance, unless released.
+
+    Asked only once the lifecycle allows the move, so a refusal of the state or the role
+    (``transition``'s own) is not hidden behind the payment's.
+    """
+    if may_move(actor.user, order, move):
+        controls.require_paid_or_released(order, move)
+
+
 def start_production(actor: Actor, order: Order, note: str | None = None) -> None:
+    """On deposit and advance terms, production waits for that money (or a release)."""
+    _require_payment_for(actor, order, OrderStatus.IN_PRODUCTION)
     transition(actor, order, OrderStatus.IN_PRODUCTION, note)
     notify_counterparty(actor, order, "in_production")
 
@@ -241,7 +256,12 @@ def _checked_shipment(data: ShipmentInput) -> dict[str, object]:
 
 
 def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment:
-    """The seller records the shipment; the order becomes shipped and the papers are due."""
+    """The seller records the shipment; the order becomes shipped and the papers are due.
+
+    On deposit and advance terms the shipment, and so the commercial invoice, waits for
+    that money (or a release).
+    """
+    _require_payment_for(actor, order, OrderStatus.SHIPPED)
     values = _checked_shipment(data)
     transition(actor, order, OrderStatus.SHIPPED)
     shipment = Shipment(order=order, recorded_by_id=actor.user.id if actor.user else None, **values)
@@ -252,7 +272,7 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
     )
     db.session.flush()
     on_order_shipped(actor, order)
-    payments.on_shipment(order, date.today())
+    payments.on_shipment(order, company_today(order.buyer))
     notify_counterparty(actor, order, "shipped")
     return shipment
 

@@ -8,8 +8,6 @@ style names, as WTForms' FieldList names them) and raised together.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -49,7 +47,6 @@ __all__ = [
     "create_listing",
     "duplicate_listing",
     "listings_for_moderation",
-    "parse_decimal",
     "publish_listing",
     "reinstate_listing",
     "require_listing_editor",
@@ -59,6 +56,9 @@ __all__ = [
     "update_listing",
     "validate_listing",
 ]
+
+
+MAX_SUSPENSION_REASON = 1000  # as the operator's form allows
 
 
 def validate_listing(data: ListingInput) -> None:
@@ -175,9 +175,17 @@ def suspend_listing(actor: Actor, product: Product, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(lazy_gettext("Give the reason for the suspension."), "reason")
+    if len(reason) > MAX_SUSPENSION_REASON:
+        # Refused, never cut: the seller would read half a sentence.
+        raise ValidationFailed(
+            lazy_gettext(
+                "Keep the reason under %(count)d characters.", count=MAX_SUSPENSION_REASON
+            ),
+            "reason",
+        )
     previous = product.status
     product.status = ProductStatus.SUSPENDED
-    product.suspension_reason = reason[:1000]
+    product.suspension_reason = reason
     db.session.flush()
     reindex_product(product)
     record_audit(
@@ -186,7 +194,7 @@ def suspend_listing(actor: Actor, product: Product, reason: str) -> None:
         company_id=product.seller_id,
         object_type="product",
         object_id=product.public_id,
-        details={"from": previous.value, "reason": reason[:1000]},
+        details={"from": previous.value, "reason": reason},
     )
 
 
@@ -240,22 +248,3 @@ def listings_for_moderation(
             query.order_by(Product.updated_at.desc(), Product.id.desc()).limit(limit)
         )
     )
-
-
-def parse_decimal(text: str | None) -> Decimal | None:
-    """A decimal typed by a person, with one dot and no thousands separators.
-
-    Commas are refused rather than guessed at: "2,50" is 2.50 in Europe and 250 elsewhere.
-    """
-    cleaned = (text or "").strip()
-    if not cleaned:
-        return None
-    if "," in cleaned:
-        raise ValueError(text)
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError(text) from exc
-    if not value.is_finite():
-        raise ValueError(text)
-    return value

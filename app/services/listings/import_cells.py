@@ -1,6 +1,7 @@
 """One cell of a listing sheet: how it is read into a value, and how text is made safe.
 
-Numbers are read as the seller typed them (a dot for decimals, no separators), and text a
+Numbers are read as the seller typed them, by the one rule of ``app.numbers`` (a point for
+decimals, commas only between groups of three digits, the digits 0 to 9), and text a
 spreadsheet would run as a formula is quoted on the way out and unquoted on the way in.
 """
 
@@ -14,7 +15,8 @@ from typing import TypeAlias
 from flask_babel import LazyString, lazy_gettext
 
 from app.models import ProductStatus
-from app.services.listings.editing import parse_decimal
+from app.numbers import NumberProblem, parse_decimal
+from app.services.listings.listing_input import MAX_QUANTITY
 
 Message: TypeAlias = LazyString | str
 Cell: TypeAlias = str | int | Decimal | None
@@ -56,7 +58,6 @@ def restore(text: str) -> str:
 
 
 _NOT_A_NUMBER = lazy_gettext("This cell needs a number.")
-_NOT_A_WHOLE_NUMBER = lazy_gettext("This cell needs a whole number.")
 
 
 def _float_text(value: float) -> str:
@@ -90,44 +91,28 @@ def trimmed(value: Decimal) -> Decimal:
     return value.normalize()
 
 
-def read_number(raw: object, not_a_number: Message = _NOT_A_NUMBER) -> Decimal | None:
-    text = cell_text(raw)
-    if not text:
-        return None
-    # parse_decimal drops commas, which would read a European "2,50" as 250.
-    if "," in text:
-        raise CellInvalid(
-            lazy_gettext("Write numbers with a dot for decimals and no separators, e.g. 1250.50.")
-        )
-    try:
-        value = parse_decimal(text)
-    except ValueError:
-        raise CellInvalid(not_a_number) from None
-    if value is not None and value.adjusted() > 15:
-        raise CellInvalid(lazy_gettext("This number is too large."))
-    return None if value is None else trimmed(value)
-
-
-def read_integer(raw: object) -> int | None:
-    value = read_number(raw, _NOT_A_WHOLE_NUMBER)
-    if value is None:
-        return None
-    if value != value.to_integral_value():
-        raise CellInvalid(_NOT_A_WHOLE_NUMBER)
-    return int(value)
-
-
-def read_decimal(places: int) -> Callable[[object], Decimal | None]:
-    """Weights in kg and sizes in cm, stored as g and mm: more decimals would be rounded."""
+def read_decimal(places: int, maximum: int) -> Callable[[object], Decimal | None]:
+    """A number cell read by the rule the form and the listing checks share
+    (``app.numbers``): weights in kg and sizes in cm are stored as g and mm, so more
+    decimals would be rounded away."""
 
     def read(raw: object) -> Decimal | None:
-        value = read_number(raw)
-        exponent = value.as_tuple().exponent if value is not None else 0
-        if isinstance(exponent, int) and exponent < -places:
-            raise CellInvalid(lazy_gettext("At most %(digits)d decimals.", digits=places))
-        return value
+        text = cell_text(raw)
+        if not text:
+            return None
+        try:
+            value = parse_decimal(text, places=places, maximum=maximum)
+        except NumberProblem as problem:
+            raise CellInvalid(problem.message) from None
+        return trimmed(value)
 
     return read
+
+
+def read_count(raw: object) -> int | None:
+    """A whole number cell (a quantity, a count of days), as the form reads it."""
+    value = read_decimal(0, MAX_QUANTITY)(raw)
+    return None if value is None else int(value)
 
 
 def read_yes_no(raw: object) -> bool:

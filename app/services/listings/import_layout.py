@@ -20,15 +20,23 @@ from app.services.listings.import_cells import (
     cell_text,
     escaped,
     neutralise,
+    read_count,
     read_decimal,
-    read_integer,
-    read_number,
     read_specifications,
     read_status,
     read_yes_no,
     trimmed,
 )
-from app.services.listings.listing_input import MAX_INCOTERMS, MAX_TIERS
+from app.services.listings.listing_input import (
+    DIMENSION_PLACES,
+    MAX_DIMENSION_CM,
+    MAX_INCOTERMS,
+    MAX_TIERS,
+    MAX_UNIT_PRICE,
+    MAX_WEIGHT_KG,
+    PRICE_PLACES,
+    WEIGHT_PLACES,
+)
 
 # --- writing cells -------------------------------------------------------------------
 
@@ -94,8 +102,8 @@ def _tier_columns() -> list[Column]:
         column
         for i in range(MAX_TIERS)
         for column in (
-            Column(f"tier{i + 1}_min_quantity", read_integer, quantity(i)),
-            Column(f"tier{i + 1}_unit_price", read_number, price(i)),
+            Column(f"tier{i + 1}_min_quantity", read_count, quantity(i)),
+            Column(f"tier{i + 1}_unit_price", read_decimal(PRICE_PLACES, MAX_UNIT_PRICE), price(i)),
         )
     ]
 
@@ -117,9 +125,13 @@ def _incoterm_columns() -> list[Column]:
     ]
 
 
-def _scaled_column(header: str, attribute: str, digits: int) -> Column:
+def _scaled_column(header: str, attribute: str, digits: int, maximum: int) -> Column:
+    """Kilograms (``digits`` 3) or centimetres (1) of a listing stored in g or mm."""
     return Column(
-        header, read_decimal(digits), lambda p: _unscaled(getattr(p, attribute), digits), header
+        header,
+        read_decimal(digits, maximum),
+        lambda p: _unscaled(getattr(p, attribute), digits),
+        header,
     )
 
 
@@ -130,25 +142,25 @@ COLUMNS: tuple[Column, ...] = (
     Column("category", cell_text, lambda p: p.category.slug, "category_slug"),
     _plain("hs_code", cell_text),
     _plain("unit", cell_text),
-    _plain("moq", read_integer),
+    _plain("moq", read_count),
     _plain("currency", cell_text),
     *_tier_columns(),
-    _plain("stock_quantity", read_integer),
-    _plain("lead_time_days", read_integer),
+    _plain("stock_quantity", read_count),
+    _plain("lead_time_days", read_count),
     _plain("origin_country", cell_text),
     *_incoterm_columns(),
     _plain("package_type", cell_text),
-    _plain("units_per_package", read_integer),
-    _scaled_column("net_weight_kg", "net_weight_g", 3),
-    _scaled_column("gross_weight_kg", "gross_weight_g", 3),
-    _scaled_column("length_cm", "length_mm", 1),
-    _scaled_column("width_cm", "width_mm", 1),
-    _scaled_column("height_cm", "height_mm", 1),
+    _plain("units_per_package", read_count),
+    _scaled_column("net_weight_kg", "net_weight_g", WEIGHT_PLACES, MAX_WEIGHT_KG),
+    _scaled_column("gross_weight_kg", "gross_weight_g", WEIGHT_PLACES, MAX_WEIGHT_KG),
+    _scaled_column("length_cm", "length_mm", DIMENSION_PLACES, MAX_DIMENSION_CM),
+    _scaled_column("width_cm", "width_mm", DIMENSION_PLACES, MAX_DIMENSION_CM),
+    _scaled_column("height_cm", "height_mm", DIMENSION_PLACES, MAX_DIMENSION_CM),
     _plain("un_number", cell_text),
     _plain("proper_shipping_name", cell_text),
     _plain("hazard_class", cell_text),
     _plain("packing_group", cell_text),
-    _scaled_column("net_explosive_mass_kg", "net_explosive_mass_g", 3),
+    _scaled_column("net_explosive_mass_kg", "net_explosive_mass_g", WEIGHT_PLACES, MAX_WEIGHT_KG),
     Column(
         "export_licence_required",
         read_yes_no,

@@ -12,6 +12,8 @@ from typing import TypeAlias
 
 from flask_babel import LazyString, lazy_gettext
 
+from app.money import MAX_CURRENCY_EXPONENT
+from app.numbers import NumberProblem, parse_decimal
 from app.services.errors import DomainError
 
 MAX_TIERS = 6
@@ -20,9 +22,45 @@ MAX_SPECIFICATIONS = 30
 MAX_QUANTITY = 10**12
 MAX_LEAD_TIME_DAYS = 730
 
+# How the numbers of a listing are read, the same on the form, in the import and in the
+# checks (``app.numbers`` reads them; these are their decimals and upper bounds). Counts
+# are whole numbers up to MAX_QUANTITY.
+PRICE_PLACES = MAX_CURRENCY_EXPONENT  # the checks hold each currency to its own
+MAX_UNIT_PRICE = 10**12  # the checks refuse this and above; far inside a BIGINT in minor units
+WEIGHT_PLACES = 3  # kg to the gram, as stored
+MAX_WEIGHT_KG = 10**7
+DIMENSION_PLACES = 1  # cm to the millimetre, as stored
+MAX_DIMENSION_CM = 10**5
+
 # Problems by field name (``price_tiers-1-min_quantity`` style, as WTForms' FieldList
 # names them), so the form and the import put each one where the seller typed it.
 FieldErrors: TypeAlias = dict[str, LazyString | str]
+
+
+def checked_number(
+    value: Decimal | int | None,
+    name: str,
+    errors: FieldErrors,
+    *,
+    places: int,
+    maximum: Decimal | int | None,
+    minimum: Decimal | int | None = 0,
+) -> Decimal | None:
+    """``value`` held to the one number rule, or None with the reason put on ``name``.
+
+    The form and the import read text by the same rule; this judges what reaches the
+    service by any path (NaN and Infinity included). Trailing zeros add no decimals:
+    2.500 is 2.5.
+    """
+    if value is None:
+        return None
+    if isinstance(value, Decimal) and value.is_finite():
+        value = value.normalize()
+    try:
+        return parse_decimal(value, places=places, minimum=minimum, maximum=maximum)
+    except NumberProblem as problem:
+        errors[name] = problem.message
+        return None
 
 
 class ListingInvalid(DomainError):

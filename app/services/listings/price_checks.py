@@ -6,15 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import lazy_gettext
+from flask_babel import LazyString, lazy_gettext
 
 from app.money import InvalidCurrency, Money, currency_exponent, normalize_currency
 from app.services.listings.listing_input import (
     MAX_LEAD_TIME_DAYS,
     MAX_QUANTITY,
     MAX_TIERS,
+    MAX_UNIT_PRICE,
+    PRICE_PLACES,
     FieldErrors,
     ListingInput,
+    checked_number,
 )
 
 
@@ -22,6 +25,21 @@ def decimal_places(value: Decimal) -> int:
     """Significant decimal places: 2.500 has 1, 1500.0 has 0."""
     exponent = value.normalize().as_tuple().exponent
     return max(-exponent, 0) if isinstance(exponent, int) else 0
+
+
+def _price_problem(price: Decimal, currency: str) -> LazyString | None:
+    """Why a unit price (a number) cannot be: zero, finer than the currency, too large."""
+    if price <= 0:
+        return lazy_gettext("Give a unit price above zero.")
+    if currency and decimal_places(price) > currency_exponent(currency):
+        return lazy_gettext(
+            "%(currency)s prices have at most %(digits)d decimals.",
+            currency=currency,
+            digits=currency_exponent(currency),
+        )
+    if price >= MAX_UNIT_PRICE:
+        return lazy_gettext("This price is too large.")
+    return None
 
 
 @dataclass(frozen=True)
@@ -61,18 +79,19 @@ def check_prices(data: ListingInput, moq: int | None, errors: FieldErrors) -> Pr
             errors[f"{name}-min_quantity"] = lazy_gettext(
                 "The first tier starts at the minimum order quantity."
             )
-        if price is None or price <= 0:
-            errors[f"{name}-unit_price"] = lazy_gettext("Give a unit price above zero.")
-        elif currency and decimal_places(price) > currency_exponent(currency):
-            errors[f"{name}-unit_price"] = lazy_gettext(
-                "%(currency)s prices have at most %(digits)d decimals.",
-                currency=currency,
-                digits=currency_exponent(currency),
-            )
-        elif price >= Decimal(10) ** 12:
-            errors[f"{name}-unit_price"] = lazy_gettext("This price is too large.")
-        if quantity is not None and price is not None and price > 0 and currency:
-            tiers.append((quantity, Money(price, currency).to_minor()))
+        price_field = f"{name}-unit_price"
+        # A value no number rule accepts (NaN, Infinity) gets checked_number's reason.
+        value = checked_number(
+            price, price_field, errors, places=PRICE_PLACES, minimum=None, maximum=None
+        )
+        if price is None:
+            errors[price_field] = lazy_gettext("Give a unit price above zero.")
+        elif value is not None:
+            problem = _price_problem(value, currency)
+            if problem is not None:
+                errors[price_field] = problem
+            elif quantity is not None and currency:
+                tiers.append((quantity, Money(value, currency).to_minor()))
         if quantity is not None and quantity > previous:
             previous = quantity
     return Prices(currency, tiers)

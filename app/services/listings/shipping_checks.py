@@ -15,8 +15,16 @@ from app.reference.trade_codes import (
     normalize_un_number,
     takes_packing_group,
 )
-from app.services.listings.listing_input import MAX_QUANTITY, FieldErrors, ListingInput
-from app.services.listings.price_checks import decimal_places
+from app.services.listings.listing_input import (
+    DIMENSION_PLACES,
+    MAX_DIMENSION_CM,
+    MAX_QUANTITY,
+    MAX_WEIGHT_KG,
+    WEIGHT_PLACES,
+    FieldErrors,
+    ListingInput,
+    checked_number,
+)
 
 
 def check_packaging(data: ListingInput, errors: FieldErrors) -> str | None:
@@ -28,25 +36,22 @@ def check_packaging(data: ListingInput, errors: FieldErrors) -> str | None:
         errors["units_per_package"] = lazy_gettext(
             "Units per package is a whole number of at least 1."
         )
-    # Stored as grams and millimetres: finer figures would be rounded away, so refuse them.
-    for name in ("net_weight_kg", "gross_weight_kg", "net_explosive_mass_kg"):
-        value = getattr(data, name)
-        if value is not None and (value < 0 or value > 10**7):
-            errors[name] = lazy_gettext("A weight cannot be negative.")
-        elif value is not None and decimal_places(value) > 3:
-            errors[name] = lazy_gettext("Give weights in kg with at most 3 decimals.")
+    # Stored as grams and millimetres: finer figures would be rounded away, so the rule
+    # refuses them, and anything that is no number at all (NaN, Infinity, 1e308).
+    weights = {
+        name: checked_number(
+            getattr(data, name), name, errors, places=WEIGHT_PLACES, maximum=MAX_WEIGHT_KG
+        )
+        for name in ("net_weight_kg", "gross_weight_kg", "net_explosive_mass_kg")
+    }
     for name in ("length_cm", "width_cm", "height_cm"):
-        value = getattr(data, name)
-        if value is not None and (value <= 0 or value > 10**5):
+        size = checked_number(
+            getattr(data, name), name, errors, places=DIMENSION_PLACES, maximum=MAX_DIMENSION_CM
+        )
+        if size is not None and size == 0:
             errors[name] = lazy_gettext("A dimension is above zero.")
-        elif value is not None and decimal_places(value) > 1:
-            errors[name] = lazy_gettext("Give dimensions in cm with at most 1 decimal.")
-    if (
-        data.net_weight_kg is not None
-        and data.gross_weight_kg is not None
-        and "gross_weight_kg" not in errors
-        and data.gross_weight_kg < data.net_weight_kg
-    ):
+    net, gross = weights["net_weight_kg"], weights["gross_weight_kg"]
+    if net is not None and gross is not None and gross < net:
         errors["gross_weight_kg"] = lazy_gettext(
             "Gross weight includes the packaging: at least the net weight."
         )

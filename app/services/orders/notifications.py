@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Order, User
+from app.public_urls import absolute_url
 from app.services.accounts.capabilities import Action, roles_for
 from app.services.audit.recording import Actor
 from app.services.outbox import queue_email
@@ -68,8 +68,7 @@ def notify_party(order: Order, side: str, kind: str, company_id: int | None = No
             User.company_role.in_(_RECIPIENT_ROLES[side]),
         )
     )
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    link = f"{base}/{side}/orders/{order.public_id}"
+    link = absolute_url(f"/{side}/orders/{order.public_id}")
     sent = 0
     for person in recipients:
         with force_locale(person.locale or "en"):

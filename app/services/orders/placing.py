@@ -15,7 +15,7 @@ from typing import cast
 
 import pycountry
 import sqlalchemy as sa
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, lazy_ngettext
 from sqlalchemy import select, update
 
 from app.extensions import db
@@ -30,6 +30,7 @@ from app.models import (
     TrustedBuyer,
     User,
 )
+from app.services.accounts.clock import company_today
 from app.services.accounts.companies import ensure_can_trade
 from app.services.audit.recording import Actor
 from app.services.errors import Conflict, ValidationFailed
@@ -114,6 +115,28 @@ def find_group(actor: Actor, group_key: str) -> CartGroup | None:
     return None
 
 
+# The longest each optional text of the terms may be: the checkout form's limits.
+TEXT_LIMITS = {"notify_party": 1000, "buyer_po_number": 50, "notes": 2000}
+
+
+def _optional_text(value: str | None, field: str) -> str | None:
+    """The text stripped (None when blank); too long is refused, never cut short: a PO
+    number cut to 50 characters would match no PO in the buyer's books."""
+    text = (value or "").strip()
+    limit = TEXT_LIMITS[field]
+    if len(text) > limit:
+        raise ValidationFailed(
+            lazy_ngettext(
+                "Field cannot be longer than %(max)d character.",
+                "Field cannot be longer than %(max)d characters.",
+                limit,
+                max=limit,
+            ),
+            field,
+        )
+    return text or None
+
+
 def _checked_terms(terms: OrderTerms, group: CartGroup, buyer: Company) -> dict[str, object]:
     offers = common_incoterms(group)
     rule_code = (terms.incoterm or "").strip().upper()
@@ -143,7 +166,8 @@ def _checked_terms(terms: OrderTerms, group: CartGroup, buyer: Company) -> dict[
         raise ValidationFailed(
             lazy_gettext("Choose payment terms the seller offers you."), "payment_terms"
         )
-    if terms.requested_delivery_date is not None and terms.requested_delivery_date < date.today():
+    requested = terms.requested_delivery_date
+    if requested is not None and requested < company_today(buyer):
         raise ValidationFailed(
             lazy_gettext("The requested delivery date is in the past."), "requested_delivery_date"
         )
@@ -153,11 +177,11 @@ def _checked_terms(terms: OrderTerms, group: CartGroup, buyer: Company) -> dict[
         "destination_country": country,
         "destination_port": port,
         "consignee": consignee,
-        "notify_party": (terms.notify_party or "").strip()[:1000] or None,
-        "buyer_po_number": (terms.buyer_po_number or "").strip()[:50] or None,
+        "notify_party": _optional_text(terms.notify_party, "notify_party"),
+        "buyer_po_number": _optional_text(terms.buyer_po_number, "buyer_po_number"),
         "requested_delivery_date": terms.requested_delivery_date,
         "payment_terms": PaymentTerms(terms.payment_terms),
-        "notes": (terms.notes or "").strip()[:2000] or None,
+        "notes": _optional_text(terms.notes, "notes"),
     }
 
 

@@ -14,6 +14,7 @@ from app.models import (
     Order,
     OrderStatus,
     PaymentMilestone,
+    PaymentReceipt,
     Shipment,
     User,
 )
@@ -46,7 +47,12 @@ def order_page(company_id: int, public_id: str, side: str) -> Order | None:
                 joinedload(Order.documents),
                 selectinload(Order.shipments).joinedload(Shipment.packages),
                 selectinload(Order.milestones).options(
-                    joinedload(PaymentMilestone.receipts), joinedload(PaymentMilestone.proofs)
+                    # The ledger: receipts with their reversal, and refunds (cards only).
+                    joinedload(PaymentMilestone.receipts).options(
+                        joinedload(PaymentReceipt.reversal),
+                        selectinload(PaymentReceipt.refunds),
+                    ),
+                    joinedload(PaymentMilestone.proofs),
                 ),
             )
         )

@@ -38,14 +38,8 @@ from app.services.audit.recording import Actor
 from app.services.documents.issuing import issue_credit_note
 from app.services.errors import ValidationFailed
 from app.services.orders.lifecycle import complete_if_settled, record_event
-from app.services.payments.milestones import (
-    PAYABLE,
-    audit_payment,
-    parse_amount,
-    require_payable,
-    settle,
-    store_payment_figures,
-)
+from app.services.payments.ledger import PAYABLE, settle, store_payment_figures
+from app.services.payments.milestones import audit_payment, parse_amount, require_payable
 
 # Intents that can still be paid: resumed rather than replaced.
 OPEN_STATUSES = frozenset(
@@ -105,6 +99,24 @@ def start_card_payment(
     audit_payment(
         actor, "payment.card_started", order, milestone=milestone.reference, intent=intent.id
     )
+    return intent
+
+
+def resume_card_payment(
+    actor: Actor, milestone: PaymentMilestone, gateway: PaymentGateway, intent_id: str
+) -> Intent:
+    """The intent a first "Pay by card" made, for the same form sent again: nothing new is
+    started; an intent since paid or replaced is refused with what to do instead."""
+    require(actor.user, Action.PAY, milestone.order, lazy_gettext("Only the buyer pays the order."))
+    intent = gateway.retrieve_intent(intent_id)
+    if intent.status == "succeeded":
+        raise ValidationFailed(
+            lazy_gettext("This payment went through; it shows here in a moment.")
+        )
+    if intent.status not in OPEN_STATUSES or intent.id != milestone.payment_intent_id:
+        raise ValidationFailed(
+            lazy_gettext("This card page is out of date: press the card button again.")
+        )
     return intent
 
 
@@ -219,6 +231,8 @@ def _succeeded(event: dict[str, Any], milestone: PaymentMilestone, intent: dict[
         return "duplicate"
     if order.status in PAYABLE:
         settle(order)
+    else:  # paid in an old tab after a cancellation: the money is in, the figures say so
+        store_payment_figures(order)
     note = f"{milestone.reference}: {receipt.amount} · card"
     record_event(Actor(None), order, "payment", note=note)
     audit_payment(

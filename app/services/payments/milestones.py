@@ -16,31 +16,32 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import IO
 
-from flask_babel import lazy_gettext
+from flask_babel import LazyString, lazy_gettext
 from pypdf import PdfReader
-from sqlalchemy import ColumnElement, or_, select, update
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import undefer
 
 from app.extensions import db
+from app.i18n import format_day, format_money
 from app.models import (
+    ChargeBearer,
     MilestoneKind,
     MilestoneTrigger,
     Order,
-    OrderStatus,
     PaymentMethod,
     PaymentMilestone,
     PaymentProof,
     PaymentReceipt,
-    PaymentStatus,
     PaymentTerms,
 )
-from app.models.base import utcnow
-from app.money import Money
+from app.money import Money, currency_exponent
+from app.numbers import NumberProblem, parse_decimal
 from app.services.accounts.capabilities import Action, require
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import ValidationFailed
 from app.services.listings.images import MAX_UPLOAD_BYTES, clean_picture
 from app.services.orders.lifecycle import InvalidTransition, complete_if_settled, record_event
+from app.services.payments.ledger import PAYABLE, lock_payments, next_due_on, settle
 
 # (kind, percent, due when, how) per payment terms; percents sum to 100.
 PLANS: dict[
@@ -62,10 +63,6 @@ PLANS: dict[
 }
 NET_DAYS = 30
 
-# Orders that can take money: accepted and not cancelled or rejected.
-PAYABLE = frozenset(
-    {OrderStatus.ACCEPTED, OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED, OrderStatus.DELIVERED}
-)
 PDF_TYPE = "application/pdf"
 PICTURE_TYPE = "image/webp"
 
@@ -125,113 +122,96 @@ def on_shipment(order: Order, shipped_on: date) -> None:
     order.next_due_on = next_due_on(order)
 
 
-def payment_status(order: Order) -> PaymentStatus:
-    milestones = order.milestones
-    receipts = [receipt for milestone in milestones for receipt in milestone.receipts]
-    if milestones and all(milestone.is_paid for milestone in milestones):
-        return PaymentStatus.PAID
-    if receipts and all(receipt.refunded_minor >= receipt.amount_minor for receipt in receipts):
-        return PaymentStatus.REFUNDED
-    if receipts:
-        return PaymentStatus.PARTLY_PAID
-    return PaymentStatus.UNPAID
-
-
-def paid_minor(order: Order) -> int:
-    return sum(milestone.paid_minor for milestone in order.milestones)
-
-
-def next_due_on(order: Order) -> date | None:
-    """The earliest due date of a milestone not yet paid: what the order ages from."""
-    due = [m.due_on for m in order.milestones if m.due_on is not None and not m.is_paid]
-    return min(due, default=None)
-
-
-def _lock_and_reload(order: Order) -> None:
-    """Lock the order row, then read its milestones, receipts and refunds afresh.
-
-    Two payments on one order at once (a transfer recorded while a card webhook lands) each
-    add their own receipt; whoever locks second must count the other's too, or its totals
-    overwrite them. The lock makes the second wait, and the reload shows it what the first
-    committed. (SQLite serialises writers anyway; the reload is then merely fresh.)
-    """
-    db.session.execute(select(Order.id).where(Order.id == order.id).with_for_update())
-    db.session.scalars(
-        select(PaymentMilestone)
-        .where(PaymentMilestone.order_id == order.id)
-        .options(selectinload(PaymentMilestone.receipts).selectinload(PaymentReceipt.refunds))
-        .execution_options(populate_existing=True)
-    ).all()
-    db.session.expire(order, ["milestones"])
-
-
-def store_payment_figures(order: Order) -> None:
-    """Refresh what the order keeps of its milestones (status, paid, next due)."""
-    _lock_and_reload(order)
-    order.payment_status = payment_status(order)
-    order.paid_minor = paid_minor(order)
-    order.next_due_on = next_due_on(order)
-    db.session.flush()  # written under the lock just taken, as settle's UPDATE is
-
-
 def is_overdue(order: Order, today: date) -> bool:
     return any(milestone.is_overdue(today) for milestone in order.milestones)
 
 
-def settle(order: Order) -> None:
-    """Store the derived payment axis, unless the order was cancelled or rejected meanwhile.
-
-    The conditional UPDATE meets a racing cancellation on the order row: whichever commits
-    first wins, and the other is refused (``transition`` checks the payment state too).
-    """
-    _lock_and_reload(order)
-    status = payment_status(order)
-    result = db.session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status.in_(PAYABLE))
-        .values(
-            payment_status=status,
-            paid_minor=paid_minor(order),
-            next_due_on=next_due_on(order),
-            updated_at=utcnow(),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.refresh(order)
-        raise InvalidTransition(lazy_gettext("This order takes no payments now."))
-    db.session.refresh(order, ["payment_status", "paid_minor", "next_due_on", "updated_at"])
+# The most a receipt, refund or credit may be, in minor units (far above any order).
+MAX_MINOR = 10**15
 
 
-def parse_amount(raw: object, currency: str) -> Money:
-    """A positive amount typed by a person, with no more decimals than the currency has."""
+def parse_amount(raw: object, currency: str, field: str = "amount", *, zero: bool = False) -> Money:
+    """An amount typed by a person (``app.numbers.parse_decimal``: plain digits, no more
+    decimals than the currency has); more than zero unless ``zero``."""
+    places = currency_exponent(currency)
     try:
-        amount = Money(Decimal(str(raw).strip().replace(",", "")), currency)
-        exact = amount.rounded() == amount
-        minor = amount.to_minor()
-    except (ArithmeticError, ValueError):
-        raise ValidationFailed(lazy_gettext("Give the amount as a number."), "amount") from None
-    if amount.amount <= 0:
-        raise ValidationFailed(lazy_gettext("The amount must be more than zero."), "amount")
-    if not exact:
-        raise ValidationFailed(lazy_gettext("Too many decimals for this currency."), "amount")
-    if minor > 10**15:
-        raise ValidationFailed(lazy_gettext("This amount is too large."), "amount")
-    return amount
+        value = parse_decimal(
+            raw if isinstance(raw, str | int | Decimal) else str(raw),
+            places=places,
+            maximum=Decimal(MAX_MINOR).scaleb(-places),
+        )
+    except NumberProblem as problem:
+        raise ValidationFailed(problem.message, field) from None
+    if value == 0 and not zero:
+        raise ValidationFailed(lazy_gettext("The amount must be more than zero."), field)
+    return Money(value, currency)
 
 
 @dataclass(frozen=True)
 class ReceiptInput:
+    """What the bank's credit advice says: the gross the buyer sent (``amount``), the
+    charges deducted on the way and who was to bear them, the value date and reference."""
+
     amount: object
     value_date: date | None
     bank_reference: str | None
+    charges: object = "0"
+    bearer: object = ChargeBearer.SHA
+    # The clerk saw the warning that a receipt with the same details exists, and means it.
+    confirm_duplicate: bool = False
+
+
+class LooksDuplicate(ValidationFailed):
+    """A live receipt on the milestone has the same amount, value date and reference: not
+    recorded until the clerk confirms the bank really credited it twice."""
+
+    def __init__(self, twin: PaymentReceipt) -> None:
+        super().__init__(
+            lazy_gettext(
+                "A receipt of %(amount)s with value date %(date)s and reference %(reference)s"
+                " is already recorded on this payment. Record this one as well only if the"
+                " bank credited the amount twice.",
+                amount=LazyString(format_money, twin.amount),
+                date=LazyString(format_day, twin.value_date),
+                reference=twin.bank_reference or "",
+            ),
+            "confirm_duplicate",
+        )
+        self.twin = twin
+
+
+def _bearer(raw: object) -> ChargeBearer:
+    try:
+        return ChargeBearer(str(raw or "").strip().upper())
+    except ValueError:
+        raise ValidationFailed(
+            lazy_gettext("Choose who bears the bank charges."), "bearer"
+        ) from None
+
+
+def _twin(
+    milestone: PaymentMilestone, gross: int, value_date: date, reference: str
+) -> PaymentReceipt | None:
+    return next(
+        (
+            receipt
+            for receipt in milestone.receipts
+            if receipt.reversal is None
+            and receipt.amount_minor == gross
+            and receipt.value_date == value_date
+            and (receipt.bank_reference or "").casefold() == reference.casefold()
+        ),
+        None,
+    )
 
 
 def record_receipt(actor: Actor, milestone: PaymentMilestone, data: ReceiptInput) -> PaymentReceipt:
     """The seller's finance records money the bank received against ``milestone``.
 
-    Partial receipts add up; more than due is kept and flagged to both parties, never
-    absorbed; the order completes if it was delivered and is now paid.
+    Partial receipts add up; more than due pays the next open milestones and then stays on
+    the order as the buyer's credit; the order completes if it was delivered and is now
+    paid. A receipt that repeats a live one (same amount, value date and reference) waits
+    for the clerk's confirmation (``LooksDuplicate``).
     """
     order = milestone.order
     user = require(
@@ -242,6 +222,12 @@ def record_receipt(actor: Actor, milestone: PaymentMilestone, data: ReceiptInput
     )
     require_payable(order)
     amount = parse_amount(data.amount, milestone.currency)
+    charges = parse_amount(data.charges or "0", milestone.currency, "charges", zero=True)
+    if charges.to_minor() >= amount.to_minor():
+        raise ValidationFailed(
+            lazy_gettext("The charges must be less than the amount sent."), "charges"
+        )
+    bearer = _bearer(data.bearer)
     if data.value_date is None:
         raise ValidationFailed(lazy_gettext("Give the value date."), "value_date")
     if data.value_date > date.today():
@@ -249,12 +235,19 @@ def record_receipt(actor: Actor, milestone: PaymentMilestone, data: ReceiptInput
     reference = (data.bank_reference or "").strip()
     if not 2 <= len(reference) <= 100:
         raise ValidationFailed(lazy_gettext("Give the bank's reference."), "bank_reference")
+    # Under the order's lock: a twin recorded a moment ago by someone else is seen.
+    lock_payments(order)
+    twin = _twin(milestone, amount.to_minor(), data.value_date, reference)
+    if twin is not None and not data.confirm_duplicate:
+        raise LooksDuplicate(twin)
     receipt = PaymentReceipt(
         milestone=milestone,
         method=PaymentMethod.LETTER_OF_CREDIT
         if milestone.method is PaymentMethod.LETTER_OF_CREDIT
         else PaymentMethod.BANK_TRANSFER,
         amount_minor=amount.to_minor(),
+        charges_minor=charges.to_minor(),
+        charges_bearer=bearer,
         currency=milestone.currency,
         value_date=data.value_date,
         bank_reference=reference,
@@ -263,15 +256,26 @@ def record_receipt(actor: Actor, milestone: PaymentMilestone, data: ReceiptInput
     db.session.add(receipt)
     db.session.flush()
     settle(order)
-    record_event(actor, order, "payment", note=f"{milestone.reference}: {amount} · {reference}")
+    note = f"{milestone.reference}: {amount} · {reference}"
+    if charges.to_minor():
+        note += f" · {charges} ({bearer.value}), {receipt.net}"
+    if twin is not None:
+        note += f" · {twin.bank_reference} ×2"
+    record_event(actor, order, "payment", note=note)
     audit_payment(
         actor,
         "payment.receipt_recorded",
         order,
         milestone=milestone.reference,
+        receipt=receipt.public_id,
         amount_minor=receipt.amount_minor,
+        charges_minor=receipt.charges_minor,
+        net_minor=receipt.net_minor,
+        charges_bearer=bearer.value,
+        counted_minor=receipt.counted_minor,
         currency=receipt.currency,
         bank_reference=reference,
+        confirmed_duplicate=twin is not None,
     )
     complete_if_settled(order)
     return receipt
@@ -282,15 +286,16 @@ def _proof_content(upload: bytes | IO[bytes]) -> tuple[bytes, str]:
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValidationFailed(lazy_gettext("The file is larger than 5 MB."), "proof")
     if data.startswith(b"%PDF-"):
-        try:
-            reader = PdfReader(io.BytesIO(data), strict=True)
-            if reader.is_encrypted or not 1 <= len(reader.pages) <= 20:
-                raise ValueError("encrypted or too many pages")
+        from app.services.uploads import UNREADABLE, safe_pdf
+
+        # Encrypted, unreadable or 0 or over 20 pages: refused; scripts, launch actions,
+        # attached files: removed (kept as sent when there are none).
+        content = safe_pdf(data, "proof", max_pages=20)
+        try:  # and a second, strict parser must read what is stored
+            PdfReader(io.BytesIO(content), strict=True).get_page(0)
         except Exception:  # a damaged or hostile PDF fails in many ways; all mean "refused"
-            raise ValidationFailed(
-                lazy_gettext("This PDF cannot be read. Upload the bank's PDF or a photo."), "proof"
-            ) from None
-        return data, PDF_TYPE
+            raise ValidationFailed(UNREADABLE, "proof") from None
+        return content, PDF_TYPE
     try:
         return clean_picture(data), PICTURE_TYPE
     except ValidationFailed as refused:

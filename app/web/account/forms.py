@@ -11,7 +11,11 @@ from app.web.forms import CorridorForm
 class ProfileForm(CorridorForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language"))
-    timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
+    # Empty follows the company's zone (an operator's: UTC).
+    timezone = SelectField(
+        _l("Time zone"),
+        description=_l("Times on every page are shown in this zone, with its name."),
+    )
 
 
 class PasswordChangeForm(CorridorForm):

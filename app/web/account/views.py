@@ -15,10 +15,14 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import login_user
+from wtforms import SelectChoice
 
-from app.i18n import SESSION_LOCALE_KEY
+from app.i18n import SESSION_LOCALE_KEY, current_locale_code
+from app.models import User
+from app.models.base import utcnow
 from app.services.accounts import api_tokens, users
 from app.services.accounts.capabilities import Action, can
+from app.time_zones import zone_label
 from app.web.account.forms import ApiTokenForm, PasswordChangeForm, ProfileForm
 from app.web.boundary import attempt
 from app.web.forms import CorridorForm, language_choices, timezone_select_choices
@@ -33,14 +37,16 @@ def profile() -> ResponseReturnValue:
     user = signed_in_user()
     form = ProfileForm(obj=user)
     form.locale.choices = language_choices(blank=True)
-    form.timezone.choices = timezone_select_choices()
+    form.timezone.choices = _zone_choices(user)
+    if not form.is_submitted():
+        form.timezone.data = user.timezone or ""
     if form.validate_on_submit():
         saved = attempt(
             lambda: users.update_profile(
                 user,
                 full_name=form.full_name.data or "",
                 locale=form.locale.data or None,
-                timezone=form.timezone.data or "UTC",
+                timezone=form.timezone.data or None,
             ),
             form,
         )
@@ -54,6 +60,19 @@ def profile() -> ResponseReturnValue:
         password_form=PasswordChangeForm(),
         may_hold_tokens=_may_hold_tokens(),
     )
+
+
+def _zone_choices(user: User) -> list[SelectChoice]:
+    """The company's country's zones first; the empty choice follows the company's zone."""
+    locale, today = current_locale_code(), utcnow().date()
+    company = user.company
+    if company is None:
+        follow = gettext("Platform default: %(zone)s", zone=zone_label("UTC", locale, today))
+        return timezone_select_choices(None, follow)
+    follow = gettext(
+        "Follow my company: %(zone)s", zone=zone_label(company.timezone, locale, today)
+    )
+    return timezone_select_choices(company.country, follow)
 
 
 @bp.route("/password", methods=["GET", "POST"])

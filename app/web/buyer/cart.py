@@ -7,7 +7,6 @@ decide who may order (``require_purchaser``): a refusal reaches the boundary as 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -41,8 +40,6 @@ from app.web.buyer.order_forms import CartForm, CheckoutForm
 from app.web.forms import as_choices, country_choices
 from app.web.guards import acting
 from app.web.order_labels import PAYMENT_TERMS_LABELS
-
-_WHOLE_NUMBER = re.compile(r"[+-]?\d{1,20}")
 
 
 def form_errors(form: FlaskForm) -> str:
@@ -106,12 +103,6 @@ def _purchaser() -> User:
     return require_purchaser(acting())
 
 
-def _whole_number(raw: str | None) -> object:
-    """An int when the text is one; otherwise the text, for the cart service to refuse."""
-    text = (raw or "").strip()
-    return int(text) if _WHOLE_NUMBER.fullmatch(text) else text
-
-
 @bp.get("/cart")
 def cart() -> ResponseReturnValue:
     user = _purchaser()
@@ -127,7 +118,7 @@ def update_cart() -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash(form_errors(form), "danger")
         return redirect(back)
-    quantity = _whole_number(form.quantity.data)
+    quantity = form.quantity.data
     product = orderable_product(form.product.data or "")
     if product is None and quantity == 0:
         # Removing a line whose listing was since archived: it is still in the cart.

@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -21,17 +20,19 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from app.web.forms import CorridorForm
+from app.web.forms import CorridorForm, WholeNumberField
 
 
 class CartForm(CorridorForm):
     """Add a listing to the cart, change its quantity, or remove it with 0."""
 
     product = HiddenField(validators=[DataRequired()])
-    # Text, not IntegerField: the cart service judges the quantity and words the refusal.
-    quantity = StringField(
+    # Read by the one number rule (0 removes the line); the cart service judges the
+    # quantity against the listing (its MOQ, the largest order) and words that refusal.
+    quantity = WholeNumberField(
         _l("Quantity"),
         validators=[InputRequired(message=_l("Give the quantity as a whole number."))],
+        minimum=None,  # below the MOQ, negatives included, is the service's to word
     )
     next = HiddenField()
 
@@ -59,7 +60,7 @@ class CheckoutForm(CorridorForm):
     payment_terms = RadioField(_l("Payment terms"), validators=[DataRequired()])
     notes = TextAreaField(_l("Notes to the seller"), validators=[Optional(), Length(max=2000)])
     # The goods total the review page showed, in minor units: a price changed since refuses.
-    expected_total_minor = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    expected_total_minor = WholeNumberField(widget=HiddenInput(), validators=[Optional()])
 
 
 class CancelForm(CorridorForm):

@@ -28,6 +28,7 @@ from app.services.orders.queries import (
 )
 from app.web.buyer.blueprint import bp
 from app.web.buyer.order_forms import CancelForm, ConfirmDeliveryForm
+from app.web.forms import page_number
 from app.web.guards import acting, signed_in_user
 from app.web.order_actions import submit_order_action
 from app.web.order_pages import OrderFilterForm, list_page_url, order_filter
@@ -43,7 +44,7 @@ def orders() -> ResponseReturnValue:
     form = OrderFilterForm(formdata=request.args)
     criteria = order_filter(form, counterparties(company_id, Side.BUYER))
     rows, total, page = order_list(
-        company_id, Side.BUYER, criteria, request.args.get("page", 1, type=int) or 1
+        company_id, Side.BUYER, criteria, page_number(request.args.get("page"))
     )
     return render_template(
         "buyer/orders.html",

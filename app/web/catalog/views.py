@@ -13,7 +13,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import pycountry
@@ -28,6 +28,7 @@ from werkzeug.routing import BuildError
 from app.i18n import current_locale_code
 from app.models import Incoterm
 from app.money import InvalidCurrency, normalize_currency
+from app.numbers import NumberProblem, parse_decimal
 from app.reference.trade_codes import PACKAGE_TYPES, UNIT_CODES
 from app.services.accounts.capabilities import Action, can
 from app.services.catalog.search import (
@@ -40,6 +41,8 @@ from app.services.catalog.search import (
     search_catalog,
     storefront,
 )
+from app.services.listings.listing_input import PRICE_PLACES
+from app.web.forms import page_number
 from app.web.guards import signed_in_user
 
 bp = Blueprint("catalog", __name__)
@@ -52,24 +55,19 @@ _NO = frozenset({"0", "false", "no", "off", "exclude"})
 
 
 def _price(text: str | None) -> tuple[Decimal | None, bool]:
-    """(amount, understood): a non-negative decimal such as 12.50, or None when blank."""
-    cleaned = (text or "").strip().replace(",", "")[:32]
-    if not cleaned:
+    """(amount, understood): a non-negative number such as 12.50, or None when blank.
+
+    Read by the one number rule (``app.numbers``) with as many decimals as any currency
+    has; the search rounds a bound inwards to the chosen currency's minor unit. A bound at
+    or beyond any listing's price is no bound at all.
+    """
+    if not (text or "").strip():
         return None, True
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None, False
-    if not value.is_finite() or value < 0:
+        value = parse_decimal(text, places=PRICE_PLACES, maximum=None)
+    except NumberProblem:
         return None, False
     return (value if value < MAX_PRICE else None), True
-
-
-def _page(text: str | None) -> int:
-    # ASCII only: "²".isdigit() holds, yet int("²") raises.
-    if not text or not text.isascii() or not text.isdigit() or len(text) > 6:
-        return 1
-    return max(int(text), 1)
 
 
 def parse_catalog_args(args: Mapping[str, str]) -> tuple[CatalogQuery, list[str]]:
@@ -109,7 +107,7 @@ def parse_catalog_args(args: Mapping[str, str]) -> tuple[CatalogQuery, list[str]
         in_stock=(args.get("in_stock") or "").strip().lower() in _YES,
         dangerous=True if dangerous in _YES else False if dangerous in _NO else None,
         sort=sort if sort in SORTS else "relevance",
-        page=_page(args.get("page")),
+        page=page_number(args.get("page")),
     )
     if q and not query.tokens:
         notes.append(gettext("Searches look for words and numbers; showing all listings."))
@@ -283,7 +281,7 @@ def product(public_id: str) -> ResponseReturnValue:
 
 @bp.get("/sellers/<public_id>")
 def seller(public_id: str) -> ResponseReturnValue:
-    front = storefront(public_id, _page(request.args.get("page")))
+    front = storefront(public_id, page_number(request.args.get("page")))
     if front is None:
         abort(404)
     return render_template("catalog/storefront.html", front=front, company=front.company)

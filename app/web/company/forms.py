@@ -60,3 +60,14 @@ class ReportingCurrencyForm(CorridorForm):
         validators=[DataRequired()],
         description=_l("The currency your books are kept in."),
     )
+
+
+class TimeZoneForm(CorridorForm):
+    timezone = SelectField(
+        _l("Time zone"),
+        validators=[DataRequired()],
+        description=_l(
+            "Your documents' dates and numbering years, due dates and aging follow this"
+            " zone's day. Your people see times in it unless they choose their own."
+        ),
+    )

@@ -6,11 +6,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
+from app.i18n import current_locale_code
 from app.models import CompanyRole, User
+from app.models.base import utcnow
 from app.services.accounts import users
 from app.services.accounts.capabilities import Action
-from app.services.accounts.companies import BankDetails, set_bank_details, set_reporting_currency
+from app.services.accounts.companies import (
+    BankDetails,
+    set_bank_details,
+    set_company_timezone,
+    set_reporting_currency,
+)
 from app.services.accounts.tax_ids import tax_id_label
+from app.time_zones import zone_label
 from app.web.boundary import attempt
 from app.web.company.forms import (
     ActiveForm,
@@ -18,9 +26,10 @@ from app.web.company.forms import (
     BankDetailsForm,
     ReportingCurrencyForm,
     RoleForm,
+    TimeZoneForm,
     currency_choices,
 )
-from app.web.forms import ROLE_LABELS, language_choices, role_choices
+from app.web.forms import ROLE_LABELS, language_choices, role_choices, timezone_select_choices
 from app.web.guards import acting, guard_blueprint, signed_in_user
 
 bp = Blueprint("company", __name__, url_prefix="/company")
@@ -45,6 +54,7 @@ def index() -> ResponseReturnValue:
         "company/index.html",
         company=company,
         tax_id_label=tax_id_label(company.country),
+        zone_name=zone_label(company.timezone, current_locale_code(), utcnow().date()),
         people=users.company_users(company.id),
         role_labels=ROLE_LABELS,
         role_form=role_form,
@@ -97,6 +107,28 @@ def reporting_currency() -> ResponseReturnValue:
             )
             return redirect(url_for("company.index"))
     return render_template("company/reporting_currency.html", form=form)
+
+
+@bp.route("/time-zone", methods=["GET", "POST"])
+def time_zone() -> ResponseReturnValue:
+    company = signed_in_user().company
+    assert company is not None
+    form = TimeZoneForm()
+    form.timezone.choices = timezone_select_choices(company.country)
+    if not form.is_submitted():
+        form.timezone.data = company.timezone
+    if form.validate_on_submit():
+        zone = form.timezone.data or ""
+        if attempt(lambda: set_company_timezone(acting(), company, zone), form).ok:
+            flash(
+                gettext(
+                    "Time zone set to %(zone)s. Documents issued from now on are dated by it.",
+                    zone=zone_label(company.timezone, current_locale_code(), utcnow().date()),
+                ),
+                "success",
+            )
+            return redirect(url_for("company.index"))
+    return render_template("company/time_zone.html", form=form)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

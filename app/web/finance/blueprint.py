@@ -12,8 +12,8 @@ from typing import Any
 from flask import Blueprint, request
 
 from app.models import Company
-from app.models.base import utcnow
 from app.services.accounts.capabilities import Action
+from app.services.accounts.clock import company_today
 from app.services.finance.register import AgingBucket, Direction, RegisterFilter, filter_options
 from app.web.finance.forms import AGING_LABELS, DIRECTION_LABELS, RegisterFilterForm
 from app.web.guards import guard_blueprint, signed_in_user
@@ -42,9 +42,9 @@ def own_company() -> Company:
     return company
 
 
-def today_utc() -> date:
-    """The register's today (for due dates and aging), as UTC has it."""
-    return utcnow().date()
+def company_day() -> date:
+    """The register's today (for due dates and aging): the company's, on its own clock."""
+    return company_today(own_company())
 
 
 def register_filter_from_request() -> tuple[RegisterFilterForm, RegisterFilter]:

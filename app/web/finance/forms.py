@@ -9,10 +9,11 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.models import DocumentKind
+from app.money import MAX_CURRENCY_EXPONENT
 from app.services.finance.register import (
     SORTS,
     AgingBucket,
@@ -20,7 +21,8 @@ from app.services.finance.register import (
     InvoiceStatus,
     RegisterFilter,
 )
-from app.web.forms import CorridorForm, as_choices
+from app.web.forms import CorridorForm, ExactDecimalField, as_choices
+from app.web.once import SubmissionKeyField
 from app.web.order_labels import DOCUMENT_KIND_LABELS
 
 DIRECTION_LABELS = {Direction.ISSUED: _l("Issued"), Direction.RECEIVED: _l("Received")}
@@ -70,12 +72,12 @@ class RegisterFilterForm(CorridorForm):
     direction = SelectField(_l("Issued or received"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     currency = SelectField(_l("Currency"), validators=[Optional()])
-    # The upper bound also refuses "Infinity" and 1e999, which DecimalField accepts.
-    amount_min = DecimalField(
-        _l("Amount from"), places=None, validators=[Optional(), NumberRange(0, MAX_AMOUNT)]
+    # Any currency's decimals: the register holds invoices in several.
+    amount_min = ExactDecimalField(
+        _l("Amount from"), [Optional()], places=MAX_CURRENCY_EXPONENT, maximum=MAX_AMOUNT
     )
-    amount_max = DecimalField(
-        _l("Amount to"), places=None, validators=[Optional(), NumberRange(0, MAX_AMOUNT)]
+    amount_max = ExactDecimalField(
+        _l("Amount to"), [Optional()], places=MAX_CURRENCY_EXPONENT, maximum=MAX_AMOUNT
     )
     q = StringField(_l("Number or buyer PO"), validators=[Optional(), Length(max=60)])
     aging = SelectField(_l("Days past due"), validators=[Optional()])
@@ -144,9 +146,23 @@ class RegisterFilterForm(CorridorForm):
 
 
 class CreditNoteForm(CorridorForm):
-    amount = StringField(_l("Amount to credit"), validators=[DataRequired(), Length(max=30)])
+    """A credit note's amount and reason; ``for_currency`` holds the amount to the
+    invoice's currency before the form is validated."""
+
+    amount = ExactDecimalField(
+        _l("Amount to credit"),
+        [InputRequired()],
+        places=MAX_CURRENCY_EXPONENT,
+        maximum=MAX_AMOUNT,
+    )
     reason = TextAreaField(
         _l("Reason"),
         validators=[DataRequired(), Length(min=3, max=500)],
         description=_l("Printed on the credit note, e.g. two drums short-shipped."),
     )
+    submission_key = SubmissionKeyField()  # sent twice, it issues one credit note
+
+    def for_currency(self, exponent: int) -> CreditNoteForm:
+        """Hold the amount to the currency's decimals (``currency_exponent``)."""
+        self.amount.limit(places=exponent)
+        return self

@@ -16,10 +16,11 @@ from flask_babel import format_date, gettext
 
 from app.i18n import format_money
 from app.models import Document, DocumentKind
-from app.money import Money
+from app.money import Money, currency_exponent
 from app.services.accounts.capabilities import Action, Side, can
 from app.services.audit.recording import record_audit
 from app.services.documents.issuing import credited_minor, issue_credit_note
+from app.services.errors import DomainError
 from app.services.finance.register import (
     Direction,
     ReportingFigures,
@@ -31,11 +32,12 @@ from app.services.finance.register import (
 )
 from app.services.finance.register_exports import register_csv, register_xlsx
 from app.services.orders.queries import OrderFilter, order_list, order_page
-from app.services.payments.milestones import parse_amount
-from app.web.boundary import attempt, show_on_form
-from app.web.finance.blueprint import bp, own_company, register_filter_from_request, today_utc
+from app.web.boundary import show_on_form
+from app.web.finance.blueprint import bp, company_day, own_company, register_filter_from_request
 from app.web.finance.forms import AGING_LABELS, DIRECTION_LABELS, STATUS_LABELS, CreditNoteForm
+from app.web.forms import page_number
 from app.web.guards import acting, signed_in_user
+from app.web.once import Once, attempt_once, flash_replay
 from app.web.order_labels import DOCUMENT_KIND_LABELS
 from app.web.urls import url_maker
 
@@ -52,7 +54,7 @@ def _sides() -> list[Side]:
 @bp.get("/")
 def index() -> ResponseReturnValue:
     company_id = own_company().id
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args.get("page"))
     lists = {side: order_list(company_id, side, OrderFilter(), page)[0] for side in _sides()}
     return render_template("finance/index.html", company=own_company(), lists=lists)
 
@@ -74,7 +76,7 @@ def order(public_id: str) -> ResponseReturnValue:
 def register() -> ResponseReturnValue:
     form, chosen = register_filter_from_request()
     page = register_page(
-        own_company().id, chosen, request.args.get("page", 1, type=int) or 1, today_utc()
+        own_company().id, chosen, page_number(request.args.get("page")), company_day()
     )
     return render_template(
         "finance/register.html",
@@ -118,7 +120,7 @@ EXPORT_FORMATS = {
 def export_register(export_format: str) -> ResponseReturnValue:
     _, chosen = register_filter_from_request()
     mimetype, write = EXPORT_FORMATS[export_format]
-    content, count = write(own_company(), chosen, today_utc(), _export_labels())
+    content, count = write(own_company(), chosen, company_day(), _export_labels())
     record_audit(
         acting(),
         "register.exported",
@@ -126,7 +128,7 @@ def export_register(export_format: str) -> ResponseReturnValue:
         details={"format": export_format, "rows": count, "filter": chosen.to_args()},
     )
     response = current_app.response_class(content, mimetype=mimetype)
-    filename = f"invoice-register-{today_utc().isoformat()}.{export_format}"
+    filename = f"invoice-register-{company_day().isoformat()}.{export_format}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -181,15 +183,36 @@ def credit_note(public_id: str) -> ResponseReturnValue:
     # Who may credit which invoice is issue_credit_note's to decide: its NotAllowed is the
     # boundary's 403. The page only asked ``can`` whether to show the form.
     document = _register_document(public_id)
-    form = CreditNoteForm()
+    currency = str(document.currency)
+    form = CreditNoteForm().for_currency(currency_exponent(currency))
     if not form.validate_on_submit():
         return _invoice_page(document, form), 400
 
     def issue() -> Document:
-        amount = parse_amount(form.amount.data, str(document.currency))
+        typed = form.amount.data
+        assert typed is not None  # required, and read by the one number rule
+        amount = Money(typed, currency)  # exact: the field took no more decimals than it has
         return issue_credit_note(acting(), document, amount.to_minor(), form.reason.data)
 
-    issued = attempt(issue, flash_refusal=False)
+    issued: Once[Document] = attempt_once(
+        form.submission_key.data,
+        "credit_note",
+        (document.public_id, form.amount.raw_data, form.reason.data),
+        issue,
+        lambda note: note.public_id,
+        quiet=(DomainError,),
+    )
+    if issued.replayed is not None:
+        # The same form again (a reload, Back and submit): the first one's credit note.
+        earlier = register_document(own_company().id, issued.replayed.result_id or "")
+        flash_replay(
+            issued,
+            gettext(
+                "Credit note %(number)s was already issued for this form; no other was issued.",
+                number=earlier.number if earlier else "",
+            ),
+        )
+        return redirect(url_for("finance.invoice", public_id=public_id))
     if issued.value is None:
         assert issued.error is not None
         # On the form, by the amount unless the refusal names another field.
@@ -206,7 +229,7 @@ def credit_note(public_id: str) -> ResponseReturnValue:
 @bp.get("/aging")
 def aging_report() -> ResponseReturnValue:
     company = own_company()
-    today = today_utc()
+    today = company_day()
     sections = []
     for direction, takes_part in (
         (Direction.ISSUED, company.sells),

@@ -18,7 +18,7 @@ from app.models.finance import ExportStatus, RegisterExport
 from app.services.audit.recording import record_audit
 from app.services.finance.register_zip import company_export, is_expired, start_export, zip_path
 from app.web.boundary import attempt
-from app.web.finance.blueprint import bp, own_company, register_filter_from_request, today_utc
+from app.web.finance.blueprint import bp, company_day, own_company, register_filter_from_request
 from app.web.guards import acting
 
 NO_STORE = "private, no-store"
@@ -91,7 +91,7 @@ def start_zip_export() -> ResponseReturnValue:
     """The register's ZIP button: the filter comes in the query string, as on the register."""
     _, chosen = register_filter_from_request()
     started = attempt(
-        lambda: start_export(acting(), own_company(), chosen, today_utc()), flash_refusal=False
+        lambda: start_export(acting(), own_company(), chosen, company_day()), flash_refusal=False
     )
     if started.value is None:
         # Nothing to build for this filter: back to the register, filter kept, with why.

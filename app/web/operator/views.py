@@ -11,7 +11,7 @@ from app.services.accounts import companies as company_service
 from app.services.audit.log import PAGE_SIZE, AuditFilter, audit_actions, audit_page
 from app.services.listings import editing as listing_service
 from app.web.boundary import attempt
-from app.web.forms import as_choices
+from app.web.forms import as_choices, page_number
 from app.web.guards import acting
 from app.web.operator.blueprint import bp
 from app.web.operator.forms import AuditFilterForm, ListingModerationForm, VerificationForm
@@ -73,7 +73,7 @@ def audit() -> ResponseReturnValue:
             since=form.since.data,
             until=form.until.data,
         )
-    events, total, page = audit_page(criteria, request.args.get("page", 1, type=int) or 1)
+    events, total, page = audit_page(criteria, page_number(request.args.get("page")))
     return render_template(
         "operator/audit.html",
         form=form,

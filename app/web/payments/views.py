@@ -2,7 +2,9 @@
 
 The services decide who may act (the seller's finance records receipts; the buyer's
 people upload proofs); here a milestone is found only through an order the signed-in
-person's company is party to, so another company's payment answers 404.
+person's company is party to, so another company's payment answers 404. Receipts and
+their reversals are in ``receipts``; the card's start and refunds carry a one-time
+submission key (``app.web.once``), as every form that writes money does.
 """
 
 from __future__ import annotations
@@ -12,12 +14,10 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
     make_response,
-    redirect,
     render_template,
     request,
     url_for,
@@ -28,24 +28,20 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length
 
-from app.models import PaymentMilestone
-from app.payments.gateway import GatewayError, configured_gateway
+from app.models import PaymentMilestone, PaymentRefund
+from app.payments.gateway import GatewayError, Intent, PaymentGateway, configured_gateway
 from app.security import content_security_policy, safe_next_path
 from app.services.errors import DomainError
 from app.services.payments import cards as card_payments
 from app.services.payments import letters_of_credit
 from app.services.payments import milestones as payments
-from app.services.payments.milestones import ReceiptInput
 from app.web.boundary import attempt
 from app.web.forms import CorridorForm
-from app.web.guards import acting, guard_blueprint, signed_in_user
-from app.web.order_pages import order_template_helpers
+from app.web.guards import acting, signed_in_user
+from app.web.once import Once, SubmissionKeyField, attempt_once, flash_replay
+from app.web.payments.blueprint import back_to, bp, milestone_or_404
 
 T = TypeVar("T")
-
-bp = Blueprint("payments", __name__, url_prefix="/payments")
-guard_blueprint(bp, None)
-bp.context_processor(order_template_helpers)
 
 
 class CardServiceDown(DomainError):
@@ -68,26 +64,8 @@ def _through_card_service(action: Callable[[], T], unavailable: str) -> Callable
     return run
 
 
-class ReceiptForm(CorridorForm):
-    amount = StringField(validators=[InputRequired(), Length(max=30)])
-    value_date = DateField(validators=[InputRequired()])
-    bank_reference = StringField(validators=[InputRequired(), Length(max=100)])
-
-
 class ProofForm(CorridorForm):
     proof = FileField(validators=[FileRequired()])
-
-
-def _milestone(public_id: str) -> PaymentMilestone:
-    milestone = payments.visible_milestone(signed_in_user().company_id or 0, public_id)
-    if milestone is None:
-        abort(404)
-    return milestone
-
-
-def _back(milestone: PaymentMilestone) -> ResponseReturnValue:
-    target = safe_next_path(request.form.get("next"))
-    return redirect(target or url_for("finance.order", public_id=milestone.order.public_id))
 
 
 def _run(
@@ -96,22 +74,7 @@ def _run(
     """Run a payment action and go back; a refusal is flashed (403s reach the boundary)."""
     if attempt(action).ok:
         flash(done, "success")
-    return _back(milestone)
-
-
-@bp.post("/milestones/<public_id>/receipts")
-def record_receipt(public_id: str) -> ResponseReturnValue:
-    milestone = _milestone(public_id)
-    form = ReceiptForm()
-    if not form.validate_on_submit():
-        flash(gettext("Give the amount, the value date and the bank's reference."), "danger")
-        return _back(milestone)
-    data = ReceiptInput(form.amount.data, form.value_date.data, form.bank_reference.data)
-    return _run(
-        milestone,
-        lambda: payments.record_receipt(acting(), milestone, data),
-        gettext("The receipt is recorded."),
-    )
+    return back_to(milestone)
 
 
 class LetterOfCreditForm(CorridorForm):
@@ -123,11 +86,11 @@ class LetterOfCreditForm(CorridorForm):
 
 @bp.post("/milestones/<public_id>/letter-of-credit")
 def letter_of_credit(public_id: str) -> ResponseReturnValue:
-    milestone = _milestone(public_id)
+    milestone = milestone_or_404(public_id)
     form = LetterOfCreditForm()
     if not form.validate_on_submit():
         flash(gettext("Give the L/C number, issuing bank, amount and expiry."), "danger")
-        return _back(milestone)
+        return back_to(milestone)
     data = letters_of_credit.LetterOfCreditInput(
         form.lc_number.data, form.lc_issuing_bank.data, form.amount.data, form.lc_expiry.data
     )
@@ -140,17 +103,23 @@ def letter_of_credit(public_id: str) -> ResponseReturnValue:
 
 @bp.post("/milestones/<public_id>/proofs")
 def upload_proof(public_id: str) -> ResponseReturnValue:
-    milestone = _milestone(public_id)
+    milestone = milestone_or_404(public_id)
     form = ProofForm()
     if not form.validate_on_submit():
         flash(gettext("Choose the bank's PDF or a photo of the transfer slip."), "danger")
-        return _back(milestone)
+        return back_to(milestone)
     upload = request.files["proof"].stream
     return _run(
         milestone,
         lambda: payments.upload_proof(acting(), milestone, upload),
         gettext("The proof of transfer is uploaded; the seller has it now."),
     )
+
+
+class RefundForm(CorridorForm):
+    amount = StringField(validators=[InputRequired(), Length(max=40)])
+    reason = StringField(validators=[InputRequired(), Length(max=500)])
+    submission_key = SubmissionKeyField()
 
 
 @bp.post("/receipts/<public_id>/refunds")
@@ -161,15 +130,30 @@ def refund(public_id: str) -> ResponseReturnValue:
     gateway = configured_gateway()
     if gateway is None:
         abort(404)
-    amount, reason = request.form.get("amount", ""), request.form.get("reason", "")
-    return _run(
-        receipt.milestone,
+    form = RefundForm()
+    if not form.validate_on_submit():
+        flash(gettext("Give the amount and the reason for the refund."), "danger")
+        return back_to(receipt.milestone)
+    amount, reason = form.amount.data or "", form.reason.data or ""
+    done: Once[PaymentRefund] = attempt_once(
+        form.submission_key.data,
+        "refund",
+        (receipt.public_id, amount, reason),
         _through_card_service(
             lambda: card_payments.refund_card_payment(acting(), receipt, amount, reason, gateway),
             gettext("The card service did not answer. Nothing was refunded; try again."),
         ),
-        gettext("The refund is on its way to the card."),
+        lambda made: made.public_id,
     )
+    if done.replayed is not None:
+        flash_replay(done, gettext("This refund was already sent; nothing more was refunded."))
+    elif done.ok:
+        flash(gettext("The refund is on its way to the card."), "success")
+    return back_to(receipt.milestone)
+
+
+class CardForm(CorridorForm):
+    submission_key = SubmissionKeyField()
 
 
 def _origin(url: str) -> str:
@@ -177,23 +161,49 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _card_intent(milestone: PaymentMilestone, gateway: PaymentGateway) -> Intent | None:
+    """The intent this press of the card button made or, for the same form sent again, the
+    one its first sending made (None: refused, and the reason flashed)."""
+    form = CardForm()
+    if not form.validate_on_submit():
+        flash(gettext("This form is out of date: reload the page and enter it again."), "danger")
+        return None
+    unavailable = gettext(
+        "The card service did not answer. Try again in a minute, or pay by bank transfer."
+    )
+    done: Once[Intent] = attempt_once(
+        form.submission_key.data,
+        "card",
+        (milestone.public_id,),
+        _through_card_service(
+            lambda: card_payments.start_card_payment(acting(), milestone, gateway), unavailable
+        ),
+        lambda intent: intent.id,
+    )
+    if done.replayed is None:
+        return done.value
+    intent_id = done.replayed.result_id
+    if not done.same_request or not intent_id:
+        flash_replay(done, gettext("This card page is out of date: press the card button again."))
+        return None
+    return attempt(
+        _through_card_service(
+            lambda: card_payments.resume_card_payment(acting(), milestone, gateway, intent_id),
+            unavailable,
+        )
+    ).value
+
+
 @bp.post("/milestones/<public_id>/card")
 def pay_by_card(public_id: str) -> ResponseReturnValue:
     """The card form for one milestone; the card goes from the browser to Stripe only."""
-    milestone = _milestone(public_id)
+    milestone = milestone_or_404(public_id)
     gateway = configured_gateway()
     if gateway is None:
         abort(404)
-    intent = attempt(
-        _through_card_service(
-            lambda: card_payments.start_card_payment(acting(), milestone, gateway),
-            gettext(
-                "The card service did not answer. Try again in a minute, or pay by bank transfer."
-            ),
-        )
-    ).value
+    intent = _card_intent(milestone, gateway)
     if intent is None:
-        return _back(milestone)
+        return back_to(milestone)
     config = current_app.config
     response = make_response(
         render_template(

@@ -5,10 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DecimalField,
     FieldList,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -17,13 +15,35 @@ from wtforms import (
 from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.web.forms import CorridorForm, as_choices
+from app.services.listings.listing_input import (
+    DIMENSION_PLACES,
+    MAX_DIMENSION_CM,
+    MAX_QUANTITY,
+    MAX_UNIT_PRICE,
+    MAX_WEIGHT_KG,
+    PRICE_PLACES,
+    WEIGHT_PLACES,
+)
+from app.web.forms import CorridorForm, ExactDecimalField, WholeNumberField, as_choices
 
 PRICE_TIER_ROWS = 4
 INCOTERM_ROWS = 4
 SPECIFICATION_ROWS = 8
 # Offered first in the currency list; the service accepts any tradable ISO 4217 code.
 LISTING_CURRENCIES = ("USD", "CNY", "PKR", "EUR", "GBP", "AED", "SAR", "JPY", "KWD")
+
+
+def _count(label: object, **kwargs: object) -> WholeNumberField:
+    """A quantity of the listing, read by the rule the import and the checks share."""
+    return WholeNumberField(label, [Optional()], maximum=MAX_QUANTITY, **kwargs)
+
+
+def _weight(label: object) -> ExactDecimalField:
+    return ExactDecimalField(label, [Optional()], places=WEIGHT_PLACES, maximum=MAX_WEIGHT_KG)
+
+
+def _dimension(label: object) -> ExactDecimalField:
+    return ExactDecimalField(label, [Optional()], places=DIMENSION_PLACES, maximum=MAX_DIMENSION_CM)
 
 
 class _RowForm(PlainForm):
@@ -37,8 +57,12 @@ class _RowForm(PlainForm):
 
 
 class PriceTierForm(_RowForm):
-    min_quantity = IntegerField(_l("From quantity"), validators=[Optional()])
-    unit_price = DecimalField(_l("Unit price"), validators=[Optional()])
+    min_quantity = _count(_l("From quantity"))
+    # The currency's own decimals are the listing checks' to hold it to (the currency is
+    # another field); here the most any currency has.
+    unit_price = ExactDecimalField(
+        _l("Unit price"), [Optional()], places=PRICE_PLACES, maximum=MAX_UNIT_PRICE
+    )
 
 
 class IncotermForm(_RowForm):
@@ -65,7 +89,7 @@ class ListingForm(CorridorForm):
         description=_l("6 to 10 digits, e.g. 3602.00 for prepared explosives."),
     )
     unit = SelectField(_l("Unit"), validators=[DataRequired()])
-    moq = IntegerField(_l("Minimum order quantity"), validators=[Optional()])
+    moq = _count(_l("Minimum order quantity"))
     currency = SelectField(_l("Currency"), validators=[DataRequired()])
     price_tiers = FieldList(
         FormField(PriceTierForm), min_entries=PRICE_TIER_ROWS, max_entries=PRICE_TIER_ROWS
@@ -76,23 +100,21 @@ class ListingForm(CorridorForm):
         default="stock",
         validators=[DataRequired()],
     )
-    stock_quantity = IntegerField(_l("Stock quantity"), validators=[Optional()])
-    lead_time_days = IntegerField(
-        _l("Lead time (days)"),
-        validators=[Optional()],
-        description=_l("Required for made-to-order items."),
+    stock_quantity = _count(_l("Stock quantity"))
+    lead_time_days = _count(
+        _l("Lead time (days)"), description=_l("Required for made-to-order items.")
     )
     origin_country = SelectField(_l("Country of origin"), validators=[DataRequired()])
     incoterms = FieldList(
         FormField(IncotermForm), min_entries=INCOTERM_ROWS, max_entries=INCOTERM_ROWS
     )
     package_type = SelectField(_l("Package type"), validators=[Optional()])
-    units_per_package = IntegerField(_l("Units per package"), validators=[Optional()])
-    net_weight_kg = DecimalField(_l("Net weight per package (kg)"), validators=[Optional()])
-    gross_weight_kg = DecimalField(_l("Gross weight per package (kg)"), validators=[Optional()])
-    length_cm = DecimalField(_l("Length (cm)"), validators=[Optional()])
-    width_cm = DecimalField(_l("Width (cm)"), validators=[Optional()])
-    height_cm = DecimalField(_l("Height (cm)"), validators=[Optional()])
+    units_per_package = _count(_l("Units per package"))
+    net_weight_kg = _weight(_l("Net weight per package (kg)"))
+    gross_weight_kg = _weight(_l("Gross weight per package (kg)"))
+    length_cm = _dimension(_l("Length (cm)"))
+    width_cm = _dimension(_l("Width (cm)"))
+    height_cm = _dimension(_l("Height (cm)"))
     un_number = StringField(
         _l("UN number"), validators=[Optional(), Length(max=8)], description=_l("e.g. UN0241")
     )
@@ -105,9 +127,7 @@ class ListingForm(CorridorForm):
         description=_l("With the compatibility group for class 1, e.g. 1.1D or 1.4B."),
     )
     packing_group = SelectField(_l("Packing group"), validators=[Optional()])
-    net_explosive_mass_kg = DecimalField(
-        _l("Net explosive mass per package (kg)"), validators=[Optional()]
-    )
+    net_explosive_mass_kg = _weight(_l("Net explosive mass per package (kg)"))
     export_licence_required = BooleanField(_l("Export licence required"))
     specifications = FieldList(
         FormField(SpecificationForm), min_entries=SPECIFICATION_ROWS, max_entries=SPECIFICATION_ROWS

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    DecimalField,
-    Field,
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
-    ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.web.forms import CorridorForm
+from app.money import MAX_CURRENCY_EXPONENT
+from app.web.forms import CorridorForm, ExactDecimalField, WholeNumberField
 from app.web.seller.forms import _RowForm
 
 PACKAGE_ROWS = 4
@@ -31,37 +27,28 @@ MAX_AMOUNT = Decimal(10) ** 12
 MAX_WEIGHT_KG = Decimal(10) ** 9
 
 
-def finite_amount(maximum: Decimal) -> Callable[[object, Field], None]:
-    """DecimalField accepts "NaN" and "Infinity"; no charge or weight is either."""
+def _charge(label: object, description: object) -> ExactDecimalField:
+    """Freight or insurance; the view holds it to the order currency's decimals."""
+    return ExactDecimalField(
+        label,
+        [Optional()],
+        places=MAX_CURRENCY_EXPONENT,
+        maximum=MAX_AMOUNT,
+        description=description,
+    )
 
-    def check(form: object, field: Field) -> None:
-        value = field.data
-        if value is None:
-            return
-        if not isinstance(value, Decimal) or not value.is_finite():
-            raise ValidationError(_l("Not a valid decimal value."))
-        if value < 0:
-            raise ValidationError(_l("Number must be at least %(min)s.", min=0))
-        if value > maximum:
-            raise ValidationError(_l("Number must be at most %(max)s.", max=maximum))
 
-    return check
+def _weight(label: object, *validators: object) -> ExactDecimalField:
+    """Kilograms to the gram, as stored."""
+    return ExactDecimalField(label, list(validators), places=3, maximum=MAX_WEIGHT_KG)
 
 
 class AcceptForm(CorridorForm):
     """Accept an order; the view drops freight/insurance where the Incoterm leaves them to the buyer."""
 
     confirmed_ship_date = DateField(_l("Confirmed ship date"), validators=[InputRequired()])
-    freight = DecimalField(
-        _l("Freight"),
-        validators=[Optional(), finite_amount(MAX_AMOUNT)],
-        description=_l("The main carriage, which this Incoterm puts on you."),
-    )
-    insurance = DecimalField(
-        _l("Insurance"),
-        validators=[Optional(), finite_amount(MAX_AMOUNT)],
-        description=_l("Cargo insurance, which this Incoterm puts on you."),
-    )
+    freight = _charge(_l("Freight"), _l("The main carriage, which this Incoterm puts on you."))
+    insurance = _charge(_l("Insurance"), _l("Cargo insurance, which this Incoterm puts on you."))
     note = TextAreaField(_l("Note to the buyer (optional)"), validators=[Length(max=2000)])
 
 
@@ -80,18 +67,14 @@ class StartProductionForm(CorridorForm):
 
 
 class PackageRowForm(_RowForm):
-    count = IntegerField(
-        _l("Number of packages"), validators=[Optional(), NumberRange(min=1, max=1_000_000)]
+    count = WholeNumberField(
+        _l("Number of packages"), validators=[Optional()], minimum=1, maximum=1_000_000
     )
     package_type = StringField(_l("Package type"), validators=[Optional(), Length(max=40)])
     marks = TextAreaField(_l("Shipping marks"), validators=[Optional(), Length(max=1000)])
     contents = StringField(_l("Contents"), validators=[Optional(), Length(max=200)])
-    net_weight_kg = DecimalField(
-        _l("Net weight (kg)"), validators=[Optional(), finite_amount(MAX_WEIGHT_KG)]
-    )
-    gross_weight_kg = DecimalField(
-        _l("Gross weight (kg)"), validators=[Optional(), finite_amount(MAX_WEIGHT_KG)]
-    )
+    net_weight_kg = _weight(_l("Net weight (kg)"), Optional())
+    gross_weight_kg = _weight(_l("Gross weight (kg)"), Optional())
 
 
 class ShipmentForm(CorridorForm):
@@ -116,14 +99,8 @@ class ShipmentForm(CorridorForm):
     )
     etd = DateField(_l("ETD"), validators=[InputRequired()])
     eta = DateField(_l("ETA"), validators=[InputRequired()])
-    net_weight_kg = DecimalField(
-        _l("Net weight of the shipment (kg)"),
-        validators=[InputRequired(), finite_amount(MAX_WEIGHT_KG)],
-    )
-    gross_weight_kg = DecimalField(
-        _l("Gross weight of the shipment (kg)"),
-        validators=[InputRequired(), finite_amount(MAX_WEIGHT_KG)],
-    )
+    net_weight_kg = _weight(_l("Net weight of the shipment (kg)"), InputRequired())
+    gross_weight_kg = _weight(_l("Gross weight of the shipment (kg)"), InputRequired())
     packages = FieldList(
         FormField(PackageRowForm), min_entries=PACKAGE_ROWS, max_entries=MAX_PACKAGE_ROWS
     )

@@ -16,6 +16,7 @@ from flask_babel import gettext
 from flask_wtf import FlaskForm
 
 from app.models import Order, OrderStatus, ShipmentMode
+from app.money import currency_exponent
 from app.services.accounts.capabilities import Action, Side, require
 from app.services.fulfilment import actions
 from app.services.orders.lifecycle import may_move
@@ -27,8 +28,9 @@ from app.services.orders.queries import (
     order_page,
 )
 from app.services.orders.trusted import set_trusted, trusted_buyer_ids
+from app.services.payments.controls import current_hold
 from app.web.boundary import attempt
-from app.web.forms import as_choices
+from app.web.forms import as_choices, page_number
 from app.web.guards import acting, signed_in_user
 from app.web.order_actions import submit_order_action
 from app.web.order_labels import SHIPMENT_MODE_LABELS
@@ -71,6 +73,10 @@ def _accept_form(order: Order, bound: bool = True) -> AcceptForm:
         del form.freight
     if order.incoterm not in actions.INSURANCE_ON_SELLER:
         del form.insurance
+    # Charges are in the order's currency: no more decimals than it has.
+    for charge in ("freight", "insurance"):
+        if charge in form:
+            form[charge].limit(places=currency_exponent(order.currency))
     return form
 
 
@@ -80,7 +86,7 @@ def orders() -> ResponseReturnValue:
     form = OrderFilterForm(formdata=request.args)
     criteria = order_filter(form, counterparties(company_id, Side.SELLER))
     rows, total, page = order_list(
-        company_id, Side.SELLER, criteria, request.args.get("page", 1, type=int) or 1
+        company_id, Side.SELLER, criteria, page_number(request.args.get("page"))
     )
     return render_template(
         "seller/orders.html",
@@ -220,6 +226,10 @@ def shipment(public_id: str) -> ResponseReturnValue:
     _refuse_viewers(order)  # the page is nothing but the form
     if not may_move(signed_in_user(), order, OrderStatus.SHIPPED):
         flash(gettext("A shipment is recorded once the order is in production."), "warning")
+        return redirect(url_for("seller.order", public_id=public_id))
+    held = current_hold(order)
+    if held is not None:  # the order page says what is missing and offers the release
+        flash(str(held.message), "warning")
         return redirect(url_for("seller.order", public_id=public_id))
     form = ShipmentForm()
     form.mode.choices = as_choices(

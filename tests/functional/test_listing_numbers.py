@@ -1,0 +1,177 @@
+"""The listing form against hostile numbers: every price, weight, size and explosive mass is
+read by the one number rule (``app.numbers``), refused with a message on its own field, and
+nothing is written.
+
+Once, "NaN" or "Infinity" as a price or a weight answered 500, "١٢٣" became a price of
+123.00, and 1e308 kg was refused as "cannot be negative".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import CompanyRole, PriceTier, Product, User
+from tests.factories import CategoryFactory, UserFactory
+from tests.support.auth import AuthActions
+from tests.support.db import count
+from tests.support.forms import listing_form
+from tests.support.http import field_errors, page_of
+
+PLAIN = (
+    "Write a plain number, with a point for decimals (for example 1250.50):"
+    " no letters, exponents or plus signs."
+)
+DIGITS = "Write the number with the digits 0 to 9 (for example 1250.50)."
+# What people (and scripts) type, and what the form answers.
+HOSTILE = [
+    ("NaN", PLAIN),
+    ("Infinity", PLAIN),
+    ("-Infinity", PLAIN),
+    ("sNaN", PLAIN),
+    ("1e308", PLAIN),
+    ("+3", PLAIN),
+    ("١٢٣", DIGITS),  # Arabic-Indic 123
+    ("۱۲", DIGITS),  # Persian 12
+    ("１２", DIGITS),  # full-width 12
+    ("1,5", PLAIN),  # one and a half in much of the world: never 15
+]
+
+
+def packed_listing(**changes: str) -> dict[str, str]:
+    """A sound listing form with its packaging filled in, then ``changes``."""
+    packaging = {
+        "package_type": "bag",
+        "units_per_package": "1",
+        "net_weight_kg": "1000",
+        "gross_weight_kg": "1002.5",
+        "length_cm": "120",
+        "width_cm": "100",
+        "height_cm": "90.5",
+    }
+    return listing_form(**{**packaging, **changes})
+
+
+def row_errors(page: str, name: str) -> list[str]:
+    """The errors shown under a price-tier box (the tiers are a table, not ``field``s)."""
+    match = re.search(
+        rf'<input[^>]*name="{re.escape(name)}"[^>]*>\s*((?:<div class="invalid-feedback[^"]*">'
+        r".*?</div>)*)",
+        page,
+    )
+    assert match is not None, f"no box {name}"
+    return [html.unescape(text) for text in re.findall(r">([^<]*)</div>", match.group(1))]
+
+
+@pytest.fixture
+def sales(auth: AuthActions) -> User:
+    CategoryFactory(slug="chromite", name_en="Chromite ore")
+    user: User = UserFactory(email="sales@example.com", company_role=CompanyRole.SALES)
+    auth.login("sales@example.com")
+    return user
+
+
+def test_a_sound_listing_is_saved(client: FlaskClient, sales: User) -> None:
+    response = client.post("/seller/listings/new", data=packed_listing())
+    assert response.status_code == 302
+    assert count(Product) == 1 and count(PriceTier) == 2
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["net_weight_kg", "gross_weight_kg", "length_cm", "height_cm", "net_explosive_mass_kg"],
+)
+def test_hostile_packaging_numbers_are_refused_on_their_field(
+    client: FlaskClient, sales: User, field: str
+) -> None:
+    for value, message in HOSTILE:
+        response = client.post("/seller/listings/new", data=packed_listing(**{field: value}))
+        assert response.status_code == 200, value
+        assert field_errors(page_of(response), field) == [message], value
+    assert count(Product) == 0 and count(PriceTier) == 0
+
+
+def test_hostile_prices_are_refused_on_their_tier(client: FlaskClient, sales: User) -> None:
+    for value, message in HOSTILE:
+        response = client.post(
+            "/seller/listings/new", data=packed_listing(**{"price_tiers-1-unit_price": value})
+        )
+        assert response.status_code == 200, value
+        page = page_of(response)
+        assert row_errors(page, "price_tiers-1-unit_price") == [message], value
+        assert row_errors(page, "price_tiers-0-unit_price") == []
+        # What was typed stays in the box, to be corrected.
+        assert f'value="{html.escape(value)}"' in page
+    assert count(Product) == 0 and count(PriceTier) == 0
+
+
+@pytest.mark.parametrize(
+    "field", ["moq", "stock_quantity", "units_per_package", "price_tiers-0-min_quantity"]
+)
+def test_hostile_quantities_are_refused(client: FlaskClient, sales: User, field: str) -> None:
+    for value, message in [*HOSTILE, ("1.5", "Enter a whole number."), ("-5", "negative")]:
+        response = client.post("/seller/listings/new", data=packed_listing(**{field: value}))
+        assert response.status_code == 200, value
+        page = page_of(response)
+        errors = (
+            row_errors(page, field)
+            if field.startswith("price_tiers")
+            else field_errors(page, field)
+        )
+        assert len(errors) == 1 and message in errors[0], (value, errors)
+    assert count(Product) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        # A weight beyond any package is too large, not "negative" (as 1e308 once was).
+        ("net_weight_kg", "100000000", "Enter at most 10000000."),
+        ("net_weight_kg", "-1", "The number cannot be negative."),
+        ("net_weight_kg", "25.0005", "Use at most 3 decimals."),  # grams are kept
+        ("width_cm", "30.25", "Use at most 1 decimals."),  # millimetres are kept
+        ("width_cm", "0", "A dimension is above zero."),
+        ("price_tiers-0-unit_price", "265.505", "USD prices have at most 2 decimals."),
+        ("price_tiers-0-unit_price", "1000000000000", "This price is too large."),
+        ("price_tiers-0-unit_price", "0", "Give a unit price above zero."),
+    ],
+)
+def test_out_of_range_numbers_say_which_bound(
+    client: FlaskClient, sales: User, field: str, value: str, message: str
+) -> None:
+    response = client.post("/seller/listings/new", data=packed_listing(**{field: value}))
+    assert response.status_code == 200
+    page = page_of(response)
+    errors = (
+        row_errors(page, field) if field.startswith("price_tiers") else field_errors(page, field)
+    )
+    assert errors == [message]
+    assert count(Product) == 0
+
+
+def test_grouped_thousands_and_trailing_zeros_read_as_the_import_reads_them(
+    client: FlaskClient, sales: User
+) -> None:
+    response = client.post(
+        "/seller/listings/new",
+        data=packed_listing(
+            **{
+                "stock_quantity": "12,000",
+                "price_tiers-1-min_quantity": "2,000",
+                "price_tiers-1-unit_price": "1,252.50",
+                "gross_weight_kg": "1,002.500",
+            }
+        ),
+    )
+    assert response.status_code == 302
+    product = db.session.scalars(select(Product)).one()
+    assert product.stock_quantity == 12_000 and product.gross_weight_g == 1_002_500
+    assert [(t.min_quantity, t.unit_price_minor) for t in product.price_tiers] == [
+        (500, 26550),
+        (2000, 125250),
+    ]
