@@ -87,6 +87,8 @@ class Config:
     # ZIPs of invoice PDFs built by the job consumer and served by the web app: both must see
     # the same directory (shared storage once they run on different machines).
     EXPORT_ROOT = os.environ.get("EXPORT_ROOT") or str(INSTANCE_DIR / "exports")
+    # Uploaded trade files (specifications, attachments, licences): unset, <instance>/files.
+    FILE_ROOT = os.environ.get("FILE_ROOT") or None
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     # The site's public address (https://corridor.example): every absolute link (e-mails,
     # the QR codes and verification links printed on PDFs) starts with it, never with the

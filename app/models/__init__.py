@@ -57,6 +57,7 @@ from app.models.product import (
     ProductStatus,
     Specification,
 )
+from app.models.stored_file import StoredFile
 from app.models.user import CompanyRole, User
 
 __all__ = [
@@ -113,6 +114,7 @@ __all__ = [
     "ShipmentPackage",
     "ShipmentStatus",
     "Specification",
+    "StoredFile",
     "TrustedBuyer",
     "User",
     "VerificationStatus",

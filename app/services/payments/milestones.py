@@ -10,14 +10,12 @@ never commit.
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import IO
 
 from flask_babel import LazyString, lazy_gettext
-from pypdf import PdfReader
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import undefer
 
@@ -39,7 +37,7 @@ from app.numbers import NumberProblem, parse_decimal
 from app.services.accounts.capabilities import Action, require
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import ValidationFailed
-from app.services.listings.images import MAX_UPLOAD_BYTES, clean_picture
+from app.services.files.checks import clean_upload
 from app.services.orders.lifecycle import InvalidTransition, complete_if_settled, record_event
 from app.services.payments.ledger import PAYABLE, lock_payments, next_due_on, settle
 
@@ -62,9 +60,6 @@ PLANS: dict[
     ),
 }
 NET_DAYS = 30
-
-PDF_TYPE = "application/pdf"
-PICTURE_TYPE = "image/webp"
 
 
 def require_payable(order: Order) -> None:
@@ -281,27 +276,6 @@ def record_receipt(actor: Actor, milestone: PaymentMilestone, data: ReceiptInput
     return receipt
 
 
-def _proof_content(upload: bytes | IO[bytes]) -> tuple[bytes, str]:
-    data = upload if isinstance(upload, bytes) else upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationFailed(lazy_gettext("The file is larger than 5 MB."), "proof")
-    if data.startswith(b"%PDF-"):
-        from app.services.uploads import UNREADABLE, safe_pdf
-
-        # Encrypted, unreadable or 0 or over 20 pages: refused; scripts, launch actions,
-        # attached files: removed (kept as sent when there are none).
-        content = safe_pdf(data, "proof", max_pages=20)
-        try:  # and a second, strict parser must read what is stored
-            PdfReader(io.BytesIO(content), strict=True).get_page(0)
-        except Exception:  # a damaged or hostile PDF fails in many ways; all mean "refused"
-            raise ValidationFailed(UNREADABLE, "proof") from None
-        return content, PDF_TYPE
-    try:
-        return clean_picture(data), PICTURE_TYPE
-    except ValidationFailed as refused:
-        raise ValidationFailed(str(refused), "proof") from None
-
-
 def upload_proof(
     actor: Actor, milestone: PaymentMilestone, upload: bytes | IO[bytes]
 ) -> PaymentProof:
@@ -311,7 +285,7 @@ def upload_proof(
         actor.user, Action.PAY, order, lazy_gettext("Only the buyer uploads proofs of transfer.")
     )
     require_payable(order)
-    content, content_type = _proof_content(upload)
+    content, content_type = clean_upload(upload, "proof")
     proof = PaymentProof(
         milestone=milestone,
         uploaded_by_id=user.id,

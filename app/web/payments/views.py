@@ -36,6 +36,7 @@ from app.services.payments import cards as card_payments
 from app.services.payments import letters_of_credit
 from app.services.payments import milestones as payments
 from app.web.boundary import attempt
+from app.web.files import download_headers
 from app.web.forms import CorridorForm
 from app.web.guards import acting, signed_in_user
 from app.web.once import Once, SubmissionKeyField, attempt_once, flash_replay
@@ -234,8 +235,4 @@ def proof(public_id: str) -> ResponseReturnValue:
     if found is None:
         abort(404)
     response = current_app.response_class(found.content, mimetype=found.content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download_headers(response, found.filename)
