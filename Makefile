@@ -16,11 +16,13 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: help run test test-pg lint e2e bench db-upgrade db-migrate translations translations-compile \
+.PHONY: help run serve cluster-check test test-pg lint e2e bench db-upgrade db-migrate translations translations-compile \
         system-deps venv assets seed clean
 
 help:
 	@echo "make run    install everything, migrate, seed demo data, serve http://$(HOST):$(PORT)"
+	@echo "make serve  production: gunicorn and the job consumer, from the environment (docs/DEPLOY.md)"
+	@echo "make cluster-check  kill web and job nodes under load on loopback; nothing may be lost"
 	@echo "make test   the test suite on SQLite   (make test-pg: on PostgreSQL)"
 	@echo "make lint   ruff check, ruff format --check, mypy on app/, the layer contracts"
 
@@ -94,6 +96,32 @@ run: seed
 	@$(BIN)/huey_consumer app.worker.huey --workers 2 --worker-type thread --quiet & consumer=$$!; \
 	trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# Production on this machine: gunicorn (gunicorn.conf.py) and the job consumer, configured
+# only by the environment (docs/DEPLOY.md); production refuses to start, one line per
+# missing setting, without PostgreSQL, Redis, mail (or MAIL_LOG_ONLY=1), SECRET_KEY,
+# PUBLIC_BASE_URL and shared file storage. CONSUMER_WORKERS sets the consumer's processes
+# (0: none, a web-only machine); CONSUMER_PERIODIC=0 on all but one consumer machine keeps
+# the schedules from running twice.
+CONSUMER_WORKERS ?= 2
+CONSUMER_PERIODIC ?= 1
+serve: prepare
+	@CORRIDOR_CONFIG=production $(BIN)/python config.py || { echo "make serve: not started (see above)"; exit 1; }
+	CORRIDOR_CONFIG=production $(BIN)/flask db upgrade
+	@metrics=$$(mktemp -d -t corridor-metrics-XXXXXX); export CORRIDOR_CONFIG=production PROMETHEUS_MULTIPROC_DIR=$$metrics; \
+	consumer=; if [ "$(CONSUMER_WORKERS)" != 0 ]; then \
+	  $(BIN)/huey_consumer app.worker.huey --workers $(CONSUMER_WORKERS) --worker-type process \
+	    $$([ "$(CONSUMER_PERIODIC)" = 0 ] && echo --no-periodic) & consumer=$$!; fi; \
+	trap '[ -n "$$consumer" ] && kill $$consumer 2>/dev/null; wait; rm -rf $$metrics' EXIT INT TERM; \
+	$(BIN)/gunicorn --config gunicorn.conf.py
+
+# The cluster proof on loopback (docs/DEPLOY.md): nginx from Debian (installed when missing)
+# before two gunicorn instances, two consumers on Redis, PostgreSQL and an S3 server; nodes
+# are killed under load; prints BENCH cluster_* lines and fails if anything was lost.
+cluster-check: prepare
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { echo "Installing Debian package: nginx-light"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light; }
+	timeout 300 $(BIN)/python bench/cluster_check.py
 
 test: prepare
 	$(BIN)/pytest -n 2 --ignore=tests/e2e $(PYTEST_ARGS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -89,6 +90,19 @@ class Config:
     EXPORT_ROOT = os.environ.get("EXPORT_ROOT") or str(INSTANCE_DIR / "exports")
     # Uploaded trade files (specifications, attachments, licences): unset, <instance>/files.
     FILE_ROOT = os.environ.get("FILE_ROOT") or None
+    # "local" (FILE_ROOT) or "s3": an S3-compatible bucket every machine reaches (keys from
+    # the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; S3_ENDPOINT_URL for non-AWS).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND") or "local"
+    S3_BUCKET = os.environ.get("S3_BUCKET") or None
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    S3_REGION = os.environ.get("S3_REGION") or None
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    # E-mails written to the log instead of sent (a deliberate choice production must state).
+    MAIL_LOG_ONLY = os.environ.get("MAIL_LOG_ONLY") == "1"
+    # JSON log lines (one per request, with its id) for a log collector; on in production.
+    LOG_JSON = os.environ.get("LOG_JSON") == "1"
+    # /metrics answers only with this bearer token (unset: only from loopback addresses).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     # The site's public address (https://corridor.example): every absolute link (e-mails,
     # the QR codes and verification links printed on PDFs) starts with it, never with the
@@ -128,19 +142,66 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
     PREFERRED_URL_SCHEME = "https"
+    LOG_JSON = os.environ.get("LOG_JSON", "1") == "1"
+
+    # Which database URLs production accepts: several web machines need a server database.
+    DATABASE_SCHEMES: tuple[str, ...] = ("postgresql",)
 
     @classmethod
     def validate(cls) -> None:
-        secret = os.environ.get("SECRET_KEY")
-        database = os.environ.get("DATABASE_URL")
-        if not secret or len(secret) < 32:
-            raise ConfigError("SECRET_KEY must be set to at least 32 random characters.")
-        if not database or database in {"sqlite://", "sqlite:///:memory:"}:
-            raise ConfigError("DATABASE_URL must name a real database.")
-        base_url = checked_public_base_url(os.environ.get("PUBLIC_BASE_URL"))
-        cls.SECRET_KEY = secret
-        cls.SQLALCHEMY_DATABASE_URI = database
-        cls.PUBLIC_BASE_URL = base_url
+        """Take the environment's settings, or refuse with one line per thing missing."""
+        environ = os.environ
+        refused = production_refusals(environ, cls.DATABASE_SCHEMES)
+        if refused:
+            raise ConfigError("\n".join(refused))
+        cls.SECRET_KEY = environ["SECRET_KEY"]
+        cls.SQLALCHEMY_DATABASE_URI = environ["DATABASE_URL"]
+        cls.PUBLIC_BASE_URL = checked_public_base_url(environ.get("PUBLIC_BASE_URL"))
+        cls.REDIS_URL = environ["REDIS_URL"]
+        cls.RATELIMIT_STORAGE_URI = environ.get("RATELIMIT_STORAGE_URI") or environ["REDIS_URL"]
+        cls.MAIL_SERVER = environ.get("MAIL_SERVER") or None
+
+
+def production_refusals(environ: Mapping[str, str], database_schemes: tuple[str, ...]) -> list[str]:
+    """What production lacks, one line each (empty: it may start).
+
+    Production runs on several machines: without PostgreSQL, Redis and shared file storage
+    each process would quietly keep its own data, throttle and files; it refuses instead.
+    """
+    refused: list[str] = []
+    secret = environ.get("SECRET_KEY")
+    if not secret or len(secret) < 32:
+        refused.append("SECRET_KEY must be set to at least 32 random characters.")
+    database = environ.get("DATABASE_URL") or ""
+    if not database or database in {"sqlite://", "sqlite:///:memory:"}:
+        refused.append("DATABASE_URL must name a real database.")
+    elif urlsplit(database).scheme.split("+")[0] not in database_schemes:
+        refused.append("DATABASE_URL must name a PostgreSQL database (postgresql+psycopg://...).")
+    if not environ.get("REDIS_URL"):
+        refused.append(
+            "REDIS_URL must name the Redis server (job queue, login throttle, shared cache)."
+        )
+    if not environ.get("MAIL_SERVER") and environ.get("MAIL_LOG_ONLY") != "1":
+        refused.append("MAIL_SERVER must be set, or MAIL_LOG_ONLY=1 to write e-mails to the log.")
+    refused.extend(storage_refusals(environ))
+    try:
+        checked_public_base_url(environ.get("PUBLIC_BASE_URL"))
+    except ConfigError as error:
+        refused.append(str(error))
+    return refused
+
+
+def storage_refusals(environ: Mapping[str, str]) -> list[str]:
+    backend = environ.get("STORAGE_BACKEND", "")
+    if backend == "s3":
+        return [] if environ.get("S3_BUCKET") else ["S3_BUCKET must name the bucket for files."]
+    if backend == "local":
+        if not environ.get("FILE_ROOT"):
+            return ["FILE_ROOT must name the shared directory every machine mounts for files."]
+        return []
+    return [
+        "STORAGE_BACKEND must be s3 (with S3_BUCKET) or local (with FILE_ROOT on shared storage)."
+    ]
 
 
 def checked_public_base_url(value: str | None) -> str:
@@ -184,3 +245,13 @@ def development_secret(instance_dir: Path = INSTANCE_DIR) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+if __name__ == "__main__":
+    # ``python config.py``: what production would refuse, before any server starts.
+    import sys
+
+    lines = production_refusals(os.environ, ProductionConfig.DATABASE_SCHEMES)
+    for line in lines:
+        print(f"refused: {line}", file=sys.stderr)
+    sys.exit(1 if lines else 0)

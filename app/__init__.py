@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -58,7 +57,9 @@ def create_app(config: type[config_module.Config] | str | None = None) -> Flask:
     bind_job_queue(dispatch)
 
     if not app.testing:
-        logging.basicConfig(level=logging.INFO)
+        from app.operations.logs import configure_logging
+
+        configure_logging(json_lines=bool(app.config.get("LOG_JSON")))
     return app
 
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from app.extensions import babel
 from app.money import Money
+from app.reference.reader_text import company_name, in_reader_language
 from app.time_zones import viewer_zone_name, zone_abbreviation
 
 # Locale code -> name of the language in that language (what the switcher shows).
@@ -108,6 +109,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.filters["company_name"] = lambda company: company_name(
+        company, current_locale_code()
+    )
+    app.jinja_env.filters["reader_text"] = lambda obj, field: in_reader_language(
+        obj, field, current_locale_code()
+    )
     app.jinja_env.globals["money_from_minor"] = Money.from_minor
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,

@@ -41,6 +41,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from statistics import median
+from urllib.parse import quote
 
 # Run as ``python bench/catalog.py``: the repository root holds the ``bench`` package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -74,8 +75,15 @@ WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP", "10"))
 # A page that takes longer than this alone is reported as failed before any load.
 PAGE_TIMEOUT = 30
 
-# Targets, checked in this run against this run's baseline.
-TARGETS = {"catalog_to_hello_ratio": 0.10}
+# Targets, checked in this run against this run's baseline (issue #24); the p99 limit
+# is 300 ms at the default 100,000 listings and 500 ms beyond.
+TARGETS = {
+    "catalog_to_hello_ratio": 0.10,
+    "catalog_cold_to_hello_ratio": 0.05,
+    "catalog_zh_search_to_hello_ratio": 0.05,
+    "product_to_hello_ratio": 0.10,
+}
+COLD_P99_LIMIT_MS = 300.0 if PRODUCTS <= 100_000 else 500.0
 
 # Browse pages (no words) and search pages (words), alternated: a 50/50 mix.
 BROWSE = (
@@ -113,6 +121,29 @@ SEARCH = (
     "/catalog?q=toluene&dangerous=1",
     "/catalog?q=portland+cement",
     "/catalog?q=button+bits&sort=price_desc",
+)
+# Chinese searches, as MCCT's purchasers type them, over a catalogue where a third of the
+# listings carry Chinese text (bench/seed_catalog_zh.py); some with filters.
+ZH_SEARCH = tuple(
+    "/catalog?q=" + quote(words) + filters
+    for words, filters in (
+        ("铬矿", ""),
+        ("雷管", "&in_stock=1"),
+        ("硝酸铵", "&origin=PK"),
+        ("乳化炸药", ""),
+        ("重晶石", "&sort=price_asc"),
+        ("螺纹钢", ""),
+        ("电解铜", "&currency=USD"),
+        ("颚式破碎机", ""),
+        ("岩盐", ""),
+        ("水泥", "&incoterm=FOB"),
+        ("甲苯", "&dangerous=1"),
+        ("导爆索", ""),
+        ("钻头", "&sort=price_desc"),
+        ("大理石", ""),
+        ("铬矿 Cr2O3", ""),
+        ("硫酸", "&page=2"),
+    )
 )
 PRODUCT_PATH = "/products/{}"
 CATALOG_MIX = tuple(path for pair in zip(BROWSE, SEARCH, strict=True) for path in pair)
@@ -160,13 +191,14 @@ def bench_database(database: Database, instance: Path, workdir: Path) -> tuple[b
         "catalog_search": (CATALOG_MIX, False),
         "product_page": (products, False),
         "catalog_cold": (CATALOG_MIX, True),
+        "catalog_zh_search": (ZH_SEARCH, False),
     }
     hello: list[WrkResult] = []
     runs: dict[str, list[WrkResult]] = {name: [] for name in workloads}
     with gunicorn(database.url, instance, log) as base:
         note(f"{database.label}: gunicorn {WORKERS} sync workers on {base}; load {load()}")
-        check_pages(base, (*CATALOG_MIX, *products[:20], "/bench/hello"), log)
-        for warmup in (["/bench/hello"], CATALOG_MIX, products):
+        check_pages(base, (*CATALOG_MIX, *ZH_SEARCH, *products[:20], "/bench/hello"), log)
+        for warmup in (["/bench/hello"], CATALOG_MIX, products, ZH_SEARCH):
             wrk(base, warmup, WARMUP_SECONDS, workdir)
         for _ in range(ROUNDS):
             hello.append(wrk(base, ["/bench/hello"], SECONDS, workdir))
@@ -202,6 +234,9 @@ def bench_database(database: Database, instance: Path, workdir: Path) -> tuple[b
         "catalog_cold_rps": (rps(runs["catalog_cold"]), "req/s"),
         "catalog_cold_p99_ms": (p99(runs["catalog_cold"]), "ms"),
         "catalog_cold_to_hello_ratio": (ratio("catalog_cold"), "ratio"),
+        "catalog_zh_search_rps": (rps(runs["catalog_zh_search"]), "req/s"),
+        "catalog_zh_search_p99_ms": (p99(runs["catalog_zh_search"]), "ms"),
+        "catalog_zh_search_to_hello_ratio": (ratio("catalog_zh_search"), "ratio"),
     }
     for name, (value, unit) in figures.items():
         emit(name + suffix, value, unit)
@@ -237,6 +272,10 @@ def bench_database(database: Database, instance: Path, workdir: Path) -> tuple[b
         verdict = "met" if value >= target else "MISSED"
         met = met and value >= target
         note(f"target {name}{suffix} >= {target}: {value:.3f} {verdict}")
+    cold_p99 = figures["catalog_cold_p99_ms"][0]
+    met = met and cold_p99 < COLD_P99_LIMIT_MS
+    verdict = "met" if cold_p99 < COLD_P99_LIMIT_MS else "MISSED"
+    note(f"target catalog_cold_p99_ms{suffix} < {COLD_P99_LIMIT_MS:.0f}: {cold_p99:.0f} {verdict}")
     return clean, met
 
 

@@ -29,6 +29,7 @@ from bench.seed_catalog_data import (
     Pack,
     Template,
 )
+from bench.seed_catalog_zh import chinese_text
 from bench.seed_sellers import BASE_TIME, Seller
 
 Row = dict[str, object]
@@ -209,6 +210,7 @@ def draw_listing(
         "seller_id": seller.id,
         "title": title[:200],
         "description": description,
+        **chinese_text(product_id, template.category, origin),
         "category_id": categories[category_slug],
         "hs_code": rng.choice(template.hs_codes),
         "unit": template.unit,

@@ -41,12 +41,17 @@ def unit_of_work(command: Callable[P, R]) -> Callable[P, R]:
 
 
 def register_cli(app: Flask) -> None:
+    from app.cli.backup import backup_command, restore_command
     from app.cli.demo import demo_cli
     from app.cli.finance import finance_cli
     from app.cli.payments import payments_cli
+    from app.cli.storage import storage_cli
     from app.cli.users import users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(payments_cli)
     app.cli.add_command(finance_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(storage_cli)
+    app.cli.add_command(restore_command)

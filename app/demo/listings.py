@@ -20,6 +20,10 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
         ListingInput(
             title="Non-electric shock-tube detonators (UN0360, 1.1B)",
             description="Millisecond-delay non-electric detonator assemblies for surface and underground blasting. 4.8 m shock tube, No. 8 strength.",
+            title_zh="非电导爆管雷管（UN0360，1.1B）",
+            description_zh="毫秒延期非电雷管组件，适用于露天及井下爆破。导爆管长4.8米，8号雷管强度。",
+            title_ur="نان الیکٹرک شاک ٹیوب ڈیٹونیٹر (UN0360، 1.1B)",
+            description_ur="سطحی اور زیر زمین بلاسٹنگ کے لیے ملی سیکنڈ ڈیلے نان الیکٹرک ڈیٹونیٹر۔ 4.8 میٹر شاک ٹیوب۔",
             category_slug="detonators",
             hs_code="3603.30",
             unit="PCE",
@@ -46,6 +50,11 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
                 ("Shock tube length", "4.8 m"),
                 ("Strength", "No. 8"),
             ],
+            specification_labels=[
+                ("延期系列", "ڈیلے سیریز"),
+                ("导爆管长度", "شاک ٹیوب کی لمبائی"),
+                ("强度", "طاقت"),
+            ],
         ),
     ),
     (
@@ -53,6 +62,10 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
         ListingInput(
             title="Emulsion explosive cartridges 32 mm (UN0241, 1.5D)",
             description="Cap-sensitive packaged emulsion for hard rock, quarrying and tunnelling. Water resistant.",
+            title_zh="乳化炸药药卷 32毫米（UN0241，1.5D）",
+            description_zh="雷管感度包装乳化炸药，适用于硬岩、采石及隧道掘进，抗水性好。",
+            title_ur="ایملشن دھماکہ خیز کارتوس 32 ملی میٹر (UN0241، 1.5D)",
+            description_ur="سخت چٹان، کان کنی اور سرنگ کے لیے پیکڈ ایملشن۔ پانی سے محفوظ۔",
             category_slug="commercial-explosives",
             hs_code="3602.00",
             unit="KGM",
@@ -86,6 +99,9 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
         ListingInput(
             title="Detonating cord 10 g/m (UN0065, 1.1D)",
             description="PETN core detonating cord with polyethylene jacket, 500 m spools.",
+            title_zh="导爆索 10克/米（UN0065，1.1D）",
+            description_zh="太安（PETN）药芯导爆索，聚乙烯护套，每卷500米。",
+            title_ur="ڈیٹونیٹنگ کارڈ 10 گرام فی میٹر (UN0065، 1.1D)",
             category_slug="detonating-cord",
             hs_code="3603.20",
             unit="MTR",
@@ -113,6 +129,9 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
         ListingInput(
             title="Porous prilled ammonium nitrate (UN1942, 5.1)",
             description="Low-density porous prills for ANFO. 1,000 kg FIBC big bags.",
+            title_zh="多孔粒状硝酸铵（UN1942，5.1）",
+            description_zh="低密度多孔粒状硝酸铵，用于铵油炸药（ANFO）。1000公斤吨袋包装。",
+            title_ur="مسام دار دانے دار امونیم نائٹریٹ (UN1942، 5.1)",
             category_slug="nitrates",
             hs_code="3102.30",
             unit="TNE",
@@ -143,6 +162,9 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
         ListingInput(
             title="Chromite ore lumps Cr2O3 40 %",
             description="Baluchistan chromite, hand-sorted lumps 10–150 mm, for ferrochrome smelting.",
+            title_zh="铬矿石块矿 Cr2O3 40%",
+            description_zh="俾路支省铬矿，人工手选块矿10–150毫米，用于冶炼铬铁。",
+            title_ur="کرومائٹ کچ دھات کے ڈلے Cr2O3 40 %",
             category_slug="chromite",
             hs_code="2610.00",
             unit="TNE",
@@ -166,6 +188,9 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
         ListingInput(
             title="Himalayan rock salt, industrial grade",
             description="Khewra rock salt lumps and crushed 0–10 mm for chemical and de-icing use.",
+            title_zh="喜马拉雅岩盐（工业级）",
+            description_zh="凯沃拉岩盐块及0–10毫米碎盐，用于化工及融雪。",
+            title_ur="ہمالیائی چٹانی نمک، صنعتی درجہ",
             category_slug="rock-salt",
             hs_code="2501.00",
             unit="TNE",
@@ -187,6 +212,8 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
         ListingInput(
             title="Ziarat white marble blocks",
             description="Quarry blocks of Ziarat white marble, calibrated, minimum 8 m³.",
+            title_zh="兹亚拉特白色大理石荒料",
+            description_zh="兹亚拉特白色大理石矿山荒料，已整形，每块不小于8立方米。",
             category_slug="marble-granite",
             hs_code="2515.11",
             unit="MTQ",
@@ -206,6 +233,8 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
         ListingInput(
             title="Copper concentrate Cu 24 %",
             description="Flotation copper concentrate, Chagai district. Assay certificates by SGS at loading.",
+            title_zh="铜精矿 Cu 24%",
+            description_zh="查盖地区浮选铜精矿，装货时由SGS出具化验证书。",
             category_slug="copper-concentrate",
             hs_code="2603.00",
             unit="TNE",

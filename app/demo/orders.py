@@ -14,9 +14,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Order, OrderStatus, Product, User
+from app.models import Order, OrderStatus, Product, ProposalState, User
 from app.services.audit.recording import Actor
-from app.services.fulfilment import actions
+from app.services.fulfilment import actions, proposals
 from app.services.orders import cart
 from app.services.orders.placing import OrderTerms, common_incoterms, find_group, place_order
 from app.services.payments import cards as card_payments
@@ -117,6 +117,10 @@ def _advance(
             actions.accept(
                 seller, order, confirmed_ship_date=today + timedelta(days=14), freight=freight
             )
+            # The freight is the seller's proposal; MCCT agreed to it before paying.
+            proposal = proposals.open_proposal(order)
+            if proposal is not None:
+                proposals.move_proposal(buyer, proposal, ProposalState.ACCEPTED)
             if target in CARD_DEPOSITS:
                 _pay_deposit_by_card(order)
             else:

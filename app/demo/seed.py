@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.demo.letters_of_credit import seed_credits
 from app.demo.listings import seed_listings
+from app.demo.messages import seed_messages
 from app.demo.orders import seed_orders
+from app.demo.quotations import seed_quotations
 from app.demo.rates import seed_rates
 from app.extensions import db
 from app.models import Company, CompanyRole, User, VerificationStatus
@@ -153,6 +156,10 @@ def _upsert_company(spec: DemoCompany) -> Company:
         company = Company(legal_name=spec.legal_name)
         db.session.add(company)
     company.legal_name_local = spec.legal_name_local
+    # Readers get a name in their script only where the company has one: MCCT's Chinese
+    # name, the Pakistani companies' Urdu ones; anyone else reads the Latin legal name.
+    company.name_zh = spec.legal_name_local if spec.country == "CN" else None
+    company.name_ur = spec.legal_name_local if spec.country == "PK" else None
     company.country = spec.country
     company.sells, company.buys = spec.sells, spec.buys
     company.address, company.city, company.postal_code = spec.address, spec.city, spec.postal_code
@@ -200,4 +207,7 @@ def seed_demo() -> list[DemoLogin]:
     seed_listings()
     seed_rates(utcnow().date())
     seed_orders()
+    seed_credits()
+    seed_quotations()
+    seed_messages()
     return logins

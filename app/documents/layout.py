@@ -309,6 +309,15 @@ _HELPERS = {
 }
 
 
+def report_html(template: str, snapshot: Snapshot, view: Snapshot) -> str:
+    """A page in the trade documents' layout that is not itself a trade document (the
+    L/C examination report): the same header, parties, QR code and helpers."""
+    snapshot = printable_data(snapshot)
+    return render_template(
+        template, doc=snapshot, view={**view, "qr": qr_svg(snapshot["verify_url"])}, **_HELPERS
+    )
+
+
 def document_html(snapshot: Snapshot) -> str:
     """The document's HTML (A4, bilingual, self-contained) from its frozen snapshot.
 

@@ -70,6 +70,19 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 def order_terms(order: Order) -> Snapshot:
+    terms = _order_terms(order)
+    revision = order.quote_revision
+    if revision is not None:
+        # An order awarded from a quote names the accepted revision and its terms' hash.
+        terms["quote"] = {
+            "reference": f"{revision.rfq.reference} rev. {revision.revision_no}",
+            "id": revision.public_id,
+            "sha256": order.quote_terms_sha256,
+        }
+    return terms
+
+
+def _order_terms(order: Order) -> Snapshot:
     return {
         "reference": order.reference,
         "buyer_po_number": order.buyer_po_number,
@@ -187,6 +200,7 @@ def build_snapshot(
     verify_url: str,
     related: dict[str, str] | None = None,
     credit: Snapshot | None = None,
+    letter_of_credit: Snapshot | None = None,
 ) -> Snapshot:
     """Everything ``kind`` prints for ``order``: parties, terms, lines, amounts, shipment.
 
@@ -221,4 +235,7 @@ def build_snapshot(
         }
     if kind is DocumentKind.CREDIT_NOTE:
         snapshot["credit"] = dict(credit or {})
+    if letter_of_credit is not None:
+        # An invoice under a documentary credit quotes its number and its goods (45A).
+        snapshot["letter_of_credit"] = dict(letter_of_credit)
     return snapshot

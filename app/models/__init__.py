@@ -3,6 +3,7 @@
 from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent, AuditLogIsAppendOnly
 from app.models.base import Base
+from app.models.catalogue_count import CatalogueCount, CatalogueCountState
 from app.models.category import Category
 from app.models.company import Company, VerificationStatus
 from app.models.document import (
@@ -14,6 +15,25 @@ from app.models.document import (
 )
 from app.models.finance import DocumentRate, ExchangeRate, ExportStatus, RegisterExport
 from app.models.idempotency import IdempotencyKey
+from app.models.letter_of_credit import (
+    AvailableBy,
+    CreditDocumentKind,
+    CreditExamination,
+    CreditPresentation,
+    CreditReportCounter,
+    CreditTerms,
+    LetterOfCredit,
+    PresentationState,
+    ShipmentDocument,
+    TermsState,
+)
+from app.models.message import (
+    Message,
+    MessageAttachment,
+    MessageThread,
+    ThreadReadState,
+    ThreadTopic,
+)
 from app.models.order import (
     CartLine,
     Order,
@@ -28,6 +48,7 @@ from app.models.order import (
     ShipmentStatus,
     TrustedBuyer,
 )
+from app.models.order_change import OrderChangeProposal, ProposalState
 from app.models.outbox import OutboxEmail
 from app.models.password_reset import PasswordReset
 from app.models.payment import (
@@ -57,6 +78,18 @@ from app.models.product import (
     ProductStatus,
     Specification,
 )
+from app.models.quotation import (
+    QuoteCounter,
+    QuoteLine,
+    QuoteLineTier,
+    QuoteRevision,
+    QuoteStatus,
+    Rfq,
+    RfqAttachment,
+    RfqEvent,
+    RfqInvitation,
+    RfqStatus,
+)
 from app.models.stored_file import StoredFile
 from app.models.user import CompanyRole, User
 
@@ -66,13 +99,21 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuditLogIsAppendOnly",
+    "AvailableBy",
     "Base",
     "CardIntent",
     "CartLine",
+    "CatalogueCount",
+    "CatalogueCountState",
     "Category",
     "ChargeBearer",
     "Company",
     "CompanyRole",
+    "CreditDocumentKind",
+    "CreditExamination",
+    "CreditPresentation",
+    "CreditReportCounter",
+    "CreditTerms",
     "Document",
     "DocumentCounter",
     "DocumentIsImmutable",
@@ -83,10 +124,15 @@ __all__ = [
     "ExportStatus",
     "IdempotencyKey",
     "Incoterm",
+    "LetterOfCredit",
+    "Message",
+    "MessageAttachment",
+    "MessageThread",
     "MilestoneKind",
     "MilestoneState",
     "MilestoneTrigger",
     "Order",
+    "OrderChangeProposal",
     "OrderEvent",
     "OrderLine",
     "OrderStatus",
@@ -102,19 +148,35 @@ __all__ = [
     "PaymentReversal",
     "PaymentStatus",
     "PaymentTerms",
+    "PresentationState",
     "PriceTier",
     "ProcessedWebhookEvent",
     "Product",
     "ProductImage",
     "ProductIncoterm",
     "ProductStatus",
+    "ProposalState",
+    "QuoteCounter",
+    "QuoteLine",
+    "QuoteLineTier",
+    "QuoteRevision",
+    "QuoteStatus",
     "RegisterExport",
+    "Rfq",
+    "RfqAttachment",
+    "RfqEvent",
+    "RfqInvitation",
+    "RfqStatus",
     "Shipment",
+    "ShipmentDocument",
     "ShipmentMode",
     "ShipmentPackage",
     "ShipmentStatus",
     "Specification",
     "StoredFile",
+    "TermsState",
+    "ThreadReadState",
+    "ThreadTopic",
     "TrustedBuyer",
     "User",
     "VerificationStatus",

@@ -56,6 +56,10 @@ class Company(PublicIdMixin, Base):
     legal_name: Mapped[str] = mapped_column(sa.String(200))
     # The name in the company's own script (e.g. 中文 for a Chinese importer), as registered.
     legal_name_local: Mapped[str | None] = mapped_column(sa.String(200))
+    # The name a Chinese or an Urdu reader is shown, where the company gave one; anyone
+    # else (and a reader of the other script) gets ``legal_name`` in Latin script.
+    name_zh: Mapped[str | None] = mapped_column(sa.String(200))
+    name_ur: Mapped[str | None] = mapped_column(sa.String(200))
     country: Mapped[str] = mapped_column(sa.String(2))
     sells: Mapped[bool] = mapped_column(default=False)
     buys: Mapped[bool] = mapped_column(default=False)
@@ -88,6 +92,9 @@ class Company(PublicIdMixin, Base):
     bank_account: Mapped[str | None] = mapped_column(sa.String(40))  # IBAN or account number
     bank_swift: Mapped[str | None] = mapped_column(sa.String(11))
     bank_address: Mapped[str | None] = mapped_column(sa.Text)
+    # When the owner last changed the account buyers pay into: counterparties with open
+    # orders are told, and their order pages say so for 14 days (forged-proforma fraud).
+    bank_details_changed_at: Mapped[datetime | None]
 
     users: Mapped[list[User]] = relationship(back_populates="company", order_by="User.id")
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from app.models.document import Document
     from app.models.payment import PaymentMilestone
     from app.models.product import Product
+    from app.models.quotation import QuoteRevision
     from app.models.user import User
 
 
@@ -72,6 +73,9 @@ class Order(PublicIdMixin, Base):
         sa.CheckConstraint("buyer_id <> seller_id", name="two_parties"),
         # An ERP retrying a request with the same key gets the order it already placed.
         sa.UniqueConstraint("placed_by_id", "idempotency_key"),
+        # One order per accepted quote revision (a unique index: SQLite adds no constraint
+        # to an existing table).
+        sa.Index("uq_orders_quote_revision_id", "quote_revision_id", unique=True),
         sa.CheckConstraint(
             "total_minor = goods_total_minor + freight_minor + insurance_minor",
             name="total_adds_up",
@@ -112,12 +116,17 @@ class Order(PublicIdMixin, Base):
     total_minor: Mapped[int]
     confirmed_ship_date: Mapped[date | None]
     decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # An order awarded from a quote: the accepted revision and the SHA-256 of its terms,
+    # printed on the proforma so both parties can show which offer became the contract.
+    quote_revision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quote_revisions.id"))
+    quote_terms_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     placed_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     buyer: Mapped[Company] = relationship(foreign_keys=[buyer_id])
     seller: Mapped[Company] = relationship(foreign_keys=[seller_id])
     placed_by: Mapped[User] = relationship()
+    quote_revision: Mapped[QuoteRevision | None] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(
         order_by="OrderLine.line_no", cascade="all, delete-orphan", back_populates="order"
     )

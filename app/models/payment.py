@@ -23,6 +23,7 @@ from app.money import Money
 
 if TYPE_CHECKING:
     from app.models.order import Order
+    from app.models.stored_file import StoredFile
     from app.models.user import User
 
 
@@ -340,9 +341,16 @@ class PaymentRefund(PublicIdMixin, Base):
 
 
 class PaymentProof(PublicIdMixin, Base):
-    """The buyer's evidence of a transfer (a bank slip as PDF or image), checked on upload."""
+    """The buyer's evidence of a transfer (a bank slip as PDF or image), checked on upload.
+
+    Its bytes are a stored file (``stored_file``) since migration 0019; proofs uploaded
+    before keep theirs in ``content`` until ``flask storage move-proofs`` moves them.
+    """
 
     __tablename__ = "payment_proofs"
+    __table_args__ = (
+        sa.CheckConstraint("content IS NOT NULL OR stored_file_id IS NOT NULL", name="bytes_kept"),
+    )
 
     milestone_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_milestones.id"), index=True)
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -350,9 +358,13 @@ class PaymentProof(PublicIdMixin, Base):
     content_type: Mapped[str] = mapped_column(sa.String(40))
     byte_size: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
-    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    stored_file_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("stored_files.id"), unique=True
+    )
 
     milestone: Mapped[PaymentMilestone] = relationship(back_populates="proofs")
+    stored_file: Mapped[StoredFile | None] = relationship()
 
     @property
     def filename(self) -> str:

@@ -56,6 +56,11 @@ class Product(PublicIdMixin, Base):
         # walk (currency, price).
         sa.Index("ix_products_updated_at", "updated_at"),
         sa.Index("ix_products_currency_price", "currency", "price_from_minor"),
+        # A category's listings by price (issue #24): the category filter is the way in,
+        # not a walk of every listing in the currency by price.
+        sa.Index(
+            "ix_products_category_currency_price", "category_id", "currency", "price_from_minor"
+        ),
         sa.CheckConstraint("moq > 0", name="moq_positive"),
         sa.CheckConstraint(
             "stock_quantity IS NULL OR stock_quantity >= 0", name="stock_not_negative"
@@ -65,6 +70,11 @@ class Product(PublicIdMixin, Base):
     seller_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"))
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # The seller's own wording for Chinese and Urdu readers; English is the fallback.
+    title_zh: Mapped[str | None] = mapped_column(sa.String(200))
+    title_ur: Mapped[str | None] = mapped_column(sa.String(200))
+    description_zh: Mapped[str | None] = mapped_column(sa.Text)
+    description_ur: Mapped[str | None] = mapped_column(sa.Text)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"))
     hs_code: Mapped[str] = mapped_column(sa.String(10), index=True)
     unit: Mapped[str] = mapped_column(sa.String(3))
@@ -164,6 +174,8 @@ class Specification(Base):
     )
     position: Mapped[int] = mapped_column(default=0)
     name: Mapped[str] = mapped_column(sa.String(80))
+    name_zh: Mapped[str | None] = mapped_column(sa.String(80))
+    name_ur: Mapped[str | None] = mapped_column(sa.String(80))
     value: Mapped[str] = mapped_column(sa.String(200))
 
     product: Mapped[Product] = relationship(back_populates="specifications")

@@ -50,6 +50,9 @@ class User(PublicIdMixin, Base):
     last_login_at: Mapped[datetime | None]
 
     company: Mapped[Company | None] = relationship(back_populates="users")
+    if TYPE_CHECKING:
+        # Set by app.models.message: unread messages from the other companies (deferred).
+        unread_messages: Mapped[int]
 
     # Flask-Login protocol. The id carries the session version so old cookies stop working.
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -18,6 +19,15 @@ from flask import Flask, has_app_context
 from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
 
+from app.operations.logs import (
+    current_request_id,
+    new_request_id,
+    reset_request_id,
+    set_request_id,
+)
+from app.operations.metrics import JOBS_FAILED
+
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -27,16 +37,24 @@ _queue_app: list[Flask] = []
 _JOBS: dict[str, Any] = {}
 # Importing a task module registers its jobs under their names.
 TASK_MODULES = (
+    "app.tasks.catalog",
     "app.tasks.documents",
     "app.tasks.email",
     "app.tasks.exports",
     "app.tasks.reminders",
+    "app.tasks.storage",
+    "app.tasks.recovery",
+    "app.tasks.messages",
+    "app.tasks.quotations",
 )
 
 
 def dispatch(name: str, *args: Any) -> None:
-    """Put the job named ``name`` on the queue (run at once when the queue is immediate)."""
-    _JOBS[name](*args)
+    """Put the job named ``name`` on the queue (run at once when the queue is immediate).
+
+    The job carries the id of the request that asked for it: its log lines name it.
+    """
+    _JOBS[name](*args, corridor_request_id=current_request_id())
 
 
 def configure_queue(app: Flask) -> None:
@@ -72,13 +90,19 @@ def job(retries: int = 3, retry_delay: int = 30) -> Callable[[Callable[P, None]]
         def run(*args: P.args, **kwargs: P.kwargs) -> None:
             from app.database import commit, rollback, write_intent
 
+            asked_by = kwargs.pop("corridor_request_id", None)
+            token = set_request_id(str(asked_by) if asked_by else new_request_id())
             with in_app_context(), write_intent():
                 try:
                     func(*args, **kwargs)
                     commit()
                 except Exception:
                     rollback()
+                    JOBS_FAILED.labels(func.__name__).inc()
+                    log.exception("job %s failed", func.__name__, extra={"job": func.__name__})
                     raise
+                finally:
+                    reset_request_id(token)
 
         task = huey.task(retries=retries, retry_delay=retry_delay, name=func.__name__)(run)
         _JOBS[func.__name__] = task

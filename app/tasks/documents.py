@@ -6,6 +6,7 @@ import logging
 
 from app.extensions import db
 from app.models import Document, DocumentStatus
+from app.operations.metrics import DOCUMENTS_RENDERED
 from app.services.documents.issuing import store_rendered_pdf
 from app.services.jobs import after_commit
 from app.tasks import job
@@ -36,9 +37,11 @@ def render_document(document_id: int) -> None:
     try:
         pdf = document_pdf(snapshot)
     except RenderFailed as error:
+        DOCUMENTS_RENDERED.labels("failed").inc()
         _record_failure(document_id, str(error))
         return
     store_rendered_pdf(document_id, pdf)
+    DOCUMENTS_RENDERED.labels("rendered").inc()
 
 
 def _record_failure(document_id: int, error: str) -> None:

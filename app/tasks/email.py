@@ -11,6 +11,7 @@ from flask import current_app
 from app.extensions import db
 from app.models import OutboxEmail
 from app.models.base import utcnow
+from app.operations.metrics import EMAILS_SENT
 from app.tasks import job
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,13 @@ log = logging.getLogger(__name__)
 def _deliver(message: OutboxEmail) -> None:
     config = current_app.config
     if not config.get("MAIL_SERVER"):
-        log.info("e-mail to %s: %s\n%s", message.to_address, message.subject, message.body_text)
+        log.info(
+            "e-mail to %s: %s\n%s",
+            message.to_address,
+            message.subject,
+            message.body_text,
+            extra={"outbox_id": message.id},
+        )
         return
     email = EmailMessage()
     email["From"] = config["MAIL_SENDER"]
@@ -43,3 +50,4 @@ def send_outbox_email(message_id: int) -> None:
     message.attempts += 1
     _deliver(message)
     message.sent_at = utcnow()
+    EMAILS_SENT.inc()

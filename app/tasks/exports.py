@@ -38,6 +38,7 @@ def build_register_zip(export_id: int) -> None:
             writer.add(batch, rows)
         target = register_zip.export_root() / f"{claimed.public_id}.zip"
         byte_size = writer.complete(target)
+        register_zip.publish_zip(claimed.public_id, target)
     except Exception as error:
         rollback()
         if writer is not None:

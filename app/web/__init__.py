@@ -18,7 +18,10 @@ def register_blueprints(app: Flask) -> None:
     from app.web.documents.views import bp as documents_bp
     from app.web.documents.views import verify_bp
     from app.web.finance import bp as finance_bp
+    from app.web.letters_of_credit import bp as credits_bp
+    from app.web.letters_of_credit import verify_bp as credit_verify_bp
     from app.web.media.views import bp as media_bp
+    from app.web.messages import bp as messages_bp
     from app.web.operator import bp as operator_bp
     from app.web.payments import bp as payments_bp
     from app.web.payments.webhook import bp as webhooks_bp
@@ -36,14 +39,24 @@ def register_blueprints(app: Flask) -> None:
         finance_bp,
         catalog_bp,
         media_bp,
+        messages_bp,
         documents_bp,
         verify_bp,
         payments_bp,
+        credit_verify_bp,
+        credits_bp,
         webhooks_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
+    from app.web.operations import requests as operations_requests
+    from app.web.operations.views import bp as operations_bp
+
+    app.register_blueprint(operations_bp)
+    # Before the boundary: its after_request (the commit) then runs first and is timed.
+    operations_requests.init_app(app)
     boundary.init_app(app)
+    operations_requests.note_identity_before_commit(app)
     guards.init_app(app)
 
     @app.before_request

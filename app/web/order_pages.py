@@ -8,6 +8,7 @@ context processor. Both parties' order lists read their filters with ``order_fil
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from babel import Locale
@@ -18,13 +19,18 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from app.i18n import current_locale_code
-from app.models import Company, Order, OrderStatus
+from app.models import Company, Order, OrderChangeProposal, OrderStatus
+from app.models.base import utcnow
 from app.payments.gateway import configured_gateway
 from app.services.accounts.capabilities import Action, Side, can
 from app.services.accounts.clock import company_today
+from app.services.fulfilment.proposals import PROPOSAL_LABELS, order_proposals
+from app.services.fulfilment.proposals import describe as describe_proposal
+from app.services.orders.bank_changes import recent_bank_change
 from app.services.orders.lifecycle import STATUS_LABELS
 from app.services.orders.queries import OrderFilter, next_action
 from app.services.payments.controls import current_hold
+from app.services.quotations.queries import rfq_of_order
 from app.web.forms import CorridorForm, as_choices
 from app.web.guards import signed_in_user
 from app.web.once import submission_key
@@ -45,6 +51,20 @@ from app.web.order_labels import (
 
 def _viewer_is_buyer(order: Order) -> bool:
     return signed_in_user().company_id == order.buyer_id
+
+
+def _proposals_of(order: Order) -> list[OrderChangeProposal]:
+    # The timeline (loaded for the page anyway) says whether there are any: an order
+    # without proposals costs no statement.
+    if not any(event.kind == "change_proposed" for event in order.events):
+        return []
+    return order_proposals(order)
+
+
+def _bank_change_notice(order: Order) -> tuple[Company, datetime] | None:
+    other = order.seller if _viewer_is_buyer(order) else order.buyer
+    changed_at = recent_bank_change(other, utcnow())
+    return (other, changed_at) if changed_at else None
 
 
 def order_template_helpers() -> dict[str, Any]:
@@ -80,6 +100,14 @@ def order_template_helpers() -> dict[str, Any]:
         # What holds the seller's next move back for a payment (None: nothing).
         "payment_hold": current_hold,
         "Side": Side,
+        # Change proposals on the order (app.web.order_changes): both parties see them all.
+        "order_proposals": _proposals_of,
+        "proposal_labels": PROPOSAL_LABELS,
+        "describe_proposal": describe_proposal,
+        # The other party's bank account changed lately: say so, with the date (fraud).
+        "bank_change_notice": _bank_change_notice,
+        # An order awarded from a quote links back to its RFQ and history.
+        "rfq_of_order": rfq_of_order,
     }
 
 

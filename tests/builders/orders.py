@@ -24,9 +24,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import CompanyRole, Order, OrderStatus, Product, User
+from app.models import CompanyRole, Order, OrderStatus, Product, ProposalState, User
 from app.services.audit.recording import Actor
-from app.services.fulfilment import actions
+from app.services.fulfilment import actions, proposals
 from app.services.orders.cart import set_cart_quantity
 from app.services.orders.placing import OrderTerms, place_order
 from app.services.payments import controls
@@ -74,7 +74,11 @@ def accept(
     freight: Decimal | None = None,
     insurance: Decimal | None = None,
 ) -> Order:
-    """The seller's sales clerk accepts: the proforma is issued, the milestones are set."""
+    """The seller's sales clerk accepts: the proforma is issued, the milestones are set.
+
+    Freight and insurance are the seller's proposal; the buyer's purchaser agrees to them
+    here (a proforma revision follows), so the order carries them as before consent existed.
+    """
     with app.test_request_context():
         actions.accept(
             Actor(trade.sales),
@@ -83,6 +87,9 @@ def accept(
             freight=freight,
             insurance=insurance,
         )
+        proposal = proposals.open_proposal(order)
+        if proposal is not None:
+            proposals.move_proposal(Actor(trade.purchaser), proposal, ProposalState.ACCEPTED)
         db.session.commit()
     return order
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import (
@@ -14,7 +14,8 @@ from app.models import (
     ProductStatus,
     Specification,
 )
-from app.services.catalog.index import fts5_match, query_tokens, tsquery
+from app.services.catalog.search import CatalogQuery
+from app.services.catalog.statements import matching
 from bench.seed import seed_cli
 from bench.seed_sellers import BENCH_EMAIL_DOMAIN
 
@@ -39,21 +40,9 @@ def _bench_products() -> list[Product]:
 
 
 def _search(words: str) -> set[int]:
-    connection = db.session.connection()
-    tokens = query_tokens(words)
-    if connection.dialect.name == "sqlite":
-        rows = connection.execute(
-            text("SELECT rowid FROM product_search WHERE product_search MATCH :q"),
-            {"q": fts5_match(tokens)},
-        )
-    else:
-        rows = connection.execute(
-            text(
-                "SELECT product_id FROM product_search WHERE document @@ to_tsquery('english', :q)"
-            ),
-            {"q": tsquery(tokens)},
-        )
-    return {row[0] for row in rows}
+    """The listings the catalogue's own search finds in the seeded index."""
+    dialect = db.session.connection().dialect.name
+    return set(db.session.scalars(matching(CatalogQuery(q=words), dialect, Product.id)))
 
 
 def test_seed_catalog_counts_and_index(app: Flask) -> None:
@@ -85,11 +74,15 @@ def test_seed_catalog_counts_and_index(app: Flask) -> None:
     published = [p for p in products if p.status is ProductStatus.PUBLISHED]
     assert published
     for product in published[:10]:
-        # A word of the title and the seller's name both find the listing. (Plain words:
-        # PostgreSQL's parser reads "TNT/RDX" as a file path, one token.)
+        # A word of the title and the seller's name both find the listing.
         word = next(w for w in product.title.split() if w.isalpha())
         assert product.id in _search(word), product.title
         assert product.id in _search(product.seller.legal_name.split()[0])
+    # A third carry a Chinese title, found by it.
+    chinese = [p for p in published if p.title_zh]
+    assert chinese and all(p.id % 3 == 0 for p in chinese)
+    for product in chinese[:5]:
+        assert product.id in _search(product.title_zh), product.title_zh
     unpublished = {p.id for p in products if p.status is not ProductStatus.PUBLISHED}
     assert not unpublished & _search(" ".join(products[0].title.split()[:1]))
 

@@ -24,7 +24,7 @@ from app.models import (
     Specification,
 )
 from app.models.base import utcnow
-from app.services.catalog.facets import CATALOG_CACHE
+from app.services.catalog.facet_cache import CATALOG_CACHE
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 from tests.support.auth import AuthActions
 
@@ -474,5 +474,8 @@ def test_storefront_lists_only_that_sellers_published_range(client: FlaskClient)
     page = client.get(f"/sellers/{seller.public_id}").data
     assert _titles(page) == ["Boosters 400 g"]
     text = page.decode()
-    assert "Range Ltd" in text and "رینج لمیٹڈ" in text and "Verified seller" in text
+    # An English reader gets the Latin name only; an Urdu reader the Urdu one, Latin beside it.
+    assert "Range Ltd" in text and "رینج لمیٹڈ" not in text and "Verified seller" in text
     assert f"/catalog?seller={seller.public_id}" in text
+    urdu = client.get(f"/sellers/{seller.public_id}", headers={"Accept-Language": "ur"})
+    assert "رینج لمیٹڈ" in urdu.data.decode() and "Range Ltd" in urdu.data.decode()

@@ -18,6 +18,7 @@ from werkzeug.test import TestResponse, encode_multipart
 from app.extensions import db
 from app.models import CompanyRole, Product, ProductImage, User
 from app.services.audit.recording import Actor
+from app.services.files.storage import LocalStorage
 from app.services.listings import images
 from app.web.seller.images import ListingImageForm
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
@@ -37,7 +38,8 @@ from tests.support.images import (
 
 @pytest.fixture
 def media(app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setitem(app.config, "MEDIA_ROOT", str(tmp_path / "media"))
+    # Photos go to the file storage: here a directory of the test's own.
+    monkeypatch.setitem(app.extensions, "corridor_file_storage", LocalStorage(tmp_path / "media"))
     return tmp_path / "media"
 
 

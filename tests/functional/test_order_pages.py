@@ -170,8 +170,7 @@ def test_the_order_page_shows_parties_lines_terms_totals_and_placeholders(
         for text in (
             order.reference,
             "Wah Nobel Chemicals (Pvt) Ltd",
-            "Shanghai Minmetals Trading Co., Ltd.",
-            "上海五矿贸易有限公司",
+            "Shanghai Minmetals Trading Co., Ltd.",  # an English reader: the Latin name
             "Emulsion explosive 32 mm",
             "200 KGM",
             "$2.50",

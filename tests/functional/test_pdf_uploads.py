@@ -12,9 +12,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.models import OrderStatus, PaymentMilestone
+from app.models import OrderStatus, PaymentMilestone, PaymentProof
 from app.services.audit.recording import Actor
 from app.services.errors import ValidationFailed
+from app.services.files import read_stored
 from app.services.payments import milestones as payments
 from app.services.uploads import ENCRYPTED, UNREADABLE, find_active_content, safe_pdf
 from tests.builders.orders import order_in
@@ -46,10 +47,17 @@ def deposit(app: Flask, trade: Trade) -> PaymentMilestone:
 def _upload(app: Flask, trade: Trade, deposit: PaymentMilestone, data: bytes) -> bytes:
     with app.test_request_context():
         proof = payments.upload_proof(Actor(trade.purchaser), deposit, data)
+        kept = _kept(proof)
     assert proof.content_type == "application/pdf"
-    assert proof.sha256 == hashlib.sha256(proof.content).hexdigest()
-    assert proof.byte_size == len(proof.content)
-    return proof.content
+    assert proof.sha256 == hashlib.sha256(kept).hexdigest()
+    assert proof.byte_size == len(kept)
+    return kept
+
+
+def _kept(proof: PaymentProof) -> bytes:
+    """The proof's bytes as stored: in the file storage (a proof has no bytes of its own)."""
+    assert proof.content is None and proof.stored_file is not None
+    return read_stored(proof.stored_file)
 
 
 def _assert_inert(stored: bytes) -> None:
@@ -132,9 +140,11 @@ def test_a_proof_upload_through_the_page_is_cleaned(
     )
     assert response.status_code == 302
     (proof,) = deposit.proofs
-    _assert_inert(proof.content)
+    with app.app_context():
+        kept = _kept(proof)
+    _assert_inert(kept)
     download = client.get(f"/payments/proofs/{proof.public_id}")
-    assert download.status_code == 200 and download.data == proof.content
+    assert download.status_code == 200 and download.data == kept
 
 
 @pytest.mark.parametrize(

@@ -118,8 +118,12 @@ def _get(client: FlaskClient, url: str) -> TestResponse:
 
 
 def _export_files(app: Flask, public_id: str) -> list[str]:
-    root = Path(app.config["EXPORT_ROOT"])
-    return sorted(path.name for path in root.glob(f"{public_id}*")) if root.exists() else []
+    """The export's files where they are built (EXPORT_ROOT) and where finished ones are
+    kept (the file storage, here the default directory)."""
+    roots = (Path(app.config["EXPORT_ROOT"]), Path(app.instance_path) / "files")
+    return sorted(
+        path.name for root in roots if root.exists() for path in root.glob(f"{public_id}*")
+    )
 
 
 def _audits(action: str, public_id: str) -> list[AuditEvent]:
@@ -389,7 +393,8 @@ def test_zips_are_kept_a_week_then_removed_and_can_be_built_again(
     new_id = _start(client, "")
     root = Path(app.config["EXPORT_ROOT"])
     eight_days_ago = (utcnow() - timedelta(days=8)).timestamp()
-    os.utime(root / f"{old_id}.zip", (eight_days_ago, eight_days_ago))
+    stored = Path(app.instance_path) / "files"  # finished ZIPs are in the file storage
+    os.utime(stored / f"{old_id}.zip", (eight_days_ago, eight_days_ago))
     dead_build = root / "deadbeef.zip.part"  # a build killed two days ago
     dead_build.write_bytes(b"partial")
     os.utime(dead_build, (eight_days_ago, eight_days_ago))

@@ -353,6 +353,14 @@ def production_app(
     """A production app on its own SQLite file, with its own (real) database session."""
     monkeypatch.setenv("SECRET_KEY", PRODUCTION_SECRET)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'production.sqlite3'}")
+    # What else production demands (tests/functional/test_production_config.py); the
+    # cookie and header checks here run on a SQLite file, with no queue consumer.
+    monkeypatch.setattr(ProductionConfig, "DATABASE_SCHEMES", ("postgresql", "sqlite"))
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/14")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    monkeypatch.setenv("MAIL_LOG_ONLY", "1")
+    monkeypatch.setenv("STORAGE_BACKEND", "local")
+    monkeypatch.setenv("FILE_ROOT", str(tmp_path / "files"))
     own_session = scoped_session(sessionmaker(class_=FlaskSQLAlchemySession, db=db))
     # The test fixture swapped in a session bound to the testing database; this app
     # gets a normal one, bound through the app to its own engine.

@@ -16,6 +16,7 @@ from app.models import (
     CompanyRole,
     Incoterm,
     Order,
+    OrderChangeProposal,
     OrderStatus,
     ProductIncoterm,
     Shipment,
@@ -73,7 +74,7 @@ def test_under_fob_there_is_no_freight_field_and_posted_charges_are_ignored(
     assert (order.freight_minor, order.insurance_minor, order.total_minor) == (0, 0, 50000)
 
 
-def test_under_cif_freight_and_insurance_are_added(
+def test_under_cif_freight_and_insurance_are_proposed_and_added_once_the_buyer_accepts(
     app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
 ) -> None:
     order = placed(app, trade, "CIF", "Shanghai")
@@ -84,12 +85,21 @@ def test_under_cif_freight_and_insurance_are_added(
         f"/seller/orders/{order.public_id}/accept",
         data={"confirmed_ship_date": in_days(14), "freight": "120.50", "insurance": "3.25"},
     )
+    assert order.status is OrderStatus.ACCEPTED
+    assert (order.freight_minor, order.insurance_minor, order.total_minor) == (0, 0, 50000)
+    page = page_of(client.get(f"/seller/orders/{order.public_id}"))
+    assert "Waiting for an answer" in page and "$623.75" in page
+    proposal = db.session.scalar(select(OrderChangeProposal))
+    assert proposal is not None
+    auth.logout()
+    auth.login(trade.purchaser.email)
+    client.post(f"/buyer/orders/{order.public_id}/proposals/{proposal.public_id}/accept")
     assert (order.freight_minor, order.insurance_minor, order.total_minor) == (
         12050,
         325,
         50000 + 12050 + 325,
     )
-    page = page_of(client.get(f"/seller/orders/{order.public_id}"))
+    page = page_of(client.get(f"/buyer/orders/{order.public_id}"))
     assert "$120.50" in page and "$3.25" in page and "$623.75" in page
 
 

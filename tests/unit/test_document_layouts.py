@@ -28,9 +28,9 @@ from app.documents.layout import document_html
 from app.documents.render import StaticOnlyFetcher
 from app.documents.snapshot import build_snapshot
 from app.extensions import db
-from app.models import CompanyRole, DocumentKind, Incoterm, Order, ProductIncoterm
+from app.models import CompanyRole, DocumentKind, Incoterm, Order, ProductIncoterm, ProposalState
 from app.services.audit.recording import Actor
-from app.services.fulfilment import actions
+from app.services.fulfilment import actions, proposals
 from app.services.orders import cart
 from app.services.orders.placing import OrderTerms, place_order
 from app.services.payments import milestones as payments
@@ -163,6 +163,10 @@ def _ship(seller: Actor, order: Order, packages: list[actions.PackageInput]) -> 
         freight=Decimal("2400"),
         insurance=Decimal("123.45"),
     )
+    # The charges are the seller's proposal: the buyer's purchaser agrees to them.
+    proposal = proposals.open_proposal(order)
+    assert proposal is not None
+    proposals.move_proposal(Actor(order.placed_by), proposal, ProposalState.ACCEPTED)
     _pay_deposit(order)
     actions.start_production(seller, order)
     actions.record_shipment(

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import CompanyRole, Product, ProductImage, User
 from app.services.audit.recording import Actor
 from app.services.errors import NotAllowed, ValidationFailed
+from app.services.files.storage import LocalStorage
 from app.services.listings import images
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
 from tests.support.images import (
@@ -43,7 +44,8 @@ from tests.support.images import (
 
 @pytest.fixture
 def media(app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setitem(app.config, "MEDIA_ROOT", str(tmp_path / "media"))
+    # Photos go to the file storage: here a directory of the test's own.
+    monkeypatch.setitem(app.extensions, "corridor_file_storage", LocalStorage(tmp_path / "media"))
     return tmp_path / "media"
 
 
@@ -430,11 +432,13 @@ def test_moving_a_photo_changes_which_one_the_catalogue_shows_first(
 # --- resolving stored names ---------------------------------------------------------------
 
 
-def test_open_media_finds_stored_files(seller: User, listing: Product, media: Path) -> None:
+def test_media_stream_finds_stored_files(seller: User, listing: Product, media: Path) -> None:
     image = images.add_listing_image(as_actor(seller), listing, jpeg())
 
-    assert images.open_media(image.storage_key) == (media / image.storage_key).resolve()
-    assert images.open_media(image.thumbnail_key) == (media / image.thumbnail_key).resolve()
+    for key in (image.storage_key, image.thumbnail_key):
+        chunks = images.media_stream(key)
+        assert chunks is not None
+        assert b"".join(chunks) == (media / key).read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -455,14 +459,14 @@ def test_open_media_finds_stored_files(seller: User, listing: Product, media: Pa
         ".upload-abc123.tmp",
     ],
 )
-def test_open_media_refuses_any_other_name(key: str, app_ctx: None, media: Path) -> None:
+def test_media_stream_refuses_any_other_name(key: str, app_ctx: None, media: Path) -> None:
     media.mkdir(parents=True)
     (media / ".upload-abc123.tmp").write_bytes(b"half a file")
 
-    assert images.open_media(key) is None
+    assert images.media_stream(key) is None
 
 
-def test_open_media_does_not_follow_a_link_out_of_the_media_root(
+def test_media_stream_does_not_follow_a_link_out_of_the_media_root(
     app_ctx: None, media: Path, tmp_path: Path
 ) -> None:
     secret = tmp_path / "secret.txt"
@@ -471,8 +475,8 @@ def test_open_media_does_not_follow_a_link_out_of_the_media_root(
     key = "B" * 32 + ".webp"
     (media / key).symlink_to(secret)
 
-    assert images.open_media(key) is None
-    assert images.open_media("C" * 32 + ".webp") is None  # well formed, never stored
+    assert images.media_stream(key) is None
+    assert images.media_stream("C" * 32 + ".webp") is None  # well formed, never stored
 
 
 def test_truncated_uploads_stay_refused_after_weasyprint_is_loaded(

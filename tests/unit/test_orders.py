@@ -21,11 +21,12 @@ from app.models import (
     PriceTier,
     Product,
     ProductIncoterm,
+    ProposalState,
     TrustedBuyer,
 )
 from app.services.audit.recording import Actor
 from app.services.errors import CompanyNotVerified, NotAllowed, ValidationFailed
-from app.services.fulfilment import actions
+from app.services.fulfilment import actions, proposals
 from app.services.listings.editing import ListingInput, update_listing
 from app.services.orders import cart
 from app.services.orders.placing import InsufficientStock, OrderTerms, place_order
@@ -259,6 +260,11 @@ def test_freight_and_insurance_only_where_the_incoterm_puts_them_on_the_seller(
         freight=Decimal("1250.50"),
         insurance=Decimal("30"),
     )
+    # The charges wait for the buyer's consent, then reach the total.
+    assert (cif.freight_minor, cif.total_minor) == (0, cif.goods_total_minor)
+    proposal = proposals.open_proposal(cif)
+    assert proposal is not None
+    proposals.move_proposal(purchaser, proposal, ProposalState.ACCEPTED)
     assert (cif.freight_minor, cif.insurance_minor) == (125_050, 3_000)
     assert cif.total_minor == cif.goods_total_minor + 128_050
     cfr, seller, _ = _placed(purchaser, Incoterm.CFR, "Shanghai")

@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale, gettext, lazy_gettext
 from sqlalchemy import ColumnElement, bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 
 from app.extensions import db
 from app.models import PasswordReset, User
@@ -50,7 +50,12 @@ SESSION_HOLDER: ColumnElement[bool] = (
 )
 # Every guard asks for the user's company next: load it in the same statement. Built once:
 # every signed-in request runs it, and building it anew cost a quarter of its time.
-_SESSION_USER = select(User).where(SESSION_HOLDER).options(joinedload(User.company))
+# The navigation's unread-message count comes in the same statement too.
+_SESSION_USER = (
+    select(User)
+    .where(SESSION_HOLDER)
+    .options(joinedload(User.company), undefer(User.unread_messages))
+)
 _SESSION_VERSION = re.compile(r"[0-9]{1,10}")
 _MAX_SESSION_VERSION = 2**31 - 1  # the column is a 32-bit integer
 

@@ -47,16 +47,28 @@ class Action(enum.StrEnum):
     ACT_AS_SELLER = "act_as_seller"
     ACT_AS_BUYER = "act_as_buyer"
     TRUST_BUYERS = "trust_buyers"
+    # Requests for quotation: the buyer asks, counters and awards; the seller quotes.
+    REQUEST_QUOTES = "request_quotes"
+    QUOTE = "quote"
     # Money and documents.
     PAY = "pay"  # upload a proof of transfer, open a letter of credit, pay by card
     RECORD_RECEIPT = "record_receipt"
     REFUND = "refund"
     RELEASE_BEFORE_PAYMENT = "release_before_payment"  # production, shipment before the deposit
     ISSUE_CREDIT_NOTE = "issue_credit_note"
+    # Documentary credits: the applicant (buyer) gives the terms and amendments; the
+    # beneficiary (seller) accepts amendments, uploads documents, checks and presents them.
+    ENTER_CREDIT_TERMS = "enter_credit_terms"
+    PRESENT_DOCUMENTS = "present_documents"
     EXPORT_REGISTER = "export_register"
     # The company itself.
     MANAGE_COMPANY = "manage_company"
     MANAGE_USERS = "manage_users"
+    # The account buyers pay into: printed on proformas and invoices, a fraudster's target.
+    CHANGE_BANK_DETAILS = "change_bank_details"
+    # Messages between the parties (threads per order, RFQ, listing).
+    READ_MESSAGES = "read_messages"
+    SEND_MESSAGES = "send_messages"
 
 
 def _sells(company: Company) -> bool:
@@ -121,6 +133,18 @@ CAPABILITIES: dict[Action, Capability] = {
         lazy_gettext("Only the owner and sales staff of a seller decide whom to trust."),
         company=_sells,
     ),
+    Action.REQUEST_QUOTES: Capability(
+        _roles(R.OWNER, R.PURCHASER),
+        lazy_gettext("Only the owner and purchasers of a buying company ask for quotes."),
+        Side.BUYER,
+        company=_buys,
+    ),
+    Action.QUOTE: Capability(
+        _roles(R.OWNER, R.SALES),
+        lazy_gettext("Only the owner and sales staff of a seller send quotes."),
+        Side.SELLER,
+        company=_sells,
+    ),
     Action.PAY: Capability(
         _roles(R.OWNER, R.PURCHASER, R.FINANCE),
         lazy_gettext("Only the buyer's owner, purchasers and finance staff pay the order."),
@@ -145,6 +169,16 @@ CAPABILITIES: dict[Action, Capability] = {
         _roles(R.OWNER, R.FINANCE),
         lazy_gettext("Only the issuer's finance staff can issue credit notes."),
     ),
+    Action.ENTER_CREDIT_TERMS: Capability(
+        _roles(R.OWNER, R.FINANCE),
+        lazy_gettext("Only the buyer's owner and finance staff enter the letter of credit."),
+        Side.BUYER,
+    ),
+    Action.PRESENT_DOCUMENTS: Capability(
+        _roles(R.OWNER, R.SALES, R.FINANCE),
+        lazy_gettext("Only the seller's owner, sales and finance staff present documents."),
+        Side.SELLER,
+    ),
     Action.EXPORT_REGISTER: Capability(
         _roles(R.OWNER, R.FINANCE),
         lazy_gettext("Only the company's owners and finance staff can export invoices."),
@@ -154,6 +188,17 @@ CAPABILITIES: dict[Action, Capability] = {
     ),
     Action.MANAGE_USERS: Capability(
         _roles(R.OWNER), lazy_gettext("Only the company owner manages users.")
+    ),
+    Action.CHANGE_BANK_DETAILS: Capability(
+        _roles(R.OWNER), lazy_gettext("Only the company's owner can change its bank details.")
+    ),
+    Action.READ_MESSAGES: Capability(
+        _roles(R.OWNER, R.SALES, R.PURCHASER, R.FINANCE, R.VIEWER),
+        lazy_gettext("Only the staff of the two companies read their messages."),
+    ),
+    Action.SEND_MESSAGES: Capability(
+        _roles(R.OWNER, R.SALES, R.PURCHASER, R.FINANCE),
+        lazy_gettext("Your role can read messages but not write them."),
     ),
 }
 

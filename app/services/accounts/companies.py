@@ -186,14 +186,14 @@ _SWIFT = re.compile(r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$")
 _ACCOUNT = re.compile(r"^[A-Z0-9]{6,34}$")
 
 
-def set_bank_details(actor: Actor, company: Company, details: BankDetails) -> None:
-    """Check and store the company's T/T details (owner only); printed on its invoices."""
-    require(
-        actor.user,
-        Action.MANAGE_COMPANY,
-        company,
-        lazy_gettext("Only the company's owner can change its bank details."),
-    )
+def set_bank_details(actor: Actor, company: Company, details: BankDetails) -> bool:
+    """Check and store the company's T/T details (owner only); printed on its invoices.
+
+    Returns whether the account changed; then ``bank_details_changed_at`` records when,
+    for the counterparties' notice (``app.services.orders.bank_changes``).
+    """
+    require(actor.user, Action.CHANGE_BANK_DETAILS, company)
+    before = _bank_record(company)
     name = (details.bank_name or "").strip() or None
     account = re.sub(r"[\s-]", "", details.account or "").upper() or None
     swift = re.sub(r"\s", "", details.swift or "").upper() or None
@@ -216,8 +216,23 @@ def set_bank_details(actor: Actor, company: Company, details: BankDetails) -> No
     company.bank_account = account
     company.bank_swift = swift
     company.bank_address = (details.address or "").strip() or None
+    changed = _bank_record(company) != before
+    if not changed:
+        return False
+    company.bank_details_changed_at = utcnow()
     record_audit(
         actor, "company.bank_details_changed", object_type="company", object_id=company.public_id
+    )
+    return True
+
+
+def _bank_record(company: Company) -> tuple[str | None, ...]:
+    return (
+        company.bank_beneficiary,
+        company.bank_name,
+        company.bank_account,
+        company.bank_swift,
+        company.bank_address,
     )
 
 

@@ -28,11 +28,9 @@ recently used first out.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,9 +39,12 @@ from app.extensions import db
 from app.models import Category, Company, Product, ProductIncoterm
 
 TOP_SELLERS = 20
-CACHE_ENTRIES = 2048
-CACHE_SECONDS = 600.0
-PAGES_PER_ENTRY = 32
+# Counting stops after this many matches: a filter set matching more is counted over its
+# first FACET_LIMIT matches only and shown without numbers ("more than 5,000 listings"),
+# so no request's cost grows with the catalogue (94,000 matches took 0.5 s to count, and
+# 940,000 took 9 s). Exact counts of the unfiltered catalogue and of each category come
+# from the catalogue_counts table kept up to date (app/services/catalog/counts.py).
+FACET_LIMIT = 5000
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,9 @@ class FacetCount:
 @dataclass(frozen=True)
 class SellerFacet:
     public_id: str
-    name: str
-    name_local: str | None
+    legal_name: str
+    name_zh: str | None
+    name_ur: str | None
     count: int
 
 
@@ -90,6 +92,9 @@ class Facets:
     incoterms: tuple[FacetCount, ...]
     in_stock: int
     dangerous: int
+    # False when more than FACET_LIMIT listings match: the counts are of the first
+    # FACET_LIMIT only, and pages show "more than 5,000 listings" and no numbers.
+    complete: bool = True
 
     def category_menu(self, selected: str | None) -> tuple[CategoryFacet, ...]:
         """Top-level categories, and the subcategories along the path to ``selected``."""
@@ -133,51 +138,91 @@ def _row(facet: str, **columns: object) -> sa.Select:  # type: ignore[type-arg]
     return sa.select(*values)
 
 
-def facet_statement(matching: Callable[..., sa.Select]) -> sa.CompoundSelect:  # type: ignore[type-arg]
-    """Every facet of the listings ``matching(*columns)`` selects, as one UNION ALL.
+def live_sources(matching: Callable[..., sa.Select]) -> FacetSources:  # type: ignore[type-arg]
+    """The facet rows of the first ``FACET_LIMIT + 1`` listings ``matching(*columns)`` selects.
 
     The matches are grouped once by every facet column together (category, seller,
     origin, currency, in stock, dangerous) and summed up per facet in Python: one sort
-    of the matches instead of one per facet. Still the dearest statement of the
-    catalogue (0.1 to 0.5 s for 20,000 to 94,000 matches), hence the cache.
+    of the matches instead of one per facet. The limit bounds the work whatever the
+    catalogue's size; a total above FACET_LIMIT says the counts are incomplete.
     """
     flags = sa.case((Product.stock_quantity > 0, _IN_STOCK), else_=0) + sa.case(
         (Product.un_number.is_not(None), _DANGEROUS), else_=0
     )
-    matches = matching(
-        Product.id.label("id"),
-        Product.category_id.label("category_id"),
-        Product.seller_id.label("seller_id"),
-        flags.label("flags"),
-        Product.origin_country.label("origin_country"),
-        Product.currency.label("currency"),
-    ).cte("matches")
-    count = sa.func.count()
-    groups = (matches.c.category_id, matches.c.seller_id, matches.c.flags)
-    texts = (matches.c.origin_country, matches.c.currency)
+    matches = (
+        matching(
+            Product.id.label("id"),
+            Product.category_id.label("category_id"),
+            Product.seller_id.label("seller_id"),
+            flags.label("flags"),
+            Product.origin_country.label("origin_country"),
+            Product.currency.label("currency"),
+        )
+        .limit(FACET_LIMIT + 1)
+        .cte("matches")
+    )
+    columns = (
+        matches.c.category_id,
+        matches.c.seller_id,
+        matches.c.flags,
+        matches.c.origin_country,
+        matches.c.currency,
+    )
+    return FacetSources(
+        groups=sa.select(*columns, sa.func.count().label("n")).group_by(*columns),
+        # (product, rule) is unique, so rows per rule are listings per rule.
+        incoterms=sa.select(
+            sa.cast(ProductIncoterm.rule, sa.String).label("rule"), sa.func.count().label("n")
+        )
+        .where(ProductIncoterm.product_id.in_(sa.select(matches.c.id)))
+        .group_by(ProductIncoterm.rule),
+        seller_ids=sa.select(matches.c.seller_id),
+    )
+
+
+@dataclass(frozen=True)
+class FacetSources:
+    """Where facet rows come from: live matches, or the kept counts (counts.py).
+
+    ``groups``: category_id, seller_id, flags, origin_country, currency, n;
+    ``incoterms``: rule, n; ``seller_ids``: the sellers to name.
+    """
+
+    groups: sa.Select  # type: ignore[type-arg]
+    incoterms: sa.Select  # type: ignore[type-arg]
+    seller_ids: sa.Select  # type: ignore[type-arg]
+    # Live matches stop after FACET_LIMIT + 1; kept counts are whole.
+    bounded: bool = True
+
+
+def facet_statement(sources: FacetSources) -> sa.CompoundSelect:  # type: ignore[type-arg]
+    """Every facet of ``sources``, with the seller names and the category tree, as one
+    UNION ALL: one round trip."""
+    groups = sources.groups.subquery("facet_groups")
+    incoterms = sources.incoterms.subquery("facet_incoterms")
     return sa.union_all(
         _row(
             "group",
-            id=groups[0],
-            parent_id=groups[1],
-            position=groups[2],
-            value=texts[0],
-            name=texts[1],
-            n=count,
-        ).group_by(*groups, *texts),
-        # (product, rule) is unique, so rows per rule are listings per rule.
-        _row("incoterm", value=sa.cast(ProductIncoterm.rule, sa.String), n=count)
-        .where(ProductIncoterm.product_id.in_(sa.select(matches.c.id)))
-        .group_by(ProductIncoterm.rule),
+            id=groups.c.category_id,
+            parent_id=groups.c.seller_id,
+            position=groups.c.flags,
+            value=groups.c.origin_country,
+            name=groups.c.currency,
+            n=groups.c.n,
+        ),
+        _row("incoterm", value=incoterms.c.rule, n=incoterms.c.n),
         # Names of the (few) sellers with matches; the top ones are picked in Python.
+        # Their Chinese and Urdu names, or else the registered local one (whose script
+        # the display helper checks).
         _row(
             "seller",
             id=Company.id,
             value=Company.public_id,
             name=Company.legal_name,
-            name_zh=Company.legal_name_local,
+            name_zh=sa.func.coalesce(Company.name_zh, Company.legal_name_local),
+            name_ur=sa.func.coalesce(Company.name_ur, Company.legal_name_local),
             n=sa.literal_column("0", sa.Integer),
-        ).where(Company.id.in_(sa.select(matches.c.seller_id))),
+        ).where(Company.id.in_(sources.seller_ids)),
         # The whole (small) tree, to roll counts up to parents and to name categories.
         _row(
             "node",
@@ -239,8 +284,8 @@ def _counts(numbers: Counter[str]) -> tuple[FacetCount, ...]:
     )
 
 
-def count_facets(matching: Callable[..., sa.Select]) -> Facets:  # type: ignore[type-arg]
-    """Run the facet statement for ``matching`` (one round trip) and sum its rows up."""
+def count_facets(sources: FacetSources) -> Facets:
+    """Run the facet statement of ``sources`` (one round trip) and sum its rows up."""
     total = in_stock = dangerous = 0
     categories: Counter[int] = Counter()
     sellers: Counter[int] = Counter()
@@ -249,16 +294,23 @@ def count_facets(matching: Callable[..., sa.Select]) -> Facets:  # type: ignore[
     incoterms: Counter[str] = Counter()
     seller_rows: dict[int, sa.Row] = {}  # type: ignore[type-arg]
     nodes: list[sa.Row] = []  # type: ignore[type-arg]
-    for row in db.session.execute(facet_statement(matching)):
+    for row in db.session.execute(facet_statement(sources)):
         if row.facet == "group":
+            # A live row carries every facet column; a kept-count row only the one it
+            # sums (see counts.stored_sources), the others NULL.
             n = row.n
-            total += n
-            in_stock += n if row.position & _IN_STOCK else 0
-            dangerous += n if row.position & _DANGEROUS else 0
-            categories[row.id] += n
-            sellers[row.parent_id] += n
-            origins[row.value] += n
-            currencies[row.name] += n
+            if row.id is not None:
+                total += n
+                categories[row.id] += n
+            if row.position is not None:
+                in_stock += n if row.position & _IN_STOCK else 0
+                dangerous += n if row.position & _DANGEROUS else 0
+            if row.parent_id is not None:
+                sellers[row.parent_id] += n
+            if row.value is not None:
+                origins[row.value] += n
+            if row.name is not None:
+                currencies[row.name] += n
         elif row.facet == "incoterm":
             incoterms[row.value] += row.n
         elif row.facet == "seller":
@@ -280,6 +332,7 @@ def count_facets(matching: Callable[..., sa.Select]) -> Facets:  # type: ignore[
                 seller_rows[seller_id].value,
                 seller_rows[seller_id].name,
                 seller_rows[seller_id].name_zh,
+                seller_rows[seller_id].name_ur,
                 sellers[seller_id],
             )
             for seller_id in top
@@ -288,70 +341,5 @@ def count_facets(matching: Callable[..., sa.Select]) -> Facets:  # type: ignore[
         incoterms=_counts(incoterms),
         in_stock=in_stock,
         dangerous=dangerous,
+        complete=not sources.bounded or total <= FACET_LIMIT,
     )
-
-
-# -- the cache --------------------------------------------------------------------------
-
-
-@dataclass
-class CacheEntry:
-    """What one filter set showed at one catalogue version: counts and page orders."""
-
-    version: Hashable
-    stored_at: float
-    facets: Facets
-    # (sort, page) -> the listing ids of that page, in order.
-    pages: dict[Hashable, tuple[int, ...]] = field(default_factory=dict)
-
-
-class CatalogCache:
-    """Least-recently-used results per filter set, each valid for one catalogue version."""
-
-    def __init__(self, max_entries: int = CACHE_ENTRIES, seconds: float = CACHE_SECONDS) -> None:
-        self.max_entries = max_entries
-        self.seconds = seconds
-        self._entries: OrderedDict[Hashable, CacheEntry] = OrderedDict()
-        # gthread workers share the cache between threads.
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> CacheEntry | None:
-        """The entry of ``key`` if younger than the time limit (its version is not checked)."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if time.monotonic() - entry.stored_at > self.seconds:
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return entry
-
-    def store(self, key: Hashable, version: Hashable, facets: Facets) -> CacheEntry:
-        """A fresh entry (no page orders yet) replacing whatever ``key`` had."""
-        entry = CacheEntry(version, time.monotonic(), facets)
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-        return entry
-
-    def remember_page(
-        self, key: Hashable, version: Hashable, page: Hashable, ids: tuple[int, ...]
-    ) -> None:
-        """Keep the order of one page, if the entry of ``key`` is still at ``version``."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry.version != version:
-                return
-            if len(entry.pages) >= PAGES_PER_ENTRY:
-                entry.pages.pop(next(iter(entry.pages)))
-            entry.pages[page] = ids
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-CATALOG_CACHE = CatalogCache()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -35,9 +36,20 @@ from app.models import (
     VerificationStatus,
 )
 from app.money import Money, currency_exponent
-from app.services.catalog.facets import CATALOG_CACHE, Facets, count_facets
-from app.services.catalog.index import query_tokens
-from app.services.catalog.statements import matching, page_statement, rows_by_id_statement
+from app.services.catalog.counts import (
+    counts_are_at,
+    refresh_counts,
+    stored_sources,
+)
+from app.services.catalog.facet_cache import CATALOG_CACHE, SHARED_FACETS
+from app.services.catalog.facets import Facets, count_facets, live_sources
+from app.services.catalog.statements import (
+    category_subtree_ids,
+    matching,
+    page_statement,
+    rows_by_id_statement,
+)
+from app.services.catalog.text_index import Clause, normalised_terms, parse_search
 
 PER_PAGE = 24
 # Deep OFFSETs cost as much as the rows they skip; past 1,000 pages (24,000 listings) the
@@ -74,8 +86,13 @@ class CatalogQuery:
     page: int = 1
 
     @property
-    def tokens(self) -> list[str]:
-        return query_tokens(self.q)
+    def tokens(self) -> tuple[str, ...]:
+        """The search's words (lower case; HS and UN numbers written one way)."""
+        return normalised_terms(self.q)
+
+    @property
+    def clauses(self) -> list[Clause]:
+        return parse_search(self.q)
 
     @property
     def effective_sort(self) -> str:
@@ -83,6 +100,12 @@ class CatalogQuery:
         if self.sort not in SORTS or (self.sort == "relevance" and not self.tokens):
             return "newest"
         return self.sort
+
+    def is_browse_scope(self) -> bool:
+        """No words and no filter but a category: the kept counts (counts.py) answer."""
+        return not self.tokens and self == CatalogQuery(
+            category=self.category, sort=self.sort, page=self.page
+        )
 
     def price_bounds_minor(self) -> tuple[int | None, int | None]:
         """The price range in minor units, rounded inwards (12.505 USD min -> 1251)."""
@@ -100,7 +123,7 @@ class CatalogQuery:
     def filter_key(self) -> tuple[object, ...]:
         """Everything that decides which listings match (not their order or page)."""
         return (
-            tuple(token.lower() for token in self.tokens),
+            self.tokens,
             self.category,
             self.origin,
             self.seller,
@@ -113,14 +136,25 @@ class CatalogQuery:
 
 
 @dataclass(frozen=True)
+class SellerNames:
+    """A seller's names, as the display helper ``company_name`` reads them."""
+
+    legal_name: str
+    legal_name_local: str | None
+    name_zh: str | None
+    name_ur: str | None
+
+
+@dataclass(frozen=True)
 class CatalogItem:
     """One result card: the few columns a list needs, never the whole listing."""
 
     public_id: str
     title: str
+    title_zh: str | None
+    title_ur: str | None
     seller_public_id: str
-    seller_name: str
-    seller_name_local: str | None
+    seller: SellerNames
     seller_country: str
     seller_verified: bool
     price_from: Money
@@ -168,9 +202,10 @@ def _item(row: sa.Row) -> CatalogItem:  # type: ignore[type-arg]
     return CatalogItem(
         public_id=row.public_id,
         title=row.title,
+        title_zh=row.title_zh,
+        title_ur=row.title_ur,
         seller_public_id=row.seller_public_id,
-        seller_name=row.legal_name,
-        seller_name_local=row.legal_name_local,
+        seller=SellerNames(row.legal_name, row.legal_name_local, row.name_zh, row.name_ur),
         seller_country=row.country,
         seller_verified=row.verification_status is VerificationStatus.VERIFIED,
         price_from=_money(row.price_from_minor, row.currency),
@@ -189,10 +224,11 @@ def search_catalog(query: CatalogQuery) -> CatalogPage:
     """The page of listings matching ``query``, its total and the facet counts.
 
     One statement when this process has seen the filter set at the current catalogue
-    version (the rows of the cached page order, which also reads the version), two when
-    not (the page, then the facet counts). When the version has moved since a page order
-    was cached, that order serves this one answer (its rows fresh, hidden listings left
-    out) while the counts are taken anew; the next answer orders the page anew too.
+    version (the rows of the cached page order, which also reads the version). When the
+    version has moved, the page is ordered anew, so a listing published, changed or
+    withdrawn a moment ago shows (or goes) in the very next answer of every process. The
+    counts come from this process's copy, else the cache shared by all processes, else
+    the kept counts (no words, at most a category), else a bounded live count.
     """
     dialect = db.session.get_bind().dialect.name
     page = min(max(query.page, 1), MAX_PAGE)
@@ -200,22 +236,59 @@ def search_catalog(query: CatalogQuery) -> CatalogPage:
     order = (query.effective_sort, page)
     entry = CATALOG_CACHE.get(key)
     ids = entry.pages.get(order) if entry is not None else None
-    if ids is not None:
-        rows = db.session.execute(rows_by_id_statement(dialect), {"ids": list(ids)}).all()
+    rows: list[sa.Row] = []  # type: ignore[type-arg]
+    if entry is not None and ids is not None:
+        rows = list(db.session.execute(rows_by_id_statement(dialect), {"ids": list(ids)}))
+        if _version_of(rows) != entry.version:
+            ids = None
+    if ids is None:
+        rows = list(db.session.execute(page_statement(query, dialect, page, PER_PAGE)))
+        items = [_item(row) for row in rows if row.id is not None]
+    else:
         found = {row.id: row for row in rows if row.id is not None}
         items = [_item(found[listing]) for listing in ids if listing in found]
-    else:
-        rows = db.session.execute(page_statement(query, dialect, page, PER_PAGE)).all()
-        items = [_item(row) for row in rows if row.id is not None]
-    version = (str(rows[0].v1), str(rows[0].v2))
+    version = _version_of(rows)
     if entry is None or entry.version != version:
-        facets = count_facets(lambda *columns: matching(query, dialect, *columns))
-        entry = CATALOG_CACHE.store(key, version, facets)
+        counted = counts_are_at(version, rows[0].counted)
+        entry = CATALOG_CACHE.store(key, version, _facets(query, dialect, key, version, counted))
     if ids is None:
         CATALOG_CACHE.remember_page(key, version, order, tuple(row.id for row in rows if row.id))
     total = entry.facets.total
     pages = max(1, min(math.ceil(total / PER_PAGE), MAX_PAGE))
     return CatalogPage(query, items, total, entry.facets, page, pages)
+
+
+def _version_of(rows: list[sa.Row]) -> tuple[str, str]:  # type: ignore[type-arg]
+    return (str(rows[0].v1), str(rows[0].v2))
+
+
+def _facets(
+    query: CatalogQuery, dialect: str, key: Hashable, version: Hashable, counted: bool
+) -> Facets:
+    facets = SHARED_FACETS.get(key, version)
+    if facets is not None:
+        return facets
+    if query.is_browse_scope() and counted:
+        scope = category_subtree_ids(query.category) if query.category else None
+        facets = count_facets(stored_sources(scope))
+    else:
+        # Any other filter set, or the kept counts behind: counted live, bounded.
+        facets = count_facets(
+            live_sources(lambda *columns: matching(query, dialect, *columns, ordered=False))
+        )
+    SHARED_FACETS.put(key, version, facets)
+    return facets
+
+
+def refresh_catalogue_counts() -> bool:
+    """Take the kept counts again if the catalogue changed since; True if it counted.
+    Run every minute by the job queue (and by the bench seeding)."""
+    dialect = db.session.get_bind().dialect.name
+    rows = list(db.session.execute(rows_by_id_statement(dialect), {"ids": []}))
+    if counts_are_at(version := _version_of(rows), rows[0].counted):
+        return False
+    refresh_counts(version, matching(CatalogQuery(), dialect, Product.id.expression))
+    return True
 
 
 # -- product page and storefront -----------------------------------------------------------

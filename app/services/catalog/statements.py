@@ -16,7 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.extensions import db
 from app.models import (
+    CatalogueCountState,
     Category,
     Company,
     Product,
@@ -25,7 +27,9 @@ from app.models import (
     ProductStatus,
     VerificationStatus,
 )
-from app.services.catalog.index import fts5_match, tsquery
+from app.services.catalog.counts import COUNT_STATE_ID
+from app.services.catalog.index import tsquery_of
+from app.services.catalog.text_index import Clause, fts5_match
 
 if TYPE_CHECKING:
     from app.services.catalog.search import CatalogQuery
@@ -74,22 +78,29 @@ def _suspended_sellers() -> sa.Select[int]:
     return sa.select(Company.id).where(Company.verification_status == VerificationStatus.SUSPENDED)
 
 
-def _category_subtree(slug: str) -> sa.Select[tuple[int]]:
-    """Ids of the category ``slug`` and everything under it (an unknown slug: none)."""
+def category_subtree_ids(slug: str) -> tuple[int, ...]:
+    """Ids of the category ``slug`` and everything under it (an unknown slug: none).
+
+    Resolved to literal ids before the listing query, so PostgreSQL plans "category_id
+    IN (3, 17, 18)" with its statistics and walks the (currency, price) index for a price
+    sort instead of scanning behind a recursive CTE. The tree is small and indexed.
+    """
     tree = sa.select(Category.id).where(Category.slug == slug).cte("category_subtree", True)
     child = aliased(Category)
     tree = tree.union_all(sa.select(child.id).where(child.parent_id == tree.c.id))
-    return sa.select(tree.c.id)
+    return tuple(sorted(db.session.scalars(sa.select(tree.c.id))))
 
 
-def matching(query: CatalogQuery, dialect: str, *columns: ColumnElement[Any]) -> sa.Select:  # type: ignore[type-arg]
+def matching(
+    query: CatalogQuery, dialect: str, *columns: ColumnElement[Any], ordered: bool = True
+) -> sa.Select[Any]:
     """SELECT ``columns`` FROM the public listings that match ``query`` (text and filters).
 
     Public means PUBLISHED, of a seller that is not suspended. ``product_search`` is
     joined only when there are words to look for; every other filter is a plain
     condition on indexed columns of ``products``.
     """
-    tokens = query.tokens
+    clauses = query.clauses
     # The few suspended sellers as a list checked per row, not a join: a join to
     # companies let SQLite start from companies and sort every listing of every seller.
     statement = (
@@ -97,19 +108,34 @@ def matching(query: CatalogQuery, dialect: str, *columns: ColumnElement[Any]) ->
         .select_from(Product)
         .where(_published(dialect), Product.seller_id.not_in(_suspended_sellers()))
     )
-    if tokens:
+    ranked = ordered and query.effective_sort == "relevance"
+    if clauses:
         search = _fts_table(dialect)
-        if dialect == "sqlite":
+        if dialect == "sqlite" and not ranked:
+            # No bm25 wanted (a price or date order, or counting): the matches' ids as a
+            # list, found once. Joined, SQLite walked the price index and ran the
+            # full-text query once per listing (100 s for "copper cathodes" by price).
+            found = sa.select(search.c.rowid).where(
+                sa.literal_column("product_search").op("MATCH")(fts5_match(clauses))
+            )
+            statement = statement.where(Product.id.in_(found))
+        elif dialect == "sqlite":
             statement = statement.join(search, search.c.rowid == Product.id).where(
-                sa.literal_column("product_search").op("MATCH")(fts5_match(tokens))
+                sa.literal_column("product_search").op("MATCH")(fts5_match(clauses))
             )
         else:
-            match = sa.func.to_tsquery(sa.literal_column("'english'::regconfig"), tsquery(tokens))
+            match = tsquery_of(clauses)
             statement = statement.join(search, search.c.product_id == Product.id).where(
                 search.c.document.bool_op("@@")(match)
             )
+    by_price = query.effective_sort in ("price_asc", "price_desc")
     if query.category:
-        statement = statement.where(Product.category_id.in_(_category_subtree(query.category)))
+        # The (category, currency, price) index is the way in to count a category's
+        # listings or sort them by price; for a page by date or rank, the hint keeps
+        # SQLite walking that order instead of sorting the whole category.
+        in_category = Product.category_id.in_(category_subtree_ids(query.category))
+        hint = None if by_price or not ordered else dialect
+        statement = statement.where(_likely(in_category, "0.25", hint))
     if query.origin:
         origin = Product.origin_country == query.origin
         statement = statement.where(_likely(origin, "0.25", dialect))
@@ -118,7 +144,7 @@ def matching(query: CatalogQuery, dialect: str, *columns: ColumnElement[Any]) ->
         statement = statement.where(Product.seller_id == seller.scalar_subquery())
     if query.currency:
         # Sorted by price, the (currency, price) index is the way in: no hints then.
-        hinted = None if query.effective_sort in ("price_asc", "price_desc") else dialect
+        hinted = None if by_price else dialect
         statement = statement.where(_likely(Product.currency == query.currency, "0.25", hinted))
         low, high = query.price_bounds_minor()
         if low is not None:
@@ -141,14 +167,14 @@ def matching(query: CatalogQuery, dialect: str, *columns: ColumnElement[Any]) ->
     return statement
 
 
-def _rank(dialect: str, tokens: list[str]) -> ColumnElement[Any]:
+def _rank(dialect: str, clauses: list[Clause], sort: str) -> ColumnElement[Any]:
     """The relevance of a row as the label ``rank``: lower is better on both databases."""
-    if not tokens:
+    if not clauses or sort != "relevance":
         return sa.literal(0.0).label("rank")
     if dialect == "sqlite":
         return sa.literal_column(_BM25, sa.Float).label("rank")
     search = _fts_table(dialect)
-    match = sa.func.to_tsquery(sa.literal_column("'english'::regconfig"), tsquery(tokens))
+    match = tsquery_of(clauses)
     # ts_rank_cd grows with relevance; negated so that lower is better on both databases.
     return (-sa.func.ts_rank_cd(search.c.document, match)).label("rank")
 
@@ -176,13 +202,19 @@ def _ordering(sort: str, columns: Mapping[str, Any]) -> list[ColumnElement[Any]]
 
 
 def _version() -> sa.Subquery:
-    """The catalogue version: when a listing, or a seller's verification, last changed."""
+    """The catalogue version: when a listing, or a seller's verification, last changed;
+    and (``counted``) the version the kept facet counts were taken at (counts.py)."""
     return sa.select(
         sa.select(sa.func.max(Product.updated_at)).correlate(None).scalar_subquery().label("v1"),
         sa.select(sa.func.max(Company.verification_decided_at))
         .correlate(None)
         .scalar_subquery()
         .label("v2"),
+        sa.select(CatalogueCountState.version)
+        .where(CatalogueCountState.id == COUNT_STATE_ID)
+        .correlate(None)
+        .scalar_subquery()
+        .label("counted"),
     ).subquery("catalogue_version")
 
 
@@ -198,9 +230,12 @@ def _card_rows(version: sa.Subquery) -> sa.Select:  # type: ignore[type-arg]
     return sa.select(
         version.c.v1,
         version.c.v2,
+        version.c.counted,
         Product.id,
         Product.public_id,
         Product.title,
+        Product.title_zh,
+        Product.title_ur,
         Product.currency,
         Product.price_from_minor,
         Product.unit,
@@ -213,6 +248,8 @@ def _card_rows(version: sa.Subquery) -> sa.Select:  # type: ignore[type-arg]
         Company.public_id.label("seller_public_id"),
         Company.legal_name,
         Company.legal_name_local,
+        Company.name_zh,
+        Company.name_ur,
         Company.country,
         Company.verification_status,
         thumbnail.label("thumbnail_key"),
@@ -228,7 +265,7 @@ def page_statement(query: CatalogQuery, dialect: str, page: int, per_page: int) 
     page: the catalogue cache needs it (see catalog_facets) and it costs no round trip.
     """
     sort = query.effective_sort
-    rank = _rank(dialect, query.tokens)
+    rank = _rank(dialect, query.clauses, sort)
     keys = matching(
         query,
         dialect,

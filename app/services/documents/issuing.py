@@ -67,32 +67,31 @@ def document_prefix(company: Company) -> str:
 
 
 def next_sequence(issuer_id: int, kind: DocumentKind, year: int) -> int:
-    """The next number of a series; the counter row stays locked until the commit.
+    """The next number of a series; the counter row stays locked until the commit."""
+    return bump_counter(DocumentCounter, issuer_id=issuer_id, kind=kind, year=year)
+
+
+def bump_counter(counter: Any, **key: object) -> int:
+    """Add one to the ``last_number`` of the ``counter`` row with primary ``key`` and
+    return it; the row stays locked until the commit (documents' series, and any other
+    gapless series such as the L/C examination reports).
 
     One ``UPDATE ... RETURNING`` takes the row lock and the number together (PostgreSQL row
-    lock; SQLite's write lock is held from ``BEGIN IMMEDIATE``). The first document of a
+    lock; SQLite's write lock is held from ``BEGIN IMMEDIATE``). The first number of a
     series inserts the row; a racing first insert loses on the primary key and updates.
     """
     bump = (
-        update(DocumentCounter)
-        .where(
-            DocumentCounter.issuer_id == issuer_id,
-            DocumentCounter.kind == kind,
-            DocumentCounter.year == year,
-        )
-        .values(last_number=DocumentCounter.last_number + 1)
-        .returning(DocumentCounter.last_number)
+        update(counter)
+        .where(*(getattr(counter, name) == value for name, value in key.items()))
+        .values(last_number=counter.last_number + 1)
+        .returning(counter.last_number)
         .execution_options(synchronize_session=False)
     )
     number = db.session.execute(bump).scalar()
     if number is None:
         try:
             with db.session.begin_nested():
-                db.session.execute(
-                    insert(DocumentCounter).values(
-                        issuer_id=issuer_id, kind=kind, year=year, last_number=0
-                    )
-                )
+                db.session.execute(insert(counter).values(**key, last_number=0))
         except IntegrityError:
             pass  # another transaction opened the series first; its row is there now
         number = db.session.execute(bump).scalar()
@@ -114,6 +113,7 @@ def issue_document(
     corrects: Document | None = None,
     credit: Snapshot | None = None,
     issued_at: datetime | None = None,
+    letter_of_credit: Snapshot | None = None,
 ) -> Document:
     """Number, freeze and queue the rendering of one document the seller issues."""
     issuer = order.seller
@@ -133,6 +133,7 @@ def issue_document(
         verify_url=verify_url(token),
         related=related,
         credit=credit,
+        letter_of_credit=letter_of_credit,
     )
     if kind is DocumentKind.CREDIT_NOTE:
         total: int | None = int((credit or {})["amount_minor"])

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from app.reference.text import neutralise_bidi
 from app.services.errors import ValidationFailed
-from app.services.listings.images import MAX_UPLOAD_BYTES, NOT_AN_IMAGE, clean_picture
+from app.services.pictures import MAX_UPLOAD_BYTES, NOT_AN_IMAGE, clean_picture
 from app.services.uploads import UNREADABLE, safe_pdf
 
 PDF_TYPE = "application/pdf"

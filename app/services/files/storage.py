@@ -9,19 +9,18 @@ a file, and a crash leaves at most a stray temporary file (swept like orphans).
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
 
-_KEY = re.compile(r"^[A-Za-z0-9_-]{8,120}(\.[a-z0-9]{1,8})?$")
-CHUNK_BYTES = 64 * 1024
+from app.services.files.keys import CHUNK_BYTES, StoredEntry, checked_key
+
+__all__ = ["CHUNK_BYTES", "LocalStorage", "Storage", "StoredEntry", "checked_key", "file_storage"]
 
 
 class Storage(Protocol):
@@ -39,21 +38,6 @@ class Storage(Protocol):
     def put_file(self, key: str, path: Path, content_type: str) -> None: ...
 
     def inventory(self) -> Iterator[StoredEntry]: ...
-
-
-@dataclass(frozen=True)
-class StoredEntry:
-    """One file as the storage lists it: the sweep keeps the young ones (maybe uncommitted)."""
-
-    key: str
-    byte_size: int
-    modified_at: datetime
-
-
-def checked_key(key: str) -> str:
-    if not _KEY.fullmatch(key):
-        raise ValueError(f"not a storage key: {key!r}")
-    return key
 
 
 class LocalStorage:
@@ -89,7 +73,9 @@ class LocalStorage:
         self._path(key).unlink(missing_ok=True)
 
     def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
+        # A link planted in the directory could point anywhere: only real files count.
+        path = self._path(key)
+        return path.is_file() and not path.is_symlink()
 
     def put_file(self, key: str, path: Path, content_type: str) -> None:
         """Store the file at ``path`` (a large ZIP) without reading it into memory."""

@@ -6,8 +6,8 @@ writes the PDFs a small batch at a time into a temporary file beside the finishe
 (``EXPORT_ROOT``), so memory stays bounded whatever the size of the set. Every PDF's
 SHA-256 is checked against the digest stored when it was rendered; ``manifest.csv``, the
 last entry, lists each file with its digest so the receiver can check them too. The
-temporary file becomes ``<public id>.zip`` by an atomic rename, so a ZIP on disk is always
-complete.
+finished file then goes into the file storage as ``<public id>.zip`` (``publish_zip``), which
+every web machine reads: a ZIP is in the storage only once complete.
 
 The job (``app.tasks.exports.build_register_zip``) drives the build a batch at a time and
 commits after each, in its own short transaction, so the export page (another connection)
@@ -25,9 +25,10 @@ import csv
 import hashlib
 import logging
 import os
+import re
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -46,6 +47,7 @@ from app.models.finance import ExportStatus, RegisterExport
 from app.services.accounts.capabilities import Action, require
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import ValidationFailed
+from app.services.files.storage import file_storage
 from app.services.finance.register import RegisterFilter, register_document_ids
 from app.services.jobs import enqueue
 
@@ -72,38 +74,56 @@ class ExportProblem(Exception):
 
 
 def export_root() -> Path:
-    """Where finished ZIPs live (``EXPORT_ROOT``, else ``<instance>/exports``)."""
+    """Where ZIPs are built, on the job consumer's own disk (``EXPORT_ROOT``, else
+    ``<instance>/exports``); finished ones move to the file storage."""
     configured = current_app.config.get("EXPORT_ROOT")
     return Path(configured) if configured else Path(current_app.instance_path) / "exports"
 
 
-def zip_path(export: RegisterExport) -> Path:
-    """The finished ZIP of ``export`` (present once it is done)."""
-    return export_root() / f"{export.public_id}.zip"
+def zip_key(export: RegisterExport) -> str:
+    """The storage key of ``export``'s finished ZIP (present once it is done)."""
+    return f"{export.public_id}.zip"
+
+
+def publish_zip(public_id: str, built: Path) -> None:
+    """Move the finished ZIP at ``built`` into the file storage, streamed from disk."""
+    file_storage().put_file(f"{public_id}.zip", built, "application/zip")
+    built.unlink(missing_ok=True)
+
+
+def zip_chunks(export: RegisterExport) -> Iterator[bytes] | None:
+    """The finished ZIP in chunks, or None when it is not (or no longer) stored."""
+    storage = file_storage()
+    key = zip_key(export)
+    if export.status is not ExportStatus.DONE or not storage.exists(key):
+        return None
+    return storage.stream(key)
 
 
 # Finished ZIPs are copies of stored PDFs, rebuilt in seconds: they are kept a week.
 ZIP_KEPT_FOR = timedelta(days=7)
+# A finished export's key (``zip_key``): a public id is letters and digits.
+_ZIP_KEY = re.compile(r"[A-Za-z0-9]{8,40}\.zip")
 
 
 def is_expired(export: RegisterExport) -> bool:
     """Built, but its ZIP has since been removed (see ``remove_old_zips``)."""
-    return export.status is ExportStatus.DONE and not zip_path(export).is_file()
+    return export.status is ExportStatus.DONE and not file_storage().exists(zip_key(export))
 
 
 def remove_old_zips(now: datetime) -> int:
     """Delete finished ZIPs older than ``ZIP_KEPT_FOR``, and leftovers of builds that died
     (older than a day); returns how many files went. The export rows stay for the record."""
-    root = export_root()
-    if not root.is_dir():
-        return 0
     removed = 0
-    for path, kept_for in [
-        *((path, ZIP_KEPT_FOR) for path in root.glob("*.zip")),
-        *((path, timedelta(days=1)) for path in root.glob("*.zip.part")),
-    ]:
+    storage = file_storage()
+    for entry in list(storage.inventory()):
+        if _ZIP_KEY.fullmatch(entry.key) and now - entry.modified_at > ZIP_KEPT_FOR:
+            storage.delete(entry.key)
+            removed += 1
+    root = export_root()
+    for path in root.glob("*.zip*") if root.is_dir() else ():
         modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        if now - modified > kept_for:
+        if now - modified > timedelta(days=1):
             path.unlink(missing_ok=True)
             removed += 1
     return removed

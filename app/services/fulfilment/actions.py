@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext
 
 from app.extensions import db
 from app.models import (
-    Incoterm,
     Order,
     OrderStatus,
     Shipment,
@@ -19,48 +18,27 @@ from app.models import (
     ShipmentPackage,
     ShipmentStatus,
 )
-from app.money import Money
 from app.services.accounts.clock import company_today
 from app.services.audit.recording import Actor
 from app.services.errors import ValidationFailed
+from app.services.fulfilment import proposals
+from app.services.fulfilment.charges import (
+    charge_minor,
+    check_charges,
+)
 from app.services.fulfilment.document_hooks import on_order_accepted, on_order_shipped
+from app.services.fulfilment.proposals import ProposedChange
 from app.services.orders.lifecycle import complete_if_settled, may_move, record_event, transition
 from app.services.orders.notifications import notify_counterparty
 from app.services.orders.placing import release_stock
 from app.services.payments import controls
 from app.services.payments import milestones as payments
 
-# Incoterms 2020 under which the seller contracts and pays for the main carriage, and
-# under which the seller must insure it (CIF, CIP): only these may carry such charges.
-FREIGHT_ON_SELLER = frozenset(
-    {
-        Incoterm.CFR,
-        Incoterm.CIF,
-        Incoterm.CPT,
-        Incoterm.CIP,
-        Incoterm.DAP,
-        Incoterm.DPU,
-        Incoterm.DDP,
-    }
-)
-INSURANCE_ON_SELLER = frozenset({Incoterm.CIF, Incoterm.CIP})
 _CONTAINER = re.compile(r"^[A-Z]{4}\d{7}$")
 
 
-MAX_CHARGE = Decimal(10) ** 12
 MAX_PACKAGES = 100_000
 MAX_WEIGHT_KG = Decimal(10) ** 7
-
-
-def _money_minor(amount: Decimal | None, currency: str, field_name: str) -> int:
-    if amount is None:
-        return 0
-    if not amount.is_finite() or amount < 0 or amount > MAX_CHARGE:
-        raise ValidationFailed(lazy_gettext("Charges cannot be negative."), field_name)
-    money = Money(amount, currency)
-    if money.rounded() != money:
-        raise ValidationFailed(lazy_gettext("Too many decimals for this currency."), field_name)
-    return money.to_minor()
 
 
 def accept(
@@ -72,34 +50,39 @@ def accept(
     insurance: Decimal | None = None,
     note: str | None = None,
 ) -> None:
-    """The seller accepts, adding freight and insurance where the Incoterm puts them on it."""
-    freight_minor = _money_minor(freight, order.currency, "freight")
-    insurance_minor = _money_minor(insurance, order.currency, "insurance")
-    if freight_minor and order.incoterm not in FREIGHT_ON_SELLER:
-        raise ValidationFailed(
-            lazy_gettext(
-                "Under %(rule)s the buyer pays the main carriage: add no freight.",
-                rule=order.incoterm.value,
-            ),
-            "freight",
-        )
-    if insurance_minor and order.incoterm not in INSURANCE_ON_SELLER:
-        raise ValidationFailed(
-            lazy_gettext("Only CIF and CIP put insurance on the seller."), "insurance"
-        )
+    """The seller accepts the order as placed; freight and insurance it adds are proposed.
+
+    The buyer placed the order at the goods total: charges the Incoterm puts on the seller
+    become a change proposal the buyer accepts or declines (``proposals``), and only then
+    reach the total, the deposit and a new proforma revision.
+    """
+    # Blank keeps what the order carries (an awarded quote's freight, or none).
+    freight_minor = (
+        order.freight_minor if freight is None else charge_minor(freight, order.currency, "freight")
+    )
+    insurance_minor = (
+        order.insurance_minor
+        if insurance is None
+        else charge_minor(insurance, order.currency, "insurance")
+    )
+    check_charges(order.incoterm, freight_minor, insurance_minor)
     if confirmed_ship_date is None:
         raise ValidationFailed(lazy_gettext("Confirm the ship date."), "confirmed_ship_date")
     if confirmed_ship_date < company_today(order.seller):
         raise ValidationFailed(lazy_gettext("The ship date is in the past."), "confirmed_ship_date")
     transition(actor, order, OrderStatus.ACCEPTED, note)
-    order.freight_minor = freight_minor
-    order.insurance_minor = insurance_minor
-    order.total_minor = order.goods_total_minor + freight_minor + insurance_minor
     order.confirmed_ship_date = confirmed_ship_date
     on_order_accepted(actor, order)
     # Payments fall due on the payer's (the buyer's) days.
     payments.create_milestones(order, company_today(order.buyer))
     notify_counterparty(actor, order, "accepted")
+    if freight_minor != order.freight_minor or insurance_minor != order.insurance_minor:
+        proposals.propose_change(
+            actor,
+            order,
+            ProposedChange(freight_minor=freight_minor, insurance_minor=insurance_minor),
+            reason=note,
+        )
 
 
 def reject(actor: Actor, order: Order, reason: str) -> None:

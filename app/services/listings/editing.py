@@ -78,8 +78,8 @@ def _write(product: Product, checked: CheckedListing) -> None:
     product.price_tiers = [PriceTier(min_quantity=q, unit_price_minor=p) for q, p in checked.tiers]
     product.incoterms = [ProductIncoterm(rule=r, named_place=p) for r, p in checked.incoterms]
     product.specifications = [
-        Specification(position=i, name=k, value=v)
-        for i, (k, v) in enumerate(checked.specifications)
+        Specification(position=i, name=k, value=v, name_zh=zh, name_ur=ur)
+        for i, (k, v, zh, ur) in enumerate(checked.specifications)
     ]
 
 
@@ -129,7 +129,9 @@ def duplicate_listing(actor: Actor, product: Product) -> Product:
         ProductIncoterm(rule=i.rule, named_place=i.named_place) for i in product.incoterms
     ]
     copy.specifications = [
-        Specification(position=s.position, name=s.name, value=s.value)
+        Specification(
+            position=s.position, name=s.name, value=s.value, name_zh=s.name_zh, name_ur=s.name_ur
+        )
         for s in product.specifications
     ]
     db.session.add(copy)

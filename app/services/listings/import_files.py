@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext
 
 from app.services.errors import DomainError
 from app.services.listings.import_cells import Message
-from app.services.listings.import_layout import COLUMNS, HEADERS
+from app.services.listings.import_layout import COLUMNS, HEADERS, OPTIONAL_HEADERS
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # The import runs inside one web request, and the listing service writes about 100
@@ -185,7 +185,7 @@ def header_positions(row: int, cells: list[object]) -> dict[int, str]:
         raise file_error(
             lazy_gettext("The first row must hold the column headers of the template.")
         )
-    missing = set(HEADERS) - set(positions.values())
+    missing = set(HEADERS) - set(positions.values()) - OPTIONAL_HEADERS
     errors += [
         RowError(row, header, lazy_gettext("This column is missing. Start from the template."))
         for header in HEADERS

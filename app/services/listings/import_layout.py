@@ -139,6 +139,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("public_id", cell_text, lambda p: p.public_id),
     _plain("title", cell_text),
     _plain("description", cell_text),
+    # The seller's Chinese and Urdu wording; an empty cell leaves that language to English.
+    *(
+        _plain(name, cell_text)
+        for name in ("title_zh", "title_ur", "description_zh", "description_ur")
+    ),
     Column("category", cell_text, lambda p: p.category.slug, "category_slug"),
     _plain("hs_code", cell_text),
     _plain("unit", cell_text),
@@ -171,6 +176,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", read_status, lambda p: p.status.value),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
+# Columns a file made before they existed may lack: read as empty.
+OPTIONAL_HEADERS = frozenset({"title_zh", "title_ur", "description_zh", "description_ur"})
 
 
 # --- a listing as a row ---------------------------------------------------------------

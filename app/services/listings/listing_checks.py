@@ -41,7 +41,8 @@ class CheckedListing:
     category: Category
     tiers: list[tuple[int, int]]
     incoterms: list[tuple[Incoterm, str]]
-    specifications: list[tuple[str, str]]
+    # name, value, Chinese label, Urdu label
+    specifications: list[tuple[str, str, str | None, str | None]]
 
 
 @dataclass(frozen=True)
@@ -91,18 +92,26 @@ def _check_moq(data: ListingInput, errors: FieldErrors) -> int | None:
     return moq
 
 
-def _check_specifications(data: ListingInput, errors: FieldErrors) -> list[tuple[str, str]]:
-    """Property and value pairs; blank lines dropped, half-filled ones refused."""
-    specifications: list[tuple[str, str]] = []
+def _check_specifications(
+    data: ListingInput, errors: FieldErrors
+) -> list[tuple[str, str, str | None, str | None]]:
+    """Property and value pairs with their labels; blank lines dropped, half-filled ones
+    refused."""
+    specifications: list[tuple[str, str, str | None, str | None]] = []
     for index, (key, value) in enumerate(data.specifications):
         key, value = (key or "").strip(), (value or "").strip()
         if not key and not value:
             continue
-        if not key or not value or len(key) > 80 or len(value) > 200:
+        labels = (
+            data.specification_labels[index] if index < len(data.specification_labels) else ("", "")
+        )
+        zh, ur = ((label or "").strip() or None for label in labels)
+        too_long = any(label and len(label) > 80 for label in (zh, ur))
+        if not key or not value or len(key) > 80 or len(value) > 200 or too_long:
             errors[f"specifications-{index}-name"] = lazy_gettext(
                 "Give both the property (up to 80 characters) and its value (up to 200)."
             )
-        specifications.append((key, value))
+        specifications.append((key, value, zh, ur))
     if len(specifications) > MAX_SPECIFICATIONS:
         errors["specifications"] = lazy_gettext(
             "At most %(count)d specification lines.", count=MAX_SPECIFICATIONS
@@ -110,11 +119,28 @@ def _check_specifications(data: ListingInput, errors: FieldErrors) -> list[tuple
     return specifications
 
 
+_TRANSLATED = ("title_zh", "title_ur", "description_zh", "description_ur")
+
+
+def _check_translations(data: ListingInput, errors: FieldErrors) -> dict[str, str | None]:
+    """The Chinese and Urdu title and description: optional, as long as the English."""
+    values: dict[str, str | None] = {}
+    for name in _TRANSLATED:
+        text = (getattr(data, name) or "").strip()
+        limit = 200 if name.startswith("title") else 5000
+        if len(text) > limit:
+            errors[name] = lazy_gettext("Keep this text under %(count)d characters.", count=limit)
+        values[name] = text or None
+    return values
+
+
 def _check_control_characters(data: ListingInput, errors: FieldErrors) -> None:
-    for name in ("title", "description", "proper_shipping_name"):
+    for name in ("title", "description", "proper_shipping_name", *_TRANSLATED):
         if _CONTROL_CHARACTERS.search(getattr(data, name) or ""):
             errors[name] = lazy_gettext("Remove the control characters from this text.")
-    texts = [p for _, p in data.incoterms] + [t for spec in data.specifications for t in spec]
+    texts = [p for _, p in data.incoterms] + [
+        t for spec in (*data.specifications, *data.specification_labels) for t in spec
+    ]
     if any(_CONTROL_CHARACTERS.search(text or "") for text in texts):
         errors.setdefault("title", lazy_gettext("Remove the control characters from this text."))
 
@@ -131,6 +157,7 @@ def check_listing(data: ListingInput) -> CheckedListing:
     package_type = check_packaging(data, errors)
     goods = check_dangerous_goods(data, errors)
     specifications = _check_specifications(data, errors)
+    translations = _check_translations(data, errors)
     _check_control_characters(data, errors)
 
     if errors:
@@ -141,6 +168,7 @@ def check_listing(data: ListingInput) -> CheckedListing:
         values={
             "title": identity.title,
             "description": identity.description,
+            **translations,
             "category_id": category.id,
             "hs_code": hs_code,
             "unit": identity.unit,

@@ -101,3 +101,10 @@ class ListingInput:
     net_explosive_mass_kg: Decimal | None = None
     export_licence_required: bool = False
     specifications: list[tuple[str, str]] = field(default_factory=list)
+    # The seller's wording for Chinese and Urdu readers; blank: English is shown instead.
+    title_zh: str = ""
+    title_ur: str = ""
+    description_zh: str = ""
+    description_ur: str = ""
+    # (Chinese, Urdu) label of each specification line, by position; may be shorter.
+    specification_labels: list[tuple[str, str]] = field(default_factory=list)

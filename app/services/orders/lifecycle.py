@@ -84,7 +84,7 @@ def may_move(user: User | None, order: Order, to: OrderStatus) -> bool:
     return True
 
 
-def _check(actor: Actor, order: Order, to: OrderStatus) -> None:
+def _check(actor: Actor, order: Order, to: OrderStatus, mover: Side | None = None) -> None:
     if to not in TRANSITIONS[order.status]:
         raise InvalidTransition(
             lazy_gettext(
@@ -93,7 +93,7 @@ def _check(actor: Actor, order: Order, to: OrderStatus) -> None:
                 target=STATUS_LABELS[to],
             )
         )
-    mover = MOVERS[to]
+    mover = mover or MOVERS[to]
     if mover == Side.SYSTEM:
         if actor.user is not None:
             raise NotAllowed(lazy_gettext("An order completes by itself once delivered and paid."))
@@ -153,14 +153,25 @@ def record_event(
     return event
 
 
-def transition(actor: Actor, order: Order, to: OrderStatus, note: str | None = None) -> Move:
+def transition(
+    actor: Actor,
+    order: Order,
+    to: OrderStatus,
+    note: str | None = None,
+    *,
+    mover: Side | None = None,
+) -> Move:
     """Move ``order`` to ``to`` if the table, the actor and the order's state allow it.
+
+    ``mover`` names the side that makes the move where a service has its own rule for it
+    (the seller cancels after the buyer declined its change: ``fulfilment.proposals``);
+    otherwise ``MOVERS`` says.
 
     The UPDATE names the status and payment state it checked; if someone else moved the
     order or recorded a payment first, no row changes and the loser gets
     ``InvalidTransition`` saying what the order is now.
     """
-    _check(actor, order, to)
+    _check(actor, order, to, mover)
     current = order.status
     result = db.session.execute(
         update(Order)

@@ -29,6 +29,11 @@ def _what_happened(kind: str, order: Order) -> str:
         "accepted": gettext(
             "%(seller)s accepted order %(ref)s.", seller=order.seller.legal_name, ref=reference
         ),
+        "awarded": gettext(
+            "%(buyer)s accepted your quote: order %(ref)s is placed on its terms.",
+            buyer=order.buyer.legal_name,
+            ref=reference,
+        ),
         "rejected": gettext(
             "%(seller)s rejected order %(ref)s.", seller=order.seller.legal_name, ref=reference
         ),
@@ -42,6 +47,23 @@ def _what_happened(kind: str, order: Order) -> str:
         "completed": gettext("Order %(ref)s is completed.", ref=reference),
         "cancelled": gettext(
             "%(buyer)s cancelled order %(ref)s.", buyer=order.buyer.legal_name, ref=reference
+        ),
+        "cancelled_by_seller": gettext(
+            "%(seller)s cancelled order %(ref)s after its change was declined.",
+            seller=order.seller.legal_name,
+            ref=reference,
+        ),
+        "change_proposed": gettext(
+            "A change to order %(ref)s is proposed and waits for your answer.", ref=reference
+        ),
+        "change_accepted": gettext(
+            "The proposed change to order %(ref)s is accepted.", ref=reference
+        ),
+        "change_declined": gettext(
+            "The proposed change to order %(ref)s is declined.", ref=reference
+        ),
+        "change_withdrawn": gettext(
+            "The proposed change to order %(ref)s is withdrawn.", ref=reference
         ),
     }
     return str(sentences.get(kind) or gettext("Order %(ref)s changed.", ref=reference))

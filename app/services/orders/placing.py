@@ -188,7 +188,12 @@ def _checked_terms(terms: OrderTerms, group: CartGroup, buyer: Company) -> dict[
 def _snapshot(line_no: int, product: Product, quantity: int) -> OrderLine:
     # The listing may have changed since the line went into the cart: check again.
     quantity = check_quantity(product, quantity)
-    price = unit_price_minor(product, quantity)
+    return snapshot_line(line_no, product, quantity, unit_price_minor(product, quantity))
+
+
+def snapshot_line(line_no: int, product: Product, quantity: int, price: int) -> OrderLine:
+    """A line frozen from the listing at ``price`` (the tier's, or an accepted quote's);
+    stock is reserved for it unless the listing is made to order."""
     if price * quantity > MAX_LINE_TOTAL_MINOR:
         raise ValidationFailed(lazy_gettext("This quantity is too large."), "quantity")
     return OrderLine(
@@ -369,11 +374,17 @@ def _place(
         idempotency_key=idempotency_key,
         **values,
     )
+    return record_new_order(actor, order)
+
+
+def record_new_order(actor: Actor, order: Order, kind: str = "placed") -> Order:
+    """Reserve the stock of a new order's lines, add it with its first timeline entry and
+    tell the other party; shared by checkout, the API and the award of a quote."""
     # Stock first, while the new order is outside the session: the UPDATEs then trigger no
     # flush of their own, and the order, its lines and its first event go in one flush.
-    reserve_stock(lines)
+    reserve_stock(order.lines)
     db.session.add(order)
-    record_event(actor, order, "placed", to_status=OrderStatus.PLACED)
-    notify_counterparty(actor, order, "placed")
+    record_event(actor, order, kind, to_status=order.status)
+    notify_counterparty(actor, order, kind)
     db.session.flush()  # the order has its id and placing time for whoever reports it
     return order

@@ -9,7 +9,6 @@ never commit.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -37,7 +36,7 @@ from app.numbers import NumberProblem, parse_decimal
 from app.services.accounts.capabilities import Action, require
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import ValidationFailed
-from app.services.files.checks import clean_upload
+from app.services.files import store_upload
 from app.services.orders.lifecycle import InvalidTransition, complete_if_settled, record_event
 from app.services.payments.ledger import PAYABLE, lock_payments, next_due_on, settle
 
@@ -285,14 +284,15 @@ def upload_proof(
         actor.user, Action.PAY, order, lazy_gettext("Only the buyer uploads proofs of transfer.")
     )
     require_payable(order)
-    content, content_type = clean_upload(upload, "proof")
+    # Kept in the file storage every web machine reads (no longer in the row itself).
+    stored = store_upload(user, upload, filename=None, purpose="payment_proof", field="proof")
     proof = PaymentProof(
         milestone=milestone,
         uploaded_by_id=user.id,
-        content_type=content_type,
-        byte_size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
+        content_type=stored.content_type,
+        byte_size=stored.byte_size,
+        sha256=stored.sha256,
+        stored_file=stored,
     )
     db.session.add(proof)
     db.session.flush()

@@ -3,7 +3,7 @@
 Importing the route modules registers their views on ``bp``.
 """
 
-from app.web.buyer import cart, orders, views  # noqa: F401
+from app.web.buyer import cart, orders, rfqs, views  # noqa: F401
 from app.web.buyer.blueprint import bp
 
 __all__ = ["bp"]

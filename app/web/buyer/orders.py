@@ -26,6 +26,7 @@ from app.services.orders.queries import (
     order_list,
     order_page,
 )
+from app.web import order_changes
 from app.web.buyer.blueprint import bp
 from app.web.buyer.order_forms import CancelForm, ConfirmDeliveryForm
 from app.web.forms import page_number
@@ -128,3 +129,7 @@ def confirm_delivery(public_id: str) -> ResponseReturnValue:
         lambda order: actions.confirm_delivery(acting(), order, form.note.data),
         gettext("Delivery is confirmed. Thank you."),
     )
+
+
+# Answering the seller's proposed changes (freight on acceptance, a later ship date).
+order_changes.register(bp, Side.BUYER)

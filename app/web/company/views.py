@@ -13,11 +13,11 @@ from app.services.accounts import users
 from app.services.accounts.capabilities import Action
 from app.services.accounts.companies import (
     BankDetails,
-    set_bank_details,
     set_company_timezone,
     set_reporting_currency,
 )
 from app.services.accounts.tax_ids import tax_id_label
+from app.services.orders.bank_changes import change_bank_details
 from app.time_zones import zone_label
 from app.web.boundary import attempt
 from app.web.company.forms import (
@@ -81,7 +81,7 @@ def bank_details() -> ResponseReturnValue:
             swift=form.swift.data,
             address=form.address.data,
         )
-        if attempt(lambda: set_bank_details(acting(), company, details), form).ok:
+        if attempt(lambda: change_bank_details(acting(), company, details), form).ok:
             flash(gettext("Bank details saved. New invoices will show them."), "success")
             return redirect(url_for("company.index"))
     return render_template("company/bank.html", form=form)

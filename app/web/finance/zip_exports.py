@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, gettext, ngettext
 
 from app.models.base import utcnow
 from app.models.finance import ExportStatus, RegisterExport
 from app.services.audit.recording import record_audit
-from app.services.finance.register_zip import company_export, is_expired, start_export, zip_path
+from app.services.finance.register_zip import company_export, is_expired, start_export, zip_chunks
 from app.web.boundary import attempt
 from app.web.finance.blueprint import bp, company_day, own_company, register_filter_from_request
 from app.web.guards import acting
@@ -118,8 +118,8 @@ def zip_export_status(public_id: str) -> ResponseReturnValue:
 @bp.get("/exports/<public_id>/download")
 def zip_export_download(public_id: str) -> ResponseReturnValue:
     export = _export(public_id)
-    path = zip_path(export)
-    if export.status is not ExportStatus.DONE or not path.is_file():
+    chunks = zip_chunks(export)
+    if chunks is None:
         abort(404)
     record_audit(
         acting(),
@@ -128,8 +128,11 @@ def zip_export_download(public_id: str) -> ResponseReturnValue:
         object_id=export.public_id,
         details={"documents": export.total, "bytes": export.byte_size},
     )
-    response = send_file(
-        path, mimetype="application/zip", as_attachment=True, download_name=export.filename
-    )
+    # Streamed from the file storage in chunks: a register of thousands of PDFs is never
+    # held in memory.
+    response = Response(chunks, mimetype="application/zip", direct_passthrough=True)
+    response.headers.set("Content-Disposition", "attachment", filename=export.filename)
+    if export.byte_size is not None:
+        response.content_length = export.byte_size
     response.headers["Cache-Control"] = NO_STORE
     return response

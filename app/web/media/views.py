@@ -8,7 +8,7 @@ under a key (a new upload gets a new one), so browsers may cache them for a year
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, Response, abort, request
 from flask.typing import ResponseReturnValue
 
 from app.services.listings import images
@@ -22,14 +22,18 @@ MEDIA_CONTENT_SECURITY_POLICY = "default-src 'none'; sandbox"
 
 @bp.get("/<key>")
 def serve(key: str) -> ResponseReturnValue:
-    path = images.open_media(key)
-    if path is None:
+    if request.if_none_match.contains(key) and images.is_media_key(key):
+        # The key names the bytes for ever: a browser holding it has them.
+        return Response(status=304, headers={"ETag": f'"{key}"'})
+    chunks = images.media_stream(key)
+    if chunks is None:
         abort(404)
-    # send_file adds "Content-Disposition: inline; filename=<key>" and answers Range and
-    # If-None-Match requests.
-    response = send_file(
-        path, mimetype=images.STORED_CONTENT_TYPE, max_age=ONE_YEAR, conditional=True
-    )
+    # Streamed from the file storage (a local directory or a bucket), never read whole.
+    response = Response(chunks, mimetype=images.STORED_CONTENT_TYPE, direct_passthrough=True)
+    response.headers["Content-Disposition"] = f"inline; filename={key}"
+    response.set_etag(key)
+    response.cache_control.public = True
+    response.cache_control.max_age = ONE_YEAR
     response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = MEDIA_CONTENT_SECURITY_POLICY

@@ -32,6 +32,7 @@ from app.models import PaymentMilestone, PaymentRefund
 from app.payments.gateway import GatewayError, Intent, PaymentGateway, configured_gateway
 from app.security import content_security_policy, safe_next_path
 from app.services.errors import DomainError
+from app.services.files import stream_stored
 from app.services.payments import cards as card_payments
 from app.services.payments import letters_of_credit
 from app.services.payments import milestones as payments
@@ -234,5 +235,10 @@ def proof(public_id: str) -> ResponseReturnValue:
     found = payments.visible_proof(signed_in_user().company_id or 0, public_id)
     if found is None:
         abort(404)
-    response = current_app.response_class(found.content, mimetype=found.content_type)
+    # Proofs uploaded before 0019 still carry their bytes; newer ones stream from storage.
+    body = found.content if found.stored_file is None else stream_stored(found.stored_file)
+    response = current_app.response_class(
+        body, mimetype=found.content_type, direct_passthrough=found.stored_file is not None
+    )
+    response.content_length = found.byte_size
     return download_headers(response, found.filename)

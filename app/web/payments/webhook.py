@@ -18,6 +18,7 @@ from flask import Blueprint, abort, current_app, jsonify, make_response, request
 from flask.typing import ResponseReturnValue
 
 from app.extensions import csrf, limiter
+from app.operations.metrics import WEBHOOK_DELIVERIES
 from app.services.payments.cards import MalformedEvent, UnknownIntent, apply_event
 
 log = logging.getLogger(__name__)
@@ -52,4 +53,5 @@ def stripe_events() -> ResponseReturnValue:
     except UnknownIntent as unknown:
         log.warning("webhook %s names unknown intent %s", event.get("id"), unknown)
         abort(make_response(jsonify(error="unknown payment intent"), 404))
+    WEBHOOK_DELIVERIES.labels("incoming", str(outcome)).inc()
     return jsonify(received=True, outcome=outcome), 200

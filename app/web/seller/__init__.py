@@ -3,7 +3,7 @@
 Importing the route modules registers their views on ``bp``.
 """
 
-from app.web.seller import bulk, images, listings, orders, views  # noqa: F401
+from app.web.seller import bulk, images, listings, orders, rfqs, views  # noqa: F401
 from app.web.seller.blueprint import bp
 
 __all__ = ["bp"]

@@ -73,6 +73,8 @@ class IncotermForm(_RowForm):
 class SpecificationForm(_RowForm):
     name = StringField(_l("Property"), validators=[Optional(), Length(max=80)])
     value = StringField(_l("Value"), validators=[Optional(), Length(max=200)])
+    name_zh = StringField(_l("Property in Chinese"), validators=[Optional(), Length(max=80)])
+    name_ur = StringField(_l("Property in Urdu"), validators=[Optional(), Length(max=80)])
 
 
 class ListingForm(CorridorForm):
@@ -81,6 +83,15 @@ class ListingForm(CorridorForm):
         _l("Description"),
         validators=[Optional(), Length(max=5000)],
         description=_l("Plain text. Grades, uses, certificates, packing."),
+    )
+    # The seller's own wording for Chinese and Urdu buyers; English stands in where blank.
+    title_zh = StringField(_l("Title in Chinese"), validators=[Optional(), Length(max=200)])
+    description_zh = TextAreaField(
+        _l("Description in Chinese"), validators=[Optional(), Length(max=5000)]
+    )
+    title_ur = StringField(_l("Title in Urdu"), validators=[Optional(), Length(max=200)])
+    description_ur = TextAreaField(
+        _l("Description in Urdu"), validators=[Optional(), Length(max=5000)]
     )
     category = SelectField(_l("Category"), validators=[DataRequired()])
     hs_code = StringField(

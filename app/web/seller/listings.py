@@ -80,6 +80,14 @@ def _listing_input(form: ListingForm) -> listings.ListingInput:
         specifications=[
             (row.form.name.data or "", row.form.value.data or "") for row in form.specifications
         ],
+        title_zh=form.title_zh.data or "",
+        title_ur=form.title_ur.data or "",
+        description_zh=form.description_zh.data or "",
+        description_ur=form.description_ur.data or "",
+        specification_labels=[
+            (row.form.name_zh.data or "", row.form.name_ur.data or "")
+            for row in form.specifications
+        ],
     )
 
 
@@ -94,6 +102,10 @@ def _fill(form: ListingForm, product: Product) -> None:
 
     form.title.data = product.title
     form.description.data = product.description
+    form.title_zh.data = product.title_zh or ""
+    form.description_zh.data = product.description_zh or ""
+    form.title_ur.data = product.title_ur or ""
+    form.description_ur.data = product.description_ur or ""
     form.category.data = product.category.slug
     form.hs_code.data = product.hs_code
     form.unit.data = product.unit
@@ -125,6 +137,8 @@ def _fill(form: ListingForm, product: Product) -> None:
     for row, spec in zip(form.specifications, product.specifications, strict=False):
         row.form.name.data = spec.name
         row.form.value.data = spec.value
+        row.form.name_zh.data = spec.name_zh or ""
+        row.form.name_ur.data = spec.name_ur or ""
 
 
 def _show_listing_errors(form: ListingForm, errors: dict[str, object]) -> None:

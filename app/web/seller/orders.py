@@ -19,6 +19,7 @@ from app.models import Order, OrderStatus, ShipmentMode
 from app.money import currency_exponent
 from app.services.accounts.capabilities import Action, Side, require
 from app.services.fulfilment import actions
+from app.services.fulfilment.charges import FREIGHT_ON_SELLER, INSURANCE_ON_SELLER
 from app.services.orders.lifecycle import may_move
 from app.services.orders.queries import (
     PAGE_SIZE,
@@ -29,6 +30,7 @@ from app.services.orders.queries import (
 )
 from app.services.orders.trusted import set_trusted, trusted_buyer_ids
 from app.services.payments.controls import current_hold
+from app.web import order_changes
 from app.web.boundary import attempt
 from app.web.forms import as_choices, page_number
 from app.web.guards import acting, signed_in_user
@@ -69,9 +71,9 @@ def _refuse_viewers(order: Order) -> None:
 def _accept_form(order: Order, bound: bool = True) -> AcceptForm:
     form = AcceptForm() if bound else AcceptForm(formdata=None)
     # Charges the Incoterm leaves to the buyer are not fields at all, so none can be posted.
-    if order.incoterm not in actions.FREIGHT_ON_SELLER:
+    if order.incoterm not in FREIGHT_ON_SELLER:
         del form.freight
-    if order.incoterm not in actions.INSURANCE_ON_SELLER:
+    if order.incoterm not in INSURANCE_ON_SELLER:
         del form.insurance
     # Charges are in the order's currency: no more decimals than it has.
     for charge in ("freight", "insurance"):
@@ -276,3 +278,7 @@ def buyers() -> ResponseReturnValue:
         companies=companies,
         trusted=trusted_buyer_ids(company_id),
     )
+
+
+# Proposing changes, withdrawing them, cancelling after one was declined.
+order_changes.register(bp, Side.SELLER)
