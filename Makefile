@@ -93,7 +93,7 @@ seed: db-upgrade
 # The web server and the job consumer side by side; Ctrl-C stops both.
 run: seed
 	@echo "Serving Corridor on http://$(HOST):$(PORT) (job consumer running beside it)"
-	@$(BIN)/huey_consumer app.worker.huey --workers 2 --worker-type thread --quiet & consumer=$$!; \
+	@$(BIN)/python -m app.worker --workers 2 --worker-type thread --quiet & consumer=$$!; \
 	trap 'kill $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
@@ -110,7 +110,7 @@ serve: prepare
 	CORRIDOR_CONFIG=production $(BIN)/flask db upgrade
 	@metrics=$$(mktemp -d -t corridor-metrics-XXXXXX); export CORRIDOR_CONFIG=production PROMETHEUS_MULTIPROC_DIR=$$metrics; \
 	consumer=; if [ "$(CONSUMER_WORKERS)" != 0 ]; then \
-	  $(BIN)/huey_consumer app.worker.huey --workers $(CONSUMER_WORKERS) --worker-type process \
+	  $(BIN)/python -m app.worker --workers $(CONSUMER_WORKERS) --worker-type process \
 	    $$([ "$(CONSUMER_PERIODIC)" = 0 ] && echo --no-periodic) & consumer=$$!; fi; \
 	trap '[ -n "$$consumer" ] && kill $$consumer 2>/dev/null; wait; rm -rf $$metrics' EXIT INT TERM; \
 	$(BIN)/gunicorn --config gunicorn.conf.py

@@ -155,7 +155,7 @@ def web_node(name: str, env: dict[str, str], work: Path) -> tuple[Node, int]:
 
 
 def consumer_node(name: str, env: dict[str, str], work: Path, periodic: bool) -> Node:
-    command = [str(BIN / "huey_consumer"), "app.worker.huey", "--workers", "2"]
+    command = [str(BIN / "python"), "-m", "app.worker", "--workers", "2"]
     command += ["--worker-type", "process"] + ([] if periodic else ["--no-periodic"])
     return Node(name, command, env, work / f"{name}.log")
 

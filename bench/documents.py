@@ -16,7 +16,7 @@ rendered by the real job (``render_document.call_local``). Then, in one run:
   of the two medians is printed beside it);
 - ``invoice_render_200_lines_ms``: the full path on a 200-line commercial invoice (the
   same snapshot with its lines repeated to 200 and the totals made to add up again);
-- ``documents_per_s_2_workers``: the real consumer (``huey_consumer app.worker.huey
+- ``documents_per_s_2_workers``: the real consumer (``python -m app.worker
   --workers 2 --worker-type process``), warmed up, then ``BENCH_DOC_JOBS`` commercial
   invoices issued in one transaction; timed from that commit to the last one ISSUED;
 - ``invoice_download_rps`` and ``hello_rps_documents``: wrk on ``/bench/hello`` then on
@@ -156,7 +156,7 @@ def _worker_rate(database_url: str, workdir: Path, order_id: int) -> tuple[float
     # idle, which would time the poll, not the rendering).
     env["HUEY_SQLITE_PATH"] = str(workdir / "worker-queue.sqlite3")
     log = workdir / "huey.log"
-    args = [str(common.BIN / "huey_consumer"), "app.worker.huey", "--workers", "2"]
+    args = [str(common.BIN / "python"), "-m", "app.worker", "--workers", "2"]
     args += ["--worker-type", "process", "--delay", "0.05", "--max-delay", "0.25"]
     args += ["--backoff", "1.1", "--no-periodic"]
     with log.open("w") as log_file:
@@ -329,7 +329,7 @@ def main() -> int:
             common.emit("documents_per_s_2_workers", rate, "documents/s")
             common.note(
                 f"{JOBS} commercial invoices issued in one commit, all ISSUED {seconds:.2f} s"
-                " later (huey_consumer --workers 2 --worker-type process, warmed up)"
+                " later (python -m app.worker --workers 2 --worker-type process, warmed up)"
             )
             bad = sum(
                 result.non_2xx + result.socket_errors

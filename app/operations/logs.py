@@ -93,3 +93,5 @@ def configure_logging(json_lines: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    # WeasyPrint narrates every step of every PDF at INFO: seven lines per document.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

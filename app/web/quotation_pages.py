@@ -14,9 +14,16 @@ from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import to_utc
 
+from app.models import QuoteRevision, Rfq
 from app.services.accounts.capabilities import Side
-from app.services.quotations.queries import rfq_attachment, rfq_page
+from app.services.quotations.queries import (
+    company_revision,
+    company_rfq,
+    rfq_attachment,
+    rfq_page,
+)
 from app.services.quotations.states import LIVE_RFQ, QUOTE_LABELS, RFQ_LABELS
+from app.services.quotations.tiers import unit_price_at
 from app.web.files import send_stored
 from app.web.guards import signed_in_user
 from app.web.order_labels import PAYMENT_TERMS_LABELS
@@ -35,6 +42,22 @@ def quotation_helpers() -> dict[str, Any]:
         "live_rfq": LIVE_RFQ,
         "unit_price_at": unit_price_at,
     }
+
+
+def own_rfq(public_id: str, side: Side) -> Rfq:
+    """The RFQ, if the signed-in company is its buyer (or an invited seller); 404 otherwise."""
+    found = company_rfq(company_id(), public_id, side)
+    if found is None:
+        abort(404)
+    return found
+
+
+def own_revision(public_id: str, side: Side) -> QuoteRevision:
+    """The quote revision, if the signed-in company is a party to it; 404 otherwise."""
+    revision = company_revision(company_id(), public_id, side)
+    if revision is None:
+        abort(404)
+    return revision
 
 
 def render_rfq(public_id: str, side: Side, **context: Any) -> ResponseReturnValue:

@@ -51,3 +51,13 @@ def quote_form(**changes: str) -> dict[str, str]:
     }
     form.update(changes)
     return form
+
+
+def quote_form_with_rows(**changes: str) -> dict[str, str]:
+    """The quote form with 400 t on the first line and the four further rows blank."""
+    blank = {
+        f"more_lines-{row}-{name}": ""
+        for row in range(4)
+        for name in ("product", "title", "hs_code", "quantity", "unit_price")
+    }
+    return quote_form(quantity="400", **{**blank, **changes})

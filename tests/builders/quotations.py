@@ -53,6 +53,7 @@ def quote_input(
     valid_until: datetime | None = None,
     product_public_id: str = "",
     payment_terms: str = "deposit_30_balance_70_bl",
+    tiers: list[tuple[object, object]] | None = None,
 ) -> QuoteInput:
     """One free-text line of 500 t at US$524/t, freight US$28,000, valid for 14 days."""
     return QuoteInput(
@@ -64,6 +65,7 @@ def quote_input(
                 title="" if product_public_id else "Ammonium nitrate, porous prilled",
                 hs_code="310230",
                 unit="TNE",
+                tiers=tiers or [],
             )
         ],
         incoterm=incoterm,

@@ -12,8 +12,6 @@ import re
 import secrets
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +29,7 @@ from tests.stripe_support import (
     free_port,
     register_webhook,
 )
+from tests.support.servers import wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -43,19 +42,6 @@ PASSWORD = "Corridor demo 2026"
 class Stack:
     base_url: str
     stripe_url: str
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer")
 
 
 @pytest.fixture(scope="session")
@@ -94,12 +80,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         cwd=ROOT, env=env, stdout=log, stderr=log,
     )  # fmt: skip
     consumer = subprocess.Popen(
-        [str(BIN / "huey_consumer"), "app.worker.huey", "--workers", "2", "--worker-type", "process",
+        [str(BIN / "python"), "-m", "app.worker", "--workers", "2", "--worker-type", "process",
          "--delay", "0.1", "--max-delay", "0.5"],
         cwd=ROOT, env=env, stdout=log, stderr=log,
     )  # fmt: skip
     try:
-        _wait_until_up(f"{base_url}/healthz", server)
+        wait_until_up(f"{base_url}/healthz", server)
         register_webhook(stripe_url, "e2e", f"{base_url}/webhooks/stripe")
         yield Stack(base_url, stripe_url)
     finally:

@@ -11,7 +11,6 @@ import re
 import secrets
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -20,24 +19,13 @@ from pathlib import Path
 import pytest
 
 from tests.stripe_support import free_port
+from tests.support.servers import wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SELLER = "sales@wahnobel.example"
 PASSWORD = "Corridor demo 2026"
 SEARCH = "/catalog?q=%E9%9B%B7%E7%AE%A1"  # 雷管 (detonator)
-
-
-def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"{process.args} exited with {process.returncode}"
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer")
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +57,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
     try:
         bases = [f"http://127.0.0.1:{port}" for port in ports]
         for base, process in zip(bases, processes, strict=True):
-            _wait(f"{base}/healthz", process)
+            wait_until_up(f"{base}/healthz", process)
         yield bases[0], bases[1]
     finally:
         for process in processes:

@@ -1,7 +1,7 @@
 """Jobs run through the real queue: a consumer process on Redis and on the SQLite default.
 
 The e-mail outbox is the first job: a message written in a committed transaction is
-picked up by a separate ``huey_consumer`` process and marked sent.
+picked up by a separate consumer process (``python -m app.worker``) and marked sent.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def test_consumer_process_sends_a_committed_outbox_email(tmp_path: Path, backend
 
     log = (tmp_path / "consumer.log").open("wb")
     consumer = subprocess.Popen(
-        [BIN / "huey_consumer", "app.worker.huey", "--workers", "1", "--worker-type", "thread"],
+        [BIN / "python", "-m", "app.worker", "--workers", "1", "--worker-type", "thread"],
         env=env,
         cwd=ROOT,
         stdout=log,

@@ -5,14 +5,13 @@ Runs on a file SQLite database, or a fresh PostgreSQL database under ``make test
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 
 from flask import Flask
 from sqlalchemy import func, select
 
-from app.database import commit, rollback, write_intent
+from app.database import commit
 from app.extensions import db
 from app.models import (
     CartLine,
@@ -25,7 +24,6 @@ from app.models import (
     User,
 )
 from app.services.audit.recording import Actor
-from app.services.errors import DomainError
 from app.services.fulfilment import actions
 from app.services.orders.lifecycle import expect_status
 from app.services.orders.placing import OrderTerms, place_order
@@ -33,6 +31,7 @@ from app.services.payments import milestones as payments
 from tests.builders.orders import order_in
 from tests.builders.trade import make_trade
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, this_weeks_rates
+from tests.support.races import race
 
 TERMS = dict(
     incoterm="FOB",
@@ -42,34 +41,6 @@ TERMS = dict(
     consignee="MCCT International, Pudong, Shanghai",
     payment_terms="advance",
 )
-
-
-def _race(app: Flask, jobs: list[Callable[[], str]]) -> list[str]:
-    """Run each job in its own thread and app context, all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[str] = [""] * len(jobs)
-
-    def run(index: int) -> None:
-        with app.app_context(), write_intent():
-            barrier.wait()
-            try:
-                results[index] = jobs[index]()
-                commit()
-            except DomainError as error:
-                rollback()
-                results[index] = f"refused: {error}"
-            except Exception as error:  # reported in the assertion
-                rollback()
-                results[index] = f"crashed: {error!r}"
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def _buyers(count: int, products: list[tuple[int, int]]) -> list[int]:
@@ -107,7 +78,7 @@ def test_ten_buyers_racing_for_the_last_five_units(isolated_app: Flask) -> None:
         buyers = _buyers(10, [(product.id, 1)])
         product_id = product.id
         commit()
-    results = _race(isolated_app, [_place(user_id) for user_id in buyers])
+    results = race(isolated_app, [_place(user_id) for user_id in buyers])
     assert not [r for r in results if r.startswith("crashed")], results
     assert sum(r.startswith("placed") for r in results) == 5, results
     refused = [r for r in results if r.startswith("refused")]
@@ -126,7 +97,7 @@ def test_lines_in_opposite_orders_do_not_deadlock(isolated_app: Flask) -> None:
         backward = _buyers(3, [(second.id, 2), (first.id, 1)])
         ids = (first.id, second.id)
         commit()
-    results = _race(isolated_app, [_place(user_id) for user_id in forward + backward])
+    results = race(isolated_app, [_place(user_id) for user_id in forward + backward])
     assert all(r.startswith("placed") for r in results), results
     with isolated_app.app_context():
         stocks = [db.session.get(Product, pid).stock_quantity for pid in ids]  # type: ignore[union-attr]
@@ -140,7 +111,7 @@ def test_accept_and_cancel_at_once_exactly_one_wins(isolated_app: Flask) -> None
         seller_user = UserFactory(company=product.seller, company_role=CompanyRole.SALES)
         commit()
         seller_id, product_id = seller_user.id, product.id
-    (placed,) = _race(isolated_app, [_place(buyer_id)])
+    (placed,) = race(isolated_app, [_place(buyer_id)])
     order_id = int(placed.split()[1])
 
     # Each party acts on the order as its page showed it: placed.
@@ -158,7 +129,7 @@ def test_accept_and_cancel_at_once_exactly_one_wins(isolated_app: Flask) -> None
         actions.cancel(Actor(db.session.get(User, buyer_id)), order, "changed our mind")  # type: ignore[arg-type]
         return "cancelled"
 
-    results = _race(isolated_app, [accept, cancel])
+    results = race(isolated_app, [accept, cancel])
     winners = [r for r in results if not r.startswith("refused")]
     assert len(winners) == 1, results
     loser = next(r for r in results if r.startswith("refused"))
@@ -211,7 +182,7 @@ def test_two_receipts_recorded_at_once_both_count(isolated_app: Flask) -> None:
 
         return job
 
-    results = _race(
+    results = race(
         isolated_app, [pay(milestone_ids[0], "TT-DEPOSIT"), pay(milestone_ids[1], "TT-BALANCE")]
     )
     assert results == ["recorded", "recorded"]

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import QuoteRevision
 from app.services.audit.recording import Actor
 from app.services.quotations.requests import create_rfq
-from tests.builders.quotation_forms import quote_form
+from tests.builders.quotation_forms import quote_form_with_rows
 from tests.builders.quotations import rfq_input
 from tests.builders.trade import Trade, make_trade
 from tests.support.auth import AuthActions
@@ -23,16 +23,6 @@ pytestmark = pytest.mark.usefixtures("exchange_rates")
 @pytest.fixture
 def trade(app: Flask) -> Trade:
     return make_trade(currency="USD")
-
-
-def _form(**changes: str) -> dict[str, str]:
-    """The quote form with 400 t on the first line and the four further rows blank."""
-    blank = {
-        f"more_lines-{row}-{name}": ""
-        for row in range(4)
-        for name in ("product", "title", "hs_code", "quantity", "unit_price")
-    }
-    return quote_form(quantity="400", **{**blank, **changes})
 
 
 def _rfq(app: Flask, trade: Trade) -> str:
@@ -48,7 +38,7 @@ def test_a_quote_of_two_lines_and_blank_rows(
     rfq_id = _rfq(app, trade)
     auth.login(trade.sales.email)
     url = f"/seller/rfqs/{rfq_id}/quote"
-    form = _form(
+    form = quote_form_with_rows(
         **{
             "more_lines-1-product": trade.product.public_id,
             "more_lines-1-quantity": "100",
@@ -83,7 +73,10 @@ def test_a_half_filled_row_is_refused_on_its_row_and_nothing_is_written(
     auth.login(trade.sales.email)
     url = f"/seller/rfqs/{rfq_id}/quote"
     refused = client.post(
-        url, data=_form(**{"more_lines-2-title": "Detonating cord", "more_lines-2-unit_price": "3"})
+        url,
+        data=quote_form_with_rows(
+            **{"more_lines-2-title": "Detonating cord", "more_lines-2-unit_price": "3"}
+        ),
     )
     assert refused.status_code == 200
     page = page_of(refused)

@@ -236,25 +236,42 @@ def _fuzz_forms(
     return sent
 
 
-def test_no_form_answers_500_and_refusals_write_nothing(visitors: Visitors) -> None:
-    # Everyone signs in and walks first: an owner's fuzzed "deactivate" or "change role"
-    # form would otherwise lock a colleague out before their own walk. Owners go last.
-    walks = []
-    for person, user in visitors.people.items():
-        client = visitors.client(user)
-        start = ["/", "/seller/", "/buyer/", "/finance/", "/company/", "/account/"]
-        walks.append((person, client, _crawl(client, start)))
-    walks.sort(key=lambda walk: "owner" in walk[0])
-    everything: set[Form] = set().union(*(crawl.forms for _, _, crawl in walks))
-    strangers = [visitors.client(user) for user in [*visitors.strangers.values(), None]]
-    sent = 0
-    for _, client, crawl in walks:
-        sent += _fuzz_forms(client, crawl.forms, HOSTILE, stranger=False)
-    for client in strangers:
-        sent += _fuzz_forms(client, everything, HOSTILE_FOR_STRANGERS, stranger=True)
-    print(f"route fuzzer: {len(everything)} forms, {sent} requests")
-    assert len(everything) > 30  # the walk reached the trade's pages
+START = ["/", "/seller/", "/buyer/", "/finance/", "/company/", "/account/"]
+PEOPLE = [
+    "seller owner",
+    "seller sales",
+    "seller finance",
+    "buyer owner",
+    "buyer purchaser",
+    "buyer finance",
+]
+
+
+# One test per person (each with a trade of its own), so the pieces spread over the test
+# workers and none runs near the per-test time limit as the site grows.
+@pytest.mark.parametrize("person", PEOPLE)
+def test_no_form_answers_500_and_refusals_write_nothing(visitors: Visitors, person: str) -> None:
+    client = visitors.client(visitors.people[person])
+    crawl = _crawl(client, START)
+    sent = _fuzz_forms(client, crawl.forms, HOSTILE, stranger=False)
+    print(f"route fuzzer, {person}: {len(crawl.forms)} forms, {sent} requests")
+    assert crawl.forms  # the walk reached this person's pages
     assert_ledger_holds()  # whatever was accepted, every order's payments still add up
+
+
+def test_strangers_sending_any_form_write_nothing(visitors: Visitors) -> None:
+    # Everyone of the trade walks first; strangers then send every form anyone saw.
+    everything: set[Form] = set()
+    for user in visitors.people.values():
+        everything |= _crawl(visitors.client(user), START).forms
+    strangers = [visitors.client(user) for user in [*visitors.strangers.values(), None]]
+    sent = sum(
+        _fuzz_forms(client, everything, HOSTILE_FOR_STRANGERS, stranger=True)
+        for client in strangers
+    )
+    print(f"route fuzzer, strangers: {len(everything)} forms, {sent} requests")
+    assert len(everything) > 30  # the walks reached the trade's pages
+    assert_ledger_holds()
 
 
 def _rule_paths(app: Flask, hostile: str | bytes) -> Iterator[tuple[str, str]]:
@@ -267,21 +284,21 @@ def _rule_paths(app: Flask, hostile: str | bytes) -> Iterator[tuple[str, str]]:
             yield method.lower(), path
 
 
+@pytest.mark.parametrize("person", ["seller owner", "buyer owner", None])
 def test_no_url_rule_answers_500_to_hostile_paths_and_queries(
-    app: Flask, visitors: Visitors
+    app: Flask, visitors: Visitors, person: str | None
 ) -> None:
     params = ["q", "page", "amount_min", "amount_max", "date_from", "date_to", "currency"]
     sent = 0
-    for person in [visitors.people["seller owner"], visitors.people["buyer owner"], None]:
-        client = visitors.client(person)
-        for hostile in HOSTILE:
-            query = "&".join(f"{name}={_encoded(hostile)}" for name in params)
-            for method, path in _rule_paths(app, hostile):
-                before = _row_counts()
-                status = _send(client, method, path, query)
-                sent += 1
-                assert status != 500, f"{method.upper()} {path[:80]} with {hostile!r:.40}"
-                if status >= 400:
-                    assert _row_counts() == before, f"{method.upper()} {path[:80]} wrote"
-    print(f"route fuzzer: {sent} rule requests")
+    client = visitors.client(None if person is None else visitors.people[person])
+    for hostile in HOSTILE:
+        query = "&".join(f"{name}={_encoded(hostile)}" for name in params)
+        for method, path in _rule_paths(app, hostile):
+            before = _row_counts()
+            status = _send(client, method, path, query)
+            sent += 1
+            assert status != 500, f"{method.upper()} {path[:80]} with {hostile!r:.40}"
+            if status >= 400:
+                assert _row_counts() == before, f"{method.upper()} {path[:80]} wrote"
+    print(f"route fuzzer, {person or 'nobody'}: {sent} rule requests")
     assert_ledger_holds()

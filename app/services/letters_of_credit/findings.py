@@ -177,7 +177,7 @@ RULES: dict[str, Rule] = {
             "UCP30-QTY",
             "UCP 600 art. 30(a)-(b)",
             _l(
-                "The invoiced quantity is within the credit's quantity and tolerance (5 % for bulk goods, none for counted items)."
+                "The invoiced quantity is within the credit's quantity and tolerance (5 percent for bulk goods, none for counted items)."
             ),
             _l("Ship and invoice the quantity the credit states, or ask for an amendment."),
         ),

@@ -38,7 +38,6 @@ from app.services.audit.recording import Actor
 from app.services.errors import NotFound, ValidationFailed
 from app.services.fulfilment.charges import check_charges
 from app.services.quotations.figures import clean_text, parse_amount_minor, parse_quantity
-from app.services.quotations.tiers import parse_tiers, unit_price_at
 from app.services.quotations.states import (
     LIVE_QUOTE,
     LIVE_RFQ,
@@ -47,6 +46,7 @@ from app.services.quotations.states import (
     move_rfq,
     record_rfq_event,
 )
+from app.services.quotations.tiers import parse_tiers, unit_price_at
 
 MAX_LINES = 20
 MAX_VALID_DAYS = 90

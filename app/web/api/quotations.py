@@ -107,6 +107,14 @@ def revision_json(revision: QuoteRevision) -> dict[str, Any]:
                 "unit": line.unit,
                 "unit_price": _amount(line.unit_price_minor, currency),
                 "line_total": _amount(line.line_total_minor, currency),
+                # From each tier's quantity on, its unit price applies (the highest reached).
+                "price_breaks": [
+                    {
+                        "from_quantity": format(tier.min_quantity.normalize(), "f"),
+                        "unit_price": _amount(tier.unit_price_minor, currency),
+                    }
+                    for tier in line.tiers
+                ],
             }
             for line in revision.lines
         ],

@@ -13,7 +13,7 @@ from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
 
 from app.i18n import current_locale_code
-from app.models import QuoteRevision, Rfq, StoredFile
+from app.models import StoredFile
 from app.services.accounts.capabilities import Action, Side, require
 from app.services.catalog.categories import indented_category_names
 from app.services.files import store_upload
@@ -22,8 +22,6 @@ from app.services.quotations import award as awarding
 from app.services.quotations import quotes, requests
 from app.services.quotations.queries import (
     buyer_rfqs,
-    company_revision,
-    company_rfq,
     seller_choices,
 )
 from app.web.boundary import attempt
@@ -34,6 +32,8 @@ from app.web.quotation_forms import AwardForm, CounterForm, EndForm, RfqForm, Se
 from app.web.quotation_pages import (
     company_id,
     download_attachment,
+    own_revision,
+    own_rfq,
     quotation_helpers,
     render_rfq,
 )
@@ -156,16 +156,9 @@ def rfq_file(public_id: str, file_id: str) -> ResponseReturnValue:
     return download_attachment(public_id, file_id, Side.BUYER)
 
 
-def _own_rfq(public_id: str) -> Rfq:
-    found = company_rfq(company_id(), public_id, Side.BUYER)
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.post("/rfqs/<public_id>/end")
 def end_rfq(public_id: str) -> ResponseReturnValue:
-    found = _own_rfq(public_id)
+    found = own_rfq(public_id, Side.BUYER)
     form = EndForm()
     if (
         form.validate_on_submit()
@@ -179,7 +172,7 @@ def end_rfq(public_id: str) -> ResponseReturnValue:
 @bp.post("/rfqs/<public_id>/send")
 def send_rfq(public_id: str) -> ResponseReturnValue:
     """Send a saved draft to the sellers chosen now."""
-    found = _own_rfq(public_id)
+    found = own_rfq(public_id, Side.BUYER)
     form = SendForm()
     form.sellers.choices = as_choices(seller_choices(company_id()))
     if (
@@ -193,16 +186,9 @@ def send_rfq(public_id: str) -> ResponseReturnValue:
     return render_rfq(public_id, Side.BUYER, **_forms(send_form=form))
 
 
-def _own_revision(public_id: str) -> QuoteRevision:
-    revision = company_revision(company_id(), public_id, Side.BUYER)
-    if revision is None:
-        abort(404)
-    return revision
-
-
 @bp.post("/quotes/<public_id>/counter")
 def counter(public_id: str) -> ResponseReturnValue:
-    revision = _own_revision(public_id)
+    revision = own_revision(public_id, Side.BUYER)
     form = CounterForm()
     form.fill_choices()
     if form.validate_on_submit():
@@ -223,7 +209,7 @@ def counter(public_id: str) -> ResponseReturnValue:
 
 @bp.post("/quotes/<public_id>/accept")
 def accept(public_id: str) -> ResponseReturnValue:
-    revision = _own_revision(public_id)
+    revision = own_revision(public_id, Side.BUYER)
     form = AwardForm()
     if form.validate_on_submit():
         data = awarding.AwardInput(

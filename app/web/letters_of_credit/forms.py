@@ -87,7 +87,7 @@ class CreditTermsForm(CorridorForm):
     )
     origin_issuer = StringField(_l("Certificate of origin issued by (46A)"), _TEXT)
     insurance_percent = IntegerField(
-        _l("Insurance cover, % of CIF value"), [NumberRange(100, 200)], default=110
+        _l("Insurance cover, percent of CIF value"), [NumberRange(100, 200)], default=110
     )
     additional_conditions = TextAreaField(_l("Additional conditions (47A)"), _LONG)
     presentation_days = IntegerField(

@@ -18,7 +18,13 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
-from app.models import CreditPresentation, LetterOfCredit, Order, PresentationState
+from app.models import (
+    CreditExamination,
+    CreditPresentation,
+    LetterOfCredit,
+    Order,
+    PresentationState,
+)
 from app.services.letters_of_credit import (
     examination,
     invoicing,
@@ -68,6 +74,13 @@ def _credit(public_id: str) -> LetterOfCredit:
     if credit is None:
         abort(404)
     return credit
+
+
+def _examination(public_id: str) -> CreditExamination:
+    found = examination.visible_examination(_company_id(), public_id)
+    if found is None:
+        abort(404)
+    return found
 
 
 def _page(order: Order, **forms: Any) -> str:
@@ -202,9 +215,7 @@ def run_check(public_id: str) -> ResponseReturnValue:
 
 @bp.get("/checks/<public_id>")
 def check_page(public_id: str) -> ResponseReturnValue:
-    found = examination.visible_examination(_company_id(), public_id)
-    if found is None:
-        abort(404)
+    found = _examination(public_id)
     return render_template(
         "letters_of_credit/check.html",
         check=found,
@@ -277,9 +288,7 @@ def invoice_under_credit(public_id: str) -> ResponseReturnValue:
 @bp.get("/checks/<public_id>/report.pdf")
 def report_download(public_id: str) -> ResponseReturnValue:
     """The examination report, to either party of the order."""
-    found = examination.visible_examination(_company_id(), public_id)
-    if found is None:
-        abort(404)
+    found = _examination(public_id)
     pdf = report.report_pdf(found)
     response = make_response(pdf)
     response.mimetype = "application/pdf"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, to_user_timezone
 
@@ -19,8 +19,6 @@ from app.services.accounts.capabilities import Action, Side, require
 from app.services.quotations import quotes
 from app.services.quotations.figures import quantity_text
 from app.services.quotations.queries import (
-    company_revision,
-    company_rfq,
     listing_choices,
     seller_rfqs,
 )
@@ -31,6 +29,8 @@ from app.web.quotation_forms import QuoteForm, QuoteLineRow, WithdrawForm
 from app.web.quotation_pages import (
     company_id,
     download_attachment,
+    own_revision,
+    own_rfq,
     quotation_helpers,
     render_rfq,
     utc_from_local,
@@ -52,13 +52,6 @@ def rfq(public_id: str) -> ResponseReturnValue:
 @bp.get("/rfqs/<public_id>/files/<file_id>")
 def rfq_file(public_id: str, file_id: str) -> ResponseReturnValue:
     return download_attachment(public_id, file_id, Side.SELLER)
-
-
-def _invited_rfq(public_id: str) -> Rfq:
-    found = company_rfq(company_id(), public_id, Side.SELLER)
-    if found is None:
-        abort(404)
-    return found
 
 
 def _prefill(form: QuoteForm, rfq: Rfq) -> None:
@@ -135,7 +128,7 @@ class _LineErrors:
 @bp.route("/rfqs/<public_id>/quote", methods=["GET", "POST"])
 def quote(public_id: str) -> ResponseReturnValue:
     require(acting().user, Action.QUOTE)
-    found = _invited_rfq(public_id)
+    found = own_rfq(public_id, Side.SELLER)
     form = QuoteForm()
     form.fill_choices(listing_choices(company_id(), found.currency))
     if request.method == "GET":
@@ -172,9 +165,7 @@ def quote(public_id: str) -> ResponseReturnValue:
 
 @bp.post("/quotes/<public_id>/withdraw")
 def withdraw(public_id: str) -> ResponseReturnValue:
-    revision = company_revision(company_id(), public_id, Side.SELLER)
-    if revision is None:
-        abort(404)
+    revision = own_revision(public_id, Side.SELLER)
     form = WithdrawForm()
     if (
         form.validate_on_submit()
