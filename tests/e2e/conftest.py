@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +27,8 @@ from tests.stripe_support import (
     free_port,
     register_webhook,
 )
-from tests.support.servers import wait_until_up
+from tests.support.servers import BIN, ROOT, seed_demo, server_env, wait_until_up
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 PASSWORD = "Corridor demo 2026"
@@ -51,29 +47,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stripe_js = StripeJsStandIn(stripe_url, SECRET_KEY).__enter__()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "FLASK_"))}
-    env.update(
-        CORRIDOR_CONFIG="development",
-        FLASK_APP="wsgi.py",
-        DATABASE_URL=f"sqlite:///{work / 'corridor.sqlite3'}",
-        CORRIDOR_INSTANCE_DIR=str(work / "instance"),
-        HUEY_SQLITE_PATH=str(work / "queue.sqlite3"),
-        MEDIA_ROOT=str(work / "media"),
-        SECRET_KEY=secrets.token_urlsafe(32),
+    env = server_env(
+        work,
         PUBLIC_BASE_URL=base_url,
-        RATELIMIT_STORAGE_URI="memory://",
         STRIPE_SECRET_KEY=SECRET_KEY,
         STRIPE_PUBLISHABLE_KEY=PUBLISHABLE_KEY,
         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
         STRIPE_API_BASE=stripe_url,
         STRIPE_JS_URL=stripe_js.js_url,
     )
-    env.pop("REDIS_URL", None)
     log = (work / "server.log").open("ab")
-    for step in (["db", "upgrade"], ["demo", "seed"]):
-        subprocess.run(
-            [str(BIN / "flask"), *step], cwd=ROOT, env=env, check=True, stdout=log, stderr=log
-        )
+    seed_demo(env, log)
     # One worker process: the login throttle's in-memory counters are then the server's.
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}", "wsgi:app"],

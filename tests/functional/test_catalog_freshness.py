@@ -6,23 +6,17 @@ once, after both have cached the page, and sees the change in the listing and it
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
-import secrets
 import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.stripe_support import free_port
-from tests.support.servers import wait_until_up
+from tests.support.servers import BIN, ROOT, seed_demo, server_env, wait_until_up
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 SELLER = "sales@wahnobel.example"
 PASSWORD = "Corridor demo 2026"
 SEARCH = "/catalog?q=%E9%9B%B7%E7%AE%A1"  # 雷管 (detonator)
@@ -31,23 +25,9 @@ SEARCH = "/catalog?q=%E9%9B%B7%E7%AE%A1"  # 雷管 (detonator)
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     work = tmp_path_factory.mktemp("fresh")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "FLASK_"))}
-    env.pop("REDIS_URL", None)
-    env.update(
-        CORRIDOR_CONFIG="development",
-        FLASK_APP="wsgi.py",
-        DATABASE_URL=f"sqlite:///{work / 'corridor.sqlite3'}",
-        CORRIDOR_INSTANCE_DIR=str(work / "instance"),
-        HUEY_SQLITE_PATH=str(work / "queue.sqlite3"),
-        MEDIA_ROOT=str(work / "media"),
-        SECRET_KEY=secrets.token_urlsafe(32),
-        RATELIMIT_STORAGE_URI="memory://",
-    )
+    env = server_env(work)
     log = (work / "server.log").open("ab")
-    for step in (["db", "upgrade"], ["demo", "seed"]):
-        subprocess.run(
-            [str(BIN / "flask"), *step], cwd=ROOT, env=env, check=True, stdout=log, stderr=log
-        )
+    seed_demo(env, log)
     ports = [free_port(), free_port()]
     command = [str(BIN / "gunicorn"), "--workers", "1", "wsgi:app", "--bind"]
     processes = [
