@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, g, request, session
@@ -37,6 +39,20 @@ def content_security_policy(**extra: tuple[str, ...]) -> str:
 CONTENT_SECURITY_POLICY = content_security_policy()
 
 
+ViewT = TypeVar("ViewT", bound=Callable[..., Any])
+
+
+def writes_on_get(view: ViewT) -> ViewT:
+    """Mark a GET view that may write (a document frozen on first download).
+
+    SQLite cannot turn a reader into a writer while another request writes: the upgrade
+    fails at once with "database is locked". Such views take the write lock first, as
+    POSTs do.
+    """
+    view.writes = True  # type: ignore[attr-defined]
+    return view
+
+
 def init_app(app: Flask) -> None:
     proxies = int(app.config.get("PROXY_FIX_X_FOR", 0) or 0)
     if proxies:
@@ -58,7 +74,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _declare_writes() -> None:
         # Requests that change things lock SQLite for writing from their first statement.
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        view = app.view_functions.get(request.endpoint or "")
+        if request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, "writes", False):
             g.write_intent = write_intent()
             g.write_intent.__enter__()
 

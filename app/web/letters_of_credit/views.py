@@ -25,6 +25,7 @@ from app.models import (
     Order,
     PresentationState,
 )
+from app.security import writes_on_get
 from app.services.letters_of_credit import (
     examination,
     invoicing,
@@ -286,6 +287,7 @@ def invoice_under_credit(public_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/checks/<public_id>/report.pdf")
+@writes_on_get  # the first download freezes the report
 def report_download(public_id: str) -> ResponseReturnValue:
     """The examination report, to either party of the order."""
     found = _examination(public_id)
