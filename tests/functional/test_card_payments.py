@@ -246,8 +246,11 @@ def test_a_confirmed_card_payment_reaches_the_live_app_and_pays_the_deposit(
 # --- no card number anywhere --------------------------------------------------------------
 
 # 13 to 19 digits, run together or in groups of four (or Amex's 4-6-5) split by a space or dash.
+# Whole tokens only: the 17 digits before a Chinese tax id's letter check character
+# ("91310000000000251F") are part of that id, not a card number.
 _CANDIDATE = re.compile(
-    r"(?<![\d-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{5})(?![\d-])"
+    r"(?<![\dA-Za-z-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{5})"
+    r"(?![\dA-Za-z-])"
 )
 
 
@@ -285,6 +288,7 @@ def test_the_card_number_detector_finds_card_numbers() -> None:
         assert card_numbers(text), text
     assert card_numbers("4242424242424241") == []  # fails the Luhn check
     assert card_numbers("pi_3Mtw 2026-11-27 06:27:41 1795760861") == []
+    assert card_numbers("tax id 91310000000000251F") == []  # a Chinese USCC, letter-checked
 
 
 def _database_text(engine: Engine) -> Iterator[tuple[str, str, str]]:

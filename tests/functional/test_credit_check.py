@@ -327,3 +327,40 @@ def test_a_claused_bill_under_a_credit_without_wording_shows_art_27(app: Flask) 
         }
         shown = examination.report_data["findings"][0]["fields"][1]["value"]
         assert shown.startswith("Clean: no clause declaring the goods or packaging defective / ")
+
+
+def test_a_failed_rule_is_marked_a_discrepancy_with_amounts_in_the_readers_format(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    case = golden_credit(app)
+    with app.test_request_context():
+        terms(amount_minor=50000)(case)
+        db.session.flush()
+        examination = run_check(Actor(case.trade.sales), case.credit, PRESENTED_ON)
+        amounts = [f["value"] for f in examination.report_data["findings"][0]["fields"]]
+        public_id = examination.public_id
+        db.session.commit()
+    assert amounts == ["$530.00", "$500.00"]  # the invoice against the credit's ceiling
+    auth.login(case.trade.sales.email)
+    page = client.get(f"/credits/checks/{public_id}").get_data(as_text=True)
+    card = page[page.index('data-rule="UCP18b-AMOUNT"') :]
+    assert "Discrepancy</span> <code>UCP18b-AMOUNT</code>" in card
+    assert 'pre-line">$530.00</td>' in card and 'pre-line">$500.00</td>' in card
+    assert "530.00 USD" not in page
+    chinese = client.get(f"/credits/checks/{public_id}", headers={"Accept-Language": "zh-CN"})
+    assert 'pre-line">US$530.00</td>' in chinese.get_data(as_text=True)
+
+
+def test_insurance_rules_do_not_apply_to_a_set_without_insurance(app: Flask) -> None:
+    case = golden_credit(app)
+    with app.test_request_context():
+        case.credit.terms.documents_required = [
+            d for d in case.credit.terms.documents_required if d["kind"] != "insurance_certificate"
+        ]
+        db.session.delete(_row(case, CreditDocumentKind.INSURANCE_CERTIFICATE))
+        db.session.flush()
+        examination = run_check(Actor(case.trade.sales), case.credit, PRESENTED_ON)
+        shown = {r["id"]: (r["applies"], r["passed"]) for r in examination.report_data["rules"]}
+    assert shown["UCP28f-AMOUNT"] == (False, True)
+    assert shown["UCP28e-DATE"] == (False, True)
+    assert shown["ISBP-L2-GOODS"] == (True, True)  # the origin certificate is there

@@ -80,6 +80,8 @@ def test_the_parties_exchange_messages_on_an_order_and_the_count_clears(
     page = page_of(client.get(f"/messages/{thread.public_id}"))
     assert "请确认交货期。 Please confirm the ship date." in page
     assert _unread_badge(page) is None  # reading it cleared the count
+    # The thread leads back to its order, on the reader's own side.
+    assert f'id="thread-about" href="/seller/orders/{order.public_id}">Open the order' in page
     stored = message.attachments[0].stored_file
     download = client.get(f"/messages/{thread.public_id}/files/{stored.public_id}")
     assert download.status_code == 200 and download.data.startswith(b"%PDF-")
@@ -87,6 +89,8 @@ def test_the_parties_exchange_messages_on_an_order_and_the_count_clears(
     auth.logout()
     auth.login(trade.purchaser.email)
     assert _unread_badge(page_of(client.get("/buyer/"))) == "1"
+    page = page_of(client.get(f"/messages/{thread.public_id}"))
+    assert f'id="thread-about" href="/buyer/orders/{order.public_id}">Open the order' in page
 
 
 def test_another_company_sees_neither_thread_nor_file(

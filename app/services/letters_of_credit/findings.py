@@ -13,6 +13,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from app.models import CreditDocumentKind, CreditTerms
+from app.money import Money
 
 
 @dataclass(frozen=True)
@@ -361,6 +362,18 @@ VALUE_NAMES: dict[tuple[str, str], LazyString] = {
 
 def value_name(name: str, value: str) -> LazyString | None:
     return VALUE_NAMES.get((name, value))
+
+
+def stored_money(name: str, value: str) -> Money | None:
+    """An amount field back as Money (findings store Money's text, "53750.00 USD"), so
+    pages and the report print it in a reader's format rather than raw."""
+    if name != "amount":
+        return None
+    amount, _, currency = value.partition(" ")
+    try:
+        return Money(amount, currency)
+    except ValueError:  # a value stored before amounts were Money: shown as it is
+        return None
 
 
 DOCUMENT_NAMES: dict[str, LazyString] = {

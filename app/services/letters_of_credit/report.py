@@ -19,11 +19,13 @@ from app.extensions import db
 from app.models import CreditExamination, CreditReportCounter, LetterOfCredit
 from app.public_urls import absolute_url
 from app.services.documents.issuing import bump_counter, document_prefix
+from app.services.letters_of_credit import rules_certificates
 from app.services.letters_of_credit.findings import (
     FIELD_NAMES,
     RULES,
     Field,
     Finding,
+    stored_money,
     value_name,
 )
 
@@ -44,6 +46,9 @@ def _value(field: Field, kind_names: dict[str, LazyString]) -> str:
     """What the field shows; a missing document by its name in both languages."""
     if field.name == "document" and field.value in kind_names:
         return " / ".join(_both(kind_names[field.value]))
+    amount = stored_money(field.name, field.value)
+    if amount is not None:
+        return amount.format("en")  # the same figures in both languages
     named = value_name(field.name, field.value)
     return " / ".join(_both(named)) if named is not None else field.value
 
@@ -74,6 +79,7 @@ def report_snapshot(
     """Everything the report prints, frozen when the check runs."""
     terms, order = credit.terms, credit.order
     fired = {finding.rule for finding in findings}
+    examined = {d["kind"] for d in documents}
     return {
         "kind": "examination_report",
         "title": list(REPORT_TITLE),
@@ -87,7 +93,7 @@ def report_snapshot(
             "number": terms.number,
             "version": terms.version,
             "issuing_bank": terms.issuing_bank,
-            "amount": str(terms.amount),
+            "amount": terms.amount.format("en"),
             "expiry_date": terms.expiry_date.isoformat(),
             "latest_shipment_date": terms.latest_shipment_date.isoformat(),
         },
@@ -100,6 +106,7 @@ def report_snapshot(
                 "reference": rule.reference,
                 "checks": _both(rule.checks),
                 "passed": rule.id not in fired,
+                "applies": rules_certificates.applies(rule.id, examined),
             }
             for rule in RULES.values()
         ],

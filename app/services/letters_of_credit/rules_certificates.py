@@ -104,3 +104,19 @@ def check_origin(documents: DocumentSet) -> list[Finding]:
 
 
 CHECKS = (check_insurance, check_origin)
+
+# The document each rule here reads: a set without it (insurance on an FOB sale, no
+# origin certificate asked for) leaves the rule not applicable rather than passed.
+READS: dict[str, CreditDocumentKind] = {
+    "UCP28f-AMOUNT": CreditDocumentKind.INSURANCE_CERTIFICATE,
+    "UCP28f-CURRENCY": CreditDocumentKind.INSURANCE_CERTIFICATE,
+    "UCP28e-DATE": CreditDocumentKind.INSURANCE_CERTIFICATE,
+    "ISBP-L3-ISSUER": CreditDocumentKind.CERTIFICATE_OF_ORIGIN,
+    "ISBP-L2-GOODS": CreditDocumentKind.CERTIFICATE_OF_ORIGIN,
+}
+
+
+def applies(rule_id: str, kinds: set[str]) -> bool:
+    """Whether the rule had a document to read among the examined ``kinds``."""
+    reads = READS.get(rule_id)
+    return reads is None or reads.value in kinds

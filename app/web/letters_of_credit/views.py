@@ -36,7 +36,7 @@ from app.services.letters_of_credit import (
     terms,
 )
 from app.services.letters_of_credit.facts import invoice_in_force, uploaded
-from app.services.letters_of_credit.findings import FIELD_NAMES, RULES, value_name
+from app.services.letters_of_credit.findings import FIELD_NAMES, RULES, stored_money, value_name
 from app.services.letters_of_credit.terms import CreditTermsInput
 from app.web.boundary import attempt
 from app.web.files import download_headers, send_stored
@@ -226,6 +226,7 @@ def check_page(public_id: str) -> ResponseReturnValue:
         field_names=FIELD_NAMES,
         kinds=KIND_LABELS,
         value_name=value_name,
+        stored_money=stored_money,
     )
 
 

@@ -73,6 +73,7 @@ def _render(
         report_form=ReportForm(formdata=None),
         may_write=can(user, Action.SEND_MESSAGES),
         may_edit=lambda message: posting.may_edit(message, user),
+        about=_about(thread) if thread is not None else None,
     )
 
 
@@ -111,6 +112,34 @@ def _own_thread(public_id: str) -> MessageThread:
     if thread is None:
         abort(404)
     return thread
+
+
+def _about(thread: MessageThread) -> tuple[str, str] | None:
+    """The page the thread is about, on the viewer's side, with its link text (None when
+    the viewer's role has no such page)."""
+    user = signed_in_user()
+    side = "buyer" if user.company_id == thread.buyer_id else "seller"
+    area = Action.BUYER_AREA if side == "buyer" else Action.SELLER_AREA
+    if thread.order_id is not None:
+        order = db.session.get(Order, thread.order_id)
+        if order is None:
+            return None
+        if can(user, area):
+            endpoint = f"{side}.order"
+        elif can(user, Action.FINANCE_AREA):
+            endpoint = "finance.order"
+        else:
+            return None
+        return url_for(endpoint, public_id=order.public_id), gettext("Open the order")
+    if thread.rfq_id is not None:
+        rfq = db.session.get(Rfq, thread.rfq_id)
+        if rfq is None or not can(user, area):
+            return None
+        return url_for(f"{side}.rfq", public_id=rfq.public_id), gettext("Open the RFQ")
+    product = db.session.get(Product, thread.product_id) if thread.product_id else None
+    if product is None or product.status != ProductStatus.PUBLISHED:
+        return None
+    return url_for("catalog.product", public_id=product.public_id), gettext("Open the listing")
 
 
 def _show_thread(thread: MessageThread, form: MessageForm | None = None) -> ResponseReturnValue:
