@@ -67,8 +67,8 @@ def list_the_booster(seller: Page) -> None:
     follow_nav(seller, "/seller/")
     seller.get_by_role("link", name="Listings").first.click()
     seller.get_by_role("link", name="New listing").click()
-    seller.get_by_label("Title").fill(TITLE)
-    seller.get_by_label("Description").fill(
+    seller.get_by_label("Title", exact=True).fill(TITLE)
+    seller.get_by_label("Description", exact=True).fill(
         "Cast pentolite booster for initiating blasting agents."
     )
     _select_containing(seller, "#category", "xplosive")
