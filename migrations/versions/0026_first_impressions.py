@@ -1,0 +1,26 @@
+"""(placeholder, filled by the work that owns it)
+
+Revision ID: 0026_first_impressions
+Revises: 0025_places_and_signatories
+Create Date: 2026-12-07 09:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import app.models.base
+
+
+# revision identifiers, used by Alembic.
+revision = '0026_first_impressions'
+down_revision = '0025_places_and_signatories'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
