@@ -16,7 +16,7 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: help run serve cluster-check test test-pg lint e2e bench db-upgrade db-migrate translations translations-compile \
+.PHONY: help run serve cluster-check test test-pg lint e2e screenshots bench db-upgrade db-migrate translations translations-compile \
         system-deps venv assets seed clean
 
 help:
@@ -138,6 +138,10 @@ test-pg: prepare
 e2e: prepare .make/chromium
 	$(BIN)/pytest tests/e2e -p no:xdist $(PYTEST_ARGS)
 
+# The README's screenshots, taken by the browser suite and copied into docs/screenshots.
+screenshots: prepare .make/chromium
+	README_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/test_screenshots.py -p no:xdist $(PYTEST_ARGS)
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -154,6 +158,7 @@ bench: prepare
 	$(BIN)/python bench/orders.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
 	$(BIN)/python bench/documents.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
 	$(BIN)/python bench/finance.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
+	$(BIN)/python bench/statistics.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
 	exit $$status
 
 clean:

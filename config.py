@@ -104,6 +104,16 @@ class Config:
     # /metrics answers only with this bearer token (unset: only from loopback addresses).
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    # Claims (trade assurance): an order stays open for claims this many days after the
+    # buyer confirms delivery; delivery confirms itself this many days after the B/L's
+    # arrival date (the shipment's ETA) if the buyer does nothing. The seller answers a
+    # claim within 3 days; the buyer may escalate from day 4; it escalates itself on day 8;
+    # after escalation each side has this many days for its evidence.
+    CLAIMS_WINDOW_DAYS = int(os.environ.get("CLAIMS_WINDOW_DAYS", "30"))
+    CLAIMS_AUTO_CONFIRM_DAYS = int(os.environ.get("CLAIMS_AUTO_CONFIRM_DAYS", "7"))
+    CLAIM_RESPONSE_DAYS = 3
+    CLAIM_AUTO_ESCALATE_DAYS = 7
+    CLAIM_EVIDENCE_DAYS = int(os.environ.get("CLAIM_EVIDENCE_DAYS", "5"))
     # The site's public address (https://corridor.example): every absolute link (e-mails,
     # the QR codes and verification links printed on PDFs) starts with it, never with the
     # request's Host header. Production requires it; in development, unset, links name

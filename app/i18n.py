@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime, format_number, get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app.extensions import babel
-from app.money import Money
+from app.money import InvalidCurrency, Money
 from app.reference.reader_text import company_name, in_reader_language
 from app.time_zones import viewer_zone_name, zone_abbreviation
 
@@ -84,8 +90,84 @@ def format_when(value: datetime | None, style: str = "medium") -> str:
     ("Dec 7, 2026, 3:04:05 PM GMT+5"): a clock time means nothing without its zone."""
     if value is None:
         return ""
-    zone = zone_abbreviation(value, current_locale_code(), get_timezone())
-    return f"{format_datetime(value, style)} {zone}"
+    locale_code = current_locale_code()
+    zone = zone_abbreviation(value, locale_code, get_timezone())
+    if _reads_24_hour_clock(str(get_locale())):
+        text = _format_24_hour(to_user_timezone(value), style, str(get_locale()))
+    else:
+        text = format_datetime(value, style)
+    return f"{text} {zone}"
+
+
+@lru_cache(maxsize=8)
+def _reads_24_hour_clock(locale: str) -> bool:
+    """True where CLDR's 12-hour pattern would print the English "AM"/"PM": a locale with
+    no day-period words of its own (Urdu) reads the 24-hour clock instead, as its users
+    write times; English and Chinese (上午/下午) keep their own patterns."""
+    parsed = Locale.parse(locale)
+    if parsed.language == "en":
+        return False
+    time_pattern = parsed.time_formats["medium"].pattern
+    am = str(parsed.day_periods["format"]["abbreviated"].get("am", ""))
+    return "a" in time_pattern and am.isascii()
+
+
+def _format_24_hour(local: datetime, style: str, locale: str) -> str:
+    """The locale's own date pattern and date-time joiner around a 24-hour time."""
+    parsed = Locale.parse(locale)
+    day = babel_format_date(local.date(), style, locale=parsed)
+    clock = format_skeleton("Hm" if style == "short" else "Hms", local, locale=parsed)
+    joiner = str(parsed.datetime_formats.get(style, "{1} {0}"))
+    return joiner.replace("{1}", str(day)).replace("{0}", str(clock))
+
+
+def exact_number(value: Decimal | int) -> str:
+    """A rate or quantity with every decimal it has, grouped in the viewer's locale
+    (babel's default would round 7.12053 to three places)."""
+    return str(format_decimal(value, locale=get_locale(), decimal_quantization=False))
+
+
+def figure(value: object) -> Markup:
+    """An amount, date or count marked as one unbreakable figure: CSS keeps it on one line
+    and isolated from the text direction around it (class ``figure``)."""
+    return Markup('<span class="figure">%s</span>') % value
+
+
+# Amounts that services wrote into timeline notes as plain text ("86965.00 USD"):
+# shown in the viewer's format ("US$86,965.00") without rewriting what was recorded.
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?) ([A-Z]{3})\b")
+
+
+def amounts_in_text(text: str | None) -> Markup:
+    """``text`` escaped, with each "<decimal> <ISO code>" formatted as money for the viewer."""
+    if not text:
+        return Markup("")
+    locale = current_locale_code()
+    pieces: list[str] = []
+    last = 0
+    for match in _AMOUNT_IN_TEXT.finditer(text):
+        try:
+            amount = Money(Decimal(match.group(1)), match.group(2))
+        except (InvalidCurrency, InvalidOperation, ValueError):
+            continue
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(figure(amount.format(locale)))
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
+
+
+# A range such as "1–30" inside right-to-left text: the en dash is a neutral character, so
+# the bidirectional algorithm set each number apart and Urdu showed "30–1". A hyphen-minus
+# is a European separator, which joins the two numbers into one left-to-right run (UAX #9,
+# rule W4) without the direction controls that every printed value is cleaned of
+# (app.reference.text). Left-to-right languages keep the typographic en dash.
+_RANGE_DASH = {"ltr": "\u2013", "rtl": "-"}
+
+
+def number_range(low: int, high: int) -> str:
+    """``low`` to ``high`` with babel's digits for the locale, in reading order."""
+    return f"{format_number(low)}{_RANGE_DASH[text_direction()]}{format_number(high)}"
 
 
 def format_day(value: date | None) -> str:
@@ -109,6 +191,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.filters["figure"] = figure
+    app.jinja_env.filters["exact_number"] = exact_number
+    app.jinja_env.filters["amounts_in_text"] = amounts_in_text
     app.jinja_env.filters["company_name"] = lambda company: company_name(
         company, current_locale_code()
     )

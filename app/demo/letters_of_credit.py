@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pikepdf
 from sqlalchemy import select
 
+from app.demo.licences import approve_shipment
 from app.demo.orders import _shipment
 from app.extensions import db
 from app.models import CreditDocumentKind, LetterOfCredit, Order, Product, User
@@ -124,6 +125,7 @@ def seed_credits() -> int:
             Actor(finance), milestone, _credit_terms(order, late=discrepant, short=discrepant)
         )
         actions.start_production(Actor(sales), order)
+        approve_shipment(order)  # MIIT's approval for this shipment to China
         actions.record_shipment(Actor(sales), order, _shipment(order))
         consignee = order.buyer.legal_name if discrepant else BANK_CONSIGNEE
         shipment_documents.add_shipment_document(
@@ -134,8 +136,9 @@ def seed_credits() -> int:
             "bill-of-lading.pdf",
         )
         examination.run_check(Actor(sales), credit, date.today() + timedelta(days=5))
-    # A third, accepted and waiting for MCCT's finance to enter the credit its bank opens.
-    _accepted_order(buyer, sales, product, AWAITING_CREDIT_PO)
+    # A third, accepted and waiting for MCCT's finance to enter the credit its bank opens
+    # (MIIT has approved its shipment already).
+    approve_shipment(_accepted_order(buyer, sales, product, AWAITING_CREDIT_PO))
     return 3
 
 

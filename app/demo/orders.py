@@ -13,9 +13,11 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from app.demo.licences import approve_shipment
 from app.extensions import db
 from app.models import Order, OrderStatus, Product, ProposalState, User
 from app.services.audit.recording import Actor
+from app.services.claims import window as claims_window
 from app.services.fulfilment import actions, proposals
 from app.services.orders import cart
 from app.services.orders.placing import OrderTerms, common_incoterms, find_group, place_order
@@ -128,11 +130,17 @@ def _advance(
         elif step is OrderStatus.IN_PRODUCTION:
             actions.start_production(seller, order)
         elif step is OrderStatus.SHIPPED:
+            approve_shipment(order)  # MIIT's approval for this shipment to China
             actions.record_shipment(seller, order, _shipment(order))
         elif step is OrderStatus.DELIVERED:
             if target is OrderStatus.COMPLETED:
-                _pay_by_transfer(order, finance, len(order.milestones))  # then it completes
+                _pay_by_transfer(order, finance, len(order.milestones))
             actions.confirm_delivery(buyer, order)
+            if target is OrderStatus.COMPLETED:
+                # Its claims window has run its 30 days with no claim: the order completes.
+                opened = claims_window.window_of(order)
+                assert opened is not None
+                claims_window.close_window(opened, opened.closes_at)
 
 
 def _shipment(order: Order) -> actions.ShipmentInput:

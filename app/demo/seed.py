@@ -10,14 +10,17 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.demo.claims import seed_claims
 from app.demo.letters_of_credit import seed_credits
+from app.demo.licences import seed_licences
 from app.demo.listings import seed_listings
 from app.demo.messages import seed_messages
 from app.demo.orders import seed_orders
 from app.demo.quotations import seed_quotations
 from app.demo.rates import seed_rates
+from app.demo.statistics import seed_statistics
 from app.extensions import db
-from app.models import Company, CompanyRole, User, VerificationStatus
+from app.models import Company, CompanyLetterhead, CompanyRole, User, VerificationStatus
 from app.models.base import utcnow
 from app.models.company import default_timezone
 from app.services.accounts.companies import REPORTING_CURRENCY
@@ -150,6 +153,14 @@ DEMO_BANKS = {
 }
 
 
+# The 24-hour numbers the demo sellers' dangerous-goods declarations print (demo numbers).
+DEMO_EMERGENCY_CONTACTS = {
+    "wah-nobel": ("Wah Nobel duty officer (demo)", "+92 51 4545 999"),
+    "jw": ("JW plant emergency desk (demo)", "+92 42 3529 999"),
+    "karakoram": ("Karakoram site emergency line (demo)", "+92 5811 920 999"),
+}
+
+
 def _upsert_company(spec: DemoCompany) -> Company:
     company = db.session.scalar(select(Company).where(Company.legal_name == spec.legal_name))
     if company is None:
@@ -169,10 +180,37 @@ def _upsert_company(spec: DemoCompany) -> Company:
     company.reporting_currency = REPORTING_CURRENCY.get(spec.country, "USD")
     company.timezone = default_timezone(spec.country)  # Asia/Karachi, Asia/Shanghai
     company.verification_status = spec.status
+    if spec.key in DEMO_EMERGENCY_CONTACTS and company.emergency_contact_phone is None:
+        name, phone = DEMO_EMERGENCY_CONTACTS[spec.key]
+        company.emergency_contact_name, company.emergency_contact_phone = name, phone
     for field, value in DEMO_BANKS.get(spec.key, {}).items():
         if getattr(company, field) is None:
             setattr(company, field, value)
+    _seed_signatory(spec.key, company)
     return company
+
+
+# Who signs the demo sellers' documents (a demo name; the owner may upload logo and stamp).
+DEMO_SIGNATORIES = {"wah-nobel": ("Imran Qureshi", "General Manager Exports", "Wah Cantt")}
+
+
+def _seed_signatory(key: str, company: Company) -> None:
+    if key not in DEMO_SIGNATORIES:
+        return
+    db.session.flush()  # the company's id
+    exists = db.session.scalar(
+        select(CompanyLetterhead).where(CompanyLetterhead.company_id == company.id)
+    )
+    if exists is None:
+        name, title, place = DEMO_SIGNATORIES[key]
+        db.session.add(
+            CompanyLetterhead(
+                company_id=company.id,
+                signatory_name=name,
+                signatory_title=title,
+                signing_place=place,
+            )
+        )
 
 
 def _upsert_user(email: str, password_hash: str) -> User:
@@ -204,10 +242,14 @@ def seed_demo() -> list[DemoLogin]:
     operator.company, operator.company_role = None, None
     logins.append(DemoLogin(email, "Corridor", "operator"))
     db.session.flush()
+    # Licences first: a class-1 listing is published only under a manufacture licence.
+    seed_licences()
     seed_listings()
     seed_rates(utcnow().date())
     seed_orders()
+    seed_claims()
     seed_credits()
     seed_quotations()
     seed_messages()
+    seed_statistics()
     return logins

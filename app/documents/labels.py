@@ -101,6 +101,7 @@ FIELDS: dict[str, Bilingual] = {
     "swift": ("SWIFT", "SWIFT代码"),
     "bank_address": ("Bank address", "银行地址"),
     "bank_on_request": ("Bank details on request", "银行信息另行提供"),
+    "amount_in_words": ("Amount in words", "金额（大写）"),
     "goods_total": ("Goods", "货物金额"),
     "freight": ("Freight", "运费"),
     "insurance": ("Insurance", "保险费"),
@@ -139,6 +140,18 @@ FIELDS: dict[str, Bilingual] = {
         "包装件数及种类；总数量",
     ),
     "net_explosive_mass": ("Total net explosive mass", "爆炸品净含量合计"),
+    "ems": ("EmS", "应急措施表"),
+    "emergency_contact": ("24-hour emergency contact", "24小时应急联系人"),
+    "un_number": ("UN No.", "联合国编号"),
+    "hazard_label": ("Class label", "危险类别标签"),
+    "line_ref": ("Order line", "订单行"),
+    "container_no": ("Container No.", "集装箱号"),
+    "container_type": ("Size/type (ISO 6346)", "箱型（ISO 6346）"),
+    "seal_no": ("Seal No.", "铅封号"),
+    "travels_as": ("Class 1 stowed as group", "第1类货物按配装组"),
+    "stowage": ("Containers and their contents", "集装箱及装载内容"),
+    "packing_certificate": ("Container packing certificate", "集装箱装箱证明"),
+    "packed_by": ("Packed by", "装箱人"),
     "credited_amount": ("Amount credited", "贷记金额"),
     "corrects_invoice": ("Invoice corrected", "所更正发票"),
     "invoice_date": ("Invoice date", "发票日期"),
@@ -194,10 +207,22 @@ CO_OFFICIAL_STAMP: Bilingual = (
     "签证机构地点、日期、签字和印章",
 )
 
+# Before the amount in Chinese financial numerals ("大写：美元壹仟元整").
+AMOUNT_IN_CHINESE = "大写："
+
 INVOICE_DECLARATION: Bilingual = (
     "We declare that this invoice shows the actual price of the goods described and that all "
     "particulars are true and correct.",
     "我们声明，本发票所列货物价格真实，所有内容均真实无误。",
+)
+# IMDG Code 5.4.2.1: what the person responsible for packing the container certifies.
+PACKING_CERTIFICATE: Bilingual = (
+    "It is declared that the packing of the goods into the container has been carried out in "
+    "accordance with the applicable provisions of IMDG Code 5.4.2.1: the container was clean, "
+    "dry and fit to receive the goods; packages were inspected and undamaged; goods were "
+    "segregated and secured as required; the container and packages are marked and placarded.",
+    "兹声明，货物装入集装箱已按《国际海运危险货物规则》5.4.2.1的规定进行：集装箱清洁、干燥、适于装货；"
+    "包件经检查无损坏；货物已按要求隔离和紧固；集装箱及包件已正确标记和挂牌。",
 )
 DG_DECLARATION: Bilingual = (
     "I hereby declare that the contents of this consignment are fully and accurately described "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from app.documents import labels
 from app.documents.glyphs import printable_data
+from app.documents.presentation import country_zh, presentation_view
 from app.models import DocumentKind
 from app.money import Money
 from app.reference.trade_codes import is_explosive
@@ -192,6 +193,9 @@ def shipping_labels(shipment: Snapshot | None) -> list[Snapshot]:
                     "marks": row["marks"],
                     "contents": row["contents"],
                     "package_type": row["package_type"],
+                    # Dangerous goods: the UN number and class label go on every package.
+                    "un_number": row.get("un_number"),
+                    "hazard_class": row.get("hazard_class"),
                     "net_weight_g": _share(row["net_weight_g"], count),
                     "gross_weight_g": _share(row["gross_weight_g"], count),
                 }
@@ -203,18 +207,39 @@ def _share(grams: int | None, count: int) -> int | None:
     return None if grams is None else round(grams / count)
 
 
+def shipped_line(line: Snapshot, shipment: Snapshot | None) -> Snapshot | None:
+    """What the shipment carries of ``line`` (None: nothing, or a snapshot from before
+    shipments recorded their lines)."""
+    for row in (shipment or {}).get("lines") or []:
+        if row["line_no"] == line["no"]:
+            return dict(row)
+    return None
+
+
+def shipped_quantity(line: Snapshot, shipment: Snapshot | None) -> int:
+    """The quantity the shipment carries of ``line`` (the whole line for old snapshots)."""
+    if shipment is None or "lines" not in shipment:
+        return int(line["quantity"])
+    row = shipped_line(line, shipment)
+    return int(row["quantity"]) if row else 0
+
+
 def _packages_of_line(line: Snapshot, shipment: Snapshot | None) -> tuple[int | None, str | None]:
     """How many packages a line fills, and their kind.
 
-    From the listing's units per package when known; otherwise from shipment package lines
-    whose contents name the line's goods.
+    From the shipment's own record of the packages holding the line when it has one; else
+    from the listing's units per package; else from shipment package lines whose contents
+    name the line's goods.
     """
+    row = shipped_line(line, shipment)
+    if row is not None and row["packages"]:
+        return row["packages"], row["package_type"]
     packages = shipment["packages"] if shipment else []
     matching = [p for p in packages if p["contents"] and p["contents"] == line["title"]]
     kinds = {p["package_type"] for p in (matching or packages) if p["package_type"]}
     kind = kinds.pop() if len(kinds) == 1 else None
     if line["units_per_package"]:
-        return math.ceil(line["quantity"] / line["units_per_package"]), kind
+        return math.ceil(shipped_quantity(line, shipment) / line["units_per_package"]), kind
     if matching:
         return sum(p["count"] for p in matching), kind
     return None, kind
@@ -224,7 +249,8 @@ def dangerous_goods_rows(snapshot: Snapshot) -> list[Snapshot]:
     """Lines with a UN number, with the IMDG 5.4.1.4 description in its required order."""
     rows = []
     for line in snapshot["lines"]:
-        if not line["un_number"]:
+        quantity = shipped_quantity(line, snapshot["shipment"])
+        if not line["un_number"] or not quantity:
             continue
         un_number = str(line["un_number"])
         packages, kind = _packages_of_line(line, snapshot["shipment"])
@@ -235,7 +261,9 @@ def dangerous_goods_rows(snapshot: Snapshot) -> list[Snapshot]:
             {
                 "line": line,
                 "un_number": un_number if un_number.upper().startswith("UN") else f"UN{un_number}",
-                "subsidiary_risk": DASH,
+                "subsidiary_risk": line.get("subsidiary_risk") or DASH,
+                "ems": line.get("ems") or DASH,
+                "quantity": quantity,
                 "packages": packages,
                 "package_type": kind,
                 "explosive": is_explosive(line["hazard_class"]),
@@ -305,6 +333,7 @@ _HELPERS = {
     "label": label,
     "bilingual": bilingual,
     "package_type": package_type,
+    "country_zh": country_zh,
     "L": labels,
 }
 
@@ -318,7 +347,7 @@ def report_html(template: str, snapshot: Snapshot, view: Snapshot) -> str:
     )
 
 
-def document_html(snapshot: Snapshot) -> str:
+def document_html(snapshot: Snapshot, *, pictures: Collection[str] = frozenset()) -> str:
     """The document's HTML (A4, bilingual, self-contained) from its frozen snapshot.
 
     Call inside an app context. Nothing in the page points outside it: no links, no
@@ -328,6 +357,7 @@ def document_html(snapshot: Snapshot) -> str:
     """
     snapshot = printable_data(snapshot)
     kind = DocumentKind(snapshot["kind"])
-    return render_template(
-        f"documents/{kind.value}.html", doc=snapshot, view=_view(kind, snapshot), **_HELPERS
-    )
+    view = _view(kind, snapshot)
+    # Column widths, amounts in words, the letterhead (``pictures``: those given to the render).
+    view.update(presentation_view(kind, snapshot, view, pictures, _HELPERS))
+    return render_template(f"documents/{kind.value}.html", doc=snapshot, view=view, **_HELPERS)

@@ -33,10 +33,15 @@ def warm_up() -> None:
         _warmed.append(True)
 
 
-def document_pdf(snapshot: Snapshot) -> bytes:
-    """Render ``snapshot`` within the configured time and memory bounds."""
+def document_pdf(snapshot: Snapshot, *, pictures: dict[str, bytes] | None = None) -> bytes:
+    """Render ``snapshot`` within the configured time and memory bounds.
+
+    ``pictures``: the company's logo and stamp the snapshot names (``"logo"``, ``"stamp"``),
+    read from storage by the caller; a missing one is simply not printed.
+    """
     warm_up()
-    html = document_html(snapshot)
+    pictures = pictures or {}
+    html = document_html(snapshot, pictures=frozenset(pictures))
     finish: Callable[[bytes], bytes] | None = None
     if DocumentKind(snapshot["kind"]) in INVOICE_KINDS:
         # The XML keeps the text as typed, less its direction controls (as the page).
@@ -52,5 +57,6 @@ def document_pdf(snapshot: Snapshot) -> bytes:
         finish=finish,
         time_limit=config["DOCUMENT_RENDER_SECONDS"],
         memory_mb=config["DOCUMENT_RENDER_MEMORY_MB"],
+        pictures=pictures,
     )
     return pdf

@@ -35,6 +35,8 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 STATIC_ROOT = Path(__file__).resolve().parents[2] / "static"
 # Our templates name our own assets with this scheme: corridor-static:/documents/x.css
 STATIC_SCHEME = "corridor-static:"
+# And a company's logo and stamp, handed to the render as bytes: corridor-picture:logo
+PICTURE_SCHEME = "corridor-picture:"
 
 
 class RenderFailed(RuntimeError):
@@ -42,13 +44,20 @@ class RenderFailed(RuntimeError):
 
 
 class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
-    """Serves ``corridor-static:`` paths from ``static/``; refuses every other URL."""
+    """Serves ``corridor-static:`` paths from ``static/`` and the pictures given for this
+    render as ``corridor-picture:<name>``; refuses every other URL."""
 
-    def __init__(self, root: Path = STATIC_ROOT) -> None:
+    def __init__(self, root: Path = STATIC_ROOT, pictures: dict[str, bytes] | None = None) -> None:
         super().__init__(allowed_protocols=())
         self._root = root.resolve()
+        self._pictures = dict(pictures or {})
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url.startswith(PICTURE_SCHEME):
+            picture = self._pictures.get(url.removeprefix(PICTURE_SCHEME))
+            if picture is None:
+                raise ValueError(f"no picture {url[:80]!r} for this document")
+            return URLFetcherResponse(url, body=picture)
         if not url.startswith(STATIC_SCHEME):
             # Not fatal: the layout goes on without the resource, as for a broken image.
             raise ValueError(f"refused to fetch {url[:80]!r}")
@@ -70,13 +79,16 @@ def check_subsetting() -> bool:
     return True
 
 
-def write_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
+def write_pdf(
+    html: str, *, pdf_variant: str | None = None, pictures: dict[str, bytes] | None = None
+) -> bytes:
     """PDF bytes for ``html``, in this process and unbounded: for trusted HTML only."""
     options: dict[str, Any] = {"pdf_variant": pdf_variant} if pdf_variant else {}
     with warnings.catch_warnings():
         # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes the file.
         warnings.simplefilter("ignore", ResourceWarning)
-        document = weasyprint.HTML(string=html, url_fetcher=StaticOnlyFetcher())
+        fetcher = StaticOnlyFetcher(pictures=pictures)
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher)
         pdf: bytes = document.write_pdf(**options)
         del document
     return pdf
@@ -205,11 +217,12 @@ def render_pdf(
     finish: Callable[[bytes], bytes] | None = None,
     time_limit: float = 60,
     memory_mb: int = 512,
+    pictures: dict[str, bytes] | None = None,
 ) -> bytes:
     """PDF bytes for ``html`` (``finish`` post-processes them in the same bounded child)."""
 
     def work() -> bytes:
-        pdf = write_pdf(html, pdf_variant=pdf_variant)
+        pdf = write_pdf(html, pdf_variant=pdf_variant, pictures=pictures)
         return finish(pdf) if finish is not None else pdf
 
     return run_bounded(work, time_limit=time_limit, memory_mb=memory_mb)

@@ -14,7 +14,7 @@ from typing import Any
 import pycountry
 
 from app.documents import labels
-from app.models import Company, DocumentKind, Order, Shipment
+from app.models import Company, CompanyLetterhead, DocumentKind, Order, Shipment, StoredFile
 from app.reference.trade_codes import is_explosive
 from app.time_zones import local_date
 
@@ -63,6 +63,33 @@ def party(company: Company, *, with_bank: bool = False) -> Snapshot:
             else None
         )
     return data
+
+
+def letterhead_data(letterhead: CompanyLetterhead | None) -> Snapshot:
+    """Who signs and what is printed with the signature, frozen with the document.
+
+    The pictures are named by their stored file (never edited) and its SHA-256, so the
+    renderer prints exactly the logo and stamp the company had when the document was issued.
+    """
+
+    def picture(stored: StoredFile | None) -> Snapshot | None:
+        return None if stored is None else {"file": stored.public_id, "sha256": stored.sha256}
+
+    if letterhead is None:
+        return {
+            "signatory_name": None,
+            "signatory_title": None,
+            "signing_place": None,
+            "logo": None,
+            "stamp": None,
+        }
+    return {
+        "signatory_name": letterhead.signatory_name,
+        "signatory_title": letterhead.signatory_title,
+        "signing_place": letterhead.signing_place,
+        "logo": picture(letterhead.logo),
+        "stamp": picture(letterhead.stamp),
+    }
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -123,6 +150,8 @@ def order_lines(order: Order) -> list[Snapshot]:
             "hazard_class": line.hazard_class,
             "packing_group": line.packing_group,
             "net_explosive_mass_g": line.net_explosive_mass_g,
+            "subsidiary_risk": line.subsidiary_risk,
+            "ems": line.ems,
         }
         for line in sorted(order.lines, key=lambda line: line.line_no)
     ]
@@ -141,6 +170,66 @@ def amounts(order: Order) -> Snapshot:
     }
 
 
+def _same_or_none(values: list[Any]) -> Any:
+    distinct = {v for v in values if v}
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+def _sum_known(values: list[int | None]) -> int | None:
+    return sum(v for v in values if v is not None) if values and None not in values else None
+
+
+def shipment_lines(shipment: Shipment, packages: list[Snapshot]) -> list[Snapshot]:
+    """What the shipment carries per order line, with the packages that hold it.
+
+    Every document prints quantities and package counts from these rows, so the packing
+    list, commercial invoice and DG declaration agree. A shipment recorded before it had
+    lines shipped every order line whole (as ``services.fulfilment.shipment_contents``).
+    """
+    quantities = (
+        [(line.order_line, line.quantity) for line in shipment.lines]
+        if shipment.lines
+        else [(line, line.quantity) for line in shipment.order.lines]
+    )
+    rows = []
+    for order_line, quantity in sorted(quantities, key=lambda pair: pair[0].line_no):
+        held = [p for p in packages if p["line_no"] == order_line.line_no]
+        rows.append(
+            {
+                "line_no": order_line.line_no,
+                "title": order_line.title,
+                "unit": order_line.unit,
+                "quantity": quantity,
+                "un_number": order_line.un_number,
+                "hazard_class": order_line.hazard_class,
+                "packages": sum(p["count"] for p in held) if held else None,
+                "package_type": _same_or_none([p["package_type"] for p in held]),
+                "net_weight_g": _sum_known([p["net_weight_g"] for p in held]),
+                "gross_weight_g": _sum_known([p["gross_weight_g"] for p in held]),
+            }
+        )
+    return rows
+
+
+def containers_data(shipment: Shipment, packages: list[Snapshot]) -> list[Snapshot]:
+    """Each container with its seal, what it holds and its packing certificate."""
+    return [
+        {
+            "number": container.container_number,
+            "type": container.container_type,
+            "seal": container.seal_number,
+            "travels_as_group": container.travels_as_group,
+            "packed_by": container.packed_by,
+            "packed_at": container.packed_at,
+            "packed_on": _iso(container.packed_on),
+            "contents": [
+                p for p in packages if p["container_number"] == container.container_number
+            ],
+        }
+        for container in sorted(shipment.containers, key=lambda c: c.position)
+    ]
+
+
 def shipment_data(shipment: Shipment) -> Snapshot:
     packages = []
     for package in sorted(shipment.packages, key=lambda p: p.package_no):
@@ -157,6 +246,12 @@ def shipment_data(shipment: Shipment) -> Snapshot:
                 "package_type": package.package_type,
                 "marks": package.marks,
                 "contents": package.contents,
+                "line_no": package.order_line.line_no if package.order_line else None,
+                "un_number": package.order_line.un_number if package.order_line else None,
+                "hazard_class": package.order_line.hazard_class if package.order_line else None,
+                "container_number": (
+                    package.container.container_number if package.container else None
+                ),
                 "net_weight_g": package.net_weight_g,
                 "gross_weight_g": package.gross_weight_g,
                 "length_mm": package.length_mm,
@@ -184,6 +279,8 @@ def shipment_data(shipment: Shipment) -> Snapshot:
         "gross_weight_g": shipment.gross_weight_g,
         "packages": packages,
         "package_count": sum(p["count"] for p in packages),
+        "lines": shipment_lines(shipment, packages),
+        "containers": containers_data(shipment, packages),
     }
 
 
@@ -201,6 +298,7 @@ def build_snapshot(
     related: dict[str, str] | None = None,
     credit: Snapshot | None = None,
     letter_of_credit: Snapshot | None = None,
+    letterhead: CompanyLetterhead | None = None,
 ) -> Snapshot:
     """Everything ``kind`` prints for ``order``: parties, terms, lines, amounts, shipment.
 
@@ -215,7 +313,10 @@ def build_snapshot(
         "title": list(labels.TITLES[kind]),
         "number": number,
         "issued_on": issued_on.isoformat(),
-        "seller": party(order.seller, with_bank=True),
+        "seller": {
+            **party(order.seller, with_bank=True),
+            "letterhead": letterhead_data(letterhead),
+        },
         "buyer": party(order.buyer),
         "order": order_terms(order),
         "currency": order.currency,
@@ -235,6 +336,12 @@ def build_snapshot(
         }
     if kind is DocumentKind.CREDIT_NOTE:
         snapshot["credit"] = dict(credit or {})
+    if kind is DocumentKind.DANGEROUS_GOODS:
+        # IMDG 5.4.3.2: who answers for the goods day and night while they travel.
+        snapshot["emergency_contact"] = {
+            "name": order.seller.emergency_contact_name,
+            "phone": order.seller.emergency_contact_phone,
+        }
     if letter_of_credit is not None:
         # An invoice under a documentary credit quotes its number and its goods (45A).
         snapshot["letter_of_credit"] = dict(letter_of_credit)

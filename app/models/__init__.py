@@ -5,6 +5,24 @@ from app.models.audit import AuditEvent, AuditLogIsAppendOnly
 from app.models.base import Base
 from app.models.catalogue_count import CatalogueCount, CatalogueCountState
 from app.models.category import Category
+from app.models.claim import (
+    Claim,
+    ClaimEvent,
+    ClaimEvidence,
+    ClaimEvidenceKind,
+    ClaimInspection,
+    ClaimLine,
+    ClaimOutcome,
+    ClaimRecord,
+    ClaimRemedy,
+    ClaimResponse,
+    ClaimSide,
+    ClaimStatus,
+    ClaimType,
+    ClaimWindow,
+    InspectionBody,
+    RefundMethod,
+)
 from app.models.company import Company, VerificationStatus
 from app.models.document import (
     Document,
@@ -15,6 +33,7 @@ from app.models.document import (
 )
 from app.models.finance import DocumentRate, ExchangeRate, ExportStatus, RegisterExport
 from app.models.idempotency import IdempotencyKey
+from app.models.letterhead import CompanyLetterhead
 from app.models.letter_of_credit import (
     AvailableBy,
     CreditDocumentKind,
@@ -26,6 +45,20 @@ from app.models.letter_of_credit import (
     PresentationState,
     ShipmentDocument,
     TermsState,
+)
+from app.models.licence import (
+    Authority,
+    CompanyEvidence,
+    CompanyVerification,
+    EvidenceKind,
+    Licence,
+    LicenceAmendment,
+    LicenceAttachment,
+    LicenceDrawdown,
+    LicenceGoods,
+    LicenceKind,
+    LimitBasis,
+    ReviewStatus,
 )
 from app.models.message import (
     Message,
@@ -68,6 +101,7 @@ from app.models.payment import (
     allocate,
 )
 from app.models.payment_control import PaymentRelease, PaymentReminder
+from app.models.place import Place
 from app.models.product import (
     SEA_ONLY_INCOTERMS,
     Incoterm,
@@ -90,7 +124,15 @@ from app.models.quotation import (
     RfqInvitation,
     RfqStatus,
 )
+from app.models.shipment_contents import ShipmentContainer, ShipmentLine
 from app.models.stored_file import StoredFile
+from app.models.trade_statistics import (
+    FlowDirection,
+    IncotermGroup,
+    RestrictedChapter,
+    TradeFlowCubeState,
+    TradeFlowFact,
+)
 from app.models.user import CompanyRole, User
 
 __all__ = [
@@ -99,6 +141,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuditLogIsAppendOnly",
+    "Authority",
     "AvailableBy",
     "Base",
     "CardIntent",
@@ -107,8 +150,25 @@ __all__ = [
     "CatalogueCountState",
     "Category",
     "ChargeBearer",
+    "Claim",
+    "ClaimEvent",
+    "ClaimEvidence",
+    "ClaimEvidenceKind",
+    "ClaimInspection",
+    "ClaimLine",
+    "ClaimOutcome",
+    "ClaimRecord",
+    "ClaimRemedy",
+    "ClaimResponse",
+    "ClaimSide",
+    "ClaimStatus",
+    "ClaimType",
+    "ClaimWindow",
     "Company",
+    "CompanyEvidence",
+    "CompanyLetterhead",
     "CompanyRole",
+    "CompanyVerification",
     "CreditDocumentKind",
     "CreditExamination",
     "CreditPresentation",
@@ -120,11 +180,22 @@ __all__ = [
     "DocumentKind",
     "DocumentRate",
     "DocumentStatus",
+    "EvidenceKind",
     "ExchangeRate",
     "ExportStatus",
+    "FlowDirection",
     "IdempotencyKey",
     "Incoterm",
+    "IncotermGroup",
+    "InspectionBody",
     "LetterOfCredit",
+    "Licence",
+    "LicenceAmendment",
+    "LicenceAttachment",
+    "LicenceDrawdown",
+    "LicenceGoods",
+    "LicenceKind",
+    "LimitBasis",
     "Message",
     "MessageAttachment",
     "MessageThread",
@@ -138,6 +209,7 @@ __all__ = [
     "OrderStatus",
     "OutboxEmail",
     "PasswordReset",
+    "Place",
     "PaymentMethod",
     "PaymentMilestone",
     "PaymentProof",
@@ -161,14 +233,19 @@ __all__ = [
     "QuoteLineTier",
     "QuoteRevision",
     "QuoteStatus",
+    "RefundMethod",
     "RegisterExport",
+    "RestrictedChapter",
+    "ReviewStatus",
     "Rfq",
     "RfqAttachment",
     "RfqEvent",
     "RfqInvitation",
     "RfqStatus",
     "Shipment",
+    "ShipmentContainer",
     "ShipmentDocument",
+    "ShipmentLine",
     "ShipmentMode",
     "ShipmentPackage",
     "ShipmentStatus",
@@ -177,6 +254,8 @@ __all__ = [
     "TermsState",
     "ThreadReadState",
     "ThreadTopic",
+    "TradeFlowCubeState",
+    "TradeFlowFact",
     "TrustedBuyer",
     "User",
     "VerificationStatus",

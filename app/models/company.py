@@ -95,6 +95,10 @@ class Company(PublicIdMixin, Base):
     # When the owner last changed the account buyers pay into: counterparties with open
     # orders are told, and their order pages say so for 14 days (forged-proforma fraud).
     bank_details_changed_at: Mapped[datetime | None]
+    # The 24-hour emergency contact printed on dangerous-goods declarations (IMDG 5.4.3.2):
+    # someone who knows the goods and answers day and night; required to ship them.
+    emergency_contact_name: Mapped[str | None] = mapped_column(sa.String(120))
+    emergency_contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
 
     users: Mapped[list[User]] = relationship(back_populates="company", order_by="User.id")
 

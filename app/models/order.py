@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from app.models.payment import PaymentMilestone
     from app.models.product import Product
     from app.models.quotation import QuoteRevision
+    from app.models.shipment_contents import ShipmentContainer, ShipmentLine
     from app.models.user import User
 
 
@@ -196,6 +197,8 @@ class OrderLine(Base):
     hazard_class: Mapped[str | None] = mapped_column(sa.String(4))
     packing_group: Mapped[str | None] = mapped_column(sa.String(3))
     net_explosive_mass_g: Mapped[int | None]
+    subsidiary_risk: Mapped[str | None] = mapped_column(sa.String(20))
+    ems: Mapped[str | None] = mapped_column(sa.String(20))
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product | None] = relationship()
@@ -251,6 +254,14 @@ class Shipment(Base):
         cascade="all, delete-orphan",
         back_populates="shipment",
     )
+    lines: Mapped[list[ShipmentLine]] = relationship(
+        order_by="ShipmentLine.id", cascade="all, delete-orphan", back_populates="shipment"
+    )
+    containers: Mapped[list[ShipmentContainer]] = relationship(
+        order_by="ShipmentContainer.position",
+        cascade="all, delete-orphan",
+        back_populates="shipment",
+    )
 
 
 class ShipmentPackage(Base):
@@ -272,8 +283,17 @@ class ShipmentPackage(Base):
     length_mm: Mapped[int | None]
     width_mm: Mapped[int | None]
     height_mm: Mapped[int | None]
+    # The order line whose goods the package holds, and the container it is stowed in.
+    order_line_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("order_lines.id", ondelete="CASCADE"), index=True
+    )
+    container_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("shipment_containers.id", ondelete="SET NULL"), index=True
+    )
 
     shipment: Mapped[Shipment] = relationship(back_populates="packages")
+    order_line: Mapped[OrderLine | None] = relationship()
+    container: Mapped[ShipmentContainer | None] = relationship(back_populates="packages")
 
 
 class CartLine(Base):

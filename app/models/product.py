@@ -86,6 +86,9 @@ class Product(PublicIdMixin, Base):
     stock_quantity: Mapped[int | None] = mapped_column(sa.BigInteger)
     lead_time_days: Mapped[int | None]
     origin_country: Mapped[str] = mapped_column(sa.String(2))
+    # Where the goods leave for export ("Karachi (PKKHI)"): the shipment's port of loading
+    # unless the seller changes it there.
+    origin_port: Mapped[str | None] = mapped_column(sa.String(100))
     package_type: Mapped[str | None] = mapped_column(sa.String(40))
     units_per_package: Mapped[int | None] = mapped_column(sa.BigInteger)
     net_weight_g: Mapped[int | None] = mapped_column(sa.BigInteger)
@@ -98,6 +101,10 @@ class Product(PublicIdMixin, Base):
     hazard_class: Mapped[str | None] = mapped_column(sa.String(4))
     packing_group: Mapped[str | None] = mapped_column(sa.String(3))
     net_explosive_mass_g: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # IMDG Dangerous Goods List columns 4 and 15: subsidiary hazard classes (e.g. "6.1")
+    # and the EmS fire and spillage schedules (e.g. "F-B, S-Y").
+    subsidiary_risk: Mapped[str | None] = mapped_column(sa.String(20))
+    ems: Mapped[str | None] = mapped_column(sa.String(20))
     export_licence_required: Mapped[bool] = mapped_column(default=False)
     status: Mapped[ProductStatus] = mapped_column(
         enum_column_type(ProductStatus), default=ProductStatus.DRAFT

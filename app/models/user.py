@@ -26,10 +26,15 @@ class CompanyRole(enum.StrEnum):
 class User(PublicIdMixin, Base):
     __tablename__ = "users"
     __table_args__ = (
-        # A user is either company staff (company and role) or an operator (neither).
+        # A user is company staff (company and role), an operator (neither), or the
+        # account of a licensing authority (its authority only).
         sa.CheckConstraint(
-            "(company_id IS NULL AND company_role IS NULL AND is_operator)"
-            " OR (company_id IS NOT NULL AND company_role IS NOT NULL AND NOT is_operator)",
+            "(company_id IS NULL AND company_role IS NULL AND is_operator"
+            " AND authority_id IS NULL)"
+            " OR (company_id IS NOT NULL AND company_role IS NOT NULL AND NOT is_operator"
+            " AND authority_id IS NULL)"
+            " OR (company_id IS NULL AND company_role IS NULL AND NOT is_operator"
+            " AND authority_id IS NOT NULL)",
             name="staff_or_operator",
         ),
     )
@@ -40,6 +45,8 @@ class User(PublicIdMixin, Base):
     company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("companies.id"), index=True)
     company_role: Mapped[CompanyRole | None] = mapped_column(enum_column_type(CompanyRole))
     is_operator: Mapped[bool] = mapped_column(default=False)
+    # Set for a licensing authority's account (read-only view of what it licensed).
+    authority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("authorities.id"), index=True)
     locale: Mapped[str | None] = mapped_column(sa.String(10))
     # The user's own zone; None follows their company's (an operator's: UTC).
     timezone: Mapped[str | None] = mapped_column(sa.String(64))

@@ -1,20 +1,19 @@
 """Ports of Pakistan and China (UN/LOCODE), to tell in which country a named port lies.
 
-``data/ports-pk-cn.csv`` holds the entries of UNECE's code list (PK 2024-2, CN 2022) with
-the port function, taken from the shared ``unlocode-pk-cn.csv`` (see its README), plus the
-codes UNECE now lists as airports but carriers still print for the seaports on bills of
-lading (CNSHA, CNTAO, CNNGB, CNXMN, CNDLC, CNCAN).
+The ports are the entries of the one place reference (``app.reference.places``: UNECE's
+code list, PK 2024-2, CN 2022) with the port function, plus the codes UNECE now lists as
+airports but carriers still print for the seaports on bills of lading (CNSHA, CNTAO, CNNGB,
+CNXMN, CNDLC, CNCAN).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from functools import cache
-from pathlib import Path
 
-_DATA = Path(__file__).with_name("data") / "ports-pk-cn.csv"
+from app.reference.places import unlocode_rows
+
 # Words that name the country on a B/L ("Karachi, Pakistan") or in a credit's area.
 COUNTRY_WORDS = {
     "pakistan": "PK",
@@ -45,15 +44,16 @@ def _table() -> tuple[dict[str, str], dict[str, str | None]]:
     """(code → country, name → country); a name found in both countries maps to None."""
     codes: dict[str, str] = {}
     names: dict[str, str | None] = dict(_ALIASES)
-    with _DATA.open(encoding="utf-8", newline="") as rows:
-        for row in csv.DictReader(rows):
-            codes[row["locode"]] = row["country"]
-            # "Muhammad Bin Qasim/Karachi" names both places.
-            for part in row["name"].split("/"):
-                key = _key(part)
-                if key:
-                    known = names.get(key, row["country"])
-                    names[key] = row["country"] if known == row["country"] else None
+    for row in unlocode_rows():
+        if not row.is_port:
+            continue
+        codes[row.locode] = row.country
+        # "Muhammad Bin Qasim/Karachi" names both places.
+        for part in {*row.name.split("/"), *row.name_ascii.split("/")}:
+            key = _key(part)
+            if key:
+                known = names.get(key, row.country)
+                names[key] = row.country if known == row.country else None
     return codes, names
 
 

@@ -58,6 +58,27 @@ def normalize_hazard_class(value: str) -> str | None:
     return cleaned if _HAZARD_CLASS.match(cleaned) else None
 
 
+_SUBSIDIARY_RISK = re.compile(r"^(1|2\.[1-3]|3|4\.[1-3]|5\.[12]|6\.[12]|7|8|9)$")
+_EMS = re.compile(r"^F-?([A-J])\s*[,;/ ]\s*S-?([A-Z])$", re.IGNORECASE | re.ASCII)
+
+
+def normalize_subsidiary_risk(value: str) -> str | None:
+    """``5.1, 8`` from ``5.1,8``; ``""`` when blank; None when not classes or divisions."""
+    parts = [p for p in re.split(r"[\s,;/]+", (value or "").strip()) if p]
+    if not all(_SUBSIDIARY_RISK.match(p) for p in parts):
+        return None
+    return ", ".join(dict.fromkeys(parts))
+
+
+def normalize_ems(value: str) -> str | None:
+    """``F-B, S-Y`` (IMDG EmS fire and spillage schedules); ``""`` when blank, else None."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        return ""
+    match = _EMS.match(cleaned)
+    return f"F-{match.group(1).upper()}, S-{match.group(2).upper()}" if match else None
+
+
 def is_explosive(hazard_class: str | None) -> bool:
     return bool(hazard_class) and str(hazard_class).startswith("1.")
 

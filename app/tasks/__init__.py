@@ -46,6 +46,9 @@ TASK_MODULES = (
     "app.tasks.recovery",
     "app.tasks.messages",
     "app.tasks.quotations",
+    "app.tasks.claims",
+    "app.tasks.statistics",
+    "app.tasks.licences",
 )
 
 

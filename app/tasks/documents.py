@@ -7,6 +7,7 @@ import logging
 from app.extensions import db
 from app.models import Document, DocumentStatus
 from app.operations.metrics import DOCUMENTS_RENDERED
+from app.services.accounts.letterhead import letterhead_pictures
 from app.services.documents.issuing import store_rendered_pdf
 from app.services.jobs import after_commit
 from app.tasks import job
@@ -29,13 +30,14 @@ def render_document(document_id: int) -> None:
     if document is None or document.status is not DocumentStatus.RENDERING:
         return
     snapshot = document.data
+    pictures = letterhead_pictures(snapshot)
     db.session.rollback()
     # Imported here: only job workers load WeasyPrint (1 s and tens of MB), not web servers.
     from app.documents.pdf import document_pdf
     from app.documents.render import RenderFailed
 
     try:
-        pdf = document_pdf(snapshot)
+        pdf = document_pdf(snapshot, pictures=pictures)
     except RenderFailed as error:
         DOCUMENTS_RENDERED.labels("failed").inc()
         _record_failure(document_id, str(error))

@@ -14,19 +14,27 @@ def register_blueprints(app: Flask) -> None:
     from app.web.auth.views import bp as auth_bp
     from app.web.buyer import bp as buyer_bp
     from app.web.catalog.views import bp as catalog_bp
+    from app.web.claims import bp as claims_bp
+    from app.web.claims import verify_bp as claim_verify_bp
+    from app.web.company import letterhead as _letterhead_routes  # noqa: F401 - on company_bp
     from app.web.company.views import bp as company_bp
     from app.web.documents.views import bp as documents_bp
     from app.web.documents.views import verify_bp
     from app.web.finance import bp as finance_bp
     from app.web.letters_of_credit import bp as credits_bp
     from app.web.letters_of_credit import verify_bp as credit_verify_bp
+    from app.web.licences.views import authority_bp
+    from app.web.licences.views import bp as licences_bp
+    from app.web.licences.views import review_bp as licence_review_bp
     from app.web.media.views import bp as media_bp
     from app.web.messages import bp as messages_bp
     from app.web.operator import bp as operator_bp
     from app.web.payments import bp as payments_bp
     from app.web.payments.webhook import bp as webhooks_bp
+    from app.web.places import bp as places_bp
     from app.web.public.views import bp as public_bp
     from app.web.seller import bp as seller_bp
+    from app.web.statistics import bp as statistics_bp
 
     for blueprint in (
         public_bp,
@@ -38,6 +46,7 @@ def register_blueprints(app: Flask) -> None:
         buyer_bp,
         finance_bp,
         catalog_bp,
+        statistics_bp,
         media_bp,
         messages_bp,
         documents_bp,
@@ -45,6 +54,12 @@ def register_blueprints(app: Flask) -> None:
         payments_bp,
         credit_verify_bp,
         credits_bp,
+        claim_verify_bp,
+        claims_bp,
+        places_bp,
+        licences_bp,
+        licence_review_bp,
+        authority_bp,
         webhooks_bp,
         api_bp,
     ):

@@ -80,6 +80,7 @@ def attempt(
     except DomainError as error:
         savepoint.rollback()
         drop_pending(keep=queued)
+        _keep_audited_refusal(error)
         if error.status in (403, 404):
             raise
         if not show_on_form(form, error) and flash_refusal:
@@ -90,6 +91,15 @@ def attempt(
         raise
     savepoint.commit()
     return Outcome(value=value)
+
+
+def _keep_audited_refusal(error: DomainError) -> bool:
+    """Record a refusal that must be audited (a licence gate's) after its work is undone."""
+    record = getattr(error, "record_refusal", None)
+    if not callable(record):
+        return False
+    record()
+    return True
 
 
 def show_on_form(form: object | None, error: DomainError) -> bool:
@@ -107,6 +117,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _refused(error: DomainError) -> ResponseReturnValue:
         _abandon()
+        if _keep_audited_refusal(error):
+            commit()  # only the refusal's audit row: the refused work is rolled back
         return render_error(error.status, str(error), field=error.field)
 
     @app.errorhandler(CSRFError)

@@ -48,6 +48,8 @@ def home_endpoint(user: User) -> str:
     """Where a user lands after signing in."""
     if user.is_operator:
         return "operator.companies"
+    if user.authority_id is not None:
+        return "authority.authority_index"
     landing = {
         CompanyRole.OWNER: "company.index",
         CompanyRole.FINANCE: "finance.index",

@@ -29,6 +29,7 @@ from app.services.fulfilment.proposals import describe as describe_proposal
 from app.services.orders.bank_changes import recent_bank_change
 from app.services.orders.lifecycle import STATUS_LABELS
 from app.services.orders.queries import OrderFilter, next_action
+from app.services.orders.waiting import WaitingFor
 from app.services.payments.controls import current_hold
 from app.services.quotations.queries import rfq_of_order
 from app.web.forms import CorridorForm, as_choices
@@ -100,6 +101,7 @@ def order_template_helpers() -> dict[str, Any]:
         # What holds the seller's next move back for a payment (None: nothing).
         "payment_hold": current_hold,
         "Side": Side,
+        "waiting_labels": WAITING_LABELS,
         # Change proposals on the order (app.web.order_changes): both parties see them all.
         "order_proposals": _proposals_of,
         "proposal_labels": PROPOSAL_LABELS,
@@ -123,6 +125,23 @@ class OrderFilterForm(CorridorForm):
     po = StringField(_l("PO number"), validators=[Optional(), Length(max=50)])
     placed_from = DateField(_l("Placed from"), validators=[Optional()], name="from")
     placed_to = DateField(_l("Placed until"), validators=[Optional()], name="to")
+    # Set by the home pages' counts ("3 orders to accept"); kept while other filters change.
+    waiting = SelectField(
+        _l("Waiting for you"),
+        choices=as_choices([("", ""), *((kind.value, kind.value) for kind in WaitingFor)]),
+        validators=[Optional()],
+    )
+
+
+# What the list says it shows when a home page's count opened it.
+WAITING_LABELS = {
+    WaitingFor.ACCEPT: _l("Orders waiting for you to accept or reject"),
+    WaitingFor.PAYMENT: _l("Orders waiting for your payment"),
+    WaitingFor.DOCUMENTS: _l("Orders with documents nobody in your company has downloaded yet"),
+    WaitingFor.RECEIPT: _l(
+        "Orders with a proof of transfer waiting for the receipt to be recorded"
+    ),
+}
 
 
 def status_choices() -> list[tuple[str, str]]:
@@ -152,7 +171,9 @@ def order_filter(form: OrderFilterForm, companies: list[Company]) -> OrderFilter
         return None if field.errors else (field.data or None)
 
     status = valid(form.status)
+    waiting = valid(form.waiting)
     return OrderFilter(
+        waiting=WaitingFor(waiting) if waiting else None,
         status=OrderStatus(status) if status else None,
         counterparty=valid(form.counterparty),
         po_number=valid(form.po),

@@ -1,4 +1,5 @@
-"""(placeholder, filled by the work that owns it)
+"""First impressions (issue 26): no schema change; home counts, filters, audit names and
+exports read existing tables (kept to hold the chain's place)
 
 Revision ID: 0026_first_impressions
 Revises: 0025_places_and_signatories
@@ -19,7 +20,7 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    pass  # nothing to change: see the docstring
 
 
 def downgrade():

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import CompanyRole, Order, OrderStatus, Product, ProposalState, User
 from app.services.audit.recording import Actor
+from app.services.claims import window as claims_window
 from app.services.fulfilment import actions, proposals
 from app.services.orders.cart import set_cart_quantity
 from app.services.orders.placing import OrderTerms, place_order
@@ -166,9 +167,21 @@ def ship(app: Flask, trade: Trade, order: Order) -> Order:
 
 
 def deliver(app: Flask, trade: Trade, order: Order) -> Order:
-    """The buyer's purchaser confirms delivery (the order completes if it is paid)."""
+    """The buyer's purchaser confirms delivery: the claims window opens (the order
+    completes once it closes, paid and with no claim running: ``close_claims_window``)."""
     with app.test_request_context():
         actions.confirm_delivery(Actor(trade.purchaser), order)
+        db.session.commit()
+    return order
+
+
+def close_claims_window(app: Flask, order: Order) -> Order:
+    """The claims window's clock runs at its closing second: a paid order with no claim
+    completes (as the job queue's clock does 30 days after delivery)."""
+    with app.test_request_context():
+        window = claims_window.window_of(order)
+        if window is not None:
+            claims_window.close_due_windows(window.closes_at)
         db.session.commit()
     return order
 
@@ -192,8 +205,9 @@ def advance(
 ) -> Order:
     """Make every move from the order's status to ``to``, each by the party who makes it.
 
-    ``COMPLETED`` delivers and pays in full (the order completes by itself, as it does
-    when a paid order is delivered); ``REJECTED`` and ``CANCELLED`` are made from where
+    ``COMPLETED`` delivers, pays in full and runs the claims window's clock at its
+    closing second (the order completes by itself, as a paid order does when its claims
+    window closes with no claim); ``REJECTED`` and ``CANCELLED`` are made from where
     the order is.
     """
     if to is S.REJECTED:
@@ -202,7 +216,8 @@ def advance(
         return cancel(app, trade, order)
     if to is S.COMPLETED:
         advance(app, trade, order, S.DELIVERED, ship_in_days=ship_in_days)
-        return pay(app, trade, order)
+        pay(app, trade, order)
+        return close_claims_window(app, order)
     if order.status not in HAPPY_PATH or HAPPY_PATH.index(to) < HAPPY_PATH.index(order.status):
         raise ValueError(f"an order that is {order.status} cannot be brought to {to}")
     while order.status is not to and order.status is not S.COMPLETED:

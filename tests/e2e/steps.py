@@ -4,6 +4,7 @@ listing to the cart, a phone-width overflow check and screenshots for the artifa
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from playwright.sync_api import Page
 
@@ -54,3 +55,87 @@ def add_to_cart(page: Page, title: str, quantity: int | None = None) -> None:
         page.locator("#order-quantity").fill(str(quantity))
     page.locator("form[action='/buyer/cart'] button[type=submit]").click()
     page.wait_for_load_state()
+
+
+DETONATORS = "Non-electric shock-tube detonators (UN0360, 1.1B)"  # PCE, MOQ 10,000
+
+
+def _licence_scan(number: str) -> bytes:
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/Title"] = f"Licence {number}"
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _select_option_containing(page: Page, selector: str, text: str) -> None:
+    value = page.eval_on_selector(
+        selector,
+        "(select, text) => [...select.options].find(o => o.text.includes(text)).value",
+        text,
+    )
+    page.select_option(selector, value)
+
+
+def record_licence(
+    page: Page,
+    *,
+    kind: str,
+    number: str,
+    authority: str,
+    goods: str,
+    valid_to: date,
+    limit_kg: int | None = None,
+    order: str | None = None,
+) -> None:
+    """Through the Licences page, record a licence (``kind`` as LicenceKind's value) with a
+    scan; ``order``: text of the order it is for (its PO number). Fields by id: the page
+    may be in any language."""
+    follow_nav(page, "/licences/")
+    page.locator("a[href='/licences/new']").click()
+    page.select_option("#kind", kind)
+    page.fill("#number", number)
+    _select_option_containing(page, "#authority", authority)
+    page.fill("#valid_from", (date.today() - timedelta(days=1)).isoformat())
+    page.fill("#valid_to", valid_to.isoformat())
+    page.fill("#goods", goods)
+    if limit_kg is not None:
+        page.fill("#quantity_limit", str(limit_kg))
+    if order is not None:
+        _select_option_containing(page, "#order", order)
+    page.locator("#scan").set_input_files(
+        {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": _licence_scan(number)}
+    )
+    page.locator("form[action='/licences/new'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=licence-remaining]").count() == 1, "the licence is recorded"
+
+
+def accept_licence(operator: Page, number: str) -> None:
+    """The operator opens the licence from the review queue and accepts it."""
+    follow_nav(operator, "/operator/licences/")
+    operator.locator("a", has_text=number).first.click()
+    operator.check("#decision-0")
+    operator.locator("main form button[type=submit]").click()
+    operator.wait_for_load_state()
+
+
+def miit_approval(buyer: Page, operator: Page, po_number: str, goods: str, limit_kg: int) -> None:
+    """MCCT records MIIT's approval (审批单) for the order's shipment; the operator accepts."""
+    number = f"MIIT-审批-{po_number}"
+    record_licence(
+        buyer,
+        kind="per_shipment_approval",
+        number=number,
+        authority="MIIT",
+        goods=goods,
+        valid_to=date.today() + timedelta(days=60),
+        limit_kg=limit_kg,
+        order=po_number,
+    )
+    accept_licence(operator, number)

@@ -272,11 +272,30 @@ def _verification_pages(people: People, _: str, language: Language, check: Inspe
     check(visitor, "verification outcome")
 
 
+def _statistics_pages(people: People, _: str, language: Language, check: Inspector) -> None:
+    # Anyone, signed in or not: the public statistics and a seller's verified facts.
+    visitor = people()
+    if language.locale != "en":
+        switch_language(visitor, language.locale)
+    follow_nav(visitor, "/statistics")
+    expect(visitor.locator("#statistics-monthly")).to_be_visible()
+    check(visitor, "statistics")
+    visitor.locator("#f-by").select_option("heading")
+    visitor.locator("main form[method=get] button[type=submit]").first.click()
+    visitor.wait_for_load_state()
+    check(visitor, "statistics by heading")
+    follow_nav(visitor, "/catalog")
+    visitor.locator("main a[href^='/sellers/']").first.click()
+    expect(visitor.locator("#supplier-facts")).to_be_visible()
+    check(visitor, "storefront facts")
+
+
 PARTS: dict[str, Callable[[People, str, Language, Inspector], None]] = {
     "buyer": _buyer_pages,
     "seller": _seller_pages,
     "finance": _finance_pages,
     "verification": _verification_pages,
+    "statistics": _statistics_pages,
 }
 
 

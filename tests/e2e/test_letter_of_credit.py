@@ -149,6 +149,9 @@ def test_a_credit_from_terms_to_the_banks_acceptance(people: People) -> None:
     form.locator("textarea[name=reason]").fill("Reissued with the credit's description of goods")
     form.locator("button[type=submit]").click()
     finance.wait_for_load_state()
+    # A credit note never changes once issued: the page says what it will do, then issues.
+    finance.locator("#confirm-credit-note button[type=submit]").click()
+    finance.wait_for_load_state()
     _open_credit_from_finance(finance, reference)
     finance.locator("#issue-invoice").click()
     expect(finance.locator("#invoice-in-force")).to_be_visible()

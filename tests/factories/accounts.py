@@ -48,6 +48,9 @@ class CompanyFactory(BaseFactory):
     contact_email = factory.Sequence(lambda n: f"company{n}@example.com")
     reporting_currency = "PKR"
     verification_status = VerificationStatus.VERIFIED
+    # Dangerous goods ship only with a 24-hour emergency contact on file (IMDG 5.4.3.2).
+    emergency_contact_name = "Duty officer"
+    emergency_contact_phone = "+92 21 111 000 999"
 
     class Params:
         chinese_buyer = factory.Trait(

@@ -108,7 +108,7 @@ def test_another_company_and_the_anonymous_cannot_download(
     url = f"/documents/{proforma.public_id}.pdf"
     # Every view of the blueprint, today's and any added later, sends the anonymous to sign in.
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("documents.")]
-    assert len(rules) == 2
+    assert len(rules) == 3  # the PDF, its e-invoice XML, the states the order page follows
     for rule in rules:
         anonymous = client.get(rule.build({"public_id": proforma.public_id})[1])
         assert anonymous.status_code == 302 and anonymous.location.startswith("/login?next=")
@@ -284,7 +284,7 @@ def test_a_failed_render_is_retried_then_marked_and_keeps_its_number(
     from app.documents import pdf as pdf_module
     from app.documents.render import RenderFailed
 
-    def broken(snapshot: dict[str, object]) -> bytes:
+    def broken(snapshot: dict[str, object], **options: object) -> bytes:
         raise RenderFailed("rendering stopped by SIGALRM (time or memory limit)")
 
     monkeypatch.setattr(pdf_module, "document_pdf", broken)

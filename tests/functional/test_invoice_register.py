@@ -543,6 +543,18 @@ def test_a_credit_note_from_the_invoice_page_is_limited_to_what_remains(
         f"/finance/invoices/{books.i2.public_id}/credit-notes",
         data={"amount": "2300.00", "reason": "Order returned", "submission_key": key},
     )
+    # The first press shows what the credit note will do; nothing is issued yet.
+    assert response.status_code == 200 and "Issuing it will:" in page_of(response)
+    assert db.session.query(Document).filter(Document.corrects_id == books.i2.id).count() == 1
+    response = client.post(
+        f"/finance/invoices/{books.i2.public_id}/credit-notes",
+        data={
+            "amount": "2300.00",
+            "reason": "Order returned",
+            "submission_key": key,
+            "confirmed": "yes",
+        },
+    )
     assert response.status_code == 302
     notes = db.session.scalars(
         select(Document).where(Document.corrects_id == books.i2.id).order_by(Document.sequence)
@@ -552,14 +564,24 @@ def test_a_credit_note_from_the_invoice_page_is_limited_to_what_remains(
     # The same form again (F5, Back and submit): the credit note it issued, no second one.
     replay = client.post(
         f"/finance/invoices/{books.i2.public_id}/credit-notes",
-        data={"amount": "2300.00", "reason": "Order returned", "submission_key": key},
+        data={
+            "amount": "2300.00",
+            "reason": "Order returned",
+            "submission_key": key,
+            "confirmed": "yes",
+        },
         follow_redirects=True,
     )
     assert f"Credit note {notes[1].number} was already issued for this form" in page_of(replay)
     assert db.session.query(Document).filter(Document.corrects_id == books.i2.id).count() == 2
     after = client.post(
         f"/finance/invoices/{books.i2.public_id}/credit-notes",
-        data={"amount": "0.01", "reason": "One more", "submission_key": new_key()},
+        data={
+            "amount": "0.01",
+            "reason": "One more",
+            "submission_key": new_key(),
+            "confirmed": "yes",
+        },
     )
     assert after.status_code == 400
     assert client.get(f"/finance/invoices/{notes[1].public_id}").status_code == 200

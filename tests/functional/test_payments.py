@@ -24,6 +24,7 @@ from app.models import (
 )
 from app.services.accounts.clock import company_today
 from app.services.audit.recording import Actor
+from app.services.claims import window as claims_window
 from app.services.errors import NotAllowed, ValidationFailed
 from app.services.fulfilment import actions
 from app.services.orders.lifecycle import InvalidTransition
@@ -182,7 +183,9 @@ def test_a_paid_order_cannot_be_cancelled_and_a_cancelled_one_takes_no_money(
             payments.record_receipt(_finance(trade), other.milestones[0], bank_transfer("10"))
 
 
-def test_delivery_of_a_paid_order_completes_it(app: Flask, trade: Trade) -> None:
+def test_a_paid_order_completes_when_its_claims_window_closes(app: Flask, trade: Trade) -> None:
+    # Delivery of a paid order opens the 30-day claims window; the window's clock, at its
+    # closing second, completes the order (before claims existed, delivery completed it).
     order = place_for(app, trade.purchaser, [(trade.product, 500)], payment_terms="advance")
     ship(app, trade, order)
     with app.test_request_context():
@@ -192,6 +195,10 @@ def test_delivery_of_a_paid_order_completes_it(app: Flask, trade: Trade) -> None
             bank_transfer(str(order.milestones[0].amount.amount)),
         )
         actions.confirm_delivery(Actor(trade.purchaser), order)
+        assert order.status is OrderStatus.DELIVERED
+        opened = claims_window.window_of(order)
+        assert opened is not None
+        claims_window.close_due_windows(opened.closes_at)
     assert order.status is OrderStatus.COMPLETED
     assert_ledger_holds(order)
 

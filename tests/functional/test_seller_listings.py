@@ -35,7 +35,8 @@ def test_sales_creates_a_listing_through_the_form(client: FlaskClient, sales: Us
         (2000, 25200),
     ]
     page = client.get(response.headers["Location"]).data.decode()
-    assert 'value="265.50"' in page and 'value="Karachi"' in page
+    # The typed "Karachi" is kept with its UN/LOCODE (app/services/places.py).
+    assert 'value="265.50"' in page and 'value="Karachi (PKKHI)"' in page
 
 
 def test_errors_show_on_their_rows_and_nothing_is_saved(

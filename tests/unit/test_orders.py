@@ -25,6 +25,7 @@ from app.models import (
     TrustedBuyer,
 )
 from app.services.audit.recording import Actor
+from app.services.claims import window as claims_window
 from app.services.errors import CompanyNotVerified, NotAllowed, ValidationFailed
 from app.services.fulfilment import actions, proposals
 from app.services.listings.editing import ListingInput, update_listing
@@ -326,7 +327,9 @@ def test_shipment_data_is_checked(purchaser: Actor, changes: dict[str, object], 
     assert order.status is OrderStatus.IN_PRODUCTION
 
 
-def test_the_whole_lifecycle_completes_once_delivered_and_paid(purchaser: Actor) -> None:
+def test_the_whole_lifecycle_completes_once_delivered_paid_and_past_the_claims_window(
+    purchaser: Actor,
+) -> None:
     order, seller, _ = _placed(purchaser)
     actions.accept(seller, order, confirmed_ship_date=date.today() + timedelta(days=2))
     _pay_deposit(order)
@@ -337,7 +340,11 @@ def test_the_whole_lifecycle_completes_once_delivered_and_paid(purchaser: Actor)
     actions.confirm_delivery(purchaser, order)
     assert order.status is OrderStatus.DELIVERED  # not paid yet
     order.payment_status = PaymentStatus.PAID
-    assert actions.complete_if_settled(order)
+    # Paid, but the claims window opened by the delivery is still open.
+    opened = claims_window.window_of(order)
+    assert opened is not None
+    assert not actions.complete_if_settled(order, opened.closes_at - timedelta(seconds=1))
+    assert actions.complete_if_settled(order, opened.closes_at)
     assert order.status is OrderStatus.COMPLETED
     kinds = [(e.kind, e.to_status) for e in order.events]
     assert kinds == [

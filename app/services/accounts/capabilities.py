@@ -69,6 +69,21 @@ class Action(enum.StrEnum):
     # Messages between the parties (threads per order, RFQ, listing).
     READ_MESSAGES = "read_messages"
     SEND_MESSAGES = "send_messages"
+    # Controlled goods: the company's licence vault (record licences, end-user
+    # certificates and approvals; see them and what each still allows).
+    MANAGE_LICENCES = "manage_licences"
+    VIEW_LICENCES = "view_licences"
+    # A licensing authority's account: read-only view of the licences it issued, their
+    # reviews, drawdowns and shipments; revoking one of them. Nothing else.
+    AUTHORITY_AREA = "authority_area"
+    REVOKE_LICENCE = "revoke_licence"
+    # The company's own trade beside the corridor's published statistics.
+    READ_OWN_TRADE_STATISTICS = "read_own_trade_statistics"
+    # Claims (trade assurance): the buyer files and escalates, the seller answers, the
+    # platform's operators decide an escalated claim; the seller's finance settles (REFUND).
+    FILE_CLAIM = "file_claim"
+    ANSWER_CLAIM = "answer_claim"
+    DECIDE_CLAIM = "decide_claim"  # operators only, like OPERATE
 
 
 def _sells(company: Company) -> bool:
@@ -200,7 +215,48 @@ CAPABILITIES: dict[Action, Capability] = {
         _roles(R.OWNER, R.SALES, R.PURCHASER, R.FINANCE),
         lazy_gettext("Your role can read messages but not write them."),
     ),
+    Action.MANAGE_LICENCES: Capability(
+        _roles(R.OWNER, R.SALES, R.PURCHASER),
+        lazy_gettext("Only the owner, sales staff and purchasers record the company's licences."),
+    ),
+    Action.VIEW_LICENCES: Capability(
+        _roles(R.OWNER, R.SALES, R.PURCHASER, R.FINANCE, R.VIEWER),
+        lazy_gettext("Only the company's staff see its licences."),
+    ),
+    # No company role takes these: ``can`` answers them for authority accounts only.
+    Action.AUTHORITY_AREA: Capability(
+        _roles(), lazy_gettext("Only a licensing authority's account works here.")
+    ),
+    Action.REVOKE_LICENCE: Capability(
+        _roles(), lazy_gettext("Only the authority that issued a licence can revoke it.")
+    ),
+    Action.READ_OWN_TRADE_STATISTICS: Capability(
+        _roles(R.OWNER, R.SALES, R.PURCHASER, R.FINANCE),
+        lazy_gettext(
+            "Only the company's owner, sales, purchasing and finance staff see its trade."
+        ),
+    ),
+    Action.FILE_CLAIM: Capability(
+        _roles(R.OWNER, R.PURCHASER),
+        lazy_gettext("Only the buyer's owner and purchasers file and pursue claims."),
+        Side.BUYER,
+    ),
+    Action.ANSWER_CLAIM: Capability(
+        _roles(R.OWNER, R.SALES),
+        lazy_gettext("Only the seller's owner and sales staff answer claims."),
+        Side.SELLER,
+    ),
 }
+
+
+# Actions of the platform's operators, who belong to no company: no row in the table.
+OPERATOR_ACTIONS = frozenset({Action.OPERATE, Action.DECIDE_CLAIM})
+
+_OPERATORS_ONLY = lazy_gettext("Only the platform's operators decide escalated claims.")
+
+
+# Actions only an authority's account takes; a target must be one of its licences.
+AUTHORITY_ACTIONS = frozenset({Action.AUTHORITY_AREA, Action.REVOKE_LICENCE})
 
 
 def roles_for(action: Action) -> frozenset[CompanyRole]:
@@ -231,8 +287,14 @@ def can(user: User | None, action: Action | str, target: object = None) -> bool:
     """Whether ``user`` may take ``action`` (on ``target``, when given)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if action == Action.OPERATE:
+    if action in OPERATOR_ACTIONS:
         return user.is_operator
+    if action in AUTHORITY_ACTIONS:
+        # An authority acts on what it issued (a licence's ``authority_id``), nothing else.
+        authority_id = getattr(user, "authority_id", None)
+        if authority_id is None:
+            return False
+        return target is None or getattr(target, "authority_id", None) == authority_id
     capability = CAPABILITIES[Action(action)]
     if user.company_id is None or user.company_role not in capability.roles:
         return False
@@ -258,5 +320,7 @@ def require(
     """The user, if ``can``; otherwise ``NotAllowed`` saying why (``refusal``, or the
     action's own words)."""
     if user is None or not can(user, action, target):
+        if action in OPERATOR_ACTIONS:
+            raise NotAllowed(refusal or _OPERATORS_ONLY)
         raise NotAllowed(refusal or CAPABILITIES[action].refusal)
     return user

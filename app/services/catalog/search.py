@@ -50,6 +50,7 @@ from app.services.catalog.statements import (
     rows_by_id_statement,
 )
 from app.services.catalog.text_index import Clause, normalised_terms, parse_search
+from app.services.licences.rules import is_controlled
 
 PER_PAGE = 24
 # Deep OFFSETs cost as much as the rows they skip; past 1,000 pages (24,000 listings) the
@@ -166,6 +167,8 @@ class CatalogItem:
     dangerous: bool
     hazard_class: str | None
     thumbnail_key: str | None
+    # Class 1 or flagged: price and stock only for signed-in users of verified companies.
+    controlled: bool = False
 
     @property
     def in_stock(self) -> bool:
@@ -217,6 +220,7 @@ def _item(row: sa.Row) -> CatalogItem:  # type: ignore[type-arg]
         dangerous=row.un_number is not None,
         hazard_class=row.hazard_class,
         thumbnail_key=row.thumbnail_key,
+        controlled=is_controlled(row.hazard_class, row.export_licence_required),
     )
 
 

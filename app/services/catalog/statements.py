@@ -245,6 +245,7 @@ def _card_rows(version: sa.Subquery) -> sa.Select:  # type: ignore[type-arg]
         Product.origin_country,
         Product.un_number,
         Product.hazard_class,
+        Product.export_licence_required,
         Company.public_id.label("seller_public_id"),
         Company.legal_name,
         Company.legal_name_local,

@@ -13,6 +13,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ from app.models.base import utcnow
 from app.models.document import INVOICE_KINDS, SERIES_CODES, new_verification_token
 from app.public_urls import absolute_url
 from app.services.accounts.capabilities import Action, require
+from app.services.accounts.letterhead import company_letterhead
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import ValidationFailed
 from app.services.finance.exchange_rates import freeze_rates
@@ -134,6 +136,7 @@ def issue_document(
         related=related,
         credit=credit,
         letter_of_credit=letter_of_credit,
+        letterhead=company_letterhead(issuer.id),
     )
     if kind is DocumentKind.CREDIT_NOTE:
         total: int | None = int((credit or {})["amount_minor"])
@@ -236,17 +239,32 @@ def credited_minor(invoice: Document) -> int:
     return int(total or 0)
 
 
-def issue_credit_note(actor: Actor, invoice: Document, amount_minor: int, reason: str) -> Document:
-    """A credit note against the seller's commercial invoice, never above what remains of it."""
+@dataclass(frozen=True)
+class CreditNotePlan:
+    """What a credit note would do, checked but not issued: the confirmation page shows it
+    and the issue repeats the same checks under the invoice's lock."""
+
+    invoice: Document
+    amount_minor: int
+    reason: str
+    remaining_minor: int  # of the invoice, before this credit
+
+    @property
+    def net_after_minor(self) -> int:
+        return self.remaining_minor - self.amount_minor
+
+
+def plan_credit_note(
+    actor: Actor, invoice: Document, amount_minor: int, reason: str
+) -> CreditNotePlan:
+    """The credit note's checks (who, which document, the reason, the amount against what
+    remains of the invoice), raising what ``issue_credit_note`` would raise."""
     require(actor.user, Action.ISSUE_CREDIT_NOTE, invoice)
     if invoice.kind is not DocumentKind.COMMERCIAL_INVOICE or invoice.total_minor is None:
         raise ValidationFailed(lazy_gettext("Credit notes correct commercial invoices only."))
     reason = (reason or "").strip()
     if not 3 <= len(reason) <= 500:
         raise ValidationFailed(lazy_gettext("Give the reason for the credit note."), "reason")
-    # Two clerks crediting the same invoice at once: lock the invoice row (PostgreSQL; SQLite
-    # holds its write lock already) so the second reads what the first credited.
-    db.session.execute(select(Document.id).where(Document.id == invoice.id).with_for_update()).all()
     remaining = invoice.total_minor - credited_minor(invoice)
     if amount_minor <= 0:
         raise ValidationFailed(lazy_gettext("The credit must be more than zero."), "amount")
@@ -254,6 +272,16 @@ def issue_credit_note(actor: Actor, invoice: Document, amount_minor: int, reason
         raise ValidationFailed(
             lazy_gettext("The credit cannot exceed what remains of the invoice."), "amount"
         )
+    return CreditNotePlan(invoice, amount_minor, reason, remaining)
+
+
+def issue_credit_note(actor: Actor, invoice: Document, amount_minor: int, reason: str) -> Document:
+    """A credit note against the seller's commercial invoice, never above what remains of it."""
+    require(actor.user, Action.ISSUE_CREDIT_NOTE, invoice)
+    # Two clerks crediting the same invoice at once: lock the invoice row (PostgreSQL; SQLite
+    # holds its write lock already) so the second reads what the first credited.
+    db.session.execute(select(Document.id).where(Document.id == invoice.id).with_for_update()).all()
+    reason = plan_credit_note(actor, invoice, amount_minor, reason).reason
     credit = {
         "invoice_number": invoice.number,
         "invoice_issued_on": invoice.issued_on.isoformat(),
@@ -264,4 +292,6 @@ def issue_credit_note(actor: Actor, invoice: Document, amount_minor: int, reason
         actor, invoice.order, DocumentKind.CREDIT_NOTE, corrects=invoice, credit=credit
     )
     record_event(actor, invoice.order, "documents", note=note.number)
+    # The trade statistics count invoices net of credit notes (app.services.statistics.cube).
+    enqueue("refresh_trade_flows", invoice.order_id)
     return note

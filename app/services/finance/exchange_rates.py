@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -262,12 +262,31 @@ class ListedRate:
     entered_by: str | None  # the person's name; None for rates loaded by a script
 
 
-def recent_rates(limit: int = 200) -> list[ListedRate]:
+def recent_rates(limit: int = 200, offset: int = 0) -> list[ListedRate]:
     """The latest rates first, with who entered each, for the operator's table."""
     rows = db.session.execute(
         select(ExchangeRate, User.full_name)
         .outerjoin(User, User.id == ExchangeRate.entered_by_id)
-        .order_by(ExchangeRate.rate_date.desc(), ExchangeRate.base, ExchangeRate.quote)
+        .order_by(
+            ExchangeRate.rate_date.desc(),
+            ExchangeRate.base,
+            ExchangeRate.quote,
+            ExchangeRate.id.desc(),
+        )
         .limit(limit)
+        .offset(offset)
     )
     return [ListedRate(rate, name) for rate, name in rows]
+
+
+# Rates per page of the operator's table (a year of three pairs is over a thousand rows).
+RATES_PAGE_SIZE = 50
+
+
+def rates_page(page: int) -> tuple[list[ListedRate], int, int]:
+    """One page of rates (newest first), the number of pages, and the page shown (a page
+    past the end shows the last)."""
+    total = db.session.scalar(select(func.count(ExchangeRate.id))) or 0
+    pages = max((total + RATES_PAGE_SIZE - 1) // RATES_PAGE_SIZE, 1)
+    page = min(max(page, 1), pages)
+    return recent_rates(RATES_PAGE_SIZE, (page - 1) * RATES_PAGE_SIZE), pages, page

@@ -31,7 +31,37 @@ BATCH = 500
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def headers() -> list[str]:
+# Stable English column codes, one per heading below and in the same order: a buyer's ERP
+# maps its import by these, whatever language the person exporting reads. Never renamed.
+COLUMN_CODES: tuple[str, ...] = (
+    "number",
+    "kind",
+    "direction",
+    "issue_date",
+    "counterparty",
+    "order",
+    "buyer_po",
+    "corrects",
+    "currency",
+    "amount",
+    "net_amount",
+    "outstanding",
+    "status",
+    "due_date",
+    "reporting_currency",
+    "exchange_rate",
+    "rate_date",
+    "rate_source",
+    "amount_reporting",
+    "net_amount_reporting",
+    "sha256",
+)
+
+
+def headers(column_codes: bool = False) -> list[str]:
+    """The heading row: translated for people (the default), or the stable codes."""
+    if column_codes:
+        return list(COLUMN_CODES)
     return [
         gettext("Number"),
         gettext("Kind"),
@@ -96,7 +126,7 @@ def _cells(line: ExportLine, labels: dict[str, Any]) -> list[Any]:
     in_reporting, net_in_reporting = line.reporting()
     status = "" if row.status is None else str(labels["status"][row.status])
     if row.is_overdue:
-        status = f"{status} · {labels['overdue']}"
+        status = f"{status}{labels.get('joiner', ' · ')}{labels['overdue']}"
     return [
         row.document.number,
         str(labels["kind"][row.document.kind]),
@@ -139,12 +169,17 @@ def _csv_value(value: Any) -> str:
 
 
 def register_csv(
-    company: Company, chosen: RegisterFilter, today: date, labels: dict[str, Any]
+    company: Company,
+    chosen: RegisterFilter,
+    today: date,
+    labels: dict[str, Any],
+    *,
+    column_codes: bool = False,
 ) -> tuple[bytes, int]:
     """UTF-8 with a byte-order mark (so spreadsheet programs read Chinese names right)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers())
+    writer.writerow(headers(column_codes))
     count = 0
     for line in export_lines(company, chosen, today):
         writer.writerow([_csv_value(value) for value in _cells(line, labels)])
@@ -161,12 +196,17 @@ class _Totals:
 
 
 def register_xlsx(
-    company: Company, chosen: RegisterFilter, today: date, labels: dict[str, Any]
+    company: Company,
+    chosen: RegisterFilter,
+    today: date,
+    labels: dict[str, Any],
+    *,
+    column_codes: bool = False,
 ) -> tuple[bytes, int]:
     """A write-only workbook (rows stream to disk): the register, then totals per currency."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext("Register"))
-    sheet.append(headers())
+    sheet = workbook.create_sheet("register" if column_codes else gettext("Register"))
+    sheet.append(headers(column_codes))
     totals: dict[str, _Totals] = {}
     count = 0
     for line in export_lines(company, chosen, today):
@@ -180,9 +220,11 @@ def register_xlsx(
         if line.rate is not None and line.rate.currency == company.reporting_currency:
             total.reporting += line.reporting()[0] or 0
         total.count += 1
-    summary = workbook.create_sheet(gettext("Totals"))
+    summary = workbook.create_sheet("totals" if column_codes else gettext("Totals"))
     summary.append(
-        [
+        ["currency", "documents", "amount", "outstanding", "amount_reporting"]
+        if column_codes
+        else [
             gettext("Currency"),
             gettext("Documents"),
             gettext("Amount"),

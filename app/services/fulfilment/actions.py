@@ -18,21 +18,25 @@ from app.models import (
     ShipmentPackage,
     ShipmentStatus,
 )
+from app.models.base import utcnow
 from app.services.accounts.clock import company_today
 from app.services.audit.recording import Actor
+from app.services.claims import window as claims_window
 from app.services.errors import ValidationFailed
-from app.services.fulfilment import proposals
+from app.services.fulfilment import proposals, shipment_contents
 from app.services.fulfilment.charges import (
     charge_minor,
     check_charges,
 )
 from app.services.fulfilment.document_hooks import on_order_accepted, on_order_shipped
 from app.services.fulfilment.proposals import ProposedChange
+from app.services.licences import gate as licence_gate
 from app.services.orders.lifecycle import complete_if_settled, may_move, record_event, transition
 from app.services.orders.notifications import notify_counterparty
 from app.services.orders.placing import release_stock
 from app.services.payments import controls
 from app.services.payments import milestones as payments
+from app.services.statistics.cube import ask_for_refresh as ask_for_trade_flow_refresh
 
 _CONTAINER = re.compile(r"^[A-Z]{4}\d{7}$")
 
@@ -70,6 +74,8 @@ def accept(
         raise ValidationFailed(lazy_gettext("Confirm the ship date."), "confirmed_ship_date")
     if confirmed_ship_date < company_today(order.seller):
         raise ValidationFailed(lazy_gettext("The ship date is in the past."), "confirmed_ship_date")
+    if may_move(actor.user, order, OrderStatus.ACCEPTED):
+        licence_gate.check_accept(db.session, actor, order, confirmed_ship_date)
     transition(actor, order, OrderStatus.ACCEPTED, note)
     order.confirmed_ship_date = confirmed_ship_date
     on_order_accepted(actor, order)
@@ -128,6 +134,9 @@ class PackageInput:
     contents: str | None = None
     net_weight_kg: Decimal | None = None
     gross_weight_kg: Decimal | None = None
+    # Which order line (its number) the packages hold, and the container they are in.
+    line_no: int | None = None
+    container_number: str | None = None
 
 
 @dataclass
@@ -146,6 +155,13 @@ class ShipmentInput:
     flight: str | None = None
     container_numbers: str | None = None
     packages: list[PackageInput] = field(default_factory=list)
+    # Blank: every order line ships what is left of it.
+    lines: list[shipment_contents.LineInput] = field(default_factory=list)
+    containers: list[shipment_contents.ContainerInput] = field(default_factory=list)
+
+    def listed_packages(self) -> list[PackageInput]:
+        """The package rows filled in (blank rows of a form are left out)."""
+        return [p for p in self.packages if p.count or (p.marks or "").strip()]
 
 
 def _grams(value: Decimal | None) -> int | None:
@@ -197,7 +213,7 @@ def _checked_shipment(data: ShipmentInput) -> dict[str, object]:
                 lazy_gettext("Gross weight includes the packaging: at least the net weight."),
             )
         )
-    packages = [p for p in data.packages if p.count or (p.marks or "").strip()]
+    packages = data.listed_packages()
     if not packages:
         errors.append(("packages", lazy_gettext("List the packages with their shipping marks.")))
     for package in packages:
@@ -246,6 +262,7 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
     """
     _require_payment_for(actor, order, OrderStatus.SHIPPED)
     values = _checked_shipment(data)
+    values.update(shipment_contents.checked_contents(order, data, values["packages"]))  # type: ignore[arg-type]
     transition(actor, order, OrderStatus.SHIPPED)
     shipment = Shipment(order=order, recorded_by_id=actor.user.id if actor.user else None, **values)
     db.session.add(shipment)
@@ -254,14 +271,28 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
         actor, order, "shipment", note=f"{shipment.transport_document_number} · {shipment.carrier}"
     )
     db.session.flush()
+    # Controlled goods: the licences that carry this shipment, drawn down by what it holds.
+    licence_gate.check_and_draw_for_shipment(
+        db.session,
+        order,
+        shipment,
+        actor.user,
+        shipped=shipment_contents.shipped_quantities(shipment),
+        address=actor.address,
+    )
     on_order_shipped(actor, order)
+    # The public statistics count the order once its commercial invoice exists.
+    ask_for_trade_flow_refresh(order.id)
     payments.on_shipment(order, company_today(order.buyer))
     notify_counterparty(actor, order, "shipped")
     return shipment
 
 
 def confirm_delivery(actor: Actor, order: Order, note: str | None = None) -> None:
+    """The buyer confirms receipt: the claims window opens (the order completes once it
+    closes with the order paid and no claim running)."""
     transition(actor, order, OrderStatus.DELIVERED, note)
     order.shipment_status = ShipmentStatus.DELIVERED
+    claims_window.open_window(order, utcnow(), auto=False)
     notify_counterparty(actor, order, "delivered")
     complete_if_settled(order)

@@ -20,6 +20,7 @@ from app.services.accounts.companies import ensure_can_trade
 from app.services.audit.recording import Actor, record_audit
 from app.services.catalog.index import reindex_product
 from app.services.errors import NotAllowed, ValidationFailed
+from app.services.licences import gate as licence_gate
 from app.services.listings.listing_checks import CheckedListing, check_listing
 
 # The input, its limits and its error live in listing_input (the checks need them too);
@@ -154,10 +155,21 @@ def publish_listing(actor: Actor, product: Product) -> None:
         )
     if product.status is ProductStatus.PUBLISHED:
         return
+    # Class 1: only a holder of an accepted manufacture or sale licence covering it.
+    licence_gate.check_publish(db.session, actor, product)
+    previous = product.status
     product.status = ProductStatus.PUBLISHED
     product.published_at = utcnow()
     db.session.flush()
     reindex_product(product)
+    record_audit(
+        actor,
+        "listing.published",
+        company_id=product.seller_id,
+        object_type="product",
+        object_id=product.public_id,
+        details={"from": previous.value},
+    )
 
 
 def archive_listing(actor: Actor, product: Product) -> None:
@@ -165,9 +177,18 @@ def archive_listing(actor: Actor, product: Product) -> None:
         raise NotAllowed(lazy_gettext("This listing belongs to another company."))
     if product.status is ProductStatus.SUSPENDED:
         raise ValidationFailed(lazy_gettext("A suspended listing stays as the operator left it."))
+    previous = product.status
     product.status = ProductStatus.ARCHIVED
     db.session.flush()
     reindex_product(product)
+    record_audit(
+        actor,
+        "listing.archived",
+        company_id=product.seller_id,
+        object_type="product",
+        object_id=product.public_id,
+        details={"from": previous.value},
+    )
 
 
 def suspend_listing(actor: Actor, product: Product, reason: str) -> None:

@@ -178,6 +178,7 @@ def check_listing(data: ListingInput) -> CheckedListing:
             "stock_quantity": stock,
             "lead_time_days": lead_time,
             "origin_country": origin,
+            "origin_port": " ".join((data.origin_port or "").split())[:100] or None,
             "package_type": package_type,
             "units_per_package": data.units_per_package,
             "net_weight_g": _scaled(data.net_weight_kg, 1000),
@@ -189,6 +190,8 @@ def check_listing(data: ListingInput) -> CheckedListing:
             "proper_shipping_name": goods.proper_shipping_name,
             "hazard_class": goods.hazard_class,
             "packing_group": goods.packing_group,
+            "subsidiary_risk": goods.subsidiary_risk,
+            "ems": goods.ems,
             "net_explosive_mass_g": _scaled(data.net_explosive_mass_kg, 1000)
             if goods.dangerous
             else None,

@@ -85,6 +85,8 @@ class ListingInput:
     origin_country: str
     incoterms: list[tuple[str, str]]
     description: str = ""
+    # The port of loading the goods usually leave from ("Karachi (PKKHI)"); optional.
+    origin_port: str = ""
     stock_quantity: int | None = None
     lead_time_days: int | None = None
     package_type: str | None = None
@@ -99,6 +101,8 @@ class ListingInput:
     hazard_class: str | None = None
     packing_group: str | None = None
     net_explosive_mass_kg: Decimal | None = None
+    subsidiary_risk: str | None = None
+    ems: str | None = None
     export_licence_required: bool = False
     specifications: list[tuple[str, str]] = field(default_factory=list)
     # The seller's wording for Chinese and Urdu readers; blank: English is shown instead.

@@ -11,7 +11,9 @@ from app.reference.trade_codes import (
     PACKAGE_TYPES,
     PACKING_GROUPS,
     is_explosive,
+    normalize_ems,
     normalize_hazard_class,
+    normalize_subsidiary_risk,
     normalize_un_number,
     takes_packing_group,
 )
@@ -67,6 +69,8 @@ class DangerousGoods:
     proper_shipping_name: str | None = None
     hazard_class: str | None = None
     packing_group: str | None = None
+    subsidiary_risk: str | None = None
+    ems: str | None = None
 
 
 def check_dangerous_goods(data: ListingInput, errors: FieldErrors) -> DangerousGoods:
@@ -78,7 +82,12 @@ def check_dangerous_goods(data: ListingInput, errors: FieldErrors) -> DangerousG
         or (data.hazard_class or "").strip()
     )
     if not dangerous:
-        if (data.packing_group or "").strip() or data.net_explosive_mass_kg is not None:
+        if (
+            (data.packing_group or "").strip()
+            or data.net_explosive_mass_kg is not None
+            or (data.subsidiary_risk or "").strip()
+            or (data.ems or "").strip()
+        ):
             errors["un_number"] = lazy_gettext("Give the UN number of dangerous goods.")
         return DangerousGoods(dangerous=False)
     un_number = normalize_un_number(data.un_number or "")
@@ -103,4 +112,20 @@ def check_dangerous_goods(data: ListingInput, errors: FieldErrors) -> DangerousG
         errors["net_explosive_mass_kg"] = lazy_gettext(
             "Give the net explosive mass per package for class 1 goods."
         )
-    return DangerousGoods(True, un_number, proper_name, hazard_class, packing_group)
+    subsidiary_risk = normalize_subsidiary_risk(data.subsidiary_risk or "")
+    if subsidiary_risk is None:
+        errors["subsidiary_risk"] = lazy_gettext(
+            "Subsidiary risks are classes or divisions, e.g. 6.1 or 5.1, 8."
+        )
+    ems = normalize_ems(data.ems or "")
+    if ems is None:
+        errors["ems"] = lazy_gettext("The EmS is a fire and a spillage schedule, e.g. F-B, S-Y.")
+    return DangerousGoods(
+        True,
+        un_number,
+        proper_name,
+        hazard_class,
+        packing_group,
+        subsidiary_risk or None,
+        ems or None,
+    )

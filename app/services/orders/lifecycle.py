@@ -9,17 +9,20 @@ the ``OrderEvent`` both parties see on the timeline.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import LazyString, lazy_gettext
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import User
 from app.models.base import utcnow
+from app.models.claim import LIVE_CLAIM_STATUSES, Claim, ClaimWindow
+from app.models.document import Document, DocumentKind
 from app.models.order import Order, OrderEvent, OrderStatus, PaymentStatus
 from app.services.accounts.capabilities import Action, Side, require
-from app.services.audit.recording import Actor
+from app.services.audit.recording import Actor, record_audit
 from app.services.errors import DomainError, NotAllowed
 from app.services.orders.notifications import notify_counterparty
 
@@ -96,7 +99,11 @@ def _check(actor: Actor, order: Order, to: OrderStatus, mover: Side | None = Non
     mover = mover or MOVERS[to]
     if mover == Side.SYSTEM:
         if actor.user is not None:
-            raise NotAllowed(lazy_gettext("An order completes by itself once delivered and paid."))
+            raise NotAllowed(
+                lazy_gettext(
+                    "An order completes by itself once delivered, paid and past its claims window."
+                )
+            )
     else:
         require(actor.user, ACTS_FOR[mover], order)
     if (
@@ -107,8 +114,24 @@ def _check(actor: Actor, order: Order, to: OrderStatus, mover: Side | None = Non
         raise InvalidTransition(
             lazy_gettext("A payment was made: ask the seller to settle it before cancelling.")
         )
-    if to is S.COMPLETED and order.payment_status is not PaymentStatus.PAID:
+    if to is S.COMPLETED and not paid_in_full(order):
         raise InvalidTransition(lazy_gettext("The order completes once it is fully paid."))
+
+
+def paid_in_full(order: Order) -> bool:
+    """Paid, or paid all that its credit notes left owing (a claim refunded part of it:
+    the milestones then read partly paid, but nothing is owed)."""
+    if order.payment_status is PaymentStatus.PAID:
+        return True
+    credited = int(
+        db.session.scalar(
+            select(func.coalesce(func.sum(Document.total_minor), 0)).where(
+                Document.order_id == order.id, Document.kind == DocumentKind.CREDIT_NOTE
+            )
+        )
+        or 0
+    )
+    return credited > 0 and order.paid_minor >= order.total_minor - credited
 
 
 def expect_status(order: Order, seen: str | None) -> None:
@@ -150,7 +173,38 @@ def record_event(
         note=(note or "").strip() or None,
     )
     db.session.add(event)
+    if kind in _AUDITED_KINDS:
+        _audit_order_event(actor, order, kind, from_status, to_status)
     return event
+
+
+# Timeline entries that are also the operator's audit trail: the order's creation and each
+# status move (payments, documents and shipments have audit rows of their own).
+_AUDITED_KINDS = frozenset({"placed", "awarded", "status"})
+
+
+def _audit_order_event(
+    actor: Actor,
+    order: Order,
+    kind: str,
+    from_status: OrderStatus | None,
+    to_status: OrderStatus | None,
+) -> None:
+    if order.id is None:
+        db.session.flush()  # a new order gets its id (its reference) on its first flush
+    user = actor.user
+    record_audit(
+        actor,
+        f"order.{to_status.value}" if kind == "status" and to_status else f"order.{kind}",
+        company_id=user.company_id if user and user.company_id else order.seller_id,
+        object_type="order",
+        object_id=order.public_id,
+        details={
+            "reference": order.reference,
+            **({"from": from_status.value} if from_status else {}),
+            **({"to": to_status.value} if to_status else {}),
+        },
+    )
 
 
 def transition(
@@ -197,9 +251,30 @@ def transition(
     return Move(order, current, to)
 
 
-def complete_if_settled(order: Order) -> bool:
-    """Delivered and fully paid: the order completes (called after delivery and payments)."""
-    if order.status is not OrderStatus.DELIVERED or order.payment_status is not PaymentStatus.PAID:
+def claims_allow_completion(order: Order, now: datetime | None = None) -> bool:
+    """Whether the order's claims window has closed (at ``now``) with no claim running.
+
+    An order delivered before claims existed has no window: nothing holds it back.
+    """
+    window = db.session.scalar(select(ClaimWindow).where(ClaimWindow.order_id == order.id))
+    if window is None:
+        return True
+    if window.closed_at is None and window.closes_at > (now or utcnow()):
+        return False
+    running = db.session.scalar(
+        select(func.count())
+        .select_from(Claim)
+        .where(Claim.order_id == order.id, Claim.status.in_(LIVE_CLAIM_STATUSES))
+    )
+    return not running
+
+
+def complete_if_settled(order: Order, now: datetime | None = None) -> bool:
+    """Delivered, fully paid, and its claims window closed with no claim running: the order
+    completes (called after delivery, payments, the window's close and a claim's end)."""
+    if order.status is not OrderStatus.DELIVERED or not paid_in_full(order):
+        return False
+    if not claims_allow_completion(order, now):
         return False
     system = Actor(None)
     transition(system, order, OrderStatus.COMPLETED)

@@ -65,6 +65,18 @@ def _what_happened(kind: str, order: Order) -> str:
         "change_withdrawn": gettext(
             "The proposed change to order %(ref)s is withdrawn.", ref=reference
         ),
+        "claim_filed": gettext(
+            "%(buyer)s filed a claim on order %(ref)s: answer it within three days.",
+            buyer=order.buyer.legal_name,
+            ref=reference,
+        ),
+        "claim_answered": gettext("The seller answered the claim on order %(ref)s.", ref=reference),
+        "claim_agreed": gettext("The claim on order %(ref)s is agreed.", ref=reference),
+        "claim_escalated": gettext(
+            "The claim on order %(ref)s is escalated to Corridor's operators.", ref=reference
+        ),
+        "claim_decided": gettext("Corridor decided the claim on order %(ref)s.", ref=reference),
+        "claim_changed": gettext("The claim on order %(ref)s moved on.", ref=reference),
     }
     return str(sentences.get(kind) or gettext("Order %(ref)s changed.", ref=reference))
 

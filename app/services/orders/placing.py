@@ -34,6 +34,7 @@ from app.services.accounts.clock import company_today
 from app.services.accounts.companies import ensure_can_trade
 from app.services.audit.recording import Actor
 from app.services.errors import Conflict, ValidationFailed
+from app.services.licences import gate as licence_gate
 from app.services.orders.cart import (
     MAX_CART_LINES,
     CartGroup,
@@ -219,6 +220,8 @@ def snapshot_line(line_no: int, product: Product, quantity: int, price: int) -> 
         hazard_class=product.hazard_class,
         packing_group=product.packing_group,
         net_explosive_mass_g=product.net_explosive_mass_g,
+        subsidiary_risk=product.subsidiary_risk,
+        ems=product.ems,
     )
 
 
@@ -380,6 +383,9 @@ def _place(
 def record_new_order(actor: Actor, order: Order, kind: str = "placed") -> Order:
     """Reserve the stock of a new order's lines, add it with its first timeline entry and
     tell the other party; shared by checkout, the API and the award of a quote."""
+    # Controlled goods: the buyer's licence and end-user certificate (and on an award the
+    # seller's licence) before anything is written.
+    to_bind = licence_gate.check_new_order(db.session, actor, order)
     # Stock first, while the new order is outside the session: the UPDATEs then trigger no
     # flush of their own, and the order, its lines and its first event go in one flush.
     reserve_stock(order.lines)
@@ -387,4 +393,5 @@ def record_new_order(actor: Actor, order: Order, kind: str = "placed") -> Order:
     record_event(actor, order, kind, to_status=order.status)
     notify_counterparty(actor, order, kind)
     db.session.flush()  # the order has its id and placing time for whoever reports it
+    licence_gate.bind_to_order(actor, to_bind, order)
     return order

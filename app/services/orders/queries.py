@@ -16,10 +16,12 @@ from app.models import (
     PaymentMilestone,
     PaymentReceipt,
     Shipment,
+    ShipmentPackage,
     User,
 )
 from app.services.accounts.capabilities import Side, can
 from app.services.orders.lifecycle import ACTS_FOR
+from app.services.orders.waiting import SIDE_OF, WaitingFor, waiting_condition
 
 PAGE_SIZE = 25
 
@@ -45,7 +47,12 @@ def order_page(company_id: int, public_id: str, side: str) -> Order | None:
                 selectinload(Order.events),
                 # A handful of documents: joined to the order's own row, not a query of their own.
                 joinedload(Order.documents),
-                selectinload(Order.shipments).joinedload(Shipment.packages),
+                # What each shipment carries and where: one query with the shipments.
+                selectinload(Order.shipments).options(
+                    joinedload(Shipment.packages).joinedload(ShipmentPackage.container),
+                    joinedload(Shipment.lines),
+                    joinedload(Shipment.containers),
+                ),
                 selectinload(Order.milestones).options(
                     # The ledger: receipts with their reversal, and refunds (cards only).
                     joinedload(PaymentMilestone.receipts).options(
@@ -69,6 +76,7 @@ class OrderFilter:
     po_number: str | None = None
     placed_from: date | None = None
     placed_to: date | None = None
+    waiting: WaitingFor | None = None  # what waits for this company (the home page's counts)
 
 
 # What each side owes next, by status: shown in the list and on the order page.
@@ -111,6 +119,8 @@ def _filtered(company_id: int, side: str, criteria: OrderFilter) -> Select[Order
         query = query.where(
             Order.placed_at < datetime.combine(criteria.placed_to + timedelta(days=1), time(), UTC)
         )
+    if criteria.waiting is not None and SIDE_OF[criteria.waiting] == side:
+        query = query.where(waiting_condition(criteria.waiting, company_id))
     return query
 
 

@@ -263,14 +263,22 @@ def missed_events(gateway: PaymentGateway) -> list[dict[str, Any]]:
 
 
 def refund_card_payment(
-    actor: Actor, receipt: PaymentReceipt, amount: object, reason: str, gateway: PaymentGateway
+    actor: Actor,
+    receipt: PaymentReceipt,
+    amount: object,
+    reason: str,
+    gateway: PaymentGateway,
+    *,
+    credit_note: bool = True,
 ) -> PaymentRefund:
     """Give back part or all of a card payment; checked here before the provider is called.
 
     The idempotency key names the receipt and the refund's number, so a retried request
     reaches the same provider refund. Once the order has a commercial invoice, the refund
     also issues a credit note against it (an unshipped order has no invoice to correct),
-    before the provider is called, so a credit the invoice cannot take refunds nothing.
+    before the provider is called, so a credit the invoice cannot take refunds nothing;
+    ``credit_note=False`` where the caller issued the one credit note itself (a claim's
+    settlement, which may refund several receipts).
     """
     milestone = receipt.milestone
     order = milestone.order
@@ -294,7 +302,7 @@ def refund_card_payment(
         )
     # The credit note first: if the invoice cannot take it, nothing has left the account.
     invoice = next((d for d in order.documents if d.kind is DocumentKind.COMMERCIAL_INVOICE), None)
-    if invoice is not None:
+    if invoice is not None and credit_note:
         issue_credit_note(actor, invoice, money.to_minor(), f"Card refund: {reason}")
     number = len(receipt.refunds) + 1
     provider_id = gateway.refund(

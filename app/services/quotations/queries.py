@@ -24,6 +24,7 @@ from app.models import (
     RfqAttachment,
     RfqEvent,
     RfqInvitation,
+    RfqStatus,
     StoredFile,
     VerificationStatus,
 )
@@ -71,24 +72,49 @@ def buyer_rfqs(company_id: int, page: int = 1) -> list[RfqRow]:
     return [RfqRow(rfq, count or 0) for rfq, count in rows]
 
 
-def seller_rfqs(company_id: int, page: int = 1) -> list[RfqRow]:
-    """The RFQs the seller was invited to, newest first, with its own revisions' count."""
+def _unanswered(company_id: int) -> ColumnElement[bool]:
+    """An RFQ still taking quotes to which this seller has sent none."""
+    quoted = select(QuoteRevision.id).where(
+        QuoteRevision.rfq_id == Rfq.id, QuoteRevision.seller_id == company_id
+    )
+    return Rfq.status.in_((RfqStatus.OPEN, RfqStatus.QUOTED)) & ~quoted.exists()
+
+
+def seller_rfqs(company_id: int, page: int = 1, *, unanswered: bool = False) -> list[RfqRow]:
+    """The RFQs the seller was invited to, newest first, with its own revisions' count
+    (``unanswered``: only those still open that it has not quoted on)."""
     quotes = (
         select(func.count(QuoteRevision.id))
         .where(QuoteRevision.rfq_id == Rfq.id, QuoteRevision.seller_id == company_id)
         .correlate(Rfq)
         .scalar_subquery()
     )
-    rows = db.session.execute(
+    query = (
         select(Rfq, quotes)
         .join(RfqInvitation, RfqInvitation.rfq_id == Rfq.id)
         .where(RfqInvitation.seller_id == company_id)
-        .options(joinedload(Rfq.buyer))
+    )
+    if unanswered:
+        query = query.where(_unanswered(company_id))
+    rows = db.session.execute(
+        query.options(joinedload(Rfq.buyer))
         .order_by(Rfq.created_at.desc(), Rfq.id.desc())
         .limit(PAGE_SIZE)
         .offset((max(page, 1) - 1) * PAGE_SIZE)
     ).all()
     return [RfqRow(rfq, count or 0) for rfq, count in rows]
+
+
+def rfqs_to_answer(company_id: int) -> int:
+    """How many open RFQs invite this seller and have no quote of its own yet."""
+    return (
+        db.session.scalar(
+            select(func.count(Rfq.id))
+            .join(RfqInvitation, RfqInvitation.rfq_id == Rfq.id)
+            .where(RfqInvitation.seller_id == company_id, _unanswered(company_id))
+        )
+        or 0
+    )
 
 
 def _visible(company_id: int, side: Side) -> ColumnElement[bool]:

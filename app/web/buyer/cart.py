@@ -27,6 +27,7 @@ from app.services.orders.cart import (
     set_cart_quantity,
     unit_price_minor,
 )
+from app.services.orders.consignee import consignee_address
 from app.services.orders.placing import (
     OrderTerms,
     common_incoterms,
@@ -161,11 +162,7 @@ def _checkout_form(group: CartGroup, buyer: Company) -> CheckoutForm:
         if len(offers) == 1:
             form.delivery.data = f"{offers[0][0].value}|{offers[0][1]}"
         form.destination_country.data = buyer.country
-        form.consignee.data = "\n".join(
-            part
-            for part in (buyer.legal_name, buyer.legal_name_local, buyer.address, buyer.city)
-            if part
-        )
+        form.consignee.data = consignee_address(buyer)
         form.payment_terms.data = form.payment_terms.choices[0].value
     return form
 

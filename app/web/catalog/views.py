@@ -27,6 +27,7 @@ from werkzeug.routing import BuildError
 
 from app.i18n import current_locale_code
 from app.models import Incoterm
+from app.models.base import utcnow
 from app.money import InvalidCurrency, normalize_currency
 from app.numbers import NumberProblem, parse_decimal
 from app.reference.trade_codes import PACKAGE_TYPES, UNIT_CODES
@@ -41,9 +42,13 @@ from app.services.catalog.search import (
     search_catalog,
     storefront,
 )
+from app.services.licences.rules import is_controlled
+from app.services.licences.visibility import sees_controlled_details
 from app.services.listings.listing_input import PRICE_PLACES
+from app.services.statistics.supplier_profile import supplier_facts
 from app.web.forms import page_number
 from app.web.guards import signed_in_user
+from app.web.statistics import labels as statistics_labels
 
 bp = Blueprint("catalog", __name__)
 
@@ -156,8 +161,14 @@ def _catalog_links(query: CatalogQuery) -> Callable[..., str]:
     return url_with
 
 
+def _reveals_controlled() -> bool:
+    """Whether this viewer sees price and stock of controlled listings."""
+    viewer = signed_in_user() if current_user.is_authenticated else None
+    return sees_controlled_details(viewer)
+
+
 @functools.lru_cache(maxsize=4096)
-def _card(item: CatalogItem, locale: str, show_seller: bool) -> Markup:
+def _card(item: CatalogItem, locale: str, show_seller: bool, reveal: bool = False) -> Markup:
     """The HTML of one result card, rendered once per listing state and language.
 
     A card shows nothing but ``item``'s fields (a frozen value: any change to the listing
@@ -165,7 +176,14 @@ def _card(item: CatalogItem, locale: str, show_seller: bool) -> Markup:
     time: a dozen gettext, number and currency formatting calls each.
     """
     # The template is autoescaped: its output is safe HTML.
-    return Markup(render_template("catalog/_card.html", item=item, show_seller=show_seller))  # noqa: S704
+    return Markup(  # noqa: S704
+        render_template(
+            "catalog/_card.html",
+            item=item,
+            show_seller=show_seller,
+            hide_details=item.controlled and not reveal,
+        )
+    )
 
 
 class _BodyCache:
@@ -210,6 +228,7 @@ def _body(query: CatalogQuery, result: CatalogPage, notes: list[str]) -> Markup:
     facets = result.facets
     key = (
         current_locale_code(),
+        _reveals_controlled(),
         tuple(catalog_args(query).items()),
         tuple(notes),
         tuple(result.items),
@@ -238,6 +257,7 @@ def _body(query: CatalogQuery, result: CatalogPage, notes: list[str]) -> Markup:
 def _display_helpers() -> dict[str, Callable[..., object]]:
     locale = current_locale_code()
     territories = Locale.parse(locale).territories
+    reveal = _reveals_controlled()
 
     def image_url(key: str | None) -> str | None:
         # The media blueprint serves stored images; without it a card shows no picture.
@@ -254,7 +274,7 @@ def _display_helpers() -> dict[str, Callable[..., object]]:
         "package_name": lambda code: PACKAGE_TYPES.get(code, code),
         "decimal": lambda value: format_decimal(value),
         "image_url": image_url,
-        "card": lambda item, show_seller=True: _card(item, locale, show_seller),
+        "card": lambda item, show_seller=True: _card(item, locale, show_seller, reveal),
     }
 
 
@@ -276,7 +296,13 @@ def product(public_id: str) -> ResponseReturnValue:
     view = product_page(public_id, viewer_company_id=viewer_company_id)
     if view is None:
         abort(404)
-    return render_template("catalog/product.html", view=view, product=view.product)
+    return render_template(
+        "catalog/product.html",
+        view=view,
+        product=view.product,
+        hide_details=is_controlled(view.product.hazard_class, view.product.export_licence_required)
+        and not sees_controlled_details(viewer),
+    )
 
 
 @bp.get("/sellers/<public_id>")
@@ -284,4 +310,10 @@ def seller(public_id: str) -> ResponseReturnValue:
     front = storefront(public_id, page_number(request.args.get("page")))
     if front is None:
         abort(404)
-    return render_template("catalog/storefront.html", front=front, company=front.company)
+    return render_template(
+        "catalog/storefront.html",
+        front=front,
+        company=front.company,
+        supplier=supplier_facts(front.company, utcnow()),
+        supplier_labels=statistics_labels,
+    )

@@ -62,6 +62,21 @@ class ReportingCurrencyForm(CorridorForm):
     )
 
 
+class EmergencyContactForm(CorridorForm):
+    name = StringField(
+        _l("Name or service"),
+        validators=[Length(max=120)],
+        description=_l(
+            "Who answers, e.g. the plant's duty officer or an emergency response service."
+        ),
+    )
+    phone = StringField(
+        _l("24-hour telephone"),
+        validators=[Length(max=40)],
+        description=_l("With the country code; answered day and night while your goods travel."),
+    )
+
+
 class TimeZoneForm(CorridorForm):
     timezone = SelectField(
         _l("Time zone"),

@@ -16,6 +16,7 @@ from app.services.accounts.companies import (
     set_company_timezone,
     set_reporting_currency,
 )
+from app.services.accounts.emergency_contact import set_emergency_contact
 from app.services.accounts.tax_ids import tax_id_label
 from app.services.orders.bank_changes import change_bank_details
 from app.time_zones import zone_label
@@ -24,6 +25,7 @@ from app.web.company.forms import (
     ActiveForm,
     AddUserForm,
     BankDetailsForm,
+    EmergencyContactForm,
     ReportingCurrencyForm,
     RoleForm,
     TimeZoneForm,
@@ -107,6 +109,25 @@ def reporting_currency() -> ResponseReturnValue:
             )
             return redirect(url_for("company.index"))
     return render_template("company/reporting_currency.html", form=form)
+
+
+@bp.route("/emergency-contact", methods=["GET", "POST"])
+def emergency_contact() -> ResponseReturnValue:
+    company = signed_in_user().company
+    assert company is not None
+    form = EmergencyContactForm()
+    if not form.is_submitted():
+        form.name.data = company.emergency_contact_name
+        form.phone.data = company.emergency_contact_phone
+    if form.validate_on_submit():
+        name, phone = form.name.data or "", form.phone.data or ""
+        if attempt(lambda: set_emergency_contact(acting(), company, name, phone), form).ok:
+            flash(
+                gettext("Emergency contact saved. Dangerous-goods declarations print it."),
+                "success",
+            )
+            return redirect(url_for("company.index"))
+    return render_template("company/emergency_contact.html", form=form)
 
 
 @bp.route("/time-zone", methods=["GET", "POST"])

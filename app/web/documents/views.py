@@ -10,8 +10,19 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 
 from app.documents.einvoice import einvoice_from_pdf
@@ -19,6 +30,7 @@ from app.extensions import limiter, login_manager
 from app.security import session_id_if_protected
 from app.services.documents.downloads import IssuedPdf, Refusal, download_issued_pdf
 from app.services.documents.issuing import document_by_token
+from app.services.documents.states import document_states
 from app.web.forms import CorridorForm
 from app.web.order_labels import DOCUMENT_KIND_LABELS
 
@@ -77,6 +89,27 @@ def _attachment(issued: IssuedPdf, content: bytes, mimetype: str, filename: str)
 def download(public_id: str) -> ResponseReturnValue:
     issued = _download(public_id, "document.downloaded")
     return _attachment(issued, issued.pdf, "application/pdf", issued.filename)
+
+
+@bp.get("/states")
+def states() -> ResponseReturnValue:
+    """Each asked document's state (``?id=...`` repeated), for the order page's script
+    (static/js/document-status.js) that swaps "Being prepared…" for the download link."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    found = document_states(current_user.company_id, request.args.getlist("id"))
+    answer = {
+        public_id: {
+            "status": "ready" if status == "issued" else str(status),
+            "download_url": url_for("documents.download", public_id=public_id)
+            if status == "issued"
+            else None,
+        }
+        for public_id, status in found.items()
+    }
+    response = jsonify(documents=answer)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/<public_id>.xml")

@@ -6,12 +6,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.i18n import number_range
 from app.models import DocumentKind
 from app.money import MAX_CURRENCY_EXPONENT
 from app.services.finance.register import (
@@ -34,9 +35,14 @@ STATUS_LABELS = {
 }
 AGING_LABELS = {
     AgingBucket.CURRENT: _l("Current"),
-    AgingBucket.DAYS_1_30: _l("1–30 days"),
-    AgingBucket.DAYS_31_60: _l("31–60 days"),
-    AgingBucket.DAYS_61_90: _l("61–90 days"),
+    # The range is formatted apart from the words so it reads "1–30" in Urdu too.
+    AgingBucket.DAYS_1_30: LazyString(lambda: gettext("%(range)s days", range=number_range(1, 30))),
+    AgingBucket.DAYS_31_60: LazyString(
+        lambda: gettext("%(range)s days", range=number_range(31, 60))
+    ),
+    AgingBucket.DAYS_61_90: LazyString(
+        lambda: gettext("%(range)s days", range=number_range(61, 90))
+    ),
     AgingBucket.OVER_90: _l("Over 90 days"),
 }
 SORT_LABELS = {
@@ -161,6 +167,9 @@ class CreditNoteForm(CorridorForm):
         description=_l("Printed on the credit note, e.g. two drums short-shipped."),
     )
     submission_key = SubmissionKeyField()  # sent twice, it issues one credit note
+    # Set by the confirmation page's button: the first press shows what the credit note
+    # will do (an issued document never changes), the second issues it.
+    confirmed = HiddenField()
 
     def for_currency(self, exponent: int) -> CreditNoteForm:
         """Hold the amount to the currency's decimals (``currency_exponent``)."""

@@ -19,8 +19,8 @@ from app.models import Document, DocumentKind
 from app.money import Money, currency_exponent
 from app.services.accounts.capabilities import Action, Side, can
 from app.services.audit.recording import record_audit
-from app.services.documents.issuing import credited_minor, issue_credit_note
-from app.services.errors import DomainError
+from app.services.documents.issuing import credited_minor, issue_credit_note, plan_credit_note
+from app.services.errors import DomainError, ValidationFailed
 from app.services.finance.register import (
     Direction,
     ReportingFigures,
@@ -32,6 +32,7 @@ from app.services.finance.register import (
 )
 from app.services.finance.register_exports import register_csv, register_xlsx
 from app.services.orders.queries import OrderFilter, order_list, order_page
+from app.services.orders.waiting import SIDE_OF, WaitingFor, waiting_counts
 from app.web.boundary import show_on_form
 from app.web.finance.blueprint import bp, company_day, own_company, register_filter_from_request
 from app.web.finance.forms import AGING_LABELS, DIRECTION_LABELS, STATUS_LABELS, CreditNoteForm
@@ -51,12 +52,24 @@ def _sides() -> list[Side]:
     ]
 
 
+# What finance staff act on, by the side their company takes.
+_FINANCE_WAITING = {Side.SELLER: WaitingFor.RECEIPT, Side.BUYER: WaitingFor.PAYMENT}
+
+
 @bp.get("/")
 def index() -> ResponseReturnValue:
     company_id = own_company().id
     page = page_number(request.args.get("page"))
-    lists = {side: order_list(company_id, side, OrderFilter(), page)[0] for side in _sides()}
-    return render_template("finance/index.html", company=own_company(), lists=lists)
+    raw = request.args.get("waiting", "")
+    waiting = WaitingFor(raw) if raw in _FINANCE_WAITING.values() else None
+    # ?waiting=receipt lists only the orders it concerns (the side it belongs to).
+    sides = [side for side in _sides() if waiting is None or SIDE_OF[waiting] == side]
+    criteria = OrderFilter(waiting=waiting)
+    lists = {side: order_list(company_id, side, criteria, page)[0] for side in sides}
+    counts = waiting_counts(company_id, [_FINANCE_WAITING[side] for side in _sides()])
+    return render_template(
+        "finance/index.html", company=own_company(), lists=lists, waiting=waiting, counts=counts
+    )
 
 
 @bp.get("/orders/<public_id>")
@@ -101,7 +114,17 @@ def _resolved_labels() -> dict[str, dict[Any, str]]:
     }
 
 
-def _export_labels() -> dict[str, Any]:
+def _export_labels(column_codes: bool = False) -> dict[str, Any]:
+    """Words the export's cells use: translated, or with column codes the enums' own
+    values ("commercial_invoice", "unpaid;overdue") that an import mapping can rely on."""
+    if column_codes:
+        return {
+            "kind": {kind: kind.value for kind in DOCUMENT_KIND_LABELS},
+            "direction": {direction: direction.value for direction in DIRECTION_LABELS},
+            "status": {status: status.value for status in STATUS_LABELS},
+            "overdue": "overdue",
+            "joiner": ";",
+        }
     return {
         "kind": DOCUMENT_KIND_LABELS,
         "direction": DIRECTION_LABELS,
@@ -120,12 +143,25 @@ EXPORT_FORMATS = {
 def export_register(export_format: str) -> ResponseReturnValue:
     _, chosen = register_filter_from_request()
     mimetype, write = EXPORT_FORMATS[export_format]
-    content, count = write(own_company(), chosen, company_day(), _export_labels())
+    # ?headings=codes: stable English column codes; anything else: translated headings.
+    column_codes = request.args.get("headings") == "codes"
+    content, count = write(
+        own_company(),
+        chosen,
+        company_day(),
+        _export_labels(column_codes),
+        column_codes=column_codes,
+    )
     record_audit(
         acting(),
         "register.exported",
         object_type="register",
-        details={"format": export_format, "rows": count, "filter": chosen.to_args()},
+        details={
+            "format": export_format,
+            "rows": count,
+            "filter": chosen.to_args(),
+            "headings": "codes" if column_codes else "translated",
+        },
     )
     response = current_app.response_class(content, mimetype=mimetype)
     filename = f"invoice-register-{company_day().isoformat()}.{export_format}"
@@ -178,6 +214,30 @@ def invoice(public_id: str) -> ResponseReturnValue:
     return _invoice_page(_register_document(public_id))
 
 
+def _confirm_credit_note(
+    document: Document, form: CreditNoteForm, amount: Money
+) -> ResponseReturnValue:
+    """The page that says what the credit note will do before it is issued; a refusal
+    (too much, no reason) goes back to the invoice's form as the issue would."""
+    try:
+        plan = plan_credit_note(acting(), document, amount.to_minor(), form.reason.data or "")
+    except ValidationFailed as refusal:
+        if not show_on_form(form, refusal):
+            form.amount.errors = [*form.amount.errors, str(refusal)]
+        return _invoice_page(document, form), 400
+    currency = amount.currency
+    return render_template(
+        "finance/credit_note_confirm.html",
+        document=document,
+        form=form,
+        plan=plan,
+        amount=amount,
+        remaining=Money.from_minor(plan.remaining_minor, currency),
+        net_after=Money.from_minor(plan.net_after_minor, currency),
+        counterparty=document.recipient,
+    )
+
+
 @bp.post("/invoices/<public_id>/credit-notes")
 def credit_note(public_id: str) -> ResponseReturnValue:
     # Who may credit which invoice is issue_credit_note's to decide: its NotAllowed is the
@@ -188,10 +248,13 @@ def credit_note(public_id: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _invoice_page(document, form), 400
 
+    typed = form.amount.data
+    assert typed is not None  # required, and read by the one number rule
+    amount = Money(typed, currency)  # exact: the field took no more decimals than it has
+    if form.confirmed.data != "yes":
+        return _confirm_credit_note(document, form, amount)
+
     def issue() -> Document:
-        typed = form.amount.data
-        assert typed is not None  # required, and read by the one number rule
-        amount = Money(typed, currency)  # exact: the field took no more decimals than it has
         return issue_credit_note(acting(), document, amount.to_minor(), form.reason.data)
 
     issued: Once[Document] = attempt_once(

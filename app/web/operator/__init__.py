@@ -3,7 +3,7 @@
 Importing a route module registers its views on ``bp``.
 """
 
-from app.web.operator import rates, views  # noqa: F401
+from app.web.operator import rates, statistics, views  # noqa: F401
 from app.web.operator.blueprint import bp
 
 __all__ = ["bp"]

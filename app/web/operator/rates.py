@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_timezone, gettext, ngettext
 
@@ -14,6 +14,7 @@ from app.services.finance import exchange_rates as rate_service
 from app.services.finance.exchange_rate_import import ImportProblem
 from app.services.finance.exchange_rates import RateInput
 from app.web.boundary import attempt
+from app.web.forms import page_number
 from app.web.guards import acting
 from app.web.operator.blueprint import bp
 from app.web.operator.forms import ExchangeRateForm, ExchangeRateImportForm
@@ -31,12 +32,15 @@ def _page(
     import_form: ExchangeRateImportForm,
     report: list[ImportProblem] | None = None,
 ) -> ResponseReturnValue:
+    rates, pages, page = rate_service.rates_page(page_number(request.args.get("page")))
     return render_template(
         "operator/exchange_rates.html",
         form=form,
         import_form=import_form,
         report=report or [],
-        rates=rate_service.recent_rates(),
+        rates=rates,
+        page=page,
+        pages=pages,
         max_age=rate_service.max_rate_age(),
     )
 

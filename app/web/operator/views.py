@@ -9,17 +9,25 @@ from flask_babel import gettext
 from app.models import ProductStatus, VerificationStatus
 from app.services.accounts import companies as company_service
 from app.services.audit.log import PAGE_SIZE, AuditFilter, audit_actions, audit_page
+from app.services.audit.naming import KNOWN_ACTIONS, action_groups
 from app.services.listings import editing as listing_service
+from app.services.messaging.oversight import reported_threads
 from app.web.boundary import attempt
 from app.web.forms import as_choices, page_number
 from app.web.guards import acting
+from app.web.operator.audit_view import audit_rows
 from app.web.operator.blueprint import bp
 from app.web.operator.forms import AuditFilterForm, ListingModerationForm, VerificationForm
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    return redirect(url_for("operator.companies"))
+    """What waits for the operator: companies to verify, conversations reported."""
+    return render_template(
+        "operator/index.html",
+        to_verify=len(company_service.companies_for_review(VerificationStatus.PENDING)),
+        reported=len(reported_threads()),
+    )
 
 
 @bp.get("/companies")
@@ -58,7 +66,13 @@ def company(public_id: str) -> ResponseReturnValue:
 def audit() -> ResponseReturnValue:
     form = AuditFilterForm(request.args)
     any_value = ("", gettext("Any"))
-    form.action.choices = as_choices([any_value] + [(a, a) for a in audit_actions()])
+    # Every kind the code records, not only those seen so far; a group ("order") covers
+    # each of its actions, as the filter matches the action's start.
+    actions = sorted(set(KNOWN_ACTIONS) | set(audit_actions()))
+    groups = [
+        (group, gettext("All %(kind)s events", kind=group)) for group in action_groups(actions)
+    ]
+    form.action.choices = as_choices([any_value, *groups, *((a, a) for a in actions)])
     form.company.choices = as_choices(
         [any_value]
         + [(c.public_id, c.legal_name) for c in company_service.companies_for_review(None)]
@@ -77,7 +91,7 @@ def audit() -> ResponseReturnValue:
     return render_template(
         "operator/audit.html",
         form=form,
-        events=events,
+        rows=audit_rows(events),
         total=total,
         page=page,
         pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, session, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -28,6 +40,19 @@ def set_language() -> WerkzeugResponse:
             current_user.locale = locale
     back = safe_next_path(request.form.get("next")) or url_for("public.landing")
     return redirect(back)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico at the root whatever the page links; served from static
+    (read whole: a few kilobytes, and no file handle is left to the response to close)."""
+    static_folder = current_app.static_folder
+    assert static_folder is not None  # the app factory sets it
+    icon = Path(static_folder, "favicon.ico").read_bytes()
+    response = current_app.response_class(icon, mimetype="image/vnd.microsoft.icon")
+    response.cache_control.max_age = 86400
+    response.cache_control.public = True
+    return response
 
 
 @bp.get("/healthz")

@@ -25,6 +25,7 @@ from app.services.listings.listing_input import (
     WEIGHT_PLACES,
 )
 from app.web.forms import CorridorForm, ExactDecimalField, WholeNumberField, as_choices
+from app.web.places import PlaceField
 
 PRICE_TIER_ROWS = 4
 INCOTERM_ROWS = 4
@@ -67,7 +68,7 @@ class PriceTierForm(_RowForm):
 
 class IncotermForm(_RowForm):
     rule = SelectField(_l("Incoterm"), validators=[Optional()])
-    named_place = StringField(_l("Named place"), validators=[Optional(), Length(max=100)])
+    named_place = PlaceField(_l("Named place"), validators=[Optional(), Length(max=100)])
 
 
 class SpecificationForm(_RowForm):
@@ -116,6 +117,11 @@ class ListingForm(CorridorForm):
         _l("Lead time (days)"), description=_l("Required for made-to-order items.")
     )
     origin_country = SelectField(_l("Country of origin"), validators=[DataRequired()])
+    origin_port = PlaceField(
+        _l("Port of loading"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Where the goods leave for export; shipments start from it."),
+    )
     incoterms = FieldList(
         FormField(IncotermForm), min_entries=INCOTERM_ROWS, max_entries=INCOTERM_ROWS
     )
@@ -139,7 +145,18 @@ class ListingForm(CorridorForm):
     )
     packing_group = SelectField(_l("Packing group"), validators=[Optional()])
     net_explosive_mass_kg = _weight(_l("Net explosive mass per package (kg)"))
-    export_licence_required = BooleanField(_l("Export licence required"))
+    subsidiary_risk = StringField(
+        _l("Subsidiary risk"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("Classes of any subsidiary hazard, e.g. 6.1; blank if none."),
+    )
+    ems = StringField(
+        _l("EmS"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("The IMDG emergency schedules, e.g. F-B, S-Y."),
+    )
+    # Controlled goods beyond class 1 (e.g. precursors): sold only under licence.
+    export_licence_required = BooleanField(_l("Controlled goods: sold only under licence"))
     specifications = FieldList(
         FormField(SpecificationForm), min_entries=SPECIFICATION_ROWS, max_entries=SPECIFICATION_ROWS
     )

@@ -61,6 +61,7 @@ def _listing_input(form: ListingForm) -> listings.ListingInput:
         stock_quantity=None if made_to_order else (form.stock_quantity.data or 0),
         lead_time_days=form.lead_time_days.data,
         origin_country=form.origin_country.data or "",
+        origin_port=form.origin_port.data or "",
         incoterms=[
             (row.form.rule.data or "", row.form.named_place.data or "") for row in form.incoterms
         ],
@@ -76,6 +77,8 @@ def _listing_input(form: ListingForm) -> listings.ListingInput:
         hazard_class=form.hazard_class.data,
         packing_group=form.packing_group.data or None,
         net_explosive_mass_kg=form.net_explosive_mass_kg.data,
+        subsidiary_risk=form.subsidiary_risk.data,
+        ems=form.ems.data,
         export_licence_required=bool(form.export_licence_required.data),
         specifications=[
             (row.form.name.data or "", row.form.value.data or "") for row in form.specifications
@@ -118,6 +121,7 @@ def _fill(form: ListingForm, product: Product) -> None:
     form.stock_quantity.data = product.stock_quantity
     form.lead_time_days.data = product.lead_time_days
     form.origin_country.data = product.origin_country
+    form.origin_port.data = product.origin_port or ""
     for row, offer in zip(form.incoterms, product.incoterms, strict=False):
         row.form.rule.data = offer.rule.value
         row.form.named_place.data = offer.named_place
@@ -133,6 +137,8 @@ def _fill(form: ListingForm, product: Product) -> None:
     form.hazard_class.data = product.hazard_class
     form.packing_group.data = product.packing_group or ""
     form.net_explosive_mass_kg.data = kg(product.net_explosive_mass_g)
+    form.subsidiary_risk.data = product.subsidiary_risk
+    form.ems.data = product.ems
     form.export_licence_required.data = product.export_licence_required
     for row, spec in zip(form.specifications, product.specifications, strict=False):
         row.form.name.data = spec.name

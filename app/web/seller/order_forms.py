@@ -10,6 +10,7 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -18,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.money import MAX_CURRENCY_EXPONENT
 from app.web.forms import CorridorForm, ExactDecimalField, WholeNumberField
+from app.web.places import PlaceField
 from app.web.seller.forms import _RowForm
 
 PACKAGE_ROWS = 4
@@ -75,6 +77,49 @@ class PackageRowForm(_RowForm):
     contents = StringField(_l("Contents"), validators=[Optional(), Length(max=200)])
     net_weight_kg = _weight(_l("Net weight (kg)"), Optional())
     gross_weight_kg = _weight(_l("Gross weight (kg)"), Optional())
+    # The order line the packages hold (choices set by the view) and their container.
+    line_no = SelectField(_l("Order line"), validators=[Optional()], validate_choice=False)
+    container_number = StringField(_l("Container"), validators=[Optional(), Length(max=15)])
+
+
+class ShipmentLineRowForm(_RowForm):
+    """How much of one order line the shipment carries; the view prefills what is left."""
+
+    line_no = HiddenField()
+    quantity = WholeNumberField(
+        _l("Quantity shipped"), validators=[Optional()], minimum=0, maximum=10**15
+    )
+
+
+# ISO 6346 size and type codes of the containers general cargo travels in.
+CONTAINER_TYPES = (
+    ("22G1", _l("20 ft general purpose (22G1)")),
+    ("42G1", _l("40 ft general purpose (42G1)")),
+    ("45G1", _l("40 ft high cube (45G1)")),
+    ("22R1", _l("20 ft reefer (22R1)")),
+    ("45R1", _l("40 ft high cube reefer (45R1)")),
+    ("22U1", _l("20 ft open top (22U1)")),
+    ("22P1", _l("20 ft flat rack (22P1)")),
+)
+
+
+class ContainerRowForm(_RowForm):
+    container_number = StringField(_l("Container number"), validators=[Optional(), Length(max=15)])
+    # The service checks the code (a row left empty posts none).
+    container_type = SelectField(
+        _l("Size and type"),
+        choices=[SelectChoice(code, name) for code, name in CONTAINER_TYPES],
+        validate_choice=False,
+    )
+    seal_number = StringField(_l("Seal number"), validators=[Optional(), Length(max=40)])
+    packed_by = StringField(_l("Packed by"), validators=[Optional(), Length(max=120)])
+    packed_at = StringField(_l("Packed at"), validators=[Optional(), Length(max=100)])
+    packed_on = DateField(_l("Packed on"), validators=[Optional()])
+
+
+CONTAINER_ROWS = 2
+MAX_CONTAINER_ROWS = 50
+MAX_LINE_ROWS = 500
 
 
 class ShipmentForm(CorridorForm):
@@ -91,10 +136,10 @@ class ShipmentForm(CorridorForm):
         validators=[Optional(), Length(max=2000)],
         description=_l("Separated by spaces or commas, e.g. MSCU1234567."),
     )
-    port_of_loading = StringField(
+    port_of_loading = PlaceField(
         _l("Port of loading"), validators=[DataRequired(), Length(max=100)]
     )
-    port_of_discharge = StringField(
+    port_of_discharge = PlaceField(
         _l("Port of discharge"), validators=[DataRequired(), Length(max=100)]
     )
     etd = DateField(_l("ETD"), validators=[InputRequired()])
@@ -103,6 +148,10 @@ class ShipmentForm(CorridorForm):
     gross_weight_kg = _weight(_l("Gross weight of the shipment (kg)"), InputRequired())
     packages = FieldList(
         FormField(PackageRowForm), min_entries=PACKAGE_ROWS, max_entries=MAX_PACKAGE_ROWS
+    )
+    lines = FieldList(FormField(ShipmentLineRowForm), max_entries=MAX_LINE_ROWS)
+    containers = FieldList(
+        FormField(ContainerRowForm), min_entries=CONTAINER_ROWS, max_entries=MAX_CONTAINER_ROWS
     )
 
 

@@ -20,6 +20,7 @@ from app.money import currency_exponent
 from app.services.accounts.capabilities import Action, Side, require
 from app.services.fulfilment import actions
 from app.services.fulfilment.charges import FREIGHT_ON_SELLER, INSURANCE_ON_SELLER
+from app.services.fulfilment.shipment_prefill import shipment_ports
 from app.services.orders.lifecycle import may_move
 from app.services.orders.queries import (
     PAGE_SIZE,
@@ -37,6 +38,7 @@ from app.web.guards import acting, signed_in_user
 from app.web.order_actions import submit_order_action
 from app.web.order_labels import SHIPMENT_MODE_LABELS
 from app.web.order_pages import OrderFilterForm, list_page_url, order_filter
+from app.web.seller import shipment_contents_form
 from app.web.seller.blueprint import bp
 from app.web.seller.order_forms import (
     AcceptForm,
@@ -237,16 +239,18 @@ def shipment(public_id: str) -> ResponseReturnValue:
     form.mode.choices = as_choices(
         [(mode.value, str(label)) for mode, label in SHIPMENT_MODE_LABELS.items()]
     )
+    shipment_contents_form.offer_lines(form, order)
     if form.validate_on_submit():
-        if attempt(
-            lambda: actions.record_shipment(acting(), order, _shipment_input(form)), form
-        ).ok:
+        data = shipment_contents_form.contents_input(form, _shipment_input(form))
+        if attempt(lambda: actions.record_shipment(acting(), order, data), form).ok:
             flash(gettext("The shipment is recorded. The buyer has been told."), "success")
             return redirect(url_for("seller.order", public_id=public_id))
     elif request.method == "GET":
         form.mode.data = ShipmentMode.SEA.value
-        form.port_of_loading.data = order.incoterm_place
-        form.port_of_discharge.data = order.destination_port
+        ports = shipment_ports(order)
+        form.port_of_loading.data = ports.port_of_loading
+        form.port_of_discharge.data = ports.port_of_discharge
+        shipment_contents_form.prefill_contents(form, order)
     return render_template("seller/shipment.html", form=form, order=order)
 
 

@@ -40,8 +40,12 @@ from app.web.seller.blueprint import bp
 
 @bp.get("/rfqs")
 def rfqs() -> ResponseReturnValue:
-    rows = seller_rfqs(company_id(), page_number(request.args.get("page")))
-    return render_template("quotations/seller_rfqs.html", rows=rows, **quotation_helpers())
+    # ?waiting=answer: the seller home's "RFQs to answer" count opens this filtered list.
+    unanswered = request.args.get("waiting") == "answer"
+    rows = seller_rfqs(company_id(), page_number(request.args.get("page")), unanswered=unanswered)
+    return render_template(
+        "quotations/seller_rfqs.html", rows=rows, unanswered=unanswered, **quotation_helpers()
+    )
 
 
 @bp.get("/rfqs/<public_id>")

@@ -1,0 +1,378 @@
+"""What a shipment carries, per order line: the one place every other module asks.
+
+Licence drawdowns, the documents and the checks below all read shipped quantities from
+here, so a shipment recorded before shipment lines existed (which shipped the whole
+order) and a shipment that records its lines answer the same question the same way.
+
+``checked_contents`` is the gate before a shipment is recorded: quantities within what is
+still to ship, no UN number the order does not carry, containers named once with their
+packing certificate when dangerous goods are inside, class 1 goods stowed only in mixes
+the compatibility table allows (``app.reference.stowage``), and the seller's 24-hour
+emergency contact on file before dangerous goods leave.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext
+
+from app.models import (
+    Order,
+    OrderLine,
+    Shipment,
+    ShipmentContainer,
+    ShipmentLine,
+    ShipmentPackage,
+)
+from app.reference.stowage import Goods, check_mix, compatibility_group
+from app.reference.trade_codes import normalize_un_number
+from app.services.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from app.services.fulfilment.actions import ShipmentInput
+
+# ISO 6346: owner code and category (4 letters), serial number and check digit (7 digits).
+_CONTAINER_NUMBER = re.compile(r"^[A-Z]{4}\d{7}$")
+# ISO 6346 size and type code: length, height/width, type group, detail (22G1, 45G1, 22R1).
+_CONTAINER_TYPE = re.compile(r"^[0-9A-Z]{2}[A-Z][0-9A-Z]$")
+# A UN number written in marks or contents ("UN0360", "UN 1942"): checked against the order.
+_UN_IN_TEXT = re.compile(r"\bUN\s?(\d{4})\b", re.IGNORECASE | re.ASCII)
+MAX_CONTAINERS = 200
+
+
+@dataclass
+class LineInput:
+    """How much of order line ``line_no`` this shipment carries (its unit)."""
+
+    line_no: int
+    quantity: int | None
+
+
+@dataclass
+class ContainerInput:
+    container_number: str
+    container_type: str
+    seal_number: str | None = None
+    packed_by: str | None = None
+    packed_at: str | None = None
+    packed_on: date | None = None
+
+
+def shipped_quantities(shipment: Shipment) -> dict[int, int]:
+    """order_line_id → quantity this shipment carries, in the order line's unit.
+
+    A shipment without lines (recorded before lines existed) shipped every line whole.
+    """
+    if shipment.lines:
+        return {line.order_line.id: line.quantity for line in shipment.lines}
+    return {line.id: line.quantity for line in shipment.order.lines}
+
+
+def already_shipped(order: Order, *, excluding: Shipment | None = None) -> dict[int, int]:
+    """order_line_id → quantity shipped so far on every shipment of the order.
+
+    ``excluding`` leaves out a shipment being recorded (it may already be in the session).
+    """
+    totals: dict[int, int] = {line.id: 0 for line in order.lines}
+    for shipment in order.shipments:
+        if shipment is excluding:
+            continue
+        for line_id, quantity in shipped_quantities(shipment).items():
+            totals[line_id] = totals.get(line_id, 0) + quantity
+    return totals
+
+
+def tolerance(line: OrderLine) -> int:
+    """How many units beyond the ordered quantity the parties agreed may ship.
+
+    Orders carry no tolerance today (no "more or less" clause is ever agreed), so none;
+    an order that gains one answers here.
+    """
+    return 0
+
+
+def remaining_quantities(order: Order) -> dict[int, int]:
+    """order_line_id → quantity still to ship (never below zero)."""
+    shipped = already_shipped(order)
+    return {line.id: max(line.quantity - shipped.get(line.id, 0), 0) for line in order.lines}
+
+
+# The gate ------------------------------------------------------------------------------
+
+
+def _refuse(message: Any, field: str) -> ValidationFailed:
+    return ValidationFailed(message, field)
+
+
+def _shipment_lines(order: Order, wanted: Sequence[LineInput]) -> list[ShipmentLine]:
+    """The shipment's lines: what was asked for, or everything still to ship."""
+    by_no = {line.line_no: line for line in order.lines}
+    remaining = remaining_quantities(order)
+    if not wanted:
+        wanted = [LineInput(line.line_no, remaining[line.id]) for line in order.lines]
+    result: list[ShipmentLine] = []
+    seen: set[int] = set()
+    for entry in wanted:
+        line = by_no.get(entry.line_no)
+        if line is None or entry.line_no in seen:
+            raise _refuse(lazy_gettext("Choose the order lines this shipment carries."), "lines")
+        seen.add(entry.line_no)
+        quantity = entry.quantity or 0
+        if quantity < 0:
+            raise _refuse(lazy_gettext("Quantities shipped cannot be negative."), "lines")
+        if quantity == 0:
+            continue
+        allowed = remaining[line.id] + tolerance(line)
+        if quantity > allowed:
+            raise _refuse(
+                lazy_gettext(
+                    "Line %(no)s: %(quantity)s %(unit)s is more than the order leaves to ship "
+                    "(%(allowed)s %(unit)s of %(ordered)s %(unit)s ordered).",
+                    no=line.line_no,
+                    quantity=quantity,
+                    unit=line.unit,
+                    allowed=allowed,
+                    ordered=line.quantity,
+                ),
+                "lines",
+            )
+        result.append(ShipmentLine(order_line=line, quantity=quantity))
+    if not result:
+        raise _refuse(lazy_gettext("Give the quantity this shipment carries."), "lines")
+    return result
+
+
+def _containers(entries: Sequence[ContainerInput], dangerous: bool) -> list[ShipmentContainer]:
+    containers: list[ShipmentContainer] = []
+    numbers: set[str] = set()
+    for position, entry in enumerate(entries, start=1):
+        number = (entry.container_number or "").strip().upper().replace(" ", "")
+        kind = (entry.container_type or "").strip().upper()
+        if not _CONTAINER_NUMBER.match(number):
+            raise _refuse(
+                lazy_gettext(
+                    "Container numbers are four letters and seven digits, e.g. MSCU1234567."
+                ),
+                "containers",
+            )
+        if number in numbers:
+            raise _refuse(
+                lazy_gettext("Container %(number)s is listed twice.", number=number), "containers"
+            )
+        numbers.add(number)
+        if not _CONTAINER_TYPE.match(kind):
+            raise _refuse(
+                lazy_gettext(
+                    "Give the container's ISO size and type code (e.g. 22G1 or 45G1) for "
+                    "%(number)s.",
+                    number=number,
+                ),
+                "containers",
+            )
+        packed_by = (entry.packed_by or "").strip()[:120] or None
+        packed_at = (entry.packed_at or "").strip()[:100] or None
+        if dangerous and not (packed_by and packed_at and entry.packed_on):
+            # IMDG 5.4.2: whoever packed dangerous goods into the container certifies it.
+            raise _refuse(
+                lazy_gettext(
+                    "Container %(number)s carries dangerous goods: give its packing certificate "
+                    "(who packed it, where and on which day).",
+                    number=number,
+                ),
+                "containers",
+            )
+        containers.append(
+            ShipmentContainer(
+                position=position,
+                container_number=number,
+                container_type=kind,
+                seal_number=(entry.seal_number or "").strip()[:40] or None,
+                packed_by=packed_by,
+                packed_at=packed_at,
+                packed_on=entry.packed_on,
+            )
+        )
+    if len(containers) > MAX_CONTAINERS:
+        raise _refuse(lazy_gettext("Too many containers on one shipment."), "containers")
+    return containers
+
+
+def _un_numbers_in(package: ShipmentPackage) -> set[str]:
+    text = f"{package.marks or ''} {package.contents or ''}"
+    found = {normalize_un_number(match) for match in _UN_IN_TEXT.findall(text)}
+    return {un for un in found if un}
+
+
+def _check_packages(
+    order: Order,
+    lines: list[ShipmentLine],
+    packages: Sequence[ShipmentPackage],
+    package_lines: Sequence[int | None],
+) -> None:
+    """Each package holds goods of a line shipped now, and names no foreign UN number."""
+    shipped = {line.order_line.line_no: line.order_line for line in lines}
+    order_un = {un for line in order.lines if (un := normalize_un_number(line.un_number or ""))}
+    for package, line_no in zip(packages, package_lines, strict=True):
+        if line_no is None and len(shipped) == 1:
+            line_no = next(iter(shipped))
+        if line_no is not None:
+            if line_no not in shipped:
+                raise _refuse(
+                    lazy_gettext(
+                        "Packages can only hold the order lines this shipment carries "
+                        "(line %(no)s is not shipped).",
+                        no=line_no,
+                    ),
+                    "packages",
+                )
+            package.order_line = shipped[line_no]
+        own = package.order_line
+        allowed = (
+            {normalize_un_number(own.un_number or "")} - {None} if own is not None else order_un
+        )
+        foreign = sorted(_un_numbers_in(package) - allowed)
+        if foreign:
+            raise _refuse(
+                lazy_gettext(
+                    "%(un)s is not on this order (it carries %(order_un)s): a shipment carries "
+                    "only the goods ordered.",
+                    un=", ".join(foreign),
+                    order_un=", ".join(sorted(order_un)) or lazy_gettext("no dangerous goods"),
+                ),
+                "packages",
+            )
+
+
+def _place_packages(
+    packages: Sequence[ShipmentPackage],
+    package_containers: Sequence[str | None],
+    containers: list[ShipmentContainer],
+) -> None:
+    by_number = {c.container_number: c for c in containers}
+    for package, number in zip(packages, package_containers, strict=True):
+        number = (number or "").strip().upper().replace(" ", "")
+        if not number:
+            if len(containers) == 1:
+                package.container = containers[0]
+            elif containers:
+                # Each container's contents are printed and checked for stowage.
+                raise _refuse(
+                    lazy_gettext(
+                        "Package %(no)s: say which container it travels in.",
+                        no=package.package_no,
+                    ),
+                    "packages",
+                )
+            continue
+        if number not in by_number:
+            raise _refuse(
+                lazy_gettext(
+                    "Package %(no)s is in container %(number)s, which the shipment does not list.",
+                    no=package.package_no,
+                    number=number,
+                ),
+                "packages",
+            )
+        package.container = by_number[number]
+
+
+def _class_1_goods(line: OrderLine | None) -> Goods | None:
+    if line is None:
+        return None
+    group = compatibility_group(line.hazard_class)
+    un_number = normalize_un_number(line.un_number or "")
+    return Goods(un_number, group) if group and un_number else None
+
+
+def _check_stowage(
+    lines: list[ShipmentLine],
+    packages: Sequence[ShipmentPackage],
+    containers: list[ShipmentContainer],
+) -> None:
+    """Class 1 goods in one container only in mixes the table allows; record the group.
+
+    Goods whose container is not known (a package in none, a line with no package) may
+    be stowed with anything, so they are checked against every container.
+    """
+    placed: dict[int, set[Goods]] = {id(c): set() for c in containers}
+    unplaced: set[Goods] = set()
+    packed_lines: set[int] = set()
+    for package in packages:
+        goods = _class_1_goods(package.order_line)
+        if package.order_line is not None:
+            packed_lines.add(id(package.order_line))
+        if goods is None:
+            continue
+        if package.container is not None:
+            placed[id(package.container)].add(goods)
+        else:
+            unplaced.add(goods)
+    for line in lines:
+        goods = _class_1_goods(line.order_line)
+        if goods is not None and id(line.order_line) not in packed_lines:
+            unplaced.add(goods)
+    units: list[tuple[ShipmentContainer | None, set[Goods]]] = [
+        (c, placed[id(c)] | unplaced) for c in containers
+    ] or [(None, unplaced)]
+    for container, goods_in in units:
+        decision = check_mix(goods_in)
+        if not decision.allowed and container is None:
+            raise _refuse(
+                lazy_gettext(
+                    "These goods may not travel together: %(rule)s Stow them in separate "
+                    "containers and say which package travels in which.",
+                    rule=decision.rule,
+                ),
+                "containers",
+            )
+        if not decision.allowed and container is not None:
+            raise _refuse(
+                lazy_gettext(
+                    "These goods may not travel together in container %(number)s: %(rule)s "
+                    "Put them in separate containers.",
+                    number=container.container_number,
+                    rule=decision.rule,
+                ),
+                "containers",
+            )
+        if container is not None:
+            container.travels_as_group = decision.travels_as
+
+
+def checked_contents(
+    order: Order, data: ShipmentInput, packages: Sequence[ShipmentPackage]
+) -> dict[str, Any]:
+    """The shipment's lines and containers, checked against the order and the stowage table.
+
+    ``packages`` are the shipment's package rows built from ``data.listed_packages()``
+    (already checked for counts and marks), in the same order; each names the order line
+    (by its number) it holds and the container it is in. The packages are linked in place;
+    the answer goes into the new ``Shipment``'s fields (lines, containers, their numbers).
+    """
+    listed = data.listed_packages()
+    package_lines = [p.line_no for p in listed]
+    package_containers = [p.container_number for p in listed]
+    lines, containers = data.lines, data.containers
+    shipment_lines = _shipment_lines(order, lines)
+    dangerous = any(line.order_line.un_number for line in shipment_lines)
+    if dangerous and not (order.seller.emergency_contact_phone or "").strip():
+        raise _refuse(
+            lazy_gettext(
+                "Dangerous goods need a 24-hour emergency contact on the declaration: add it "
+                "in your company settings before recording the shipment."
+            ),
+            "lines",
+        )
+    shipment_containers = _containers(containers, dangerous)
+    _check_packages(order, shipment_lines, packages, package_lines)
+    _place_packages(packages, package_containers, shipment_containers)
+    _check_stowage(shipment_lines, packages, shipment_containers)
+    values: dict[str, Any] = {"lines": shipment_lines, "containers": shipment_containers}
+    if shipment_containers:
+        values["container_numbers"] = " ".join(c.container_number for c in shipment_containers)
+    return values

@@ -1,0 +1,1 @@
+"""Public trade statistics: the cube, its disclosure control, the published tables."""

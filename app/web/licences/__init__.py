@@ -1,0 +1,1 @@
+"""Licence pages: the vault, the operator review, the authority view."""

@@ -1,0 +1,73 @@
+"""The shipment form's contents: order lines with what is left to ship, and containers.
+
+Kept beside ``orders.py`` so the shipment view only asks for the prefill and the input.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.models import Order
+from app.services.fulfilment import actions
+from app.services.fulfilment.shipment_contents import (
+    ContainerInput,
+    LineInput,
+    remaining_quantities,
+)
+from app.web.forms import as_choices
+from app.web.seller.order_forms import ShipmentForm
+
+
+def offer_lines(form: ShipmentForm, order: Order) -> None:
+    """The order lines a package row may hold (choices of every row's select)."""
+    choices = as_choices(
+        [("", "—")]
+        + [(str(line.line_no), f"{line.line_no} · {line.title}") for line in order.lines]
+    )
+    for row in form.packages:
+        row.form.line_no.choices = choices
+
+
+def prefill_contents(form: ShipmentForm, order: Order) -> None:
+    """One line row per order line with the quantity still to ship; package rows point at
+    the order lines in turn, so a seller with one row per line only counts and marks."""
+    remaining = remaining_quantities(order)
+    while len(form.lines):
+        form.lines.pop_entry()
+    for line in order.lines:
+        entry = form.lines.append_entry()
+        entry.form.line_no.data = str(line.line_no)
+        # A Decimal prints as typed ("200"); the field reads it back as a whole number.
+        entry.form.quantity.data = Decimal(remaining[line.id])
+    for row, line in zip(form.packages, order.lines, strict=False):
+        row.form.line_no.data = str(line.line_no)
+
+
+def _line_no(value: object) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 9 else None
+
+
+def contents_input(form: ShipmentForm, data: actions.ShipmentInput) -> actions.ShipmentInput:
+    """``data`` with the lines, containers and package places the form gives."""
+    # A line row whose number was tampered with counts as line 0, which the service refuses.
+    data.lines = [
+        LineInput(_line_no(row.form.line_no.data) or 0, row.form.quantity.data)
+        for row in form.lines
+    ]
+    data.containers = [
+        ContainerInput(
+            container_number=row.form.container_number.data or "",
+            container_type=row.form.container_type.data or "",
+            seal_number=row.form.seal_number.data,
+            packed_by=row.form.packed_by.data,
+            packed_at=row.form.packed_at.data,
+            packed_on=row.form.packed_on.data,
+        )
+        for row in form.containers
+        if (row.form.container_number.data or "").strip()
+    ]
+    for package, row in zip(data.packages, form.packages, strict=True):
+        package.line_no = _line_no(row.form.line_no.data)
+        package.container_number = row.form.container_number.data
+    return data

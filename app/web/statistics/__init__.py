@@ -1,0 +1,5 @@
+"""The public trade statistics, the company's view of its own share, and the downloads."""
+
+from app.web.statistics.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,328 @@
+"""Every document kind at the extremes, read back from its PDF: nothing overlaps, nothing
+runs off the page, no page holds only headings.
+
+The order has 200 lines of 300-character names (English, Chinese and Urdu), 9,999,999.999 kg
+shipments, twelve-digit amounts, the longest names a company may have, a logo and a stamp.
+Each kind is rendered once (WeasyPrint takes seconds at 200 lines) by the production path
+(``document_pdf``: PDF/A-3b, e-invoice attached, time and memory bounds) and its characters
+are read back with pdfplumber.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pdfplumber
+import pytest
+from flask import Flask
+from PIL import Image, ImageDraw
+
+from app.documents import labels
+from app.documents.pdf import document_pdf
+from app.documents.snapshot import build_snapshot
+from app.models import (
+    Company,
+    CompanyLetterhead,
+    DocumentKind,
+    Incoterm,
+    Order,
+    OrderLine,
+    PaymentTerms,
+    Shipment,
+    ShipmentMode,
+    ShipmentPackage,
+    StoredFile,
+)
+
+ISSUED_AT = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+LINES = 200
+HEAVIEST_G = 9_999_999_999  # 9,999,999.999 kg
+QUANTITY = 9_999_999
+UNIT_PRICE_MINOR = 9_999_999  # 99,999.99 USD
+MM = 72 / 25.4
+MARGIN_X = 12 * MM  # the pages' left and right margins (templates/documents/_base.html)
+FOOTER_FROM_BOTTOM = 16 * MM
+TOLERANCE = 1.0  # points: glyph boxes of neighbouring letters may touch or kern
+
+
+def _words(text: str, length: int) -> str:
+    """``text`` repeated to exactly ``length`` characters."""
+    return (text * (length // len(text) + 1))[:length]
+
+
+ENGLISH_300 = _words("Emulsion explosive cartridges 32 mm × 400 mm, Class 1.1D, ", 300)
+CHINESE_300 = _words("乳化炸药药卷三十二毫米规格用于露天矿山爆破作业，", 300)
+URDU_300 = _words("ایمولشن دھماکہ خیز مواد کارتوس، کان کنی کے لیے، ", 300)
+NAME_200 = _words("Wah Nobel Chemicals and Industrial Explosives (Private) Limited ", 200)
+
+
+def _picture(colour: str) -> bytes:
+    image = Image.new("RGBA", (600, 240), (255, 255, 255, 0))
+    ImageDraw.Draw(image).ellipse((10, 10, 230, 230), outline=colour, width=12)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PICTURES = {"logo": _picture("navy"), "stamp": _picture("red")}
+
+
+def _company(name: str, local: str, country: str, city: str) -> Company:
+    return Company(
+        legal_name=name,
+        legal_name_local=local,
+        country=country,
+        address=_words("Plot 17-B, Industrial Estate Road, Sector 5, ", 400),
+        city=city,
+        postal_code="47040",
+        tax_id="1234567-8" if country == "PK" else "91310000MA1FL8XQ37",
+        sales_tax_registration="3277876175852" if country == "PK" else None,
+        contact_email="documents@example.com",
+        bank_beneficiary=name,
+        bank_name=_words("Standard Chartered Bank (Pakistan) Limited ", 200),
+        bank_account="PK36SCBL0000001123456702",
+        bank_swift="SCBLPKKXXXX",
+        bank_address=_words("I.I. Chundrigar Road, Karachi, ", 300),
+    )
+
+
+def _line(n: int) -> OrderLine:
+    title = (ENGLISH_300, CHINESE_300, URDU_300)[n % 3]
+    dangerous = n % 3 == 1
+    return OrderLine(
+        line_no=n,
+        title=title,
+        hs_code="3602001000",
+        origin_country="PK",
+        unit="KGM",
+        quantity=QUANTITY,
+        unit_price_minor=UNIT_PRICE_MINOR,
+        line_total_minor=QUANTITY * UNIT_PRICE_MINOR,
+        lead_time_days=365,
+        units_per_package=25,
+        net_weight_g=HEAVIEST_G,
+        gross_weight_g=HEAVIEST_G,
+        un_number="UN0241" if dangerous else None,
+        proper_shipping_name=_words("EXPLOSIVE, BLASTING, TYPE E ", 200) if dangerous else None,
+        hazard_class="1.5D" if dangerous else None,
+        packing_group=None,
+        # 24.999 kg in each of 400,000 packages: 9,999,960 kg of explosives on the line.
+        net_explosive_mass_g=24_999 if dangerous else None,
+    )
+
+
+def _packages(count: int, per_package: int) -> list[ShipmentPackage]:
+    return [
+        ShipmentPackage(
+            package_no=n,
+            count=per_package,
+            package_type="drum",
+            marks=_words("WNC/MCCT 卡拉奇 کراچی ", 300),
+            contents=(ENGLISH_300, CHINESE_300, URDU_300)[n % 3],
+            net_weight_g=HEAVIEST_G,
+            gross_weight_g=HEAVIEST_G,
+            length_mm=12_000,
+            width_mm=2_400,
+            height_mm=2_600,
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def extreme_snapshot(kind: DocumentKind) -> dict[str, Any]:
+    """An order at every limit, as ``kind`` freezes it (built in memory, as the sample)."""
+    seller = _company(NAME_200, _words("واہ نوبل کیمیکلز لمیٹڈ ", 200), "PK", "Wah Cantt")
+    buyer = _company(
+        _words("MCCT China Metals and Minerals Import and Export Trading Co., Ltd. ", 200),
+        _words("上海五矿进出口贸易有限公司", 200),
+        "CN",
+        "Shanghai",
+    )
+    lines = [_line(n) for n in range(1, LINES + 1)]
+    goods = sum(line.line_total_minor for line in lines)
+    order = Order(
+        id=1,
+        seller=seller,
+        buyer=buyer,
+        buyer_po_number="PO-" + "9" * 37,
+        currency="USD",
+        incoterm=Incoterm.CIF,
+        incoterm_place="Shanghai Pt (CNSHG)",
+        destination_country="CN",
+        destination_port="Shanghai Pt (CNSHG)",
+        consignee=_words("上海五矿进出口贸易有限公司 MCCT Room 1808 Lujiazui ", 1000),
+        notify_party=_words("Same as consignee, 同收货人 ", 1000),
+        payment_terms=PaymentTerms.DEPOSIT_BALANCE_BL,
+        placed_at=ISSUED_AT,
+        confirmed_ship_date=date(2026, 12, 20),
+        goods_total_minor=goods,
+        freight_minor=999_999_999_999,
+        insurance_minor=999_999_999_999,
+        total_minor=goods + 2 * 999_999_999_999,
+        lines=lines,
+    )
+    # Shipping marks print one label per physical package: three, not three million.
+    packages = _packages(3, 1) if kind is DocumentKind.SHIPPING_MARKS else _packages(LINES, 1000)
+    order.shipments = [
+        Shipment(
+            mode=ShipmentMode.SEA,
+            carrier=_words("COSCO Shipping Lines ", 100),
+            vessel=_words("COSCO Pakistan ", 100),
+            voyage="V" * 40,
+            transport_document_number="COSU" + "6" * 56,
+            container_numbers=" ".join(f"CSNU{n:07d}" for n in range(1, 60)),
+            port_of_loading="Muhammad Bin Qasim/Karachi (PKBQM)",
+            port_of_discharge="Shanghai Pt (CNSHG)",
+            etd=date(2026, 12, 20),
+            eta=date(2027, 1, 10),
+            net_weight_g=HEAVIEST_G,
+            gross_weight_g=HEAVIEST_G,
+            recorded_at=ISSUED_AT,
+            packages=packages,
+        )
+    ]
+    stored = StoredFile(public_id="picture", sha256="0" * 64)
+    letterhead = CompanyLetterhead(
+        signatory_name=_words("Muhammad Imran Qureshi ", 120),
+        signatory_title=_words("General Manager Exports and Shipping ", 120),
+        signing_place="Wah Cantt",
+        logo=stored,
+        stamp=stored,
+    )
+    return build_snapshot(
+        kind,
+        order,
+        number="WNC-CI-2026-000042",
+        issued_at=ISSUED_AT,
+        verify_url="https://corridor.example/verify/" + "T" * 43,
+        related={"commercial_invoice": "WNC-CI-2026-000041"},
+        credit={
+            "invoice_number": "WNC-CI-2026-000041",
+            "invoice_issued_on": "2026-11-20",
+            "reason": _words("Short shipment of 1,000 drums; 短装一千桶；ایک ہزار ڈرم کم ", 1000),
+            "amount_minor": 99_999_999_999_999,
+        },
+        letter_of_credit={
+            "number": "LC" + "0" * 14,
+            "issuing_bank": _words("Bank of China Shanghai Branch ", 200),
+            "goods_description": _words("EMULSION EXPLOSIVES AS PER PROFORMA ", 1000),
+        },
+        letterhead=letterhead,
+    )
+
+
+# Reading the PDF back --------------------------------------------------------------------
+
+
+def _skipped(char: dict[str, Any]) -> bool:
+    # Combining marks sit over their base letter by design (Urdu vowel signs).
+    return not char["text"].strip() or unicodedata.category(char["text"][:1]) in ("Mn", "Me")
+
+
+def em_box(char: dict[str, Any], page_height: float) -> dict[str, Any]:
+    """The glyph's box from its baseline and size (0.8 em up, 0.2 em down).
+
+    pdfminer's own boxes take each font's ascent and descent: Noto Naskh Arabic's are so
+    tall that an Urdu letter's box reaches into the lines above and below it, though the
+    drawn glyphs stay apart (checked by eye with pdftoppm).
+    """
+    baseline = page_height - char["matrix"][5]
+    size = char["size"]
+    return {**char, "top": baseline - 0.8 * size, "bottom": baseline + 0.2 * size}
+
+
+def overlapping_chars(chars: list[dict[str, Any]], page_height: float) -> list[tuple[str, str]]:
+    """Pairs of glyphs whose boxes overlap by more than the tolerance both ways."""
+    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+    kept = [em_box(c, page_height) for c in chars if not _skipped(c)]
+    found: dict[tuple[int, int], tuple[str, str]] = {}
+    for index, char in enumerate(kept):
+        cells = {
+            (int(x // 20), int(y // 20))
+            for x in (char["x0"], char["x1"])
+            for y in (char["top"], char["bottom"])
+        }
+        for cell in cells:
+            for other_index in grid[cell]:
+                other = kept[other_index]
+                width = min(char["x1"], other["x1"]) - max(char["x0"], other["x0"])
+                height = min(char["bottom"], other["bottom"]) - max(char["top"], other["top"])
+                if width > TOLERANCE and height > TOLERANCE:
+                    found[(other_index, index)] = (char["text"], other["text"])
+            grid[cell].append(index)
+    return list(found.values())
+
+
+def chars_across_borders(page: Any) -> list[str]:
+    """Glyphs that a table's vertical rule runs through (a figure out of its cell)."""
+    rules = [e for e in page.edges if e["orientation"] == "v"]
+    crossing = []
+    for char in (c for c in page.chars if not _skipped(c)):
+        for rule in rules:
+            inside_x = char["x0"] + TOLERANCE < rule["x0"] < char["x1"] - TOLERANCE
+            overlap_y = min(char["bottom"], rule["bottom"]) - max(char["top"], rule["top"])
+            if inside_x and overlap_y > TOLERANCE:
+                crossing.append(char["text"])
+                break
+    return crossing
+
+
+def _label_words() -> set[str]:
+    texts = [*labels.FIELDS.values(), *labels.TITLES.values()]
+    return {word for pair in texts for text in pair for word in text.split()}
+
+
+LABEL_WORDS = _label_words()
+
+
+def content_words(page: Any) -> list[str]:
+    """Words on the page that are neither a fixed heading nor the running footer."""
+    footer_top = page.height - FOOTER_FROM_BOTTOM
+    return [
+        word["text"]
+        for word in page.extract_words()
+        if word["top"] < footer_top and word["text"] not in LABEL_WORDS
+    ]
+
+
+@pytest.mark.parametrize("kind", list(DocumentKind), ids=lambda kind: kind.value)
+def test_extreme_document_lays_out_cleanly(app: Flask, kind: DocumentKind) -> None:
+    with app.test_request_context("/"):
+        pdf = document_pdf(extreme_snapshot(kind), pictures=PICTURES)
+    problems: list[str] = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        pages = document.pages
+        assert len(pages) >= (3 if kind is DocumentKind.SHIPPING_MARKS else 2)
+        for number, page in enumerate(pages, start=1):
+            chars = page.chars
+            if overlaps := overlapping_chars(chars, page.height):
+                problems.append(f"page {number}: {len(overlaps)} overlaps, e.g. {overlaps[:3]}")
+            if crossing := chars_across_borders(page):
+                problems.append(f"page {number}: text across rules: {''.join(crossing[:40])}")
+            outside = [
+                c["text"]
+                for c in chars
+                if c["x0"] < MARGIN_X - TOLERANCE
+                or c["x1"] > page.width - MARGIN_X + TOLERANCE
+                or c["top"] < 0
+                or c["bottom"] > page.height
+            ]
+            if outside:
+                problems.append(f"page {number}: off the page: {''.join(outside[:40])}")
+            if number < len(pages) and not content_words(page):
+                problems.append(f"page {number}: headings only")
+    assert problems == []
+
+
+def test_the_checks_see_an_overlap() -> None:
+    """The overlap check itself: two figures printed over each other are caught."""
+    one = {"text": "9", "x0": 100.0, "x1": 105.0, "size": 10.0, "matrix": (1, 0, 0, 1, 100, 740)}
+    apart = {**one, "x0": 105.2, "x1": 110.0}
+    line_below = {**one, "matrix": (1, 0, 0, 1, 100, 730)}  # 10 pt lower: touching, not over
+    over = {**one, "text": "1", "x0": 102.0, "x1": 107.0, "matrix": (1, 0, 0, 1, 102, 739)}
+    assert overlapping_chars([one, apart, line_below], 842.0) == []
+    assert overlapping_chars([one, over], 842.0) == [("1", "9")]
