@@ -52,6 +52,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on every 429
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
     LOGIN_LIMIT_PER_ADDRESS = "30 per minute;200 per hour"
+    # Calls one API token may make (app/web/api/scopes.py); over it, 429 with Retry-After.
+    API_RATE_LIMIT_PER_TOKEN = (
+        os.environ.get("API_RATE_LIMIT_PER_TOKEN") or "1200 per minute;30000 per hour"
+    )
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
     ARGON2_MEMORY_KIB = 47_104  # 46 MiB, t=1, p=1: the OWASP ASVS 5.0 floor for argon2id
     ARGON2_TIME_COST = 1
@@ -119,6 +123,9 @@ class Config:
     # request's Host header. Production requires it; in development, unset, links name
     # the address being served (app/public_urls.py).
     PUBLIC_BASE_URL: str | None = os.environ.get("PUBLIC_BASE_URL") or None
+    # Outgoing webhooks go only to hosts resolving to public addresses; tests (and a local
+    # receiver in development) may allow loopback (app/services/webhooks/addresses.py).
+    WEBHOOKS_ALLOW_LOOPBACK = os.environ.get("WEBHOOKS_ALLOW_LOOPBACK") == "1"
 
 
 def _sqlite_uri(path: Path) -> str:
@@ -145,6 +152,7 @@ class TestingConfig(Config):
     # Hashing at full strength costs ~50 ms; tests hash hundreds of times.
     ARGON2_MEMORY_KIB = 1024
     PUBLIC_BASE_URL = "http://corridor.test"
+    WEBHOOKS_ALLOW_LOOPBACK = True
 
 
 class ProductionConfig(Config):
@@ -153,6 +161,7 @@ class ProductionConfig(Config):
     HSTS = True
     PREFERRED_URL_SCHEME = "https"
     LOG_JSON = os.environ.get("LOG_JSON", "1") == "1"
+    WEBHOOKS_ALLOW_LOOPBACK = False  # never in production, whatever the environment says
 
     # Which database URLs production accepts: several web machines need a server database.
     DATABASE_SCHEMES: tuple[str, ...] = ("postgresql",)

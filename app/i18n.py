@@ -11,7 +11,7 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_datetime, format_number, get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -47,6 +47,12 @@ def select_locale() -> str:
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if current_user and current_user.is_authenticated and current_user.locale:
         chosen = supported_locale(current_user.locale)
+        if chosen:
+            return chosen
+    # An API call answers in its token owner's language (set by app.web.api's guard).
+    api_user = g.get("api_user")
+    if api_user is not None and api_user.locale:
+        chosen = supported_locale(api_user.locale)
         if chosen:
             return chosen
     chosen = supported_locale(session.get(SESSION_LOCALE_KEY))

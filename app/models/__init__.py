@@ -134,6 +134,13 @@ from app.models.trade_statistics import (
     TradeFlowFact,
 )
 from app.models.user import CompanyRole, User
+from app.models.webhook import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "SEA_ONLY_INCOTERMS",
@@ -174,6 +181,7 @@ __all__ = [
     "CreditPresentation",
     "CreditReportCounter",
     "CreditTerms",
+    "DeliveryStatus",
     "Document",
     "DocumentCounter",
     "DocumentIsImmutable",
@@ -208,6 +216,10 @@ __all__ = [
     "OrderLine",
     "OrderStatus",
     "OutboxEmail",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "PasswordReset",
     "Place",
     "PaymentMethod",

@@ -197,6 +197,9 @@ class OrderLine(Base):
     hazard_class: Mapped[str | None] = mapped_column(sa.String(4))
     packing_group: Mapped[str | None] = mapped_column(sa.String(3))
     net_explosive_mass_g: Mapped[int | None]
+    # Controlled goods (class 1, or the listing flagged controlled) as the listing was when
+    # ordered: every licence gate asks, and an order page asks without reading listings.
+    controlled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     subsidiary_risk: Mapped[str | None] = mapped_column(sa.String(20))
     ems: Mapped[str | None] = mapped_column(sa.String(20))
 

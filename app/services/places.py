@@ -154,3 +154,67 @@ def resolve_place(text: str | None, *, field: str) -> str:
     if len(matches) == 1:
         return matches[0].label
     return typed
+
+
+# "Karachi (PKKHI)": the code at the end of a labelled place.
+_LABEL_TAIL = re.compile(r"\s*\(\s*([A-Za-z]{2}[A-Za-z2-9]{3})\s*\)\s*$")
+
+
+def _name_part(text: str) -> str:
+    """``karachi`` of ``Karachi (PKKHI)``: the name, folded."""
+    return folded(_LABEL_TAIL.sub("", text))
+
+
+def _label_code(text: str) -> str | None:
+    found = _LABEL_TAIL.search(text)
+    return found.group(1).upper() if found else None
+
+
+def offered_place(typed: str | None, offered: list[str]) -> str | None:
+    """Which of the ``offered`` named places (a seller's words, ``Karachi (PKKHI)`` or a
+    plain ``Karachi``) a buyer means by ``typed``: the same text, its UN/LOCODE
+    (``PKKHI``), or its name in any script the code list knows. None unless exactly one
+    offer fits.
+    """
+    text = " ".join((typed or "").split())
+    if not text:
+        return None
+    exact = [offer for offer in offered if folded(offer) == folded(text)]
+    if len(exact) == 1:
+        return exact[0]
+    code = labelled_code(text)
+    place = place_by_code(code) if code else None
+    if code is not None and place is None and text.upper() == code:
+        code = None  # a bare word that only looks like a code ("Dubai") is a name
+    places = ([place] if place is not None else []) if code else _by_name(text)
+    codes = {p.locode for p in places} | ({code} if code else set())
+    names = {folded(name) for p in places for name in (p.shown_name, p.name)}
+    if code is None:
+        names.add(_name_part(text))
+    fits = [
+        offer
+        for offer in offered
+        if (_label_code(offer) or "") in codes
+        or (_name_part(offer) in names and (_label_code(offer) is None or code is None))
+    ]
+    return fits[0] if len(fits) == 1 else None
+
+
+def offered_places(named_places: list[str]) -> list[str | None]:
+    """The UN/LOCODE each of a listing's named places stands for (None for a place the
+    code list does not hold, such as a border crossing typed as text)."""
+    labelled = {code for text in named_places if (code := _label_code(text))}
+    known = set(
+        db.session.scalars(sa.select(Place.locode).where(Place.locode.in_(labelled)))
+        if labelled
+        else []
+    )
+    codes: list[str | None] = []
+    for text in named_places:
+        code = _label_code(text)
+        if code is not None:
+            codes.append(code if code in known else None)
+            continue
+        matches = _by_name(text)
+        codes.append(matches[0].locode if len(matches) == 1 else None)
+    return codes

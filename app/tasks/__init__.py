@@ -49,6 +49,7 @@ TASK_MODULES = (
     "app.tasks.claims",
     "app.tasks.statistics",
     "app.tasks.licences",
+    "app.tasks.webhooks",
 )
 
 

@@ -11,12 +11,15 @@ def register_blueprints(app: Flask) -> None:
     from app.web import boundary, guards
     from app.web.account.views import bp as account_bp
     from app.web.api.views import bp as api_bp
+    from app.web.api.openapi import docs_bp as api_docs_bp
     from app.web.auth.views import bp as auth_bp
     from app.web.buyer import bp as buyer_bp
     from app.web.catalog.views import bp as catalog_bp
     from app.web.claims import bp as claims_bp
     from app.web.claims import verify_bp as claim_verify_bp
+    from app.web.company import api_tokens as _api_token_routes  # noqa: F401 - on company_bp
     from app.web.company import letterhead as _letterhead_routes  # noqa: F401 - on company_bp
+    from app.web.company import webhooks as _webhook_routes  # noqa: F401 - on company_bp
     from app.web.company.views import bp as company_bp
     from app.web.documents.views import bp as documents_bp
     from app.web.documents.views import verify_bp
@@ -62,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
         authority_bp,
         webhooks_bp,
         api_bp,
+        api_docs_bp,
     ):
         app.register_blueprint(blueprint)
     from app.web.operations import requests as operations_requests

@@ -119,7 +119,9 @@ def init_app(app: Flask) -> None:
         _abandon()
         if _keep_audited_refusal(error):
             commit()  # only the refusal's audit row: the refused work is rolled back
-        return render_error(error.status, str(error), field=error.field)
+        return render_error(
+            error.status, str(error), field=error.field, path=error.path, error_code=error.code
+        )
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> ResponseReturnValue:

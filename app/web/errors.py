@@ -68,15 +68,43 @@ def _wants_json() -> bool:
     )
 
 
+# The API's machine codes by status, when the refusal names none of its own (docs/API.md).
+API_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "not_allowed",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
 def render_error(
-    code: int, detail: str | None = None, field: str | None = None
+    code: int,
+    detail: str | None = None,
+    field: str | None = None,
+    *,
+    path: str | None = None,
+    error_code: str | None = None,
 ) -> tuple[Response | str, int]:
     title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
     if request.path.startswith("/api/"):
-        # The API's own shape (docs/API.md): the status as a number, a message, the field.
-        body: dict[str, Any] = {"error": code, "message": detail or str(message)}
+        # The API's one shape (docs/API.md): the status as a number (kept for the clients
+        # written before "code"), a machine code, a message in the token owner's language,
+        # and the field at fault: "field" its name, "path" where in the request it is.
+        body: dict[str, Any] = {
+            "error": code,
+            "code": error_code or API_ERROR_CODES.get(code, "error"),
+            "message": detail or str(message),
+        }
         if field:
             body["field"] = API_FIELD_NAMES.get(field, field)
+        if path or field:
+            body["path"] = path or body["field"]
         return jsonify(body), code
     if _wants_json():
         return jsonify(error=str(title), message=detail or str(message)), code

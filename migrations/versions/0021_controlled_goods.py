@@ -208,6 +208,9 @@ def upgrade():
     with op.batch_alter_table('company_verifications', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_company_verifications_company_id'), ['company_id'], unique=False)
 
+    # Order lines remember whether their goods were controlled when ordered.
+    op.add_column('order_lines', sa.Column('controlled', sa.Boolean(), server_default=sa.false(), nullable=False))
+
     # Authority accounts: a third kind of user beside company staff and operators.
     if op.get_bind().dialect.name == 'sqlite':
         # SQLite cannot alter a CHECK, and rebuilding ``users`` would drop a table every
@@ -263,6 +266,7 @@ def downgrade():
         op.create_check_constraint('staff_or_operator', 'users', _OLD_USER_CHECK)
         op.drop_constraint(op.f('fk_users_authority_id_authorities'), 'users', type_='foreignkey')
         op.execute('ALTER TABLE users DROP COLUMN authority_id')
+    op.execute('ALTER TABLE order_lines DROP COLUMN controlled')
     op.drop_table('company_verifications')
     op.drop_table('company_evidence')
     op.drop_table('licence_attachments')

@@ -10,12 +10,15 @@ from app.models import Company, Order, StoredFile, User
 from app.models.base import utcnow
 from app.models.licence import (
     Authority,
+    CompanyEvidence,
+    EvidenceKind,
     Licence,
     LicenceGoods,
     LicenceKind,
     LimitBasis,
     ReviewStatus,
 )
+from tests.factories import UserFactory
 
 
 def authority(name: str = "Department of Explosives, Pakistan", country: str = "PK") -> Authority:
@@ -30,7 +33,8 @@ def authority(name: str = "Department of Explosives, Pakistan", country: str = "
 
 def _scan(holder: Company) -> StoredFile:
     uploader = db.session.query(User).filter_by(company_id=holder.id).order_by(User.id).first()
-    assert uploader is not None, "the holder needs a user to have uploaded the scan"
+    if uploader is None:  # a company made without people: its owner uploaded the scan
+        uploader = UserFactory(company=holder)
     stored = StoredFile(
         company_id=holder.id,
         uploaded_by_id=uploader.id,
@@ -100,5 +104,50 @@ def licence(
         goods=lines,
     )
     db.session.add(made)
+    db.session.flush()
+    return made
+
+
+# Every HS code starts with one of these: a licence for any goods, for tests about
+# something else than licences.
+ANY_GOODS = tuple(str(digit) for digit in range(10))
+
+
+def licensed_trade(seller: Company, buyer: Company | None = None) -> None:
+    """Standing licences for any goods: the seller's manufacture and export licences, the
+    buyer's import licence and end-user certificate (once per company)."""
+    wanted = [(seller, LicenceKind.MANUFACTURE), (seller, LicenceKind.EXPORT)]
+    if buyer is not None:
+        wanted += [(buyer, LicenceKind.IMPORT), (buyer, LicenceKind.END_USER_CERTIFICATE)]
+    for holder, kind in wanted:
+        number = f"ANY-{kind.value}-{holder.id}"
+        if db.session.query(Licence.id).filter_by(number=number).first() is None:
+            licence(holder, kind, goods=ANY_GOODS, number=number)
+
+
+def shipment_approval(order: Order) -> Licence:
+    """The buyer's per-shipment approval (China: MIIT's) bound to ``order``, any goods."""
+    return licence(
+        order.buyer,
+        LicenceKind.PER_SHIPMENT_APPROVAL,
+        goods=ANY_GOODS,
+        order=order,
+        number=f"APPROVAL-{order.id}",
+    )
+
+
+def evidence(company: Company, *kinds: str) -> list[CompanyEvidence]:
+    """Company documents on file (a scan row each), as uploaded for the operator's check."""
+    made = []
+    for kind in kinds:
+        scan = _scan(company)
+        row = CompanyEvidence(
+            company_id=company.id,
+            kind=EvidenceKind(kind),
+            file_id=scan.id,
+            uploaded_by_id=scan.uploaded_by_id,
+        )
+        db.session.add(row)
+        made.append(row)
     db.session.flush()
     return made

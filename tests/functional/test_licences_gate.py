@@ -180,6 +180,19 @@ def test_goods_that_are_not_controlled_need_no_licence(app: Flask) -> None:
     assert order.status is OrderStatus.PLACED
 
 
+def test_a_listing_flagged_controlled_needs_licences_too(app: Flask) -> None:
+    trade = make_trade(export_licence_required=True, hs_code="310230")
+    assert _refusal(app, lambda: _place(app, trade)) == (
+        "Shanghai Minmetals Trading Co., Ltd. has no accepted import licence or per-shipment"
+        " approval (MIIT 审批单) covering 310230 for 500 units. Shanghai Minmetals Trading Co.,"
+        " Ltd. has no accepted end-user certificate covering 310230 for 500 units."
+    )
+    licence(trade.buyer, K.IMPORT, number="IMP-AN", goods=("3102",))
+    licence(trade.buyer, K.END_USER_CERTIFICATE, number="EUC-AN", goods=("3102",))
+    order = _place(app, trade)
+    assert [line.controlled for line in order.lines] == [True]
+
+
 def test_a_licence_by_division_and_group_covers_the_un_number(app: Flask) -> None:
     trade = _trade()
     licence(trade.buyer, K.IMPORT, number="IMP-1", goods=("1.5D",))

@@ -12,15 +12,19 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import CompanyRole, OutboxEmail, User, VerificationStatus
-from app.models.licence import CompanyVerification, LicenceKind
+from app.models import Company, CompanyRole, OutboxEmail, User, VerificationStatus
+from app.models.licence import CompanyEvidence, CompanyVerification, EvidenceKind, LicenceKind
 from app.services.accounts.companies import ensure_can_trade
 from app.services.errors import CompanyNotVerified
+from app.services.files import read_stored
 from app.services.licences.verification import expire_verifications
 from app.tasks import licences as licence_tasks
 from tests.builders.licences import licence
 from tests.factories import CompanyFactory, UserFactory
+from tests.functional.test_registration import pakistani_seller
 from tests.support.auth import AuthActions
+from tests.support.db import count
+from tests.support.http import field_errors
 from tests.support.pdfs import save, text_pdf
 
 PDF = save(text_pdf("Certificate of incorporation"))
@@ -56,7 +60,7 @@ def test_evidence_is_checked_recorded_and_shown_on_the_public_page(
 
     operator = UserFactory(company=None, company_role=None, is_operator=True)
     auth.login(operator.email)
-    path = f"/operator/licences/companies/{company.public_id}"
+    path = f"/operator/companies/{company.public_id}"
     page = client.get(path).data.decode()
     assert "Registration certificate" in page and "Tax registration (NTN/STRN or USCC)" in page
     # Ticking a document the company never uploaded is refused.
@@ -102,7 +106,7 @@ def test_a_withdrawal_stops_trading_and_tells_the_company(
     operator = UserFactory(company=None, company_role=None, is_operator=True)
     auth.login(operator.email)
     response = client.post(
-        f"/operator/licences/companies/{company.public_id}",
+        f"/operator/companies/{company.public_id}",
         data={"withdraw-reason": "Registration certificate found forged."},
     )
     assert response.status_code == 302
@@ -152,3 +156,74 @@ def test_the_verification_clock_runs_every_hour() -> None:
     periodic = licence_tasks.lapse_verifications_hourly.task_class()
     assert periodic.validate_datetime(datetime(2026, 12, 31, 19, 5))
     assert not periodic.validate_datetime(datetime(2026, 12, 31, 19, 4))
+
+
+def test_registration_takes_the_certificate_and_tax_registration_as_evidence(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+
+    tax_pdf = save(text_pdf("NTN certificate 1234567-8"))
+    response = client.post(
+        "/register",
+        data={
+            **pakistani_seller(),
+            "registration_certificate": (io.BytesIO(PDF), "secp.pdf"),
+            "tax_registration": (io.BytesIO(tax_pdf), "ntn.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 302
+    company = db.session.scalar(
+        select(Company).where(Company.legal_name == "Indus Valves (Pvt) Ltd")
+    )
+    assert company is not None
+    documents = {
+        row.kind: row
+        for row in db.session.scalars(
+            select(CompanyEvidence).where(CompanyEvidence.company_id == company.id)
+        )
+    }
+    assert set(documents) == {EvidenceKind.REGISTRATION_CERTIFICATE, EvidenceKind.TAX_REGISTRATION}
+    with app.app_context():
+        assert read_stored(documents[EvidenceKind.REGISTRATION_CERTIFICATE].file) == PDF
+        assert read_stored(documents[EvidenceKind.TAX_REGISTRATION].file) == tax_pdf
+    assert documents[EvidenceKind.TAX_REGISTRATION].file.purpose == "evidence"
+    # The owner sees them on the documents page, as if uploaded there.
+    page = client.get("/licences/evidence").data.decode()
+    assert "Registration certificate" in page and "Tax registration (NTN/STRN or USCC)" in page
+    auth.logout()
+
+    # The operator verifies against them with no further upload.
+    operator = UserFactory(company=None, company_role=None, is_operator=True)
+    auth.login(operator.email)
+    response = client.post(
+        f"/operator/companies/{company.public_id}",
+        data={
+            "verify-checked": ["registration_certificate", "tax_registration"],
+            "verify-note": "",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert company.verification_status is VerificationStatus.VERIFIED
+
+
+def test_a_refused_upload_at_registration_leaves_no_company_behind(
+    client: FlaskClient,
+) -> None:
+
+    response = client.post(
+        "/register",
+        data={
+            **pakistani_seller(),
+            "tax_registration": (io.BytesIO(b"just some text, not a scan"), "ntn.txt"),
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 200
+    assert field_errors(response.data.decode(), "tax_registration") != []
+    assert count(Company) == 0
+    assert count(CompanyEvidence) == 0
+    assert count(User) == 0

@@ -120,3 +120,75 @@ def test_a_verified_companys_user_sees_price_and_stock(
     assert "Controlled goods: price and stock" not in page
     page = client.get(f"/products/{shelf['detonators'].public_id}").data.decode()
     assert "$1,234.56" in page and "In stock: 7,777" in page
+
+
+def _titles_in_order(page: str) -> list[str]:
+    titles = ("Chromite ore", "Flagged precursor", "Shock-tube detonators")
+    return sorted((t for t in titles if t in page), key=page.index)
+
+
+def test_an_anonymous_price_filter_leaves_controlled_listings_out(
+    client: FlaskClient, shelf: dict[str, Product]
+) -> None:
+    # $1,000-$2,000 holds only the detonators' $1,234.56: a hit would give the price away.
+    page = client.get("/catalog?currency=USD&price_min=1000&price_max=2000").data.decode()
+    assert _titles_in_order(page) == []
+    assert "0 listings" in page
+    # $300-$1,000 holds the ore ($314.15) and the precursor ($987.65): the ore only.
+    page = client.get("/catalog?currency=USD&price_min=300&price_max=1000").data.decode()
+    assert _titles_in_order(page) == ["Chromite ore"]
+    assert "1 listing" in page
+    _assert_hidden(page)
+    # Without a price filter the controlled listings are counted as before.
+    assert "3 listings" in client.get("/catalog?currency=USD").data.decode()
+
+
+def test_an_unverified_companys_price_filter_leaves_them_out_too(
+    client: FlaskClient, auth: AuthActions, shelf: dict[str, Product]
+) -> None:
+    user = UserFactory(
+        company=CompanyFactory(chinese_buyer=True, pending=True),
+        company_role=CompanyRole.PURCHASER,
+    )
+    auth.login(user.email)
+    page = client.get("/catalog?currency=USD&price_min=1000&price_max=2000").data.decode()
+    assert _titles_in_order(page) == []
+
+
+def test_an_anonymous_price_sort_puts_controlled_listings_last_either_way(
+    client: FlaskClient, shelf: dict[str, Product]
+) -> None:
+    # Created in this order, so by id: precursor after detonators.
+    up = client.get("/catalog?sort=price_asc").data.decode()
+    down = client.get("/catalog?sort=price_desc").data.decode()
+    assert _titles_in_order(up) == [
+        "Chromite ore",
+        "Shock-tube detonators",
+        "Flagged precursor",
+    ]
+    # Among themselves the controlled ones keep the id order, reversed: not their prices'.
+    assert _titles_in_order(down) == [
+        "Chromite ore",
+        "Flagged precursor",
+        "Shock-tube detonators",
+    ]
+    _assert_hidden(up)
+    _assert_hidden(down)
+
+
+def test_a_verified_companys_price_filter_and_sort_use_every_price(
+    client: FlaskClient, auth: AuthActions, shelf: dict[str, Product]
+) -> None:
+    user = UserFactory(
+        company=CompanyFactory(chinese_buyer=True), company_role=CompanyRole.PURCHASER
+    )
+    auth.login(user.email)
+    page = client.get("/catalog?currency=USD&price_min=1000&price_max=2000").data.decode()
+    assert _titles_in_order(page) == ["Shock-tube detonators"]
+    assert "$1,234.56" in page
+    page = client.get("/catalog?sort=price_desc").data.decode()
+    assert _titles_in_order(page) == [
+        "Shock-tube detonators",
+        "Flagged precursor",
+        "Chromite ore",
+    ]

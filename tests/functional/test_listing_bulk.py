@@ -15,9 +15,12 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import CompanyRole, Incoterm, Product, ProductStatus, User
+from app.models.licence import LicenceKind
 from app.services.listings.importing import HEADERS
+from tests.builders.licences import licence
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 from tests.support.auth import AuthActions
+from tests.support.db import audit_events
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -356,3 +359,52 @@ def test_report_renders_in_the_users_language(client: FlaskClient, auth: AuthAct
     assert '<html lang="zh-Hans"' in page
     assert [(r, c) for r, c, _ in report(page)] == [("2", "hs_code"), ("2", "moq")]
     assert listing_count() == 0
+
+
+def _explosive_row(**cells: str) -> dict[str, str]:
+    return row(
+        title="Emulsion explosive 32 mm",
+        category="commercial-explosives",
+        hs_code="360200",
+        unit="KGM",
+        package_type="box",
+        units_per_package="25",
+        net_weight_kg="25",
+        gross_weight_kg="26.455",
+        un_number="UN0241",
+        proper_shipping_name="EXPLOSIVE, BLASTING, TYPE E",
+        hazard_class="1.5D",
+        net_explosive_mass_kg="25",
+        **cells,
+    )
+
+
+def test_publishing_a_class_1_row_without_a_licence_is_a_row_error(
+    client: FlaskClient, sales: User
+) -> None:
+    """The licence gate's refusal is reported on its row like any other problem; nothing
+    is written, and the refusal is audited."""
+    response = upload(
+        client, csv_bytes([row(), _explosive_row(status="published"), _explosive_row()])
+    )
+
+    assert response.status_code == 200
+    assert report(response.data.decode()) == [
+        (
+            "3",
+            "status",
+            "Wah Nobel has no accepted manufacture or sale licence covering UN0241.",
+        )
+    ]
+    assert listing_count() == 0
+    [event] = audit_events("licence.refused.publish")
+    assert event.details["shortfalls"][0]["un_number"] == "UN0241"
+
+
+def test_a_licensed_seller_publishes_the_class_1_row(client: FlaskClient, sales: User) -> None:
+    assert sales.company is not None
+    licence(sales.company, LicenceKind.MANUFACTURE, goods=("UN0241",))
+    response = upload(client, csv_bytes([_explosive_row(status="published")]))
+    assert response.status_code == 302
+    product = db.session.scalar(select(Product).where(Product.seller_id == sales.company_id))
+    assert product is not None and product.status is ProductStatus.PUBLISHED

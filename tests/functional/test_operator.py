@@ -20,6 +20,8 @@ from app.models import (
     User,
     VerificationStatus,
 )
+from app.models.licence import CompanyVerification
+from tests.builders.licences import evidence
 from tests.factories import CompanyFactory, UserFactory
 from tests.support.auth import AuthActions
 from tests.support.db import audit_events, count
@@ -61,17 +63,33 @@ def test_operator_lists_pending_companies(client: FlaskClient, operator: User) -
     assert "Pending Pumps" not in suspended
 
 
-def test_operator_verifies_a_pending_company(client: FlaskClient, operator: User) -> None:
+def test_operator_verifies_a_pending_company_recording_the_documents_checked(
+    client: FlaskClient, operator: User
+) -> None:
     company = CompanyFactory(pending=True, legal_name="Pending Pumps (Pvt) Ltd")
+    evidence(company, "registration_certificate", "tax_registration")
 
+    page = client.get(f"/operator/companies/{company.public_id}").get_data(as_text=True)
+    assert "Registration certificate" in page
+    assert "Tax registration (NTN/STRN or USCC)" in page
     response = client.post(
-        f"/operator/companies/{company.public_id}", data={"decision": "verified", "reason": ""}
+        f"/operator/companies/{company.public_id}",
+        data={
+            "verify-checked": ["registration_certificate", "tax_registration"],
+            "verify-note": "Against the SECP register.",
+        },
     )
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/operator/companies"
+    assert response.headers["Location"] == f"/operator/companies/{company.public_id}"
     assert company.verification_status is VerificationStatus.VERIFIED
     assert company.verification_decided_at is not None
+    [record] = db.session.scalars(select(CompanyVerification)).all()
+    assert record.company_id == company.id
+    assert record.checked_by_id == operator.id
+    assert record.checked == (
+        "Registration certificate; Tax registration (NTN/STRN or USCC). Against the SECP register."
+    )
     [event] = audit_events("company.verified")
     assert event.actor_id == operator.id
     assert event.actor_email == operator.email
@@ -79,8 +97,37 @@ def test_operator_verifies_a_pending_company(client: FlaskClient, operator: User
     assert event.object_id == company.public_id
     assert event.details["from"] == "pending"
     assert event.details["to"] == "verified"
-    flashed = client.get("/operator/companies").get_data(as_text=True)
+    [recorded] = audit_events("company.verification_recorded")
+    assert recorded.details["checked"] == ["registration_certificate", "tax_registration"]
+    flashed = client.get(f"/operator/companies/{company.public_id}").get_data(as_text=True)
     assert "Decision recorded for Pending Pumps (Pvt) Ltd." in flashed
+
+
+def test_the_old_one_click_verify_no_longer_verifies(client: FlaskClient, operator: User) -> None:
+    """The one-click decision is gone: a verify names the documents checked, and they must
+    be on file."""
+    company = CompanyFactory(pending=True)
+
+    old_click = client.post(
+        f"/operator/companies/{company.public_id}", data={"decision": "verified", "reason": ""}
+    )
+    nothing_on_file = client.post(
+        f"/operator/companies/{company.public_id}",
+        data={"verify-checked": ["registration_certificate"], "verify-note": ""},
+    )
+    nothing_ticked = client.post(
+        f"/operator/companies/{company.public_id}", data={"verify-note": ""}
+    )
+
+    assert old_click.status_code == 200
+    assert "The company has not uploaded: Registration certificate." in html.unescape(
+        nothing_on_file.get_data(as_text=True)
+    )
+    assert "Tick the documents you checked." in html.unescape(nothing_ticked.get_data(as_text=True))
+    assert company.verification_status is VerificationStatus.PENDING
+    assert company.verification_decided_at is None
+    assert audit_events("company.verified") == []
+    assert count(CompanyVerification) == 0
 
 
 def test_operator_suspends_a_company_with_a_reason_the_owner_sees(
@@ -92,7 +139,7 @@ def test_operator_suspends_a_company_with_a_reason_the_owner_sees(
 
     response = client.post(
         f"/operator/companies/{company.public_id}",
-        data={"decision": "suspended", "reason": reason},
+        data={"withdraw-reason": reason},
     )
 
     assert response.status_code == 302
@@ -117,12 +164,12 @@ def test_suspension_without_reason_is_refused(
 
     response = client.post(
         f"/operator/companies/{company.public_id}",
-        data={"decision": "suspended", "reason": reason},
+        data={"withdraw-reason": reason},
     )
 
     assert response.status_code == 200
-    assert "Give the reason for the suspension." in field_errors(
-        response.get_data(as_text=True), "reason"
+    assert "Give the reason for the withdrawal." in field_errors(
+        response.get_data(as_text=True), "withdraw-reason"
     )
     assert company.verification_status is VerificationStatus.PENDING
     assert company.verification_reason is None
@@ -135,11 +182,13 @@ def test_company_user_cannot_verify_even_their_own_company(
     client: FlaskClient, auth: AuthActions, role: CompanyRole
 ) -> None:
     company = CompanyFactory(pending=True)
+    evidence(company, "registration_certificate")
     user = UserFactory(company=company, company_role=role)
     auth.login(user.email)
 
     response = client.post(
-        f"/operator/companies/{company.public_id}", data={"decision": "verified", "reason": ""}
+        f"/operator/companies/{company.public_id}",
+        data={"verify-checked": ["registration_certificate"], "verify-note": ""},
     )
 
     assert response.status_code == 403
@@ -150,7 +199,8 @@ def test_company_user_cannot_verify_even_their_own_company(
 def test_unknown_company_is_not_found(client: FlaskClient, operator: User) -> None:
     assert client.get("/operator/companies/no-such-company").status_code == 404
     response = client.post(
-        "/operator/companies/no-such-company", data={"decision": "verified", "reason": ""}
+        "/operator/companies/no-such-company",
+        data={"verify-checked": ["registration_certificate"], "verify-note": ""},
     )
     assert response.status_code == 404
 

@@ -34,6 +34,7 @@ from app.services.fulfilment import actions, proposals
 from app.services.orders import cart
 from app.services.orders.placing import OrderTerms, place_order
 from app.services.payments import milestones as payments
+from tests.builders.licences import licensed_trade, shipment_approval
 from tests.factories import CompanyFactory, ProductFactory, UserFactory, this_weeks_rates
 
 VERIFY_URL = "http://corridor.test/verify/TOKEN"
@@ -127,6 +128,8 @@ def _place(buyer: Actor, products: list[tuple[Any, int]], po: str) -> Order:
     for product, quantity in products:
         cart.set_cart_quantity(buyer, product, quantity)
     seller = products[0][0].seller
+    assert buyer.user is not None
+    licensed_trade(seller, buyer.user.company)  # the explosives are sold under licence
     return place_order(
         buyer,
         f"{seller.public_id}-USD",
@@ -169,6 +172,7 @@ def _ship(seller: Actor, order: Order, packages: list[actions.PackageInput]) -> 
     proposals.move_proposal(Actor(order.placed_by), proposal, ProposalState.ACCEPTED)
     _pay_deposit(order)
     actions.start_production(seller, order)
+    shipment_approval(order)  # MIIT's approval of this shipment to China
     actions.record_shipment(
         seller,
         order,

@@ -27,6 +27,7 @@ from app.services.audit.recording import Actor
 from app.services.errors import NotAllowed
 from app.services.listings import importing as listing_import
 from app.services.listings.importing import HEADERS, ImportRejected, neutralise, restore
+from tests.builders.licences import licensed_trade
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 
 # --- building files ----------------------------------------------------------------
@@ -150,7 +151,9 @@ def snapshot(company_id: int) -> list[dict[str, Any]]:
 def seller(app_ctx: None) -> Actor:
     CategoryFactory(slug="chromite")
     CategoryFactory(slug="commercial-explosives")
-    return Actor(UserFactory(company_role=CompanyRole.SALES))
+    user = UserFactory(company_role=CompanyRole.SALES)
+    licensed_trade(user.company)  # class-1 listings publish under a manufacture licence
+    return Actor(user)
 
 
 def company_id(actor: Actor) -> int:

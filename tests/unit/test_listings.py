@@ -14,6 +14,7 @@ from app.services.audit.recording import Actor
 from app.services.errors import CompanyNotVerified, NotAllowed, ValidationFailed
 from app.services.listings import editing as listings
 from app.services.listings.editing import ListingInput, ListingInvalid
+from tests.builders.licences import licensed_trade
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 
 
@@ -48,7 +49,9 @@ def _good(category_slug: str) -> ListingInput:
 
 @pytest.fixture
 def seller(app_ctx: None) -> Actor:
-    return Actor(UserFactory(company_role=CompanyRole.SALES))
+    user = UserFactory(company_role=CompanyRole.SALES)
+    licensed_trade(user.company)  # class-1 listings publish under a manufacture licence
+    return Actor(user)
 
 
 @pytest.fixture

@@ -66,6 +66,11 @@ class Action(enum.StrEnum):
     MANAGE_USERS = "manage_users"
     # The account buyers pay into: printed on proformas and invoices, a fraudster's target.
     CHANGE_BANK_DETAILS = "change_bank_details"
+    MANAGE_WEBHOOKS = "manage_webhooks"  # endpoints, secrets, resends (issue 22)
+    # API tokens (issue 22): who may hold one (it acts as them, narrowed by its scope),
+    # and the owner's view of every token of the company, with revocation.
+    HOLD_API_TOKEN = "hold_api_token"
+    MANAGE_API_TOKENS = "manage_api_tokens"
     # Messages between the parties (threads per order, RFQ, listing).
     READ_MESSAGES = "read_messages"
     SEND_MESSAGES = "send_messages"
@@ -206,6 +211,16 @@ CAPABILITIES: dict[Action, Capability] = {
     ),
     Action.CHANGE_BANK_DETAILS: Capability(
         _roles(R.OWNER), lazy_gettext("Only the company's owner can change its bank details.")
+    ),
+    Action.MANAGE_WEBHOOKS: Capability(
+        _roles(R.OWNER), lazy_gettext("Only the company's owner manages its webhooks.")
+    ),
+    Action.HOLD_API_TOKEN: Capability(
+        _roles(R.OWNER, R.PURCHASER, R.SALES),
+        lazy_gettext("Only the owner, purchasers and sales staff hold API tokens."),
+    ),
+    Action.MANAGE_API_TOKENS: Capability(
+        _roles(R.OWNER), lazy_gettext("Only the company's owner sees and revokes all its tokens.")
     ),
     Action.READ_MESSAGES: Capability(
         _roles(R.OWNER, R.SALES, R.PURCHASER, R.FINANCE, R.VIEWER),

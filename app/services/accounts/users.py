@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES
 from app.models import CompanyRole, User
-from app.services.accounts import auth
+from app.models.api_token import ApiTokenRevocation
+from app.services.accounts import api_tokens, auth
 from app.services.accounts.capabilities import Action, require
 from app.services.accounts.companies import email_taken
 from app.services.accounts.passwords import hash_password, password_problem, verify_password
@@ -97,6 +98,9 @@ def change_role(actor: Actor, user: User, role: CompanyRole) -> None:
     user.company_role = role
     # New rights take effect on the next request anyway; ending sessions is for demotion.
     user.session_version += 1
+    # A token never outlives the rights it was made with: the ERP gets a new one, made
+    # knowingly for the new role.
+    api_tokens.revoke_all_of(actor, user, ApiTokenRevocation.ROLE_CHANGED)
     record_audit(
         actor,
         "user.role_changed",
@@ -122,6 +126,8 @@ def set_active(actor: Actor, user: User, active: bool) -> None:
         raise ValidationFailed(lazy_gettext("A company keeps at least one active owner."))
     user.active = active
     user.session_version += 1
+    if not active:
+        api_tokens.revoke_all_of(actor, user, ApiTokenRevocation.DEACTIVATED)
     record_audit(
         actor,
         "user.reactivated" if active else "user.deactivated",

@@ -71,6 +71,9 @@ class CatalogQuery:
     listing's "from" price (its cheapest tier); without a currency they mean nothing,
     since amounts in different currencies cannot be compared, and are ignored.
     ``dangerous`` True keeps only dangerous goods, False leaves them out, None ignores it.
+    ``controlled_prices`` says whether the viewer may see controlled listings' prices
+    (licences.visibility); when not, a price filter leaves controlled listings out and a
+    price sort puts them last, as "price on request", so neither reveals their price.
     """
 
     q: str = ""
@@ -85,6 +88,7 @@ class CatalogQuery:
     dangerous: bool | None = None
     sort: str = "relevance"
     page: int = 1
+    controlled_prices: bool = False
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -102,10 +106,23 @@ class CatalogQuery:
             return "newest"
         return self.sort
 
+    @property
+    def controlled_out_by_price(self) -> bool:
+        """A price filter this viewer may not apply to controlled listings: they are left out."""
+        return not self.controlled_prices and self.price_bounds_minor() != (None, None)
+
+    @property
+    def controlled_last(self) -> bool:
+        """A price sort this viewer may not see controlled prices in: they come last."""
+        return not self.controlled_prices and self.effective_sort in ("price_asc", "price_desc")
+
     def is_browse_scope(self) -> bool:
         """No words and no filter but a category: the kept counts (counts.py) answer."""
         return not self.tokens and self == CatalogQuery(
-            category=self.category, sort=self.sort, page=self.page
+            category=self.category,
+            sort=self.sort,
+            page=self.page,
+            controlled_prices=self.controlled_prices,
         )
 
     def price_bounds_minor(self) -> tuple[int | None, int | None]:
@@ -133,6 +150,7 @@ class CatalogQuery:
             self.incoterm.value if self.incoterm else None,
             self.in_stock,
             self.dangerous,
+            self.controlled_out_by_price,
         )
 
 
@@ -237,7 +255,7 @@ def search_catalog(query: CatalogQuery) -> CatalogPage:
     dialect = db.session.get_bind().dialect.name
     page = min(max(query.page, 1), MAX_PAGE)
     key = query.filter_key()
-    order = (query.effective_sort, page)
+    order = (query.effective_sort, query.controlled_last, page)
     entry = CATALOG_CACHE.get(key)
     ids = entry.pages.get(order) if entry is not None else None
     rows: list[sa.Row] = []  # type: ignore[type-arg]

@@ -78,6 +78,14 @@ def _suspended_sellers() -> sa.Select[int]:
     return sa.select(Company.id).where(Company.verification_status == VerificationStatus.SUSPENDED)
 
 
+def controlled_listing() -> ColumnElement[bool]:
+    """Class 1 or flagged controlled (licences.rules.is_controlled, in SQL)."""
+    return sa.or_(
+        Product.export_licence_required.is_(True),
+        sa.func.coalesce(sa.func.ltrim(Product.hazard_class), "").like("1%"),
+    )
+
+
 def category_subtree_ids(slug: str) -> tuple[int, ...]:
     """Ids of the category ``slug`` and everything under it (an unknown slug: none).
 
@@ -151,6 +159,10 @@ def matching(
             statement = statement.where(_likely(Product.price_from_minor >= low, "0.5", hinted))
         if high is not None:
             statement = statement.where(_likely(Product.price_from_minor <= high, "0.5", hinted))
+        if query.controlled_out_by_price:
+            # The viewer may not see controlled prices: a price filter must not sort them
+            # into or out of its range, so they are not among its matches at all.
+            statement = statement.where(sa.not_(controlled_listing()))
     if query.incoterm is not None:
         statement = statement.where(
             sa.exists().where(
@@ -184,16 +196,26 @@ def _ordering(sort: str, columns: Mapping[str, Any]) -> list[ColumnElement[Any]]
 
     Prices are compared within a currency: without a currency filter the listings of each
     currency come together (in code order, reversed for high-to-low), since no exchange
-    rate is assumed.
+    rate is assumed. With a ``controlled`` column (a viewer who may not see controlled
+    prices), controlled listings come last in either direction, as "price on request".
     """
     newest: list[ColumnElement[Any]] = [columns["published_at"].desc(), columns["id"].desc()]
+    last: list[ColumnElement[Any]] = (
+        [columns["controlled"].asc()] if "controlled" in columns else []
+    )
     if sort == "relevance":
         return [columns["rank"].asc(), *newest]
     if sort == "price_asc":
-        return [columns["currency"], columns["price_from_minor"].asc(), columns["id"].asc()]
+        return [
+            *last,
+            columns["currency"],
+            columns["price_from_minor"].asc(),
+            columns["id"].asc(),
+        ]
     if sort == "price_desc":
         # All descending, so one index on (currency, price) serves both directions.
         return [
+            *last,
             columns["currency"].desc(),
             columns["price_from_minor"].desc(),
             columns["id"].desc(),
@@ -267,15 +289,6 @@ def page_statement(query: CatalogQuery, dialect: str, page: int, per_page: int) 
     """
     sort = query.effective_sort
     rank = _rank(dialect, query.clauses, sort)
-    keys = matching(
-        query,
-        dialect,
-        Product.id.label("id"),
-        Product.published_at.label("published_at"),
-        Product.currency.label("currency"),
-        Product.price_from_minor.label("price_from_minor"),
-        rank,
-    )
     own: dict[str, Any] = {
         "id": Product.id,
         "published_at": Product.published_at,
@@ -283,6 +296,18 @@ def page_statement(query: CatalogQuery, dialect: str, page: int, per_page: int) 
         "price_from_minor": Product.price_from_minor,
         "rank": rank,
     }
+    if query.controlled_last:
+        # Controlled listings last, without their price as a key: among themselves they
+        # keep the id order, so sorting up or down tells nothing of their prices.
+        controlled = controlled_listing()
+        own["controlled"] = sa.case((controlled, 1), else_=0)
+        own["currency"] = sa.case((controlled, sa.null()), else_=Product.currency)
+        own["price_from_minor"] = sa.case((controlled, sa.null()), else_=Product.price_from_minor)
+    keys = matching(
+        query,
+        dialect,
+        *(column if name == "rank" else column.label(name) for name, column in own.items()),
+    )
     page_ids = (
         keys.order_by(*_ordering(sort, own))
         .limit(per_page)

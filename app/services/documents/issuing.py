@@ -43,6 +43,7 @@ from app.services.errors import ValidationFailed
 from app.services.finance.exchange_rates import freeze_rates
 from app.services.jobs import enqueue
 from app.services.orders.lifecycle import record_event
+from app.services.webhooks import events as webhook_events
 from app.time_zones import local_date
 
 # Words that say what kind of company it is, not which: skipped when making a prefix.
@@ -176,6 +177,7 @@ def issue_document(
     )
     if current_app.config["RENDER_DOCUMENTS_AFTER_COMMIT"]:
         enqueue("render_document", document.id)
+    webhook_events.on_document_issued(document)
     return document
 
 

@@ -205,7 +205,7 @@ def register_xlsx(
 ) -> tuple[bytes, int]:
     """A write-only workbook (rows stream to disk): the register, then totals per currency."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("register" if column_codes else gettext("Register"))
+    sheet = workbook.create_sheet("register" if column_codes else gettext("Invoice register"))
     sheet.append(headers(column_codes))
     totals: dict[str, _Totals] = {}
     count = 0

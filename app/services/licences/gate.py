@@ -150,19 +150,9 @@ class LicenceRefused(Conflict):
 # --- which goods need licences ------------------------------------------------------------
 
 
-def _flagged(session: Session, product_id: int | None) -> bool:
-    if product_id is None:
-        return False
-    product = session.get(Product, product_id)
-    return bool(product is not None and product.export_licence_required)
-
-
 def controlled_lines(session: Session, lines: Iterable[OrderLine]) -> list[OrderLine]:
-    return [
-        line
-        for line in lines
-        if is_controlled(line.hazard_class, _flagged(session, line.product_id))
-    ]
+    """The lines of controlled goods: class 1, or flagged when ordered (``controlled``)."""
+    return [line for line in lines if line.controlled or is_controlled(line.hazard_class)]
 
 
 def needs_for(

@@ -41,14 +41,22 @@ EVIDENCE_LABELS = {
 
 
 def upload_evidence(
-    session: Session, actor: Actor, kind: str, upload: bytes | IO[bytes], filename: str | None
+    session: Session,
+    actor: Actor,
+    kind: str,
+    upload: bytes | IO[bytes],
+    filename: str | None,
+    *,
+    field: str = "scan",
 ) -> CompanyEvidence:
+    """Store one document behind the company's verification (at registration or later);
+    ``field`` names the form field a refused upload is reported on."""
     user = require(actor.user, Action.MANAGE_COMPANY)
     try:
         evidence_kind = EvidenceKind(kind)
     except ValueError:
         raise ValidationFailed(lazy_gettext("Choose the kind of document."), "kind") from None
-    stored = store_upload(user, upload, filename=filename, purpose="evidence", field="scan")
+    stored = store_upload(user, upload, filename=filename, purpose="evidence", field=field)
     assert user.company_id is not None
     evidence = CompanyEvidence(
         company_id=user.company_id, kind=evidence_kind, file_id=stored.id, uploaded_by_id=user.id

@@ -25,6 +25,7 @@ from app.services.audit.recording import Actor
 from app.services.errors import Conflict, NotAllowed, ValidationFailed
 from app.services.files import store_upload
 from app.services.messaging.threads import acting_user, touch
+from app.services.webhooks import events as webhook_events
 
 EDIT_GRACE = timedelta(minutes=5)
 MAX_BODY = 5000
@@ -84,6 +85,7 @@ def post_message(
     touch(thread, message.created_at)
     db.session.flush()
     mark_read(user, thread, message.id)
+    webhook_events.on_message_received(message, thread)
     return message
 
 

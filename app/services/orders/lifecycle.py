@@ -25,6 +25,7 @@ from app.services.accounts.capabilities import Action, Side, require
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import DomainError, NotAllowed
 from app.services.orders.notifications import notify_counterparty
+from app.services.webhooks import events as webhook_events
 
 S = OrderStatus
 
@@ -175,6 +176,8 @@ def record_event(
     db.session.add(event)
     if kind in _AUDITED_KINDS:
         _audit_order_event(actor, order, kind, from_status, to_status)
+    # The one place order, payment and reminder moves become webhook events (the outbox).
+    webhook_events.on_order_timeline(order, kind, to_status, note)
     return event
 
 

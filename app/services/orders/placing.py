@@ -35,6 +35,7 @@ from app.services.accounts.companies import ensure_can_trade
 from app.services.audit.recording import Actor
 from app.services.errors import Conflict, ValidationFailed
 from app.services.licences import gate as licence_gate
+from app.services.licences.rules import is_controlled
 from app.services.orders.cart import (
     MAX_CART_LINES,
     CartGroup,
@@ -50,6 +51,7 @@ from app.services.orders.cart import (
 )
 from app.services.orders.lifecycle import record_event
 from app.services.orders.notifications import notify_counterparty
+from app.services.places import offered_place
 
 _PRODUCTS = cast(sa.Table, Product.__table__)
 
@@ -142,9 +144,17 @@ def _checked_terms(terms: OrderTerms, group: CartGroup, buyer: Company) -> dict[
     offers = common_incoterms(group)
     rule_code = (terms.incoterm or "").strip().upper()
     place = (terms.incoterm_place or "").strip()
+    if rule_code in Incoterm.__members__ and (Incoterm(rule_code), place) not in offers:
+        # "PKKHI" or "Karachi" for the seller's "Karachi (PKKHI)": the place it names.
+        rule = Incoterm(rule_code)
+        place = offered_place(place, [p for r, p in offers if r == rule]) or place
     if rule_code not in Incoterm.__members__ or (Incoterm(rule_code), place) not in offers:
         raise ValidationFailed(
-            lazy_gettext("Choose one of the delivery terms the seller offers."), "delivery"
+            lazy_gettext(
+                "Choose one of the delivery terms the seller offers: %(offers)s.",
+                offers="; ".join(f"{rule.value} {named}" for rule, named in offers),
+            ),
+            "delivery",
         )
     country = (terms.destination_country or "").strip().upper()
     if len(country) != 2 or pycountry.countries.get(alpha_2=country) is None:
@@ -222,6 +232,7 @@ def snapshot_line(line_no: int, product: Product, quantity: int, price: int) -> 
         net_explosive_mass_g=product.net_explosive_mass_g,
         subsidiary_risk=product.subsidiary_risk,
         ems=product.ems,
+        controlled=is_controlled(product.hazard_class, product.export_licence_required),
     )
 
 
@@ -305,15 +316,22 @@ def place_listed_order(
         raise ValidationFailed(lazy_gettext("Put each listing in one line only."), "lines")
     products = orderable_products(public_ids)
     lines: list[WantedLine] = []
-    for public_id, quantity in wanted:
+    for index, (public_id, quantity) in enumerate(wanted):
         product = products.get(public_id)
         if product is None:
-            raise ValidationFailed(
+            refusal = ValidationFailed(
                 lazy_gettext("Listing %(id)s is not on offer.", id=public_id[:40]), "lines"
             )
+            refusal.path = f"lines[{index}].product"
+            raise refusal
         if product.seller_id == user.company_id:
             raise ValidationFailed(lazy_gettext("You cannot order your own company's listing."))
-        lines.append(RequestedLine(product, check_quantity(product, quantity)))
+        try:
+            lines.append(RequestedLine(product, check_quantity(product, quantity)))
+        except ValidationFailed as error:
+            # The ERP needs the line as well as the field: "lines[2].quantity".
+            error.path = f"lines[{index}].{error.field or 'quantity'}"
+            raise
     groups = cart_groups(lines)
     if len(groups) != 1:
         raise ValidationFailed(

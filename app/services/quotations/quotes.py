@@ -47,6 +47,7 @@ from app.services.quotations.states import (
     record_rfq_event,
 )
 from app.services.quotations.tiers import parse_tiers, unit_price_at
+from app.services.webhooks import events as webhook_events
 
 MAX_LINES = 20
 MAX_VALID_DAYS = 90
@@ -300,6 +301,7 @@ def submit_quote(
     if rfq.status is RfqStatus.OPEN:
         move_rfq(actor, rfq, RfqStatus.QUOTED)
     db.session.flush()
+    webhook_events.on_quote_received(revision)
     return revision
 
 

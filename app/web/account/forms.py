@@ -39,3 +39,9 @@ class ApiTokenForm(CorridorForm):
         validators=[DataRequired(), Length(max=80)],
         description=_l("Where it is used, e.g. “SAP purchasing”."),
     )
+    scope = SelectField(
+        _l("What it may do"),
+        description=_l(
+            "Every scope reads. Orders and listings add those writes; read only writes nothing."
+        ),
+    )

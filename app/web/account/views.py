@@ -19,6 +19,7 @@ from wtforms import SelectChoice
 
 from app.i18n import SESSION_LOCALE_KEY, current_locale_code
 from app.models import User
+from app.models.api_token import ApiTokenScope
 from app.models.base import utcnow
 from app.services.accounts import api_tokens, users
 from app.services.accounts.capabilities import Action, can
@@ -96,8 +97,17 @@ def change_password() -> ResponseReturnValue:
 
 
 def _may_hold_tokens() -> bool:
-    # Tokens act for the ERP of a buying company, so who may order may hold them.
-    return can(signed_in_user(), Action.BUY)
+    # A token acts as its holder for an ERP: buying or selling staff and owners hold them.
+    return can(signed_in_user(), Action.HOLD_API_TOKEN)
+
+
+def _token_form(*, blank: bool = False) -> ApiTokenForm:
+    form = ApiTokenForm(formdata=None) if blank else ApiTokenForm()
+    form.scope.choices = [
+        (scope.value, str(api_tokens.SCOPE_LABELS[scope]))
+        for scope in api_tokens.scopes_for(signed_in_user())
+    ]
+    return form
 
 
 @bp.route("/api-tokens", methods=["GET", "POST"])
@@ -105,13 +115,18 @@ def api_token_list() -> ResponseReturnValue:
     """Tokens for the buyer's ERP: made here, shown once, revoked here."""
     if not _may_hold_tokens():
         abort(403)
-    form = ApiTokenForm()
+    form = _token_form()
     secret: str | None = None
     if form.validate_on_submit():
-        created = attempt(lambda: api_tokens.create_token(acting(), form.name.data or ""), form)
+        created = attempt(
+            lambda: api_tokens.create_token(
+                acting(), form.name.data or "", form.scope.data or ApiTokenScope.PERSONAL
+            ),
+            form,
+        )
         if created.value is not None:
             _, secret = created.value
-            form = ApiTokenForm(formdata=None)
+            form = _token_form(blank=True)
     # The secret is rendered into this one answer, never kept in the session or a redirect,
     # and no cache keeps the page that shows it.
     response = make_response(
@@ -120,6 +135,9 @@ def api_token_list() -> ResponseReturnValue:
             form=form,
             secret=secret,
             tokens=api_tokens.active_tokens(signed_in_user()),
+            revoked_tokens=api_tokens.recently_revoked_tokens(signed_in_user()),
+            scope_labels=api_tokens.SCOPE_LABELS,
+            revocation_labels=api_tokens.REVOCATION_LABELS,
             revoke_form=CorridorForm(),
         )
     )

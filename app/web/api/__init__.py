@@ -3,4 +3,6 @@
 Importing the route modules registers their views on ``views.bp``.
 """
 
-from app.web.api import messages, quotations, views  # noqa: F401
+# scopes' before_request runs after views' authentication: it imports views first.
+from app.web.api import messages, openapi, quotations, scopes, views  # noqa: F401
+from app.web.api import catalogue, orders_read, seller  # noqa: F401

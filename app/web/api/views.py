@@ -2,8 +2,10 @@
 
 Requests carry ``Authorization: Bearer <token>`` and nothing else: cookies never
 authenticate here, so there is no cross-site request to forge and no CSRF token. Every
-answer is JSON; errors are ``{"error": ..., "message": ..., "field": ...}`` with a 4xx
-status, and a refused request writes nothing.
+answer is JSON; errors are ``{"error": status, "code": ..., "message": ..., "field": ...,
+"path": ...}`` with a 4xx status, and a refused request writes nothing. Endpoints are
+declared with ``app.web.api.contract.operation`` and models from ``app.web.api.schemas``,
+which also make the OpenAPI document (``app.web.api.openapi``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, g, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import csrf, db, limiter
 from app.models import Order, User
 from app.money import Money
-from app.services.accounts.api_tokens import user_for_token
+from app.services.accounts.api_tokens import token_for_secret
 from app.services.accounts.capabilities import Side
 from app.services.audit.recording import Actor
 from app.services.errors import Conflict, ValidationFailed
@@ -29,6 +31,8 @@ from app.services.orders.placing import (
     place_listed_order,
 )
 from app.services.orders.queries import order_page
+from app.web.api.contract import operation
+from app.web.api.schemas.orders import OrderDetail, OrderSummary, PlaceOrder
 from app.web.boundary import attempt, commit_before_view
 from app.web.errors import render_error
 
@@ -43,19 +47,25 @@ limiter.limit(
 MAX_IDEMPOTENCY_KEY = 64
 
 
+# Read without a token: the OpenAPI document says nothing about anyone's data.
+PUBLIC_ENDPOINTS = frozenset({"api.openapi_document"})
+
+
 @bp.before_request
 def _authenticate() -> ResponseReturnValue | None:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    user = user_for_token(secret.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
-        response = jsonify(
-            error=401,
-            message=gettext("Send a valid API token: Authorization: Bearer <token>."),
+    token = token_for_secret(secret.strip()) if scheme.lower() == "bearer" else None
+    if token is None:
+        response, status = render_error(
+            401, gettext("Send a valid API token: Authorization: Bearer <token>.")
         )
-        response.status_code = 401
+        assert isinstance(response, Response)
+        response.status_code = status
         response.headers["WWW-Authenticate"] = 'Bearer realm="corridor"'
         return response
-    g.api_user = user
+    g.api_token, g.api_user = token, token.user
     if db.session.dirty:
         # The token's "last used" was refreshed: kept whether or not the call succeeds.
         commit_before_view()
@@ -73,38 +83,8 @@ def _amount(minor: int, currency: str) -> str:
 
 
 def order_json(order: Order) -> dict[str, Any]:
-    """What an ERP needs to book an order: parties, terms, lines and figures."""
-    currency = order.currency
-    return {
-        "id": order.public_id,
-        "reference": order.reference,
-        "status": order.status.value,
-        "payment_status": order.payment_status.value,
-        "buyer_po_number": order.buyer_po_number,
-        "currency": currency,
-        "incoterm": order.incoterm.value,
-        "named_place": order.incoterm_place,
-        "destination_country": order.destination_country,
-        "destination_port": order.destination_port,
-        "payment_terms": order.payment_terms.value,
-        "goods_total": _amount(order.goods_total_minor, currency),
-        "freight": _amount(order.freight_minor, currency),
-        "insurance": _amount(order.insurance_minor, currency),
-        "total": _amount(order.total_minor, currency),
-        "placed_at": order.placed_at.isoformat(),
-        "lines": [
-            {
-                "line_no": line.line_no,
-                "title": line.title,
-                "hs_code": line.hs_code,
-                "quantity": line.quantity,
-                "unit": line.unit,
-                "unit_price": _amount(line.unit_price_minor, currency),
-                "line_total": _amount(line.line_total_minor, currency),
-            }
-            for line in order.lines
-        ],
-    }
+    """What an ERP needs to book an order, as JSON (for the modules not yet on models)."""
+    return OrderSummary.of(order).model_dump(mode="json")
 
 
 def _is_text(value: object) -> bool:
@@ -118,51 +98,20 @@ def _is_text(value: object) -> bool:
     return True
 
 
-def _terms(body: dict[str, Any]) -> OrderTerms:
-    def text(name: str) -> str | None:
-        value = body.get(name)
-        if value is not None and not _is_text(value):
-            raise ValidationFailed(lazy_gettext("%(field)s must be text.", field=name), name)
-        return value
-
-    expected = body.get("expected_total_minor")
-    if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool)):
-        raise ValidationFailed(
-            lazy_gettext("%(field)s must be a whole number.", field="expected_total_minor"),
-            "expected_total_minor",
-        )
-    wanted_date = text("requested_delivery_date")
-    try:
-        delivery = date.fromisoformat(wanted_date) if wanted_date else None
-    except ValueError:
-        raise ValidationFailed(
-            lazy_gettext("Give the date as YYYY-MM-DD."), "requested_delivery_date"
-        ) from None
+def _terms(body: PlaceOrder) -> OrderTerms:
     return OrderTerms(
-        incoterm=text("incoterm") or "",
-        incoterm_place=text("named_place") or "",
-        destination_country=text("destination_country") or "",
-        destination_port=text("destination_port") or "",
-        consignee=text("consignee") or "",
-        payment_terms=text("payment_terms") or "",
-        notify_party=text("notify_party"),
-        buyer_po_number=text("buyer_po_number"),
-        requested_delivery_date=delivery,
-        notes=text("notes"),
-        expected_total_minor=expected,
+        incoterm=body.incoterm or "",
+        incoterm_place=body.named_place or "",
+        destination_country=body.destination_country or "",
+        destination_port=body.destination_port or "",
+        consignee=body.consignee or "",
+        payment_terms=body.payment_terms or "",
+        notify_party=body.notify_party,
+        buyer_po_number=body.buyer_po_number,
+        requested_delivery_date=body.requested_delivery_date,
+        notes=body.notes,
+        expected_total_minor=body.expected_total_minor,
     )
-
-
-def _lines(body: dict[str, Any]) -> list[tuple[str, object]]:
-    lines = body.get("lines")
-    if not isinstance(lines, list) or not all(
-        isinstance(line, dict) and _is_text(line.get("product")) for line in lines
-    ):
-        raise ValidationFailed(
-            lazy_gettext('Send "lines" as a list of {"product": id, "quantity": number}.'),
-            "lines",
-        )
-    return [(line["product"], line.get("quantity")) for line in lines]
 
 
 class _KeyRace(Conflict):
@@ -176,28 +125,33 @@ class _KeyRace(Conflict):
 
 
 @bp.post("/orders")
-def place() -> ResponseReturnValue:
+@operation(
+    body=PlaceOrder,
+    responses={201: OrderSummary, 200: OrderSummary},
+    errors=(409,),
+    tags=("orders",),
+    idempotent=True,
+)
+def place(body: PlaceOrder) -> ResponseReturnValue:
     """Place one order; 201 with the order, or 200 with the one this idempotency key placed."""
     user: User = g.api_user
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
-        return render_error(400, gettext("The Idempotency-Key header is at most 64 characters."))
+        return render_error(
+            400,
+            gettext("The Idempotency-Key header is at most 64 characters."),
+            path="Idempotency-Key",
+        )
     if key is not None and (earlier := order_by_idempotency_key(user, key)) is not None:
-        return jsonify(order_json(earlier)), 200
-    try:
-        # Any content type: an ERP that forgets the header still means JSON.
-        body = request.get_json(force=True, silent=True)
-    except RecursionError:  # nesting deep enough to exhaust the parser
-        body = None
-    if not isinstance(body, dict):
-        return render_error(400, gettext("Send the order as a JSON object."))
+        return OrderSummary.of(earlier), 200
+    wanted: list[tuple[str, object]] = [(line.product, line.quantity) for line in body.lines]
 
-    def place_it() -> dict[str, Any]:
+    def place_it() -> OrderSummary:
         try:
-            order = place_listed_order(_actor(), _lines(body), _terms(body), idempotency_key=key)
+            order = place_listed_order(_actor(), wanted, _terms(body), idempotency_key=key)
         except IntegrityError as error:
             raise _KeyRace(error) from error
-        return order_json(order)
+        return OrderSummary.of(order)
 
     # Refusals are answered here, not by the boundary: the refused request may be the second
     # of two sent with the same key, and its answer the order the first placed. (NotAllowed
@@ -211,19 +165,19 @@ def place() -> ResponseReturnValue:
         # or its key) and failed; the order the first placed is the answer to both.
         earlier = order_by_idempotency_key(user, key) if key else None
         if earlier is not None:
-            return jsonify(order_json(earlier)), 200
+            return OrderSummary.of(earlier), 200
         if isinstance(error, _KeyRace):
             raise error.integrity_error
         # 409 when the stock ran out meanwhile (InsufficientStock), else 422.
-        return render_error(error.status, str(error), error.field)
+        return render_error(
+            error.status, str(error), error.field, path=error.path, error_code=error.code
+        )
     answer = placed.value
-    response = jsonify(answer)
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.show", public_id=answer["id"])
-    return response
+    return answer, 201, {"Location": url_for("api.show", public_id=answer.id)}
 
 
 @bp.get("/orders/<public_id>")
+@operation(responses={200: OrderDetail}, tags=("orders",))
 def show(public_id: str) -> ResponseReturnValue:
     """One of the buyer's orders, with its timeline, as the order page shows it."""
     user: User = g.api_user
@@ -231,26 +185,4 @@ def show(public_id: str) -> ResponseReturnValue:
     order = order_page(user.company_id, public_id, Side.BUYER)
     if order is None:
         return render_error(404, gettext("There is nothing here, or it is not yours to see."))
-    body = order_json(order)
-    body["timeline"] = [
-        {
-            "at": event.occurred_at.isoformat(),
-            "kind": event.kind,
-            "from_status": event.from_status,
-            "to_status": event.to_status,
-            "actor": event.actor_name,
-            "note": event.note,
-        }
-        for event in order.events
-    ]
-    body["documents"] = [
-        {
-            "kind": document.kind.value,
-            "number": document.number,
-            "issued_at": document.issued_at.isoformat(),
-            "status": document.status.value,
-            "sha256": document.sha256,
-        }
-        for document in sorted(order.documents, key=lambda document: document.id)
-    ]
-    return jsonify(body)
+    return OrderDetail.of(order)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     EmailField,
     HiddenField,
@@ -73,6 +74,16 @@ class RegistrationForm(CorridorForm):
             DataRequired(),
             EqualTo("owner_password", message=_l("The passwords differ.")),
         ],
+    )
+    # Optional here: the operator verifies against them, and they may follow later from
+    # the company's documents page. Stored as the same evidence records as those uploads.
+    registration_certificate = FileField(
+        _l("Registration certificate (PDF or picture, optional)"),
+        description=_l("Certificate of incorporation (SECP) or business licence."),
+    )
+    tax_registration = FileField(
+        _l("Tax registration (PDF or picture, optional)"),
+        description=_l("NTN/STRN certificate, or the USCC business licence."),
     )
 
 

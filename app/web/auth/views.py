@@ -16,12 +16,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
-from app.extensions import limiter, login_email_key
+from app.extensions import db, limiter, login_email_key
 from app.i18n import SESSION_LOCALE_KEY, current_locale_code
+from app.models import User
 from app.security import safe_next_path
 from app.services.accounts import auth
 from app.services.accounts.companies import CompanyRegistration, register_company
 from app.services.audit.recording import Actor
+from app.services.licences import verification
 from app.web.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
 from app.web.boundary import attempt
 from app.web.forms import country_choices
@@ -82,6 +84,10 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("public.landing"))
 
 
+# The company documents the registration form takes (field name = evidence kind).
+_EVIDENCE_AT_REGISTRATION = ("registration_certificate", "tax_registration")
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> ResponseReturnValue:
     form = RegistrationForm()
@@ -106,9 +112,27 @@ def register() -> ResponseReturnValue:
             owner_password=form.owner_password.data or "",
             owner_locale=current_locale_code(),
         )
-        registered = attempt(
-            lambda: register_company(registration, Actor(None, request.remote_addr)), form
-        )
+        uploads = [
+            (kind, upload)
+            for kind in _EVIDENCE_AT_REGISTRATION
+            if (upload := form[kind].data) is not None and getattr(upload, "filename", "")
+        ]
+
+        def register_with_evidence() -> User:
+            # One unit: a refused upload leaves no company behind (the form says why).
+            owner = register_company(registration, Actor(None, request.remote_addr))
+            for kind, upload in uploads:
+                verification.upload_evidence(
+                    db.session,
+                    Actor(owner, request.remote_addr),
+                    kind,
+                    upload.stream,
+                    upload.filename,
+                    field=kind,
+                )
+            return owner
+
+        registered = attempt(register_with_evidence, form)
         if registered.ok and registered.value is not None:
             _start_session(registered.value)
             flash(

@@ -8,6 +8,7 @@ error page.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import threading
@@ -281,6 +282,8 @@ def _display_helpers() -> dict[str, Callable[..., object]]:
 @bp.get("/catalog")
 def index() -> ResponseReturnValue:
     query, notes = parse_catalog_args(request.args)
+    # Whether a price filter or sort may take controlled listings' prices into account.
+    query = dataclasses.replace(query, controlled_prices=_reveals_controlled())
     result = search_catalog(query)
     return render_template("catalog/index.html", body=_body(query, result, notes))
 

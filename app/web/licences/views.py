@@ -29,8 +29,6 @@ from app.web.licences.forms import (
     LicenceForm,
     ReviewForm,
     RevokeForm,
-    VerifyForm,
-    WithdrawForm,
 )
 
 bp = Blueprint("licences", __name__, url_prefix="/licences")
@@ -410,45 +408,10 @@ def _company(public_id: str) -> Company:
     return company
 
 
-@review_bp.route("/companies/<public_id>", methods=["GET", "POST"])
+@review_bp.get("/companies/<public_id>")
 def company_verification(public_id: str) -> ResponseReturnValue:
-    company = _company(public_id)
-    verify_form = VerifyForm(prefix="verify")
-    withdraw_form = WithdrawForm(prefix="withdraw")
-    if "verify-note" in request.form and verify_form.validate_on_submit():
-        outcome = attempt(
-            lambda: verification.verify_with_evidence(
-                db.session,
-                acting(),
-                company,
-                checked=list(verify_form.checked.data or []),
-                note=verify_form.note.data,
-                expires_on=verify_form.expires_on.data,
-            ),
-            verify_form,
-        )
-        if outcome.ok:
-            flash(gettext("The verification is recorded."), "success")
-            return redirect(url_for("licence_review.company_verification", public_id=public_id))
-    if "withdraw-reason" in request.form and withdraw_form.validate_on_submit():
-        withdrawn = attempt(
-            lambda: verification.withdraw_verification(
-                db.session, acting(), company, withdraw_form.reason.data or ""
-            ),
-            withdraw_form,
-        )
-        if withdrawn.ok:
-            flash(gettext("The verification is withdrawn; the company is told."), "success")
-            return redirect(url_for("licence_review.company_verification", public_id=public_id))
-    return render_template(
-        "licences/company_verification.html",
-        company=company,
-        documents=verification.company_evidence(db.session, company.id),
-        records=verification.verifications(db.session, company.id),
-        labels=verification.EVIDENCE_LABELS,
-        verify_form=verify_form,
-        withdraw_form=withdraw_form,
-    )
+    """Moved: verification is decided on the operator's company page, the one path."""
+    return redirect(url_for("operator.company", public_id=_company(public_id).public_id), 301)
 
 
 @review_bp.get("/evidence/<public_id>")

@@ -2,24 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from app.services.finance.exchange_rates import MAX_IMPORT_ROWS
-from app.web.forms import CorridorForm, as_choices
-
-
-class VerificationForm(CorridorForm):
-    decision = RadioField(
-        _l("Decision"),
-        choices=as_choices((("verified", _l("Verify")), ("suspended", _l("Suspend")))),
-        validators=[DataRequired()],
-    )
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[Optional(), Length(max=1000)],
-        description=_l("Required for a suspension; the company sees it."),
-    )
+from app.web.forms import CorridorForm
 
 
 class AuditFilterForm(CorridorForm):

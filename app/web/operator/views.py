@@ -6,18 +6,21 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
+from app.extensions import db
 from app.models import ProductStatus, VerificationStatus
 from app.services.accounts import companies as company_service
 from app.services.audit.log import PAGE_SIZE, AuditFilter, audit_actions, audit_page
 from app.services.audit.naming import KNOWN_ACTIONS, action_groups
+from app.services.licences import verification
 from app.services.listings import editing as listing_service
 from app.services.messaging.oversight import reported_threads
 from app.web.boundary import attempt
 from app.web.forms import as_choices, page_number
 from app.web.guards import acting
+from app.web.licences.forms import VerifyForm, WithdrawForm
 from app.web.operator.audit_view import audit_rows
 from app.web.operator.blueprint import bp
-from app.web.operator.forms import AuditFilterForm, ListingModerationForm, VerificationForm
+from app.web.operator.forms import AuditFilterForm, ListingModerationForm
 
 
 @bp.get("/")
@@ -44,22 +47,48 @@ def companies() -> ResponseReturnValue:
 
 @bp.route("/companies/<public_id>", methods=["GET", "POST"])
 def company(public_id: str) -> ResponseReturnValue:
+    """The company, its documents and the one way to decide its verification: a verify that
+    records what was checked (the documents on file), or a suspension with a reason that
+    withdraws any verification standing (issue #19; the old one-click decision is gone)."""
     subject = company_service.get_company(public_id)
     if subject is None:
         abort(404)
-    form = VerificationForm()
-    if form.validate_on_submit():
-        decision = VerificationStatus(form.decision.data)
-        decided = attempt(
-            lambda: company_service.decide_verification(
-                acting(), subject, decision, form.reason.data
+    verify_form = VerifyForm(prefix="verify")
+    withdraw_form = WithdrawForm(prefix="withdraw")
+    if "verify-note" in request.form and verify_form.validate_on_submit():
+        outcome = attempt(
+            lambda: verification.verify_with_evidence(
+                db.session,
+                acting(),
+                subject,
+                checked=list(verify_form.checked.data or []),
+                note=verify_form.note.data,
+                expires_on=verify_form.expires_on.data,
             ),
-            form,
+            verify_form,
         )
-        if decided.ok:
+        if outcome.ok:
             flash(gettext("Decision recorded for %(name)s.", name=subject.legal_name), "success")
-            return redirect(url_for("operator.companies"))
-    return render_template("operator/company.html", subject=subject, form=form)
+            return redirect(url_for("operator.company", public_id=public_id))
+    if "withdraw-reason" in request.form and withdraw_form.validate_on_submit():
+        withdrawn = attempt(
+            lambda: verification.withdraw_verification(
+                db.session, acting(), subject, withdraw_form.reason.data or ""
+            ),
+            withdraw_form,
+        )
+        if withdrawn.ok:
+            flash(gettext("Decision recorded for %(name)s.", name=subject.legal_name), "success")
+            return redirect(url_for("operator.company", public_id=public_id))
+    return render_template(
+        "operator/company.html",
+        subject=subject,
+        documents=verification.company_evidence(db.session, subject.id),
+        records=verification.verifications(db.session, subject.id),
+        labels=verification.EVIDENCE_LABELS,
+        verify_form=verify_form,
+        withdraw_form=withdraw_form,
+    )
 
 
 @bp.get("/audit")

@@ -1,0 +1,170 @@
+"""Orders as an ERP places and reads them (``POST /api/v1/orders``, ``GET .../<id>``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field, StrictInt
+
+from app.models import Order
+from app.models.document import DocumentKind, DocumentStatus
+from app.models.order import OrderStatus, PaymentStatus, PaymentTerms
+from app.models.product import Incoterm
+from app.money import Money
+from app.web.api.contract import Amount, RequestModel, ResponseModel, Text
+
+
+def amount(minor: int, currency: str) -> str:
+    """Minor units as the decimal string the API sends (``200000`` USD → ``"2000.00"``)."""
+    return str(Money.from_minor(minor, currency).amount)
+
+
+class OrderLineRequest(RequestModel):
+    product: Text = Field(description="The listing's id, as the catalogue shows it.")
+    quantity: StrictInt = Field(
+        description="A whole number of the listing's unit, at least its minimum order."
+    )
+
+
+class PlaceOrder(RequestModel):
+    """An order for listings of one seller; prices come from the listings, never from here.
+
+    The terms are checked as at checkout: ``incoterm`` and ``named_place`` must be a pair
+    the seller offers, ``payment_terms`` one they offer this buyer.
+    """
+
+    lines: list[OrderLineRequest] = Field(description="1 to 50 lines, each listing once.")
+    incoterm: Text | None = Field(None, examples=["FOB"])
+    named_place: Text | None = Field(None, examples=["Karachi"])
+    destination_country: Text | None = Field(
+        None, description="ISO 3166-1 alpha-2", examples=["CN"]
+    )
+    destination_port: Text | None = Field(None, examples=["Shanghai"])
+    consignee: Text | None = Field(None, description="Name and address, 5 to 1000 characters.")
+    payment_terms: Text | None = Field(None, examples=["advance"])
+    notify_party: Text | None = Field(None, description="At most 1000 characters.")
+    buyer_po_number: Text | None = Field(None, description="At most 50 characters.")
+    requested_delivery_date: Annotated[date, Field(strict=False)] | None = None
+    notes: Text | None = Field(None, description="At most 2000 characters.")
+    expected_total_minor: StrictInt | None = Field(
+        None,
+        description="The total in minor units the ERP computed; a different price is refused.",
+    )
+
+
+class OrderLine(ResponseModel):
+    line_no: int
+    title: str
+    hs_code: str
+    quantity: int
+    unit: str = Field(description="UN/ECE Recommendation 20 code, such as KGM.")
+    unit_price: Amount
+    line_total: Amount
+
+
+class OrderDocument(ResponseModel):
+    kind: DocumentKind
+    number: str
+    issued_at: datetime
+    status: DocumentStatus
+    sha256: str | None
+
+
+class OrderEvent(ResponseModel):
+    at: datetime
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    actor: str | None
+    note: str | None
+
+
+class OrderSummary(ResponseModel):
+    """What an ERP needs to book an order: parties, terms, lines and figures."""
+
+    id: str
+    reference: str
+    status: OrderStatus
+    payment_status: PaymentStatus
+    buyer_po_number: str | None
+    currency: str
+    incoterm: Incoterm
+    named_place: str
+    destination_country: str
+    destination_port: str
+    payment_terms: PaymentTerms
+    goods_total: Amount
+    freight: Amount
+    insurance: Amount
+    total: Amount
+    placed_at: datetime
+    lines: list[OrderLine]
+
+    @classmethod
+    def of(cls, order: Order) -> OrderSummary:
+        currency = order.currency
+        return cls(
+            id=order.public_id,
+            reference=order.reference,
+            status=order.status,
+            payment_status=order.payment_status,
+            buyer_po_number=order.buyer_po_number,
+            currency=currency,
+            incoterm=order.incoterm,
+            named_place=order.incoterm_place,
+            destination_country=order.destination_country,
+            destination_port=order.destination_port,
+            payment_terms=order.payment_terms,
+            goods_total=amount(order.goods_total_minor, currency),
+            freight=amount(order.freight_minor, currency),
+            insurance=amount(order.insurance_minor, currency),
+            total=amount(order.total_minor, currency),
+            placed_at=order.placed_at,
+            lines=[
+                OrderLine(
+                    line_no=line.line_no,
+                    title=line.title,
+                    hs_code=line.hs_code,
+                    quantity=line.quantity,
+                    unit=line.unit,
+                    unit_price=amount(line.unit_price_minor, currency),
+                    line_total=amount(line.line_total_minor, currency),
+                )
+                for line in order.lines
+            ],
+        )
+
+
+class OrderDetail(OrderSummary):
+    """One order with its timeline and documents, as the order page shows it."""
+
+    timeline: list[OrderEvent]
+    documents: list[OrderDocument]
+
+    @classmethod
+    def of(cls, order: Order) -> OrderDetail:
+        return cls(
+            **OrderSummary.of(order).model_dump(),
+            timeline=[
+                OrderEvent(
+                    at=event.occurred_at,
+                    kind=event.kind,
+                    from_status=event.from_status,
+                    to_status=event.to_status,
+                    actor=event.actor_name,
+                    note=event.note,
+                )
+                for event in order.events
+            ],
+            documents=[
+                OrderDocument(
+                    kind=document.kind,
+                    number=document.number,
+                    issued_at=document.issued_at,
+                    status=document.status,
+                    sha256=document.sha256,
+                )
+                for document in sorted(order.documents, key=lambda document: document.id)
+            ],
+        )

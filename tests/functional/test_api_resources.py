@@ -1,0 +1,366 @@
+"""The API's read resources and the seller's writes, over HTTP with real tokens.
+
+Every endpoint is asked for another company's id too, and answers 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import (
+    AuditEvent,
+    DocumentKind,
+    Incoterm,
+    OrderStatus,
+    PriceTier,
+    Product,
+    ProductIncoterm,
+)
+from app.services.accounts.api_tokens import create_token
+from app.services.audit.recording import Actor
+from tests.builders import orders as order_steps
+from tests.builders.documents import render_pending
+from tests.builders.trade import Trade, make_trade
+from tests.factories import CompanyFactory, ProductFactory, UserFactory
+
+pytestmark = pytest.mark.usefixtures("exchange_rates")
+
+
+@pytest.fixture
+def trade() -> Trade:
+    trade = make_trade(
+        price_tiers=[
+            PriceTier(min_quantity=100, unit_price_minor=250),
+            PriceTier(min_quantity=1000, unit_price_minor=200),
+        ],
+        incoterms=[ProductIncoterm(rule=Incoterm.FOB, named_place="Karachi (PKKHI)")],
+        stock_quantity=50_000,
+    )
+    db.session.commit()
+    return trade
+
+
+def token_for(app: Flask, user: Any) -> dict[str, str]:
+    with app.test_request_context():
+        _, secret = create_token(Actor(user), "ERP")
+        db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def stranger(app: Flask) -> dict[str, str]:
+    """A purchaser of a third company, who must see none of the trade's objects."""
+    company = CompanyFactory(chinese_buyer=True, legal_name="Ningbo Other Imports Co.")
+    user = UserFactory(company=company, company_role="purchaser")
+    db.session.commit()
+    return token_for(app, user)
+
+
+def place(app: Flask, trade: Trade, quantity: int = 100) -> Any:
+    return order_steps.place_for(app, trade.purchaser, [(trade.product, quantity)])
+
+
+# --- buyer: orders list with a cursor ---------------------------------------------------
+
+
+def test_order_list_pages_by_cursor_and_filters(
+    app: Flask, client: FlaskClient, trade: Trade, stranger: dict[str, str]
+) -> None:
+    placed = [place(app, trade, 100 + n) for n in range(3)]
+    headers = token_for(app, trade.purchaser)
+
+    first = client.get("/api/v1/orders?limit=2", headers=headers).get_json()
+    assert [o["id"] for o in first["data"]] == [placed[2].public_id, placed[1].public_id]
+    assert first["has_more"] is True
+    assert first["data"][0]["lines"][0]["quantity"] == 102
+    assert first["data"][0]["named_place"] == "Karachi (PKKHI)"
+
+    after = placed[1].public_id
+    second = client.get(f"/api/v1/orders?limit=2&starting_after={after}", headers=headers)
+    assert [o["id"] for o in second.get_json()["data"]] == [placed[0].public_id]
+    assert second.get_json()["has_more"] is False
+
+    accepted = client.get("/api/v1/orders?status=accepted", headers=headers).get_json()
+    assert accepted["data"] == []
+    future = client.get("/api/v1/orders?updated_since=2099-01-01T00:00:00Z", headers=headers)
+    assert future.get_json()["data"] == []
+
+    assert client.get("/api/v1/orders", headers=stranger).get_json()["data"] == []
+    refused = client.get(f"/api/v1/orders?starting_after={after}", headers=stranger)
+    assert refused.status_code == 422
+    assert refused.get_json()["field"] == "starting_after"
+
+
+def test_order_fulfilment_shows_milestones_and_is_scoped(
+    app: Flask, client: FlaskClient, trade: Trade, stranger: dict[str, str]
+) -> None:
+    order = order_steps.accept(app, trade, place(app, trade))
+    headers = token_for(app, trade.purchaser)
+    answer = client.get(f"/api/v1/orders/{order.public_id}/fulfilment", headers=headers)
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert [(m["kind"], m["amount"], m["paid"]) for m in body["milestones"]] == [
+        ("full", "250.00", "0.00")
+    ]
+    assert body["shipments"] == []
+    assert [d["kind"] for d in body["documents"]] == ["proforma_invoice"]
+    missing = client.get(f"/api/v1/orders/{order.public_id}/fulfilment", headers=stranger)
+    assert missing.status_code == 404
+
+
+# --- documents: list, PDF with ETag, audited ---------------------------------------------
+
+
+def test_invoice_list_and_pdf_download_with_etag(
+    app: Flask, client: FlaskClient, trade: Trade, stranger: dict[str, str]
+) -> None:
+    order = order_steps.accept(app, trade, place(app, trade))
+    render_pending(app, DocumentKind.PROFORMA_INVOICE)
+    headers = token_for(app, trade.purchaser)
+
+    listed = client.get("/api/v1/invoices", headers=headers).get_json()
+    assert [(d["kind"], d["order"]) for d in listed["data"]] == [
+        ("proforma_invoice", order.public_id)
+    ]
+    document = listed["data"][0]
+    assert document["xml_url"] is None  # a proforma carries no e-invoice
+
+    audited = select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "document.downloaded"
+    )
+    before = db.session.scalar(audited)
+    pdf = client.get(document["pdf_url"], headers=headers)
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+    assert pdf.headers["ETag"] == f'"{document["sha256"]}"'
+    assert db.session.scalar(audited) == before + 1
+
+    again = client.get(
+        document["pdf_url"], headers={**headers, "If-None-Match": pdf.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    assert again.data == b""
+    assert db.session.scalar(audited) == before + 1  # nothing handed out, nothing audited
+
+    assert client.get(document["pdf_url"], headers=stranger).status_code == 404
+    assert client.get("/api/v1/invoices", headers=stranger).get_json()["data"] == []
+    xml = client.get(f"/api/v1/documents/{document['id']}.xml", headers=headers)
+    assert xml.status_code == 404
+
+
+# --- catalogue and reference data --------------------------------------------------------
+
+
+def test_catalogue_listing_shows_offers_with_their_codes(
+    client: FlaskClient, app: Flask, trade: Trade
+) -> None:
+    headers = token_for(app, trade.purchaser)
+    answer = client.get(f"/api/v1/catalogue/{trade.product.public_id}", headers=headers)
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["incoterms"] == [
+        {"incoterm": "FOB", "named_place": "Karachi (PKKHI)", "locode": "PKKHI"}
+    ]
+    assert body["price_tiers"] == [
+        {"min_quantity": 100, "unit_price": "2.50"},
+        {"min_quantity": 1000, "unit_price": "2.00"},
+    ]
+    draft = ProductFactory(seller=trade.seller, status="draft")
+    db.session.commit()
+    assert client.get(f"/api/v1/catalogue/{draft.public_id}", headers=headers).status_code == 404
+
+
+def test_reference_units_incoterms_and_places(
+    client: FlaskClient, app: Flask, trade: Trade
+) -> None:
+    headers = token_for(app, trade.purchaser)
+    body = client.get("/api/v1/reference", headers=headers).get_json()
+    assert {"code": "KGM", "name": "kilogram (KGM)"} in body["units"]
+    assert {"code": "FOB", "sea_only": True} in body["incoterms"]
+    assert len(body["incoterms"]) == 11
+    places = client.get("/api/v1/reference/places?q=PKKHI", headers=headers).get_json()
+    assert places["data"][0]["locode"] == "PKKHI"
+    assert places["data"][0]["label"] == "Karachi (PKKHI)"
+
+
+# --- named places in an order -----------------------------------------------------------
+
+
+def _order_body(trade: Trade, named_place: str, quantity: int = 100) -> dict[str, Any]:
+    return {
+        "lines": [{"product": trade.product.public_id, "quantity": quantity}],
+        "incoterm": "FOB",
+        "named_place": named_place,
+        "destination_country": "CN",
+        "destination_port": "Shanghai",
+        "consignee": "Shanghai Minmetals Trading Co., Ltd.",
+        "payment_terms": "advance",
+    }
+
+
+@pytest.mark.parametrize("typed", ["PKKHI", "Karachi", "karachi (pkkhi)"])
+def test_named_place_by_code_or_name(
+    client: FlaskClient, app: Flask, trade: Trade, typed: str
+) -> None:
+    headers = token_for(app, trade.purchaser)
+    answer = client.post("/api/v1/orders", json=_order_body(trade, typed), headers=headers)
+    assert answer.status_code == 201, answer.get_json()
+    assert answer.get_json()["named_place"] == "Karachi (PKKHI)"
+
+
+def test_named_place_refusal_lists_the_offers(
+    client: FlaskClient, app: Flask, trade: Trade
+) -> None:
+    headers = token_for(app, trade.purchaser)
+    answer = client.post("/api/v1/orders", json=_order_body(trade, "CNSHG"), headers=headers)
+    assert answer.status_code == 422
+    assert answer.get_json()["message"] == (
+        "Choose one of the delivery terms the seller offers: FOB Karachi (PKKHI)."
+    )
+
+
+def test_quantity_refusal_names_its_line(client: FlaskClient, app: Flask, trade: Trade) -> None:
+    headers = token_for(app, trade.purchaser)
+    answer = client.post("/api/v1/orders", json=_order_body(trade, "PKKHI", 5), headers=headers)
+    assert answer.status_code == 422
+    assert answer.get_json()["path"] == "lines[0].quantity"
+
+
+# --- seller: listings with optimistic concurrency ----------------------------------------
+
+
+def test_listing_change_needs_the_current_version(
+    client: FlaskClient, app: Flask, trade: Trade, stranger: dict[str, str]
+) -> None:
+    headers = token_for(app, trade.sales)
+    url = f"/api/v1/seller/listings/{trade.product.public_id}"
+    read = client.get(url, headers=headers)
+    assert read.status_code == 200
+    version = read.get_json()["version"]
+    assert read.headers["ETag"] == f'"{version}"'
+
+    change = {"price_tiers": [{"min_quantity": 100, "unit_price": "2.40"}], "stock_quantity": 7000}
+    changed = client.patch(url, json=change, headers={**headers, "If-Match": f'"{version}"'})
+    assert changed.status_code == 200, changed.get_json()
+    body = changed.get_json()
+    assert body["price_tiers"] == [{"min_quantity": 100, "unit_price": "2.40"}]
+    assert body["stock_quantity"] == 7000
+    assert body["version"] != version
+
+    stale = client.patch(url, json=change, headers={**headers, "If-Match": f'"{version}"'})
+    assert stale.status_code == 412
+    in_body = client.patch(url, json={**change, "version": version}, headers=headers)
+    assert in_body.status_code == 409
+    assert client.patch(url, json=change, headers=headers).status_code == 428
+
+    db.session.expire_all()
+    product = db.session.get(Product, trade.product.id)
+    assert product is not None
+    assert product.stock_quantity == 7000
+    assert [(t.min_quantity, t.unit_price_minor) for t in product.price_tiers] == [(100, 240)]
+
+    assert client.get(url, headers=stranger).status_code == 404
+    theirs = client.patch(url, json={**change, "version": body["version"]}, headers=stranger)
+    assert theirs.status_code == 404
+
+
+def test_listing_change_refusal_names_the_tier(
+    client: FlaskClient, app: Flask, trade: Trade
+) -> None:
+    headers = token_for(app, trade.sales)
+    url = f"/api/v1/seller/listings/{trade.product.public_id}"
+    version = client.get(url, headers=headers).get_json()["version"]
+    tiers = [
+        {"min_quantity": 100, "unit_price": "2.40"},
+        {"min_quantity": 50, "unit_price": "2.30"},
+    ]
+    answer = client.patch(url, json={"price_tiers": tiers, "version": version}, headers=headers)
+    assert answer.status_code == 422
+    assert answer.get_json()["path"] == "price_tiers[1].min_quantity"
+    db.session.expire_all()
+    assert db.session.get(Product, trade.product.id).stock_quantity == 50_000  # type: ignore[union-attr]
+
+
+# --- seller: incoming orders ------------------------------------------------------------
+
+
+def test_seller_accepts_and_declines_through_the_api(
+    client: FlaskClient, app: Flask, trade: Trade, stranger: dict[str, str]
+) -> None:
+    first, second = place(app, trade), place(app, trade, 200)
+    headers = token_for(app, trade.sales)
+    listed = client.get("/api/v1/seller/orders", headers=headers).get_json()
+    assert [o["id"] for o in listed["data"]] == [second.public_id, first.public_id]
+
+    ship_date = (date.today() + timedelta(days=14)).isoformat()
+    url = f"/api/v1/seller/orders/{first.public_id}"
+    refused = client.post(f"{url}/accept", json={}, headers=headers)
+    assert refused.status_code == 422
+    assert refused.get_json()["path"] == "confirmed_ship_date"
+    accepted = client.post(f"{url}/accept", json={"confirmed_ship_date": ship_date}, headers=headers)
+    assert accepted.status_code == 200, accepted.get_json()
+    assert accepted.get_json()["status"] == "accepted"
+    assert accepted.get_json()["confirmed_ship_date"] == ship_date
+    twice = client.post(f"{url}/accept", json={"confirmed_ship_date": ship_date}, headers=headers)
+    assert twice.status_code in (409, 422)
+
+    declined = client.post(
+        f"/api/v1/seller/orders/{second.public_id}/decline",
+        json={"reason": "No capacity this month."},
+        headers=headers,
+    )
+    assert declined.status_code == 200
+    assert declined.get_json()["status"] == "rejected"
+    db.session.expire_all()
+    assert db.session.get(type(second), second.id).status == OrderStatus.REJECTED  # type: ignore[union-attr]
+
+    assert client.get(url, headers=stranger).status_code == 404
+    foreign = client.post(
+        f"{url}/decline", json={"reason": "Not mine to decline."}, headers=stranger
+    )
+    assert foreign.status_code == 404
+    buyer_side = client.get(url, headers=token_for(app, trade.purchaser))
+    assert buyer_side.status_code == 404  # the buyer reads it under /orders, not /seller
+
+
+def test_seller_records_a_shipment(client: FlaskClient, app: Flask, trade: Trade) -> None:
+    order = order_steps.start_production(
+        app, trade, order_steps.accept(app, trade, place(app, trade))
+    )
+    order_steps.release_if_held(app, trade, order)  # the advance is not paid
+    headers = token_for(app, trade.sales)
+    shipment = {
+        "mode": "sea",
+        "carrier": "COSCO Shipping",
+        "vessel": "COSCO Karachi",
+        "voyage": "045E",
+        "transport_document_number": "COSU6312345670",
+        "port_of_loading": "Karachi (PKKHI)",
+        "port_of_discharge": "Shanghai (CNSHG)",
+        "etd": (date.today() + timedelta(days=2)).isoformat(),
+        "eta": (date.today() + timedelta(days=20)).isoformat(),
+        "net_weight_kg": "2500",
+        "gross_weight_kg": "2600",
+        "packages": [{"count": 100, "marks": "MCCT/SH/001-100"}],
+    }
+    answer = client.post(
+        f"/api/v1/seller/orders/{order.public_id}/shipments", json=shipment, headers=headers
+    )
+    assert answer.status_code == 201, answer.get_json()
+    body = answer.get_json()
+    assert body["status"] == "shipped"
+    assert body["shipments"][0]["transport_document_number"] == "COSU6312345670"
+    assert body["shipments"][0]["packages"][0]["marks"] == "MCCT/SH/001-100"
+    assert body["shipments"][0]["lines"] == [{"line_no": 1, "quantity": 100}]
+    buyer = client.get(
+        f"/api/v1/orders/{order.public_id}/fulfilment", headers=token_for(app, trade.purchaser)
+    )
+    assert buyer.get_json()["shipments"] == body["shipments"]
