@@ -86,8 +86,14 @@ def in_app_context() -> AbstractContextManager[object]:
     return nullcontext() if has_app_context() else _queue_app[0].app_context()
 
 
-def job(retries: int = 3, retry_delay: int = 30) -> Callable[[Callable[P, None]], Any]:
-    """A Huey task run inside the app context as one transaction: commit or roll back."""
+def job(
+    retries: int = 3, retry_delay: int = 30, own_transactions: bool = False
+) -> Callable[[Callable[P, None]], Any]:
+    """A Huey task run inside the app context as one transaction: commit or roll back.
+
+    ``own_transactions``: the task commits its own short transactions (one that waits on
+    the network between them must not hold SQLite's write lock); a failure still rolls back.
+    """
 
     def decorator(func: Callable[P, None]) -> Any:
         @functools.wraps(func)
@@ -96,10 +102,11 @@ def job(retries: int = 3, retry_delay: int = 30) -> Callable[[Callable[P, None]]
 
             asked_by = kwargs.pop("corridor_request_id", None)
             token = set_request_id(str(asked_by) if asked_by else new_request_id())
-            with in_app_context(), write_intent():
+            with in_app_context(), nullcontext() if own_transactions else write_intent():
                 try:
                     func(*args, **kwargs)
-                    commit()
+                    if not own_transactions:
+                        commit()
                 except Exception:
                     rollback()
                     JOBS_FAILED.labels(func.__name__).inc()

@@ -13,7 +13,7 @@ import hmac
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -32,6 +32,7 @@ from app.models import (
     Order,
     OutboxEmail,
     PriceTier,
+    Product,
     User,
     WebhookAttempt,
     WebhookDelivery,
@@ -45,6 +46,7 @@ from app.services.jobs import drop_pending
 from app.services.orders.cart import set_cart_quantity
 from app.services.orders.placing import OrderTerms, place_order
 from app.services.webhooks import delivery as webhook_delivery
+from app.services.webhooks import endpoints as webhook_endpoints
 from app.services.webhooks import events as webhook_events
 from tests.builders.orders import DEFAULT_TERMS, group_key
 from tests.builders.trade import Trade, make_trade
@@ -62,6 +64,8 @@ class Receiver:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         self.answers: list[int] = []
+        # Run while the request is held open (the receiver "thinking"), before answering.
+        self.during: Callable[[], None] | None = None
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -69,6 +73,8 @@ class Receiver:
                 length = int(self.headers["Content-Length"])
                 body = self.rfile.read(length).decode()
                 code = receiver.answers.pop(0) if receiver.answers else 200
+                if receiver.during is not None:
+                    receiver.during()
                 receiver.received.append(
                     {"headers": dict(self.headers), "body": body, "answered": code}
                 )
@@ -443,3 +449,48 @@ def test_another_companys_endpoints_and_deliveries_are_not_found(
     auth.logout()
     auth.login(trade.purchaser.email)
     assert client.get("/company/webhooks").status_code == 403
+
+
+def test_no_database_lock_is_held_while_the_receiver_answers(
+    isolated_app: Flask, receiver: Receiver
+) -> None:
+    """A receiver may take seconds to answer; meanwhile other writers must not wait for
+    the delivery job (on SQLite one open write transaction stops every other writer).
+    Real commits on a database of its own: the rolled-back test session would hold a lock."""
+    with isolated_app.test_request_context():
+        trade = make_trade(price_tiers=[PriceTier(min_quantity=100, unit_price_minor=250)])
+        webhook_endpoints.register(
+            Actor(owner_of(trade)), trade.buyer, receiver.url, ["order.placed"]
+        )
+        commit()
+        engine = db.engine
+        purchaser_id, product_id = trade.purchaser.id, trade.product.id
+    writes: list[str] = []
+
+    def another_writer() -> None:
+        with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA busy_timeout = 500")
+            else:
+                connection.exec_driver_sql("SET lock_timeout = '500ms'")
+            try:
+                connection.execute(WebhookDelivery.__table__.update().values(next_attempt_at=None))
+                connection.commit()
+                writes.append("written")
+            except Exception as error:  # the lock held by the job: what this test forbids
+                writes.append(f"{type(error).__name__}: {error}"[:200])
+
+    receiver.during = another_writer
+    with isolated_app.test_request_context():
+        purchaser, product = db.session.get(User, purchaser_id), db.session.get(Product, product_id)
+        assert purchaser is not None and product is not None
+        actor = Actor(purchaser)
+        set_cart_quantity(actor, product, 500)
+        place_order(actor, group_key(product), OrderTerms(**DEFAULT_TERMS))
+        commit()  # the delivery job runs now (inline in tests)
+
+    assert writes == ["written"]
+    assert len(receiver.received) == 1
+    with isolated_app.app_context():
+        delivery = db.session.scalars(select(WebhookDelivery)).one()
+        assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 1)

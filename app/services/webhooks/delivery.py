@@ -9,6 +9,7 @@ pressed twice, a retry queued again) sends once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import force_locale, gettext
@@ -27,7 +28,7 @@ from app.public_urls import absolute_url
 from app.services.jobs import enqueue
 from app.services.outbox import queue_email
 from app.services.webhooks.signing import HEADER, signature_header
-from app.services.webhooks.transport import post
+from app.services.webhooks.transport import Answer, post
 
 RETRY_FOR = timedelta(days=3)
 FIRST_DELAY = timedelta(minutes=1)
@@ -64,9 +65,18 @@ def queue_due(now: datetime) -> list[int]:
     return [delivery.id for delivery in due]
 
 
-def attempt_delivery(delivery_id: int, expected_attempts: int, now: datetime) -> bool:
-    """Make attempt ``expected_attempts + 1`` of the delivery, unless it was made already,
-    the delivery is settled or its endpoint disabled. Returns whether an attempt was made."""
+@dataclass(frozen=True)
+class PreparedPost:
+    """What one attempt sends: read in one transaction, sent outside any."""
+
+    url: str
+    body: str
+    headers: dict[str, str]
+
+
+def _pending(delivery_id: int, expected_attempts: int) -> WebhookDelivery | None:
+    """The delivery if attempt ``expected_attempts + 1`` is still to be made: not made
+    already (a job queued twice), not settled, its endpoint enabled."""
     delivery = db.session.get(WebhookDelivery, delivery_id, with_for_update=True)
     if (
         delivery is None
@@ -74,16 +84,38 @@ def attempt_delivery(delivery_id: int, expected_attempts: int, now: datetime) ->
         or delivery.attempts != expected_attempts
         or not delivery.endpoint.enabled
     ):
-        return False
+        return None
+    return delivery
+
+
+def prepare_attempt(delivery_id: int, expected_attempts: int, now: datetime) -> PreparedPost | None:
+    """The signed request for the next attempt, or None when there is nothing to send."""
+    delivery = _pending(delivery_id, expected_attempts)
+    if delivery is None:
+        return None
     endpoint = delivery.endpoint
-    body = delivery.event.body
     signing = [endpoint.secret] + ([endpoint.previous_secret] if endpoint.previous_secret else [])
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "Corridor-Webhooks/1",
-        HEADER: signature_header(signing, int(now.timestamp()), body),
+        HEADER: signature_header(signing, int(now.timestamp()), delivery.event.body),
     }
-    answer = post(endpoint.url, body, headers)
+    return PreparedPost(url=endpoint.url, body=delivery.event.body, headers=headers)
+
+
+def send(prepared: PreparedPost) -> Answer:
+    """The POST itself; the caller holds no transaction (a slow receiver must never hold
+    SQLite's write lock, which every other writer waits for)."""
+    return post(prepared.url, prepared.body, prepared.headers)
+
+
+def record_attempt(delivery_id: int, expected_attempts: int, answer: Answer, now: datetime) -> bool:
+    """Log the attempt and settle or reschedule the delivery; False when another job
+    recorded this attempt meanwhile (the receiver drops the duplicate by its event id)."""
+    delivery = _pending(delivery_id, expected_attempts)
+    if delivery is None:
+        return False
+    endpoint = delivery.endpoint
     db.session.add(
         WebhookAttempt(
             delivery_id=delivery.id,
@@ -111,6 +143,15 @@ def attempt_delivery(delivery_id: int, expected_attempts: int, now: datetime) ->
     else:
         delivery.next_attempt_at = retry_at
     return True
+
+
+def attempt_delivery(delivery_id: int, expected_attempts: int, now: datetime) -> bool:
+    """Prepare, send and record one attempt at ``now`` in the caller's transaction (the
+    job splits the three so that no transaction is open while the receiver answers)."""
+    prepared = prepare_attempt(delivery_id, expected_attempts, now)
+    if prepared is None:
+        return False
+    return record_attempt(delivery_id, expected_attempts, send(prepared), now)
 
 
 def disable_failing(endpoint: WebhookEndpoint, now: datetime) -> None:
