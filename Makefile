@@ -50,7 +50,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 
 venv: $(VENV)/.installed
 
-# Bootstrap (LTR and RTL) and Chart.js come from the npm registry, pinned by package-lock.json, and is
+# Bootstrap (LTR and RTL), Chart.js and Swagger UI (/api/docs) come from the npm registry, pinned by package-lock.json, and is
 # served from static/vendor: never from a CDN. axe-core (a dev dependency, never served) stays in
 # node_modules for the browser tests' accessibility checks; make e2e runs this first (via prepare).
 static/vendor/.installed: package.json package-lock.json | .make/system-deps
@@ -60,6 +60,9 @@ static/vendor/.installed: package.json package-lock.json | .make/system-deps
 	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	mkdir -p static/vendor/chartjs
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
+	mkdir -p static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	   static/vendor/swagger-ui/
 	@touch $@
 
 # The Chinese face the PDFs embed, cut from Debian's Noto Sans CJK (see app/documents/cjk_font.py).
@@ -156,6 +159,7 @@ bench: prepare
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 	@status=0; $(BIN)/python bench/catalog.py || status=$$?; \
 	$(BIN)/python bench/orders.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
+	$(BIN)/python bench/api.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
 	$(BIN)/python bench/documents.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
 	$(BIN)/python bench/finance.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
 	$(BIN)/python bench/statistics.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -18,7 +19,7 @@ from markupsafe import Markup, escape
 
 from app.extensions import babel
 from app.money import InvalidCurrency, Money
-from app.reference.reader_text import company_name, in_reader_language
+from app.reference.reader_text import company_name, in_reader_language, local_name
 from app.time_zones import viewer_zone_name, zone_abbreviation
 
 # Locale code -> name of the language in that language (what the switcher shows).
@@ -139,6 +140,26 @@ def figure(value: object) -> Markup:
     return Markup('<span class="figure">%s</span>') % value
 
 
+# How a language separates the items of a list: Chinese 顿号, Urdu's Arabic comma.
+_LIST_SEPARATORS = {"zh": "\u3001", "ur": "\u060c "}
+
+
+def list_separator(locale: str | None = None) -> str:
+    code = locale or current_locale_code()
+    return _LIST_SEPARATORS.get(code[:2], ", ")
+
+
+def join_for_reader(items: Iterable[object], locale: str | None = None) -> str:
+    """Items joined the reader's way: "a、b" in Chinese, "a، b" in Urdu, "a, b" otherwise."""
+    return list_separator(locale).join(str(item) for item in items)
+
+
+def bdi(value: object) -> Markup:
+    """A person's words inside a translated sentence, isolated so their direction (an English
+    reason on an Urdu page) neither takes nor gives the sentence's order."""
+    return Markup("<bdi>%s</bdi>") % value
+
+
 # Amounts that services wrote into timeline notes as plain text ("86965.00 USD"):
 # shown in the viewer's format ("US$86,965.00") without rewriting what was recorded.
 _AMOUNT_IN_TEXT = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?) ([A-Z]{3})\b")
@@ -198,6 +219,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["figure"] = figure
+    app.jinja_env.filters["bdi"] = bdi
+    app.jinja_env.filters["list_join"] = lambda items: join_for_reader(items)
+    app.jinja_env.globals["list_separator"] = list_separator
     app.jinja_env.filters["exact_number"] = exact_number
     app.jinja_env.filters["amounts_in_text"] = amounts_in_text
     app.jinja_env.filters["company_name"] = lambda company: company_name(
@@ -205,6 +229,9 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["reader_text"] = lambda obj, field: in_reader_language(
         obj, field, current_locale_code()
+    )
+    app.jinja_env.filters["authority_name"] = lambda authority: local_name(
+        authority.name, authority.name_local, current_locale_code()
     )
     app.jinja_env.globals["money_from_minor"] = Money.from_minor
     app.jinja_env.globals.update(

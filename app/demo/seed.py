@@ -7,6 +7,7 @@ twice changes nothing and never duplicates a row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -153,6 +154,19 @@ DEMO_BANKS = {
 }
 
 
+# When each demo company registered and when the operator verified it (the supplier
+# profile prints both): years on the platform, not the day the seed ran.
+DEMO_JOINED = {
+    "wah-nobel": (
+        datetime(2019, 3, 11, 5, 0, tzinfo=UTC),
+        datetime(2019, 3, 25, 7, 30, tzinfo=UTC),
+    ),
+    "jw": (datetime(2021, 8, 2, 6, 0, tzinfo=UTC), datetime(2021, 8, 16, 9, 0, tzinfo=UTC)),
+    "mcct": (datetime(2020, 5, 18, 2, 0, tzinfo=UTC), datetime(2020, 6, 1, 3, 0, tzinfo=UTC)),
+    "karakoram": (datetime(2026, 9, 14, 7, 0, tzinfo=UTC), None),
+}
+
+
 # The 24-hour numbers the demo sellers' dangerous-goods declarations print (demo numbers).
 DEMO_EMERGENCY_CONTACTS = {
     "wah-nobel": ("Wah Nobel duty officer (demo)", "+92 51 4545 999"),
@@ -180,6 +194,8 @@ def _upsert_company(spec: DemoCompany) -> Company:
     company.reporting_currency = REPORTING_CURRENCY.get(spec.country, "USD")
     company.timezone = default_timezone(spec.country)  # Asia/Karachi, Asia/Shanghai
     company.verification_status = spec.status
+    if spec.key in DEMO_JOINED:
+        company.created_at, company.verification_decided_at = DEMO_JOINED[spec.key]
     if spec.key in DEMO_EMERGENCY_CONTACTS and company.emergency_contact_phone is None:
         name, phone = DEMO_EMERGENCY_CONTACTS[spec.key]
         company.emergency_contact_name, company.emergency_contact_phone = name, phone

@@ -99,7 +99,9 @@ def _firm(name: str, country: str, sells: bool, n: int) -> Company:
         reporting_currency="PKR" if country == "PK" else "CNY",
         timezone=default_timezone(country),
         verification_status=VerificationStatus.VERIFIED,
-        created_at=utcnow() - timedelta(days=900),
+        # Joined over the past years, verified two weeks later (the profile prints both).
+        created_at=utcnow() - timedelta(days=400 + 53 * n),
+        verification_decided_at=utcnow() - timedelta(days=386 + 53 * n),
     )
     db.session.add(company)
     return company

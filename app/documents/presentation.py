@@ -111,7 +111,8 @@ def packing_layout(
             [kg(r["gross_weight_g"]) for r in rows] + totals_gross,
             numeric=True,
         ),
-        Column("L×W×H (mm)", [dims(r) for r in rows], numeric=True),
+        # Wide enough for "长×宽×高" on one line even when every row prints "—".
+        Column("L×W×H (mm)", [dims(r) for r in rows], numeric=True, min_mm=16),
         Column(_english("volume"), [cbm(r["cbm_milli"]) for r in rows], numeric=True),
     ]
     return table_layout(columns)

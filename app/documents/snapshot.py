@@ -14,7 +14,15 @@ from typing import Any
 import pycountry
 
 from app.documents import labels
-from app.models import Company, CompanyLetterhead, DocumentKind, Order, Shipment, StoredFile
+from app.models import (
+    Company,
+    CompanyLetterhead,
+    DocumentKind,
+    Order,
+    Shipment,
+    ShipmentPackage,
+    StoredFile,
+)
 from app.reference.trade_codes import is_explosive
 from app.time_zones import local_date
 
@@ -230,13 +238,24 @@ def containers_data(shipment: Shipment, packages: list[Snapshot]) -> list[Snapsh
     ]
 
 
+def package_dimensions(package: ShipmentPackage) -> tuple[int | None, int | None, int | None]:
+    """The package's length, width and height in mm: as recorded on the shipment, else the
+    order line's (the listing's package size frozen at ordering). A seller rarely retypes the
+    carton size the listing already gives, and the packing list printed "—" beside it."""
+    if package.length_mm or package.width_mm or package.height_mm:
+        return package.length_mm, package.width_mm, package.height_mm
+    line = package.order_line
+    if line is None:
+        return None, None, None
+    return line.length_mm, line.width_mm, line.height_mm
+
+
 def shipment_data(shipment: Shipment) -> Snapshot:
     packages = []
     for package in sorted(shipment.packages, key=lambda p: p.package_no):
+        length_mm, width_mm, height_mm = package_dimensions(package)
         volume_mm3 = (
-            package.length_mm * package.width_mm * package.height_mm
-            if package.length_mm and package.width_mm and package.height_mm
-            else None
+            length_mm * width_mm * height_mm if length_mm and width_mm and height_mm else None
         )
         packages.append(
             {
@@ -254,9 +273,9 @@ def shipment_data(shipment: Shipment) -> Snapshot:
                 ),
                 "net_weight_g": package.net_weight_g,
                 "gross_weight_g": package.gross_weight_g,
-                "length_mm": package.length_mm,
-                "width_mm": package.width_mm,
-                "height_mm": package.height_mm,
+                "length_mm": length_mm,
+                "width_mm": width_mm,
+                "height_mm": height_mm,
                 # Cubic metres, 3 decimals, for the whole line (count packages alike).
                 "cbm_milli": (volume_mm3 * package.count) // 1_000_000 if volume_mm3 else None,
             }

@@ -33,7 +33,6 @@ from app.models.document import (
 )
 from app.models.finance import DocumentRate, ExchangeRate, ExportStatus, RegisterExport
 from app.models.idempotency import IdempotencyKey
-from app.models.letterhead import CompanyLetterhead
 from app.models.letter_of_credit import (
     AvailableBy,
     CreditDocumentKind,
@@ -46,6 +45,7 @@ from app.models.letter_of_credit import (
     ShipmentDocument,
     TermsState,
 )
+from app.models.letterhead import CompanyLetterhead
 from app.models.licence import (
     Authority,
     CompanyEvidence,
@@ -216,12 +216,7 @@ __all__ = [
     "OrderLine",
     "OrderStatus",
     "OutboxEmail",
-    "WebhookAttempt",
-    "WebhookDelivery",
-    "WebhookEndpoint",
-    "WebhookEvent",
     "PasswordReset",
-    "Place",
     "PaymentMethod",
     "PaymentMilestone",
     "PaymentProof",
@@ -232,6 +227,7 @@ __all__ = [
     "PaymentReversal",
     "PaymentStatus",
     "PaymentTerms",
+    "Place",
     "PresentationState",
     "PriceTier",
     "ProcessedWebhookEvent",
@@ -271,5 +267,9 @@ __all__ = [
     "TrustedBuyer",
     "User",
     "VerificationStatus",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "allocate",
 ]

@@ -118,6 +118,8 @@ class PaymentMilestone(PublicIdMixin, Base):
     lc_issuing_bank: Mapped[str | None] = mapped_column(sa.String(200))
     lc_amount_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
     lc_expiry: Mapped[date | None]
+    # When ``milestone.due`` went out (webhooks, issue 22): the claim that sends it once.
+    due_announced_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="milestones")

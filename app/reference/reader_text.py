@@ -57,3 +57,14 @@ def company_name(company: Any, locale: str) -> str:
         if candidate and script.search(candidate):
             return str(candidate)
     return str(legal)
+
+
+def local_name(name: str, name_local: str | None, locale: str) -> str:
+    """A body's name (a licensing authority's) for the reader: its local name when that is
+    written in the reader's script (MIIT's Chinese name for a Chinese reader, the Urdu name
+    of Pakistan's department for an Urdu reader), else its English name."""
+    language = reader_language(locale)
+    if language == "en" or not name_local:
+        return name
+    script = _HAN if language == "zh" else _ARABIC
+    return name_local if script.search(name_local) else name

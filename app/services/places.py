@@ -116,7 +116,8 @@ def _by_name(name: str) -> list[Place]:
     exact = [
         place
         for place in rows
-        if key in {folded(n) for n in (place.shown_name, place.name, place.name_zh) if n}
+        if key
+        in {folded(n) for n in (place.shown_name, place.name, place.name_zh, place.name_ur) if n}
     ]
     if exact:
         return exact

@@ -1,4 +1,5 @@
-"""Overdue payments: every hour the consumer reminds buyers of what is past due."""
+"""Payments due and overdue: every hour the consumer announces milestones falling due and
+reminds buyers of what is past due."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from app.tasks import huey, job
 
 @job(retries=2, retry_delay=300)
 def send_payment_reminders() -> None:
-    """One unit of work: claim each overdue milestone's reminder and write its e-mails.
+    """One unit of work: announce milestones falling due (``milestone.due``, once each),
+    then claim each overdue milestone's reminder and write its e-mails.
 
     Idempotent: a milestone reminded within the interval is skipped, so a retried or
     repeated run sends nothing twice; the e-mails leave only once the claims commit.
     """
-    reminders.send_overdue_reminders(utcnow())
+    now = utcnow()
+    reminders.announce_due_milestones(now)
+    reminders.send_overdue_reminders(now)
 
 
 @huey.periodic_task(crontab(minute="41"))

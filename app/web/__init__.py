@@ -8,10 +8,10 @@ from app import public_urls
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.web import boundary, guards
+    from app.web import boundary, guards, reader_titles
     from app.web.account.views import bp as account_bp
-    from app.web.api.views import bp as api_bp
     from app.web.api.openapi import docs_bp as api_docs_bp
+    from app.web.api.views import bp as api_bp
     from app.web.auth.views import bp as auth_bp
     from app.web.buyer import bp as buyer_bp
     from app.web.catalog.views import bp as catalog_bp
@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     boundary.init_app(app)
     operations_requests.note_identity_before_commit(app)
     guards.init_app(app)
+    reader_titles.init_app(app)
 
     @app.before_request
     def _remember_serving_base() -> None:

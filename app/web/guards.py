@@ -6,7 +6,7 @@ templates (``can`` is a template global) and the services themselves.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, request
+from flask import Blueprint, Flask, abort, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -47,11 +47,12 @@ def guard_blueprint(blueprint: Blueprint, action: Action | None) -> None:
 def home_endpoint(user: User) -> str:
     """Where a user lands after signing in."""
     if user.is_operator:
-        return "operator.companies"
+        return "operator.index"
     if user.authority_id is not None:
         return "authority.authority_index"
+    # The owner lands on the area home with its "Waiting for you" counts (seller's or buyer's
+    # below), not on company settings, which the header still links.
     landing = {
-        CompanyRole.OWNER: "company.index",
         CompanyRole.FINANCE: "finance.index",
         CompanyRole.SALES: "seller.index",
         CompanyRole.PURCHASER: "buyer.index",
@@ -67,4 +68,10 @@ def init_app(app: Flask) -> None:
     def template_can(action: Action | str, target: object = None) -> bool:
         return current_user.is_authenticated and can(signed_in_user(), action, target)
 
-    app.jinja_env.globals.update(can=template_can, Action=Action, Side=Side)
+    def template_home() -> str:
+        """The logo's target: a signed-in user's own home, anyone else the landing page."""
+        if current_user.is_authenticated:
+            return url_for(home_endpoint(signed_in_user()))
+        return url_for("public.landing")
+
+    app.jinja_env.globals.update(can=template_can, Action=Action, Side=Side, home_url=template_home)

@@ -141,6 +141,9 @@ WAITING_LABELS = {
     WaitingFor.RECEIPT: _l(
         "Orders with a proof of transfer waiting for the receipt to be recorded"
     ),
+    WaitingFor.PRODUCE: _l("Accepted orders waiting for you to start production"),
+    WaitingFor.SHIP: _l("Orders in production waiting for you to record the shipment"),
+    WaitingFor.DELIVERY: _l("Shipped orders waiting for you to confirm delivery"),
 }
 
 

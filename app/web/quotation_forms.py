@@ -27,6 +27,7 @@ from app.models import Incoterm, PaymentTerms
 from app.reference.trade_codes import UNIT_CODES
 from app.web.forms import CorridorForm, as_choices
 from app.web.order_labels import PAYMENT_TERMS_LABELS
+from app.web.places import PlaceField
 
 
 def incoterm_choices() -> list[tuple[str, str]]:
@@ -197,9 +198,10 @@ class AwardForm(CorridorForm):
         validators=[DataRequired(), Length(min=5, max=1000)],
         description=_l("Name and full address, as the bill of lading names them."),
     )
-    destination_port = StringField(
+    destination_port = PlaceField(
         _l("Destination port or place"),
         validators=[Optional(), Length(max=100)],
+        ports=False,
         description=_l("Leave blank under C- and D-terms: the named place is the destination."),
     )
     notify_party = TextAreaField(_l("Notify party"), validators=[Optional(), Length(max=1000)])

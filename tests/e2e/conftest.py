@@ -141,11 +141,17 @@ def sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> 
 
 
 def follow_nav(page: Page, href: str) -> None:
-    """Click the navigation link to ``href``, opening the folded menu first on a phone."""
+    """Click the navigation link to ``href``, opening the folded menu first on a phone, and
+    the dropdown ("More") that holds the link, if one does."""
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
-    page.locator(f"nav a[href='{href}']").first.click()
+    link = page.locator(f"nav a[href='{href}']").first
+    if not link.is_visible():
+        dropdown = page.locator(f"nav .dropdown:has(a[href='{href}']) .dropdown-toggle").first
+        if dropdown.count():
+            dropdown.click()
+    link.click()
     page.wait_for_load_state()
 
 

@@ -102,7 +102,7 @@ def test_a_controlled_sale_from_licence_to_drawdown(people: People) -> None:
         limit_kg=1000,
     )
     expect(owner.locator("[data-testid=licence-remaining]")).to_contain_text(
-        "1000 kg NEM left of 1000 kg NEM"
+        "1,000 kg NEM left of 1,000 kg NEM"
     )
     operator = people("operator@corridor.example")
     accept_licence(operator, EXPORT)
@@ -146,7 +146,7 @@ def test_a_controlled_sale_from_licence_to_drawdown(people: People) -> None:
     follow_nav(owner, "/licences/")
     owner.locator("a", has_text=EXPORT).first.click()
     expect(owner.locator("[data-testid=licence-remaining]")).to_contain_text(
-        "991 kg NEM left of 1000 kg NEM"
+        "991 kg NEM left of 1,000 kg NEM"
     )
     follow_nav(buyer, "/licences/")
     buyer.locator("a", has_text=APPROVAL).first.click()

@@ -25,6 +25,7 @@ from app.models import (
 )
 from app.services.accounts.api_tokens import create_token
 from app.services.audit.recording import Actor
+from app.services.catalog.facet_cache import CATALOG_CACHE
 from tests.builders import orders as order_steps
 from tests.builders.documents import render_pending
 from tests.builders.trade import Trade, make_trade
@@ -59,6 +60,15 @@ def stranger(app: Flask) -> dict[str, str]:
     """A purchaser of a third company, who must see none of the trade's objects."""
     company = CompanyFactory(chinese_buyer=True, legal_name="Ningbo Other Imports Co.")
     user = UserFactory(company=company, company_role="purchaser")
+    db.session.commit()
+    return token_for(app, user)
+
+
+@pytest.fixture
+def rival(app: Flask) -> dict[str, str]:
+    """A sales clerk of another seller, who must see none of the trade's objects."""
+    company = CompanyFactory(legal_name="Other Explosives (Pvt) Ltd")
+    user = UserFactory(company=company, company_role="sales")
     db.session.commit()
     return token_for(app, user)
 
@@ -98,12 +108,12 @@ def test_order_list_pages_by_cursor_and_filters(
     assert refused.get_json()["field"] == "starting_after"
 
 
-def test_order_fulfilment_shows_milestones_and_is_scoped(
+def test_order_detail_shows_milestones_and_documents_and_is_scoped(
     app: Flask, client: FlaskClient, trade: Trade, stranger: dict[str, str]
 ) -> None:
     order = order_steps.accept(app, trade, place(app, trade))
     headers = token_for(app, trade.purchaser)
-    answer = client.get(f"/api/v1/orders/{order.public_id}/fulfilment", headers=headers)
+    answer = client.get(f"/api/v1/orders/{order.public_id}", headers=headers)
     assert answer.status_code == 200
     body = answer.get_json()
     assert [(m["kind"], m["amount"], m["paid"]) for m in body["milestones"]] == [
@@ -111,7 +121,7 @@ def test_order_fulfilment_shows_milestones_and_is_scoped(
     ]
     assert body["shipments"] == []
     assert [d["kind"] for d in body["documents"]] == ["proforma_invoice"]
-    missing = client.get(f"/api/v1/orders/{order.public_id}/fulfilment", headers=stranger)
+    missing = client.get(f"/api/v1/orders/{order.public_id}", headers=stranger)
     assert missing.status_code == 404
 
 
@@ -132,8 +142,10 @@ def test_invoice_list_and_pdf_download_with_etag(
     document = listed["data"][0]
     assert document["xml_url"] is None  # a proforma carries no e-invoice
 
-    audited = select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "document.downloaded"
+    audited = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "document.downloaded")
     )
     before = db.session.scalar(audited)
     pdf = client.get(document["pdf_url"], headers=headers)
@@ -238,7 +250,7 @@ def test_quantity_refusal_names_its_line(client: FlaskClient, app: Flask, trade:
 
 
 def test_listing_change_needs_the_current_version(
-    client: FlaskClient, app: Flask, trade: Trade, stranger: dict[str, str]
+    client: FlaskClient, app: Flask, trade: Trade, rival: dict[str, str]
 ) -> None:
     headers = token_for(app, trade.sales)
     url = f"/api/v1/seller/listings/{trade.product.public_id}"
@@ -267,8 +279,8 @@ def test_listing_change_needs_the_current_version(
     assert product.stock_quantity == 7000
     assert [(t.min_quantity, t.unit_price_minor) for t in product.price_tiers] == [(100, 240)]
 
-    assert client.get(url, headers=stranger).status_code == 404
-    theirs = client.patch(url, json={**change, "version": body["version"]}, headers=stranger)
+    assert client.get(url, headers=rival).status_code == 404
+    theirs = client.patch(url, json={**change, "version": body["version"]}, headers=rival)
     assert theirs.status_code == 404
 
 
@@ -293,7 +305,7 @@ def test_listing_change_refusal_names_the_tier(
 
 
 def test_seller_accepts_and_declines_through_the_api(
-    client: FlaskClient, app: Flask, trade: Trade, stranger: dict[str, str]
+    client: FlaskClient, app: Flask, trade: Trade, rival: dict[str, str]
 ) -> None:
     first, second = place(app, trade), place(app, trade, 200)
     headers = token_for(app, trade.sales)
@@ -305,7 +317,9 @@ def test_seller_accepts_and_declines_through_the_api(
     refused = client.post(f"{url}/accept", json={}, headers=headers)
     assert refused.status_code == 422
     assert refused.get_json()["path"] == "confirmed_ship_date"
-    accepted = client.post(f"{url}/accept", json={"confirmed_ship_date": ship_date}, headers=headers)
+    accepted = client.post(
+        f"{url}/accept", json={"confirmed_ship_date": ship_date}, headers=headers
+    )
     assert accepted.status_code == 200, accepted.get_json()
     assert accepted.get_json()["status"] == "accepted"
     assert accepted.get_json()["confirmed_ship_date"] == ship_date
@@ -322,13 +336,12 @@ def test_seller_accepts_and_declines_through_the_api(
     db.session.expire_all()
     assert db.session.get(type(second), second.id).status == OrderStatus.REJECTED  # type: ignore[union-attr]
 
-    assert client.get(url, headers=stranger).status_code == 404
-    foreign = client.post(
-        f"{url}/decline", json={"reason": "Not mine to decline."}, headers=stranger
-    )
+    assert client.get(url, headers=rival).status_code == 404
+    assert client.get("/api/v1/seller/orders", headers=rival).get_json()["data"] == []
+    foreign = client.post(f"{url}/decline", json={"reason": "Not mine to decline."}, headers=rival)
     assert foreign.status_code == 404
     buyer_side = client.get(url, headers=token_for(app, trade.purchaser))
-    assert buyer_side.status_code == 404  # the buyer reads it under /orders, not /seller
+    assert buyer_side.status_code == 403  # the buyer reads it under /orders, not /seller
 
 
 def test_seller_records_a_shipment(client: FlaskClient, app: Flask, trade: Trade) -> None:
@@ -360,7 +373,149 @@ def test_seller_records_a_shipment(client: FlaskClient, app: Flask, trade: Trade
     assert body["shipments"][0]["transport_document_number"] == "COSU6312345670"
     assert body["shipments"][0]["packages"][0]["marks"] == "MCCT/SH/001-100"
     assert body["shipments"][0]["lines"] == [{"line_no": 1, "quantity": 100}]
-    buyer = client.get(
-        f"/api/v1/orders/{order.public_id}/fulfilment", headers=token_for(app, trade.purchaser)
-    )
+    buyer = client.get(f"/api/v1/orders/{order.public_id}", headers=token_for(app, trade.purchaser))
     assert buyer.get_json()["shipments"] == body["shipments"]
+
+
+# --- catalogue: public fields, controlled listings hidden as on the pages -----------------
+
+
+@pytest.fixture
+def controlled(trade: Trade) -> Product:
+    product = ProductFactory(
+        seller=trade.seller,
+        title="Shock-tube detonators",
+        un_number="UN0360",
+        proper_shipping_name="DETONATOR ASSEMBLIES, NON-ELECTRIC",
+        hazard_class="1.1B",
+        price_from_minor=123_456,
+        stock_quantity=7_777,
+        unit="PCE",
+        moq=1,
+    )
+    db.session.commit()
+    return product
+
+
+def _found(client: FlaskClient, headers: dict[str, str], public_id: str) -> dict[str, Any]:
+    CATALOG_CACHE.clear()
+    page = client.get("/api/v1/catalogue?q=detonators", headers=headers).get_json()
+    return next(item for item in page["data"] if item["id"] == public_id)
+
+
+def test_catalogue_hides_controlled_prices_from_unverified_companies(
+    client: FlaskClient, app: Flask, trade: Trade, controlled: Product
+) -> None:
+    verified = _found(client, token_for(app, trade.purchaser), controlled.public_id)
+    assert (verified["price_from"], verified["stock_quantity"]) == ("1234.56", 7777)
+    assert verified["controlled"] is True
+
+    pending = CompanyFactory(pending=True, chinese_buyer=True, legal_name="Pending Imports Co.")
+    newcomer = UserFactory(company=pending, company_role="owner")
+    db.session.commit()
+    headers = token_for(app, newcomer)
+    hidden = _found(client, headers, controlled.public_id)
+    assert (hidden["price_from"], hidden["currency"], hidden["stock_quantity"]) == (
+        None,
+        None,
+        None,
+    )
+    assert hidden["title"] == "Shock-tube detonators"
+    detail = client.get(f"/api/v1/catalogue/{controlled.public_id}", headers=headers).get_json()
+    assert (detail["price_tiers"], detail["stock_quantity"]) == (None, None)
+    assert detail["controlled"] is True
+
+
+def test_commercial_invoice_xml_with_its_own_etag(
+    client: FlaskClient, app: Flask, trade: Trade, stranger: dict[str, str]
+) -> None:
+    order = order_steps.ship(app, trade, place(app, trade))
+    render_pending(app, DocumentKind.COMMERCIAL_INVOICE)
+    headers = token_for(app, trade.purchaser)
+    listed = client.get("/api/v1/invoices?kind=commercial_invoice", headers=headers).get_json()
+    assert [(d["kind"], d["order"]) for d in listed["data"]] == [
+        ("commercial_invoice", order.public_id)
+    ]
+    invoice = listed["data"][0]
+    xml = client.get(invoice["xml_url"], headers=headers)
+    assert xml.status_code == 200
+    assert xml.mimetype == "application/xml"
+    assert b"CrossIndustryInvoice" in xml.data
+    assert invoice["number"].encode() in xml.data
+    assert xml.headers["ETag"] == f'"{invoice["sha256"]}-xml"'
+    unchanged = client.get(
+        invoice["xml_url"], headers={**headers, "If-None-Match": xml.headers["ETag"]}
+    )
+    assert unchanged.status_code == 304
+    audited = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.action == "document.xml_downloaded",
+            AuditEvent.object_id == invoice["id"],
+        )
+    )
+    assert audited == 1
+    assert client.get(invoice["xml_url"], headers=stranger).status_code == 404
+
+    detail = client.get(f"/api/v1/orders/{order.public_id}", headers=headers).get_json()
+    shipped = detail["shipments"][0]
+    assert (shipped["mode"], shipped["transport_document_number"]) == ("sea", "COSU6301234567")
+    assert shipped["packages"][0]["marks"] == "WN/SMT 1-8"
+
+
+def test_an_order_taking_stock_makes_the_read_version_stale(
+    client: FlaskClient, app: Flask, trade: Trade
+) -> None:
+    headers = token_for(app, trade.sales)
+    url = f"/api/v1/seller/listings/{trade.product.public_id}"
+    version = client.get(url, headers=headers).get_json()["version"]
+    place(app, trade, 300)  # 50,000 - 300 in stock now
+    stale = client.patch(url, json={"stock_quantity": 60_000, "version": version}, headers=headers)
+    assert stale.status_code == 409
+    assert stale.get_json()["code"] == "stale_version"
+    fresh = client.get(url, headers=headers).get_json()
+    assert fresh["stock_quantity"] == 49_700
+    changed = client.patch(
+        url, json={"stock_quantity": 60_000, "version": fresh["version"]}, headers=headers
+    )
+    assert changed.get_json()["stock_quantity"] == 60_000
+
+
+# --- each side's area, as on the pages ---------------------------------------------------
+
+
+def test_each_side_keeps_to_its_area(client: FlaskClient, app: Flask, trade: Trade) -> None:
+    order = place(app, trade)
+    sales = token_for(app, trade.sales)
+    purchaser = token_for(app, trade.purchaser)
+    # The buyer's purchaser has no seller area; the seller's sales clerk no buyer area.
+    refused = client.get("/api/v1/seller/orders", headers=purchaser)
+    assert refused.status_code == 403
+    assert refused.get_json()["code"] == "not_allowed"
+    assert client.get("/api/v1/seller/listings", headers=purchaser).status_code == 403
+    assert client.get("/api/v1/orders", headers=sales).status_code == 403
+    assert client.get(f"/api/v1/orders/{order.public_id}", headers=sales).status_code == 403
+    # Both companies read the order's papers and the catalogue.
+    assert client.get("/api/v1/invoices", headers=sales).status_code == 200
+    assert client.get("/api/v1/catalogue", headers=sales).status_code == 200
+
+
+def test_seller_listings_page_by_cursor(
+    client: FlaskClient, app: Flask, trade: Trade, rival: dict[str, str]
+) -> None:
+    second = ProductFactory(seller=trade.seller, title="Detonating cord 10 g/m")
+    draft = ProductFactory(seller=trade.seller, title="Cast booster 400 g", status="draft")
+    db.session.commit()
+    headers = token_for(app, trade.sales)
+    first = client.get("/api/v1/seller/listings?limit=2", headers=headers).get_json()
+    assert [item["id"] for item in first["data"]] == [trade.product.public_id, second.public_id]
+    assert first["has_more"] is True
+    rest = client.get(
+        f"/api/v1/seller/listings?starting_after={second.public_id}", headers=headers
+    ).get_json()
+    assert [(item["id"], item["status"]) for item in rest["data"]] == [(draft.public_id, "draft")]
+    assert rest["has_more"] is False
+    drafts = client.get("/api/v1/seller/listings?status=draft", headers=headers).get_json()
+    assert [item["id"] for item in drafts["data"]] == [draft.public_id]
+    assert client.get("/api/v1/seller/listings", headers=rival).get_json()["data"] == []

@@ -454,3 +454,21 @@ def test_unread_messages_do_not_grow_the_session(client: FlaskClient, trade: Tra
     with client.session_transaction() as session:
         assert session["_flashes"] == [("success", "The cart is updated.")]
     assert "The cart is updated." in page_of(client.get("/buyer/cart"))
+
+
+def test_the_destination_is_picked_from_the_un_locode_places(
+    client: FlaskClient, trade: Trade
+) -> None:
+    """A code (what the place picker sends) becomes the place's label; an unknown Chinese
+    code is refused on the form; a place the list lacks is kept as typed."""
+    client.post("/buyer/cart", data={"product": trade.product.public_id, "quantity": "1500"})
+    checkout_url = f"/buyer/checkout/{group_key(trade.product)}"
+    review = page_of(client.post(checkout_url, data=checkout_form(destination_port="CNSHA")))
+    assert "Review your order" in review and "Shanghai (CNSHA)" in review
+    refused = page_of(
+        client.post(checkout_url, data=checkout_form(destination_port="Nowhere (CNQQQ)"))
+    )
+    assert "CNQQQ is not a UN/LOCODE of Pakistan or China" in refused
+    kept = page_of(client.post(checkout_url, data=checkout_form(destination_port="Jebel Ali")))
+    assert "Review your order" in kept and "Jebel Ali" in kept
+    assert order_count() == 0

@@ -326,3 +326,180 @@ def test_the_checks_see_an_overlap() -> None:
     over = {**one, "text": "1", "x0": 102.0, "x1": 107.0, "matrix": (1, 0, 0, 1, 102, 739)}
     assert overlapping_chars([one, apart, line_below], 842.0) == []
     assert overlapping_chars([one, over], 842.0) == [("1", "9")]
+
+
+# The demo's detonator order, as sized in ``flask demo seed`` ------------------------------
+
+
+def demo_snapshot(kind: DocumentKind) -> dict[str, Any]:
+    """The demo's shipped detonator order (one line, 20 cartons, one container), with the
+    seller's signatory, logo and stamp: an ordinary order, not an extreme one."""
+    seller = Company(
+        legal_name="Wah Nobel (Pvt) Limited",
+        legal_name_local="واہ نوبل (پرائیویٹ) لمیٹڈ",
+        country="PK",
+        address="G.T. Road, Wah Cantonment",
+        city="Wah Cantt",
+        postal_code="47040",
+        tax_id="0658763-2",
+        sales_tax_registration="0301987654321",
+        contact_email="exports@wahnobel.example",
+        bank_beneficiary="Wah Nobel (Pvt) Limited",
+        bank_name="Standard Chartered Bank (Pakistan) Limited",
+        bank_account="PK36SCBL0000001123456702",
+        bank_swift="SCBLPKKX",
+        bank_address="I.I. Chundrigar Road, Karachi, Pakistan",
+        emergency_contact_name="Wah Nobel duty officer (demo)",
+        emergency_contact_phone="+92 51 4545 999",
+    )
+    buyer = Company(
+        legal_name="MCCT International",
+        legal_name_local="MCCT国际贸易有限公司",
+        country="CN",
+        address="Room 1808, 18/F, Lujiazui Finance Plaza, Pudong New Area",
+        city="Shanghai",
+        postal_code="200120",
+        tax_id="91310000MA1FL8XQ37",
+        contact_email="purchasing@mcct.example",
+    )
+    line = OrderLine(
+        line_no=1,
+        title="Non-electric shock-tube detonators (UN0360, 1.1B)",
+        hs_code="360330",
+        origin_country="PK",
+        unit="PCE",
+        quantity=50_000,
+        unit_price_minor=78,
+        line_total_minor=3_900_000,
+        units_per_package=500,
+        net_weight_g=18_000,
+        gross_weight_g=21_500,
+        # The listing's carton, 60 × 40 × 35 cm; the shipment's package row gives none.
+        length_mm=600,
+        width_mm=400,
+        height_mm=350,
+        un_number="UN0360",
+        proper_shipping_name="DETONATOR ASSEMBLIES, NON-ELECTRIC for blasting",
+        hazard_class="1.1B",
+        net_explosive_mass_g=450,
+        ems="F-B, S-Y",
+    )
+    order = Order(
+        id=4,
+        seller=seller,
+        buyer=buyer,
+        buyer_po_number="MCCT-PO-2026-104",
+        currency="USD",
+        incoterm=Incoterm.CFR,
+        incoterm_place="Shanghai",
+        destination_country="CN",
+        destination_port="Shanghai",
+        consignee=(
+            "MCCT International, Room 1808, Lujiazui Finance Plaza, Pudong New Area, "
+            "Shanghai 200120, China"
+        ),
+        notify_party="Same as consignee",
+        payment_terms=PaymentTerms.DEPOSIT_BALANCE_BL,
+        placed_at=ISSUED_AT,
+        goods_total_minor=3_900_000,
+        freight_minor=240_000,
+        insurance_minor=0,
+        total_minor=4_140_000,
+        lines=[line],
+    )
+    order.shipments = [
+        Shipment(
+            mode=ShipmentMode.SEA,
+            carrier="COSCO Shipping Lines",
+            vessel="COSCO Pakistan",
+            voyage="118E",
+            transport_document_number="COSU6300000004",
+            container_numbers="CSNU6342117",
+            port_of_loading="Karachi",
+            port_of_discharge="Shanghai",
+            etd=date(2026, 12, 9),
+            eta=date(2026, 12, 26),
+            net_weight_g=20_000_000,
+            gross_weight_g=20_800_000,
+            recorded_at=ISSUED_AT,
+            packages=[
+                ShipmentPackage(
+                    package_no=1,
+                    count=20,
+                    package_type="box",
+                    marks="MCCT / SHANGHAI / CO-000004 / 1-20",
+                    contents=line.title,
+                    order_line=line,
+                )
+            ],
+        )
+    ]
+    stored = StoredFile(public_id="picture", sha256="0" * 64)
+    letterhead = CompanyLetterhead(
+        signatory_name="Imran Qureshi",
+        signatory_title="General Manager Exports",
+        signing_place="Wah Cantt",
+        logo=stored,
+        stamp=stored,
+    )
+    return build_snapshot(
+        kind,
+        order,
+        number="WN-CI-2026-000001",
+        issued_at=ISSUED_AT,
+        verify_url="https://corridor.example/verify/" + "T" * 43,
+        related={"commercial_invoice": "WN-CI-2026-000001"},
+        letterhead=letterhead,
+    )
+
+
+def _demo_pages(app: Flask, kind: DocumentKind) -> list[str]:
+    with app.test_request_context("/"):
+        pdf = document_pdf(demo_snapshot(kind), pictures=PICTURES)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [page.extract_text() for page in document.pages]
+
+
+def test_demo_commercial_invoice_keeps_its_declaration_on_one_page(app: Flask) -> None:
+    pages = _demo_pages(app, DocumentKind.COMMERCIAL_INVOICE)
+    assert len(pages) == 1
+    text = pages[0]
+    assert "Declaration 声明" in text
+    assert "We declare that this invoice shows the actual price" in text
+    assert "Imran Qureshi, General Manager Exports" in text
+    assert "PK36SCBL0000001123456702" in text
+
+
+def test_demo_packing_list_prints_the_listing_carton_and_the_un_number_once(
+    app: Flask,
+) -> None:
+    pages = _demo_pages(app, DocumentKind.PACKING_LIST)
+    assert len(pages) == 1
+    text = pages[0]
+    # The order line's carton (600 × 400 × 350 mm) and its volume: 20 × 0.084 m³.
+    assert "600×400×350" in text
+    assert "1.680 m³" in text
+    assert text.count("UN0360") == 1
+    # The heading keeps "L×W×H" on one line, not a few letters a line.
+    assert "L×W×H (mm)" in text
+
+
+def test_demo_dangerous_goods_declaration_names_the_shipper_once(app: Flask) -> None:
+    pages = _demo_pages(app, DocumentKind.DANGEROUS_GOODS)
+    assert len(pages) == 1
+    text = pages[0]
+    assert text.count("Shipper") == 1
+    # The shipper's address in its party box only (a "Shipper" row repeated it).
+    assert text.count("G.T. Road, Wah Cantonment") == 1
+    assert "+92 51 4545 999" in text
+
+
+def test_demo_certificate_of_origin_names_each_party_once(app: Flask) -> None:
+    pages = _demo_pages(app, DocumentKind.CERTIFICATE_OF_ORIGIN)
+    assert len(pages) == 1
+    text = pages[0]
+    # Boxes 1 and 2 of the form carry exporter and consignee; no party boxes above them.
+    assert "Exporter 出口商" not in text
+    assert "Importer 进口商" not in text
+    assert text.count("G.T. Road, Wah Cantonment") == 1
+    assert text.count("DRAFT — application for the issuing authority") == 1

@@ -184,8 +184,8 @@ def test_a_listing_flagged_controlled_needs_licences_too(app: Flask) -> None:
     trade = make_trade(export_licence_required=True, hs_code="310230")
     assert _refusal(app, lambda: _place(app, trade)) == (
         "Shanghai Minmetals Trading Co., Ltd. has no accepted import licence or per-shipment"
-        " approval (MIIT 审批单) covering 310230 for 500 units. Shanghai Minmetals Trading Co.,"
-        " Ltd. has no accepted end-user certificate covering 310230 for 500 units."
+        " approval (MIIT 审批单) covering 310230 for 500 kg. Shanghai Minmetals Trading Co.,"
+        " Ltd. has no accepted end-user certificate covering 310230 for 500 kg."
     )
     licence(trade.buyer, K.IMPORT, number="IMP-AN", goods=("3102",))
     licence(trade.buyer, K.END_USER_CERTIFICATE, number="EUC-AN", goods=("3102",))

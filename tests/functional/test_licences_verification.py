@@ -93,8 +93,12 @@ def test_evidence_is_checked_recorded_and_shown_on_the_public_page(
     assert (record.checked_by_id, record.expires_on) == (operator.id, date(2099, 12, 31))
     auth.logout()
     page = client.get(f"/sellers/{company.public_id}").data.decode()
-    assert f"Documents verified on {record.checked_at.date().isoformat()}" in page
-    assert "Licences on file: manufacture licence (EL-01)" in page
+    # One section states it (the supplier facts): the verification record's day, licence kinds.
+    facts = page.split('id="supplier-facts"')[1].split("</section>")[0]
+    checked = record.checked_at.date()
+    assert f"Verified by the operator on {checked:%b} {checked.day}, {checked.year}" in facts
+    assert "Manufacture licence" in facts
+    assert page.count("Licences on file") == 1
 
 
 def test_a_withdrawal_stops_trading_and_tells_the_company(

@@ -362,21 +362,22 @@ def test_report_renders_in_the_users_language(client: FlaskClient, auth: AuthAct
 
 
 def _explosive_row(**cells: str) -> dict[str, str]:
-    return row(
-        title="Emulsion explosive 32 mm",
-        category="commercial-explosives",
-        hs_code="360200",
-        unit="KGM",
-        package_type="box",
-        units_per_package="25",
-        net_weight_kg="25",
-        gross_weight_kg="26.455",
-        un_number="UN0241",
-        proper_shipping_name="EXPLOSIVE, BLASTING, TYPE E",
-        hazard_class="1.5D",
-        net_explosive_mass_kg="25",
-        **cells,
-    )
+    explosive = {
+        "title": "Emulsion explosive 32 mm",
+        "category": "commercial-explosives",
+        "hs_code": "360200",
+        "unit": "KGM",
+        "package_type": "box",
+        "units_per_package": "25",
+        "net_weight_kg": "25",
+        "gross_weight_kg": "26.455",
+        "un_number": "UN0241",
+        "proper_shipping_name": "EXPLOSIVE, BLASTING, TYPE E",
+        "hazard_class": "1.5D",
+        "net_explosive_mass_kg": "25",
+    }
+    explosive.update(cells)
+    return row(**explosive)
 
 
 def test_publishing_a_class_1_row_without_a_licence_is_a_row_error(
@@ -385,20 +386,29 @@ def test_publishing_a_class_1_row_without_a_licence_is_a_row_error(
     """The licence gate's refusal is reported on its row like any other problem; nothing
     is written, and the refusal is audited."""
     response = upload(
-        client, csv_bytes([row(), _explosive_row(status="published"), _explosive_row()])
+        client,
+        csv_bytes(
+            [
+                row(),
+                _explosive_row(status="published"),
+                _explosive_row(),
+                _explosive_row(status="published", title="Emulsion explosive 65 mm"),
+            ]
+        ),
     )
 
     assert response.status_code == 200
-    assert report(response.data.decode()) == [
-        (
-            "3",
-            "status",
-            "Wah Nobel has no accepted manufacture or sale licence covering UN0241.",
-        )
-    ]
+    assert sales.company is not None
+    company = sales.company.legal_name
+    refusal = (
+        f"{company} has no accepted manufacture licence (EL-01) or sale licence covering UN0241."
+    )
+    # Both refused rows are reported; the draft rows and the ore are fine.
+    assert report(response.data.decode()) == [("3", "status", refusal), ("5", "status", refusal)]
     assert listing_count() == 0
-    [event] = audit_events("licence.refused.publish")
-    assert event.details["shortfalls"][0]["un_number"] == "UN0241"
+    events = audit_events("licence.refused.publish")
+    assert [e.details["shortfalls"][0]["un_number"] for e in events] == ["UN0241", "UN0241"]
+    assert [e.actor_id for e in events] == [sales.id, sales.id]
 
 
 def test_a_licensed_seller_publishes_the_class_1_row(client: FlaskClient, sales: User) -> None:

@@ -43,11 +43,12 @@ def _signed_in(client: FlaskClient) -> bool:
 @pytest.mark.parametrize(
     ("factory_kwargs", "home"),
     [
-        ({"company_role": CompanyRole.OWNER}, "/company/"),
+        # The owner lands on the area home with its counts (issue 26), not company settings.
+        ({"company_role": CompanyRole.OWNER}, "/seller/"),
         ({"company_role": CompanyRole.FINANCE}, "/finance/"),
         ({"company_role": CompanyRole.SALES}, "/seller/"),
         ({"company_role": CompanyRole.VIEWER}, "/seller/"),
-        ({"operator": True}, "/operator/companies"),
+        ({"operator": True}, "/operator/"),
     ],
     ids=["owner", "finance", "sales", "viewer", "operator"],
 )
@@ -214,7 +215,7 @@ def test_open_redirect_next_goes_home_instead(
         "/login", data={"email": "owner@example.com", "password": TEST_PASSWORD, "next": target}
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/company/"
+    assert response.headers["Location"] == "/seller/"
     # Signing in still worked.
     assert client.get("/company/").status_code == 200
 

@@ -93,7 +93,7 @@ def test_login_with_the_token_from_the_form_works(client: FlaskClient) -> None:
         data={"email": "owner@example.com", "password": TEST_PASSWORD, "csrf_token": token},
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/company/"
+    assert response.headers["Location"] == "/seller/"  # the owner lands on the area home (issue 26)
     assert client.get("/company/").status_code == 200
 
 
@@ -398,7 +398,7 @@ def test_production_session_cookie_is_secure_httponly_lax(production_app: Flask)
         },
     )
     assert response.status_code == 302, response.data
-    assert response.headers["Location"] == "/company/"
+    assert response.headers["Location"] == "/seller/"  # the owner's area home (issue 26)
     session_cookies = [
         header for header in response.headers.getlist("Set-Cookie") if header.startswith("session=")
     ]

@@ -537,7 +537,11 @@ def test_the_form_records_lines_containers_and_where_each_package_travels(
     ]
     assert shipment.container_numbers == "CSNU6342117 TGHU1234567"
     page = page_of(client.get(f"/seller/orders/{order.public_id}"))
-    assert "1 · Porous prilled ammonium nitrate: 180 TNE" in page
+    # The goods isolated by direction, the quantity with its unit one figure (issue 26).
+    assert (
+        '1 · <bdi>Porous prilled ammonium nitrate</bdi>: <span class="figure">180 TNE</span>'
+        in page
+    )
     assert "CSNU6342117 (22G1, seal PK 0042117)" in page
     assert "TGHU1234567 (45G1, seal PK 0044567)" in page
 

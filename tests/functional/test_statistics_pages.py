@@ -93,8 +93,8 @@ def test_a_two_seller_cell_and_a_dominated_cell_read_confidential(
     data = _json(client)
     monthly = data["monthly"]
     assert monthly["periods"] == ["2026-01", "2026-02", "2026-03", "2026-04"]
-    assert _row(monthly, "28")["2026-02"] == {"status": "confidential", "label": "confidential"}
-    assert _row(monthly, "25")["2026-02"] == {"status": "confidential", "label": "confidential"}
+    assert _row(monthly, "28")["2026-02"] == {"status": "confidential"}
+    assert _row(monthly, "25")["2026-02"] == {"status": "confidential"}
     # A confidential figure never travels as a number, nor as zero.
     assert "40000" not in json.dumps(data) and "70000" not in json.dumps(data)
     # The year's totals are broad and balanced enough to show.
@@ -153,8 +153,12 @@ def test_the_csv_and_the_page_hide_what_the_json_hides(client: FlaskClient, cube
     from_csv = {
         (line["row"], line["period"])
         for line in lines
-        if line["table"] == "monthly" and line["value_usd"] == "confidential"
+        if line["table"] == "monthly" and line["confidential"] == "true"
     }
+    hidden_lines = [line for line in lines if line["confidential"] == "true"]
+    assert {
+        (line["value_usd"], line["net_weight_t"], line["shipments"]) for line in hidden_lines
+    } == {("", "", "")}
     assert from_csv == from_json
     assert ("2818", "2026-02") in from_csv
     page = client.get(f"/statistics{query}").get_data(as_text=True)
@@ -243,3 +247,81 @@ def test_the_company_view_needs_a_role_that_sees_the_trade(
     db.session.commit()
     auth.login(viewer.email)
     assert client.get("/statistics/company").status_code == 403
+
+
+def test_a_restricted_chapter_asked_by_month_points_to_the_yearly_table(
+    client: FlaskClient, cube: object
+) -> None:
+    page = client.get("/statistics?year=2026&chapter=36").get_data(as_text=True)
+    assert "No trade matches these filters" not in page
+    assert (
+        "Controlled goods are published only by HS chapter and whole year, never by month"
+        " or heading: see their yearly table below."
+    ) in page
+    assert 'href="#restricted-heading"' in page
+    restricted = page.split('id="statistics-restricted"')[1].split("</table>")[0]
+    assert "30,000" in restricted  # 2025, the whole year
+    # The downloads withhold every month rather than print zeros.
+    for query in ("?year=2026&chapter=36", "?year=2026&heading=3602&by=heading"):
+        data = _json(client, query)
+        assert data["monthly"]["rows"] == [
+            {
+                "key": None,
+                "cells": {
+                    period: {"status": "confidential"}
+                    for period in ["2026-01", "2026-02", "2026-03", "2026-04", "total"]
+                },
+            }
+        ]
+        assert _row(data["restricted_chapters_yearly"], "36")["2025"]["value_usd"] == "30000.00"
+        lines = list(
+            csv.DictReader(
+                io.StringIO(client.get(f"/statistics/download.csv{query}").get_data(as_text=True))
+            )
+        )
+        monthly = [line for line in lines if line["table"] == "monthly"]
+        assert [
+            (line["row"], line["period"], line["value_usd"], line["confidential"])
+            for line in monthly
+        ] == [
+            ("total", period, "", "true")
+            for period in ["2026-01", "2026-02", "2026-03", "2026-04", "total"]
+        ]
+        assert "0.00" not in [line["value_usd"] for line in monthly]
+
+
+def test_downloads_read_the_same_in_every_language(client: FlaskClient, cube: object) -> None:
+    english = client.get("/statistics/download.csv?by=heading").get_data(as_text=True)
+    for language in ("zh-CN", "ur"):
+        other = client.get(
+            "/statistics/download.csv?by=heading", headers={"Accept-Language": language}
+        ).get_data(as_text=True)
+        assert other == english
+    assert english.splitlines()[0] == (
+        "table,row,period,value_usd,net_weight_t,shipments,confidential"
+    )
+    assert "2818,2026-02,,,,true" in english
+    assert "保密" not in english
+
+
+def test_port_names_show_in_the_readers_language_where_the_reference_has_one(
+    app: Flask, client: FlaskClient, mid_june: None
+) -> None:
+    with app.app_context():
+        sellers, buyers = sellers_and_buyers(3)
+        for seller, buyer in zip(sellers, buyers, strict=True):
+            fact(seller, buyer, JAN, "2610", 100_000, loading="Karachi", discharge="Shanghai")
+            fact(seller, buyer, FEB, "2610", 100_000, loading="Karachi", discharge="Nowhere Bay")
+        refreshed()
+        db.session.commit()
+    page = client.get("/statistics?by=ports", headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True
+    )
+    assert '<option value="Karachi">卡拉奇</option>' in page
+    assert '<option value="Shanghai">上海</option>' in page
+    assert '<option value="Nowhere Bay">Nowhere Bay</option>' in page
+    assert "卡拉奇 → 上海" in page
+    page = client.get("/statistics?by=ports", headers={"Accept-Language": "ur"}).get_data(
+        as_text=True
+    )
+    assert '<option value="Karachi">کراچی</option>' in page

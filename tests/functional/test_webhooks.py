@@ -14,9 +14,10 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -30,6 +31,7 @@ from app.models import (
     CompanyRole,
     DeliveryStatus,
     Order,
+    OrderStatus,
     OutboxEmail,
     PriceTier,
     Product,
@@ -40,18 +42,28 @@ from app.models import (
     WebhookEvent,
 )
 from app.models.base import utcnow
+from app.models.licence import LicenceKind, ReviewStatus
 from app.services.audit.recording import Actor
+from app.services.claims import decision as claim_decision
+from app.services.claims import responses as claim_responses
 from app.services.fulfilment import actions
 from app.services.jobs import drop_pending
+from app.services.licences import vault
+from app.services.licences.authority import create_authority_user
 from app.services.orders.cart import set_cart_quantity
 from app.services.orders.placing import OrderTerms, place_order
+from app.services.payments import reminders
 from app.services.webhooks import delivery as webhook_delivery
 from app.services.webhooks import endpoints as webhook_endpoints
 from app.services.webhooks import events as webhook_events
-from tests.builders.orders import DEFAULT_TERMS, group_key
+from app.tasks import reminders as reminder_tasks
+from tests.builders.claims import claim_on, delivered_paid
+from tests.builders.claims import operator as claims_operator
+from tests.builders.licences import authority, licence
+from tests.builders.orders import DEFAULT_TERMS, group_key, order_in
 from tests.builders.trade import Trade, make_trade
 from tests.factories import CompanyFactory, UserFactory
-from tests.support.auth import AuthActions
+from tests.support.auth import TEST_PASSWORD, AuthActions
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -494,3 +506,160 @@ def test_no_database_lock_is_held_while_the_receiver_answers(
     with isolated_app.app_context():
         delivery = db.session.scalars(select(WebhookDelivery)).one()
         assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 1)
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DUE = date(2026, 3, 10)
+# The last second before the due day and its first second, in Shanghai (UTC+8).
+LAST_SECOND_BEFORE_DUE_DAY = datetime(2026, 3, 9, 23, 59, 59, tzinfo=SHANGHAI)
+FIRST_SECOND_OF_DUE_DAY = datetime(2026, 3, 10, 0, 0, 0, tzinfo=SHANGHAI)
+
+
+def test_milestone_due_is_sent_once_when_its_day_begins_for_the_buyer(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade, receiver: Receiver
+) -> None:
+    trade.buyer.timezone = "Asia/Shanghai"
+    db.session.commit()
+    secret = register(client, auth, owner_of(trade), receiver.url, "milestone.due")
+    # $500.00 on 30/70 terms, accepted: the $150.00 deposit falls due on ``DUE``.
+    order = order_in(app, trade, OrderStatus.ACCEPTED, payment_terms="deposit_30_balance_70_bl")
+    deposit = order.milestones[0]
+    deposit.due_on = DUE
+    db.session.commit()
+
+    with app.test_request_context():
+        assert reminders.announce_due_milestones(LAST_SECOND_BEFORE_DUE_DAY) == 0
+        commit()
+    assert receiver.received == []
+    # 16:00 UTC on 9 March: still the 9th in UTC, already the 10th in Shanghai.
+    assert FIRST_SECOND_OF_DUE_DAY.astimezone(UTC) == datetime(2026, 3, 9, 16, 0, tzinfo=UTC)
+    with app.test_request_context():
+        assert reminders.announce_due_milestones(FIRST_SECOND_OF_DUE_DAY) == 1
+        commit()
+    assert len(receiver.received) == 1
+    body = json.loads(receiver.received[0]["body"])
+    assert body["type"] == "milestone.due"
+    assert body["data"]["object"] == {
+        "object": "milestone",
+        "id": deposit.public_id,
+        "order": order.public_id,
+        "sequence": 1,
+        "reference": f"{order.reference}-1",
+        "due_on": "2026-03-10",
+        "currency": "USD",
+        "amount": "150.00",
+        "remaining": "150.00",
+    }
+    header = receiver.received[0]["headers"]["Corridor-Signature"]
+    assert len(verify(secret, header, receiver.received[0]["body"])) == 1
+    db.session.refresh(deposit)
+    assert deposit.due_announced_at == FIRST_SECOND_OF_DUE_DAY
+
+    # Later runs, and the hourly job itself (which also reminds: the deposit is long
+    # overdue by the real clock), send no second milestone.due.
+    with app.test_request_context():
+        assert reminders.announce_due_milestones(FIRST_SECOND_OF_DUE_DAY + timedelta(hours=1)) == 0
+        commit()
+    reminder_tasks.send_payment_reminders()
+    assert len(receiver.received) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(WebhookEvent)
+            .where(WebhookEvent.kind == "milestone.due")
+        )
+        == 1
+    )
+
+
+def test_claim_moves_arrive_as_claim_events(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade, receiver: Receiver
+) -> None:
+    register(
+        client,
+        auth,
+        owner_of(trade),
+        receiver.url,
+        "claim.opened",
+        "claim.responded",
+        "claim.escalated",
+        "claim.decided",
+        "claim.settled",
+    )
+    order = delivered_paid(app, trade)
+    claim = claim_on(app, trade, order, "50.00")
+    with app.test_request_context():
+        claim_responses.respond(Actor(trade.sales), claim, "contest", "The weights agree.")
+        commit()
+    with app.test_request_context():
+        claim_responses.escalate(Actor(trade.purchaser), claim, "We disagree.")
+        commit()
+    with app.test_request_context():
+        claim_decision.decide(
+            Actor(claims_operator()),
+            claim,
+            "none",
+            None,
+            "The landed weight certificate matches the invoice; no shortage is shown.",
+        )
+        commit()
+
+    bodies = [json.loads(r["body"]) for r in receiver.received]
+    assert [(b["type"], b["data"]["object"]["status"]) for b in bodies] == [
+        ("claim.opened", "open"),
+        ("claim.responded", "responded"),
+        ("claim.escalated", "escalated"),
+        ("claim.decided", "decided"),
+        ("claim.settled", "settled"),  # a decision of no remedy settles the claim at once
+    ]
+    assert {b["data"]["object"]["id"] for b in bodies} == {claim.public_id}
+    assert {b["data"]["object"]["order"] for b in bodies} == {order.public_id}
+
+
+def test_licence_review_and_revocation_arrive_for_the_holder(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade, receiver: Receiver
+) -> None:
+    register(
+        client,
+        auth,
+        owner_of(trade),
+        receiver.url,
+        "licence.accepted",
+        "licence.rejected",
+        "licence.revoked",
+    )
+    china = authority("MIIT", "CN")
+    held = licence(
+        trade.buyer,
+        LicenceKind.IMPORT,
+        number="IMP-CN-7",
+        issuer=china,
+        status=ReviewStatus.PENDING,
+    )
+    with app.test_request_context():
+        officer = create_authority_user(
+            db.session,
+            Actor(claims_operator()),
+            china,
+            email="officer@cn-authority.example",
+            full_name="Licensing Officer",
+            password=TEST_PASSWORD,
+        )
+    db.session.commit()
+    with app.test_request_context():
+        vault.review_licence(db.session, Actor(claims_operator()), held, accept=True, reason=None)
+        commit()
+    with app.test_request_context():
+        vault.revoke_licence(db.session, Actor(officer), held, "Import quota withdrawn.")
+        commit()
+
+    bodies = [json.loads(r["body"]) for r in receiver.received]
+    assert [b["type"] for b in bodies] == ["licence.accepted", "licence.revoked"]
+    assert bodies[0]["data"]["object"] == {
+        "object": "licence",
+        "id": held.public_id,
+        "number": "IMP-CN-7",
+        "review_status": "accepted",
+        "revoked": False,
+    }
+    assert bodies[1]["data"]["object"]["revoked"] is True

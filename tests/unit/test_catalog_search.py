@@ -159,6 +159,24 @@ def test_words_are_all_required_and_the_last_is_a_prefix(world: World) -> None:
 def test_each_filter_alone_and_combined(
     world: World, filters: dict[str, object], expected: set[str]
 ) -> None:
+    # A viewer who sees controlled prices (a verified company's user): every filter as is.
+    query = CatalogQuery(**filters, controlled_prices=True)  # type: ignore[arg-type]
+    assert _ids(world, query) == expected
+    assert search_catalog(query).total == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"currency": "USD"}, {"det", "emu", "sal"}),  # no price bound: counted as before
+        ({"currency": "USD", "price_min": Decimal("2.50")}, {"emu", "sal"}),
+        ({"currency": "USD", "price_max": Decimal("10")}, {"emu"}),
+        ({"dangerous": True}, {"det"}),
+    ],
+)
+def test_a_price_filter_leaves_controlled_listings_out_for_who_may_not_see_their_price(
+    world: World, filters: dict[str, object], expected: set[str]
+) -> None:
     query = CatalogQuery(**filters)  # type: ignore[arg-type]
     assert _ids(world, query) == expected
     assert search_catalog(query).total == len(expected)
@@ -252,6 +270,23 @@ def test_cached_facets_follow_a_seller_suspension(world: World) -> None:
     ],
 )
 def test_sorts(world: World, sort: str, expected: list[str]) -> None:
+    names = {p.public_id: name for name, p in world.listings.items()}
+    items = search_catalog(CatalogQuery(sort=sort, controlled_prices=True)).items
+    assert [names[item.public_id] for item in items] == expected
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("newest", ["det", "emu", "chr", "sal"]),
+        # The controlled detonators last, as "price on request", in either direction.
+        ("price_asc", ["chr", "emu", "sal", "det"]),
+        ("price_desc", ["sal", "emu", "chr", "det"]),
+    ],
+)
+def test_price_sorts_put_controlled_listings_last_for_who_may_not_see_their_price(
+    world: World, sort: str, expected: list[str]
+) -> None:
     names = {p.public_id: name for name, p in world.listings.items()}
     items = search_catalog(CatalogQuery(sort=sort)).items
     assert [names[item.public_id] for item in items] == expected

@@ -386,7 +386,8 @@ def test_proforma_invoice(documents: dict[str, Rendered]) -> None:
     text, flat, snap = doc.text, doc.flat, doc.snapshot
     assert "形式发票" in text and "Invoice No. 发票号码" in text
     assert "CIF Shanghai, Incoterms® 2020" in text
-    assert "30%deposit,70%balanceagainstcopyofB/L" in flat
+    # The terms wrap beside "Delivery period", which plain text reads between their lines.
+    assert "30%deposit,70%balanceagainst" in flat and "copyofB/L30%定金" in flat
     for line in snap["lines"]:
         assert re.sub(r"\s+", "", line["title"]) in flat
         assert line["hs_code"] in text
@@ -444,7 +445,8 @@ def test_commercial_invoice_has_the_section_23_particulars(documents: dict[str, 
     assert re.search(r"Sales tax 销售税 0%\s+USD 0\.00", text)
     assert re.search(r"Total 总计\s+USD 7,303\.45", text)
     assert "CIF Shanghai, Incoterms® 2020" in text
-    assert "30%deposit,70%balanceagainstcopyofB/L" in flat
+    # The terms wrap beside "Delivery period", which plain text reads between their lines.
+    assert "30%deposit,70%balanceagainst" in flat and "copyofB/L30%定金" in flat
     for value in ("COSCO Pakistan / 118E", "COSU6300012345", "CSNU6342117, TGHU1234567"):
         assert value in text
     assert re.search(r"Port of loading 装货港\s+Karachi", text)
@@ -557,7 +559,9 @@ def test_dangerous_goods_declaration(documents: dict[str, Rendered]) -> None:
     for value in ("COSCO Pakistan / 118E", "COSU6300012345", "CSNU6342117, TGHU1234567"):
         assert value in text
     assert re.search(r"Port of loading 装货港\s+Karachi", text)
-    assert re.search(r"Shipper 发货人\s+Indus Blasting Supplies \(Pvt\)", text)
+    # The shipper is named once, in its party box (the name on the line below the label).
+    assert text.count("Shipper 发货人") == 1
+    assert re.search(r"Shipper 发货人[^\n]*\n\s*Indus Blasting Supplies \(Pvt\) Ltd", text)
     assert re.search(r"Consignee 收货人\s+MCCT International,", text)
     assert re.sub(r"\s+", "", labels.DG_DECLARATION[0]) in flat
     assert "Authorised signatory" in text and "Signature 签字" in text

@@ -69,7 +69,7 @@ class Action(enum.StrEnum):
     MANAGE_WEBHOOKS = "manage_webhooks"  # endpoints, secrets, resends (issue 22)
     # API tokens (issue 22): who may hold one (it acts as them, narrowed by its scope),
     # and the owner's view of every token of the company, with revocation.
-    HOLD_API_TOKEN = "hold_api_token"
+    HOLD_API_TOKEN = "hold_api_token"  # noqa: S105 (an action name, not a secret)
     MANAGE_API_TOKENS = "manage_api_tokens"
     # Messages between the parties (threads per order, RFQ, listing).
     READ_MESSAGES = "read_messages"

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, Company, Document, Order, Product, Rfq, User
+from app.models import AuditEvent, Claim, Company, Document, Order, Product, Rfq, User
 
 # Every action the code records, so the filter offers each kind before the first one
 # happens; f-string actions such as "order.<status>" are listed by their values.
@@ -27,11 +27,18 @@ KNOWN_ACTIONS: tuple[str, ...] = (
     "authority.viewed_licences",
     "buyer.trusted",
     "buyer.untrusted",
+    "claim.agreed",  # claim.<status>: claims.states.move_claim
+    "claim.decided",
     "claim.decision",
+    "claim.escalated",
     "claim.filed",
     "claim.inspection_required",
+    "claim.lapsed",
     "claim.record_exported",
+    "claim.responded",
+    "claim.settled",
     "claim.settlement",
+    "claim.withdrawn",
     "company.bank_details_changed",
     "company.emergency_contact_changed",
     "company.evidence_uploaded",
@@ -107,6 +114,14 @@ KNOWN_ACTIONS: tuple[str, ...] = (
     "user.deactivated",
     "user.reactivated",
     "user.role_changed",
+    "webhook.disabled",  # webhook.<action>: webhooks.endpoints
+    "webhook.enabled",
+    "webhook.events_changed",
+    "webhook.registered",
+    "webhook.removed",
+    "webhook.resent",
+    "webhook.rotation_ended",
+    "webhook.secret_rolled",
 )
 
 
@@ -141,7 +156,63 @@ _LOOKUPS = {
     "document": lambda ids: _names(Document, Document.number, ids),
     "rfq": lambda ids: _numbered(Rfq, "RFQ", ids),
     "user": lambda ids: _names(User, User.email, ids),
+    "claim": lambda ids: _numbered(Claim, "CL", ids),
 }
+
+# Details that hold an internal row id (a claim's settlement stores its columns as they are):
+# the key, and how the row is named.
+ID_DETAILS: dict[str, Any] = {
+    "credit_note_id": (Document, Document.number),
+    "settled_by_id": (User, User.email),
+}
+# Orders are named by their id alone, so no query is needed.
+ORDER_ID_DETAILS = ("follow_up_order_id",)
+
+
+def _by_row_id(model: Any, column: Any, row_ids: set[int]) -> dict[int, str]:
+    if not row_ids:
+        return {}
+    rows = db.session.execute(select(model.id, column).where(model.id.in_(row_ids)))
+    return {row_id: str(name) for row_id, name in rows}
+
+
+def id_detail_names(events: Sequence[AuditEvent]) -> dict[tuple[str, int], str]:
+    """``(detail key, row id) -> name`` for details that store an internal id."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    names: dict[tuple[str, int], str] = {}
+    for event in events:
+        for key, value in (event.details or {}).items():
+            if not isinstance(value, int) or isinstance(value, bool):
+                continue
+            if key in ID_DETAILS:
+                wanted[key].add(value)
+            elif key in ORDER_ID_DETAILS:
+                names[(key, value)] = f"CO-{value:06d}"
+    for key, row_ids in wanted.items():
+        model, column = ID_DETAILS[key]
+        for row_id, name in _by_row_id(model, column, row_ids).items():
+            names[(key, row_id)] = name
+    return names
+
+
+def object_currencies(events: Sequence[AuditEvent]) -> dict[tuple[str, str], str]:
+    """The currency of each claim and order the events concern, so an amount a row stores
+    without its currency (a claim's asked or awarded amount) is still written as money."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for event in events:
+        if event.object_type in ("claim", "order") and event.object_id:
+            wanted[event.object_type].add(event.object_id)
+        order = (event.details or {}).get("order")
+        if isinstance(order, str):
+            wanted["order"].add(order)
+    currencies: dict[tuple[str, str], str] = {}
+    for kind, model in (("claim", Claim), ("order", Order)):
+        if wanted[kind]:
+            rows = db.session.execute(
+                select(model.public_id, model.currency).where(model.public_id.in_(wanted[kind]))
+            )
+            currencies.update({(kind, public_id): currency for public_id, currency in rows})
+    return currencies
 
 
 def object_names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], str]:
@@ -151,9 +222,10 @@ def object_names(events: Sequence[AuditEvent]) -> dict[tuple[str, str], str]:
     for event in events:
         if event.object_type in _LOOKUPS and event.object_id:
             wanted[event.object_type].add(event.object_id)
-        order = (event.details or {}).get("order")
-        if isinstance(order, str):
-            wanted["order"].add(order)
+        for kind in ("order", "rfq"):  # details that name another object by its id
+            named = (event.details or {}).get(kind)
+            if isinstance(named, str):
+                wanted[kind].add(named)
     names: dict[tuple[str, str], str] = {}
     for kind, public_ids in wanted.items():
         for public_id, name in _LOOKUPS[kind](public_ids).items():

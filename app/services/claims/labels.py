@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
 from flask_babel import LazyString, lazy_gettext
 
 from app.models import (
@@ -13,6 +17,7 @@ from app.models import (
     ClaimType,
     InspectionBody,
 )
+from app.money import Money
 from app.services.claims.states import LABELS
 
 TYPES: dict[ClaimType, LazyString] = {
@@ -82,3 +87,50 @@ def event_text(kind: str, to_status: str | None) -> LazyString:
     if kind == "status" and to_status:
         return LABELS[ClaimStatus(to_status)]
     return _EVENTS.get(kind, lazy_gettext("Claim updated"))
+
+
+@dataclass(frozen=True)
+class NotePart:
+    """One piece of a timeline entry's note: a label (or none) and a value that is either
+    an amount (printed as money in the reader's format) or text as written."""
+
+    label: LazyString | None
+    text: str = ""
+    money: Money | None = None
+
+
+_AMOUNT = re.compile(r"^(-?\d+(?:\.\d+)?) ([A-Z]{3})$")
+
+
+def _amount(text: str) -> Money | None:
+    found = _AMOUNT.match(text.strip())
+    if found is None:
+        return None
+    try:
+        return Money(Decimal(found.group(1)), found.group(2))
+    except (ArithmeticError, ValueError, KeyError):  # not a currency we know: plain text
+        return None
+
+
+def event_note(kind: str, note: str | None) -> list[NotePart]:
+    """A timeline note as labelled parts. The services write some notes as codes ("9300.00
+    USD", "weight_certificate: weight-certificate.pdf", "9300.00 USD · CN-… · TT-…"): those
+    read as "Amount asked: $9,300.00", "Weight certificate: weight-certificate.pdf"; any
+    other note is a person's words, shown as written."""
+    if not note:
+        return []
+    if kind == "filed" and (asked := _amount(note)) is not None:
+        return [NotePart(lazy_gettext("Amount asked"), money=asked)]
+    if kind == "evidence" and ": " in note:
+        code, filename = note.split(": ", 1)
+        if code in ClaimEvidenceKind._value2member_map_:
+            return [NotePart(EVIDENCE[ClaimEvidenceKind(code)], filename)]
+    if kind == "refund":
+        parts = note.split(" · ")
+        refunded = _amount(parts[0])
+        if refunded is not None:
+            labelled = [NotePart(lazy_gettext("Refunded"), money=refunded)]
+            names = (lazy_gettext("Credit note"), lazy_gettext("Bank reference"))
+            labelled += [NotePart(name, text) for name, text in zip(names, parts[1:], strict=False)]
+            return labelled
+    return [NotePart(None, note)]

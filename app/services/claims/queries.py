@@ -101,6 +101,14 @@ def company_claims(company_id: int) -> list[Claim]:
     )
 
 
+def escalated_claims_count() -> int:
+    """How many claims wait for the operator's decision (the operator home's count)."""
+    return int(
+        db.session.scalar(select(func.count(Claim.id)).where(Claim.status == ClaimStatus.ESCALATED))
+        or 0
+    )
+
+
 def operator_claims(only_escalated: bool = True) -> list[Claim]:
     """The operators' list: escalated claims first (oldest first), or every running one."""
     statuses = (ClaimStatus.ESCALATED,) if only_escalated else tuple(LIVE)

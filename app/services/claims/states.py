@@ -26,6 +26,7 @@ from app.models.claim import LIVE_CLAIM_STATUSES
 from app.services.accounts.capabilities import side_of
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import Conflict
+from app.services.webhooks import events as webhook_events
 
 C = ClaimStatus
 
@@ -90,6 +91,9 @@ def record_claim_event(
         note=(note or "").strip()[:4000] or None,
     )
     db.session.add(event)
+    if to_status is not None:
+        # The one place claim moves (filing included) become webhook events (the outbox).
+        webhook_events.on_claim_moved(claim, to_status)
     return event
 
 

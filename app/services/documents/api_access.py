@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Document, DocumentKind, DocumentStatus
@@ -70,7 +71,10 @@ def company_invoices(
     limit = min(max(limit, 1), MAX_LIMIT)
     rows = list(
         db.session.scalars(
-            query.order_by(Document.issued_at.desc(), Document.id.desc()).limit(limit + 1)
+            # The order's public id goes into each answer: loaded with the page.
+            query.options(joinedload(Document.order))
+            .order_by(Document.issued_at.desc(), Document.id.desc())
+            .limit(limit + 1)
         )
     )
     return DocumentSlice(rows[:limit], len(rows) > limit)

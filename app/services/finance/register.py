@@ -69,6 +69,7 @@ __all__ = [
     "aging_bucket",
     "filter_options",
     "frozen_rates",
+    "overdue_count",
     "register_document",
     "register_document_ids",
     "register_page",
@@ -125,6 +126,15 @@ def register_page(company_id: int, chosen: RegisterFilter, page: int, today: dat
         .order_by(*register.order_by(chosen.sort))
     )
     return RegisterPage(rows=list(read_rows(register, statement)), totals=totals, page=page)
+
+
+def overdue_count(company_id: int, today: date) -> int:
+    """How many of the company's invoices (issued or received) are past due, unpaid: the
+    finance home's count, the same filter its link opens."""
+    totals = register_totals(
+        RegisterQuery(company_id, today), RegisterFilter(status=InvoiceStatus.OVERDUE)
+    )
+    return sum(total.count for total in totals)
 
 
 def register_totals(register: RegisterQuery, chosen: RegisterFilter) -> list[CurrencyTotal]:

@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext
 
 from app.models import Document, Order, Shipment, User
+from app.models.audit import AuditEvent
 from app.models.licence import Authority, Licence, LicenceDrawdown
 from app.services.accounts.capabilities import Action, require
 from app.services.accounts.companies import email_taken
@@ -60,6 +61,38 @@ def create_authority_user(
         details={"authority": authority.name, "email": address},
     )
     return user
+
+
+def first_password_pending(session: Session, user: User) -> bool:
+    """Whether ``user`` still signs in with the first password the operator set when
+    opening the account: an authority account whose holder has neither changed nor reset
+    it since. The audit log is the record (an account's creation and every password change
+    are written there), so no flag can drift from what happened."""
+    if user.authority_id is None:
+        return False
+    created = session.scalar(
+        sa.select(AuditEvent.id)
+        .where(
+            AuditEvent.action == "authority.account_created",
+            AuditEvent.object_type == "user",
+            AuditEvent.object_id == user.public_id,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if created is None:
+        return False
+    changed = session.scalar(
+        sa.select(AuditEvent.id)
+        .where(
+            AuditEvent.action.in_(("password.changed", "password.reset")),
+            AuditEvent.object_type == "user",
+            AuditEvent.object_id == user.public_id,
+            AuditEvent.id > created,
+        )
+        .limit(1)
+    )
+    return changed is None
 
 
 def _authority_id(actor: Actor) -> int:

@@ -15,7 +15,6 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -35,6 +34,7 @@ from app.models.licence import (
 from app.services.accounts.clock import company_today
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import Conflict
+from app.services.licences.quantities import nem_text, units_text
 from app.services.licences.rules import goods_cover, is_controlled, rules_for
 from app.services.licences.types import Session
 
@@ -72,6 +72,7 @@ class Need:
     title: str
     units: int
     nem_g: int | None  # None: the listing states no net explosive mass
+    unit: str | None = None  # the lines' UN/ECE unit (TNE ...); None when they differ
 
     @property
     def label(self) -> str:
@@ -83,21 +84,36 @@ class Need:
     def quantity_text(self) -> str:
         if self.nem_g is not None:
             return nem_text(self.nem_g)
-        return str(lazy_gettext("%(units)s units", units=self.units))
+        return units_text(self.units, self.unit)
+
+    def limit_quantity_text(self, licence: Licence) -> str:
+        """What this need asks of ``licence``, in the licence's basis."""
+        if licence.limit_basis is LimitBasis.NET_EXPLOSIVE_MASS and self.nem_g is not None:
+            return nem_text(self.nem_g)
+        return units_text(self.units, self.unit)
 
 
-def nem_text(grams: int) -> str:
-    """Grams of net explosive mass as kilograms, exactly: 50000 → "50 kg NEM"."""
-    kg = format(Decimal(grams) / 1000, "f")
-    if "." in kg:
-        kg = kg.rstrip("0").rstrip(".")
-    return str(lazy_gettext("%(kg)s kg NEM", kg=kg))
-
-
-def limit_text(licence: Licence, amount: int) -> str:
+def limit_text(licence: Licence, amount: int, unit: str | None = None) -> str:
+    """An amount in ``licence``'s basis: kg of NEM, or the goods' unit (``unit``, else
+    the unit its goods are sold in, ``licence_unit``)."""
     if licence.limit_basis is LimitBasis.NET_EXPLOSIVE_MASS:
         return nem_text(amount)
-    return str(lazy_gettext("%(units)s units", units=amount))
+    return units_text(amount, unit if unit is not None else licence_unit(licence))
+
+
+def licence_unit(licence: Licence) -> str | None:
+    """The unit a units-counted licence is counted in: that of the listings its UN numbers
+    are sold in (one unit for all; None when none or several)."""
+    session = object_session(licence)
+    numbers = [goods.un_number for goods in licence.goods if goods.un_number]
+    if session is None or not numbers:
+        return None
+    units = set(
+        session.scalars(
+            sa.select(Product.unit).where(Product.un_number.in_(numbers)).distinct().limit(2)
+        )
+    )
+    return units.pop() if len(units) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -175,8 +191,11 @@ def needs_for(
                 "title": line.title,
                 "units": 0,
                 "nem_g": 0,
+                "unit": line.unit,
             },
         )
+        if entry["unit"] != line.unit:
+            entry["unit"] = None
         entry["units"] += units
         if line.net_explosive_mass_g is None or entry["nem_g"] is None:
             entry["nem_g"] = None
@@ -338,7 +357,7 @@ def _find(
                     2,
                     lazy_gettext(
                         "allows %(limit)s per shipment",
-                        limit=limit_text(licence, licence.per_shipment_limit),
+                        limit=limit_text(licence, licence.per_shipment_limit, need.unit),
                     ),
                     licence,
                 )
@@ -351,8 +370,8 @@ def _find(
                     2,
                     lazy_gettext(
                         "has %(left)s left of %(limit)s",
-                        left=limit_text(licence, max(left, 0)),
-                        limit=limit_text(licence, licence.quantity_limit or 0),
+                        left=limit_text(licence, max(left, 0), need.unit),
+                        limit=limit_text(licence, licence.quantity_limit or 0, need.unit),
                     ),
                     licence,
                 )
@@ -477,15 +496,36 @@ def _side_check(
 def publish_shortfalls(session: Session, product: Product) -> list[Shortfall]:
     """A class-1 listing is published only by a seller holding an accepted manufacture or
     sale licence covering its UN number (quantity is not limited at publication)."""
-    if not (product.hazard_class or "").strip().startswith("1"):
-        return []
     seller = product.seller or session.get(Company, product.seller_id)
     assert seller is not None
-    need = Need(
+    return listing_publish_shortfalls(
+        session,
+        seller,
         un_number=product.un_number,
         hazard_class=product.hazard_class,
         hs_code=product.hs_code,
         title=product.title,
+    )
+
+
+def listing_publish_shortfalls(
+    session: Session,
+    seller: Company,
+    *,
+    un_number: str | None,
+    hazard_class: str | None,
+    hs_code: str,
+    title: str,
+) -> list[Shortfall]:
+    """``publish_shortfalls`` for a listing not written yet (a bulk import's row)."""
+    hazard_class = (hazard_class or "").strip().upper() or None
+    if not (hazard_class or "").startswith("1"):
+        return []
+    need = Need(
+        un_number=(un_number or "").strip().upper() or None,
+        hazard_class=hazard_class,
+        hs_code=hs_code,
+        title=title,
         units=1,
         nem_g=None,
     )
@@ -616,6 +656,16 @@ def check_accept(session: Session, actor: Actor, order: Order, ship_date: date |
     needs = needs_for(session, order.lines)
     if not needs:
         return
+    shortfalls = _accept_shortfalls(session, order, needs, ship_date)
+    if shortfalls:
+        raise LicenceRefused(actor, shortfalls, order.public_id)
+
+
+def _accept_shortfalls(
+    session: Session, order: Order, needs: list[Need], ship_date: date | None
+) -> list[Shortfall]:
+    """What acceptance still lacks: the seller's export licence valid through the ship
+    date, and the buyer's end-user certificate (asked by the gate and the order page)."""
     shortfalls = _seller_shortfalls(session, order, needs, company_today(order.seller), ship_date)
     _, missing_certificate = _side_check(
         session,
@@ -628,9 +678,7 @@ def check_accept(session: Session, actor: Actor, order: Order, ship_date: date |
         order_id=order.id,
         counterparty_id=order.seller_id,
     )
-    shortfalls += missing_certificate
-    if shortfalls:
-        raise LicenceRefused(actor, shortfalls, order.public_id)
+    return shortfalls + missing_certificate
 
 
 def _ship_checks(
@@ -777,25 +825,36 @@ def outstanding(session: Session, order: Order) -> list[Shortfall]:
     status = order.status.value
     result: list[Shortfall] = []
     if status == "placed":
-        result += _seller_shortfalls(
-            session, order, needs, company_today(order.seller), order.confirmed_ship_date
-        )
-        _, certificate = _side_check(
-            session,
-            gate=Gate.ACCEPT,
-            side=PartySide.BUYER,
-            company=order.buyer,
-            kinds=frozenset({K.END_USER_CERTIFICATE}),
-            needs=needs,
-            day=company_today(order.buyer),
-            order_id=order.id,
-            counterparty_id=order.seller_id,
-        )
-        result += certificate
+        result += _accept_shortfalls(session, order, needs, order.confirmed_ship_date)
     if status in ("placed", "accepted", "in_production"):
         _, ship = _ship_checks(session, order, needs)
         result += ship
     return result
+
+
+# The gate that holds the seller's next move back, by order status: accepting a placed
+# order, recording the shipment of one in production.
+BLOCKED_GATE = {"placed": Gate.ACCEPT, "in_production": Gate.SHIP}
+
+
+def next_step_shortfall(session: Session, order: Order, side: str) -> Shortfall | None:
+    """The document that decides the next step as ``side`` sees it: the first one ``side``
+    itself still owes (its move, even while the other side could act); else the first the
+    other side owes when that holds ``side``'s own next move back; None: no licence in
+    the way."""
+    shortfalls = outstanding(session, order)
+    mine = [s for s in shortfalls if s.side.value == side]
+    if mine:
+        return mine[0]
+    blocked = BLOCKED_GATE.get(order.status.value)
+    if blocked is None:
+        return None
+    return next((s for s in shortfalls if s.gate is blocked), None)
+
+
+def document_text(shortfall: Shortfall) -> str:
+    """The kinds of document a shortfall asks for, in words ("export licence or ...")."""
+    return _kinds_text(shortfall.kinds)
 
 
 def is_controlled_order(session: Session, order: Order) -> bool:

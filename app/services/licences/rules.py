@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import LazyString, lazy_gettext
+
 from app.models.licence import LicenceGoods, LicenceKind
 
 K = LicenceKind
@@ -54,6 +56,36 @@ DEFAULT_RULES = RULES["PK"]
 
 def rules_for(country: str | None) -> JurisdictionRules:
     return RULES.get((country or "").upper(), DEFAULT_RULES)
+
+
+# What an amendment's sanction reference is, by (jurisdiction, kind); (None, kind) for any
+# jurisdiction. Only an EL-01 needs the Federal Government's sanction (Explosives Rules
+# 2010, rule 111(1)(b)); a MIIT approval serves one shipment and is reissued, not amended.
+AMENDMENT_HINTS: dict[tuple[str | None, LicenceKind], LazyString] = {
+    ("PK", K.MANUFACTURE): lazy_gettext(
+        "Pakistan: an EL-01 is amended only with the Federal Government's sanction"
+        " (Explosives Rules 2010, rule 111(1)(b)). Give the sanction's reference."
+    ),
+    ("CN", K.PER_SHIPMENT_APPROVAL): lazy_gettext(
+        "China: MIIT does not amend an approval (审批单); it issues a new one. Give the"
+        " number of MIIT's new approval or of its letter."
+    ),
+    (None, K.END_USER_CERTIFICATE): lazy_gettext(
+        "Give the reference of the end user's reissued certificate, or of the authority's"
+        " endorsement of the change."
+    ),
+}
+DEFAULT_AMENDMENT_HINT = lazy_gettext(
+    "Give the reference of the issuing authority's letter approving the change."
+)
+
+
+def amendment_hint(jurisdiction: str | None, kind: LicenceKind) -> LazyString:
+    """The hint for an amendment's sanction reference that fits this licence."""
+    country = (jurisdiction or "").upper()
+    return AMENDMENT_HINTS.get(
+        (country, kind), AMENDMENT_HINTS.get((None, kind), DEFAULT_AMENDMENT_HINT)
+    )
 
 
 def is_controlled(hazard_class: str | None, flagged: bool = False) -> bool:

@@ -28,6 +28,7 @@ from app.services.errors import NotAllowed, NotFound, ValidationFailed
 from app.services.files import store_upload
 from app.services.licences.types import Session
 from app.services.outbox import queue_email
+from app.services.webhooks import events as webhook_events
 
 _UN = re.compile(r"^UN\d{4}$")
 _CLASS = re.compile(r"^(1\.[1-6])([A-HJKLNS])?$")
@@ -219,6 +220,7 @@ def review_licence(
         object_id=licence.public_id,
         details={"number": licence.number, "reason": reason},
     )
+    webhook_events.on_licence_decided(licence, f"licence.{licence.review_status.value}")
     _tell_holder(
         session,
         licence,
@@ -255,6 +257,7 @@ def revoke_licence(session: Session, actor: Actor, licence: Licence, reason: str
         object_id=licence.public_id,
         details={"number": licence.number, "reason": reason},
     )
+    webhook_events.on_licence_decided(licence, "licence.revoked")
     _tell_holder(
         session,
         licence,
@@ -321,6 +324,18 @@ def licences_for_review(session: Session, status: ReviewStatus | None) -> list[L
     if status is not None:
         query = query.where(Licence.review_status == status)
     return list(session.scalars(query))
+
+
+def licences_to_review_count(session: Session) -> int:
+    """How many licences wait for the operator's review (the operator home's count)."""
+    return int(
+        session.scalar(
+            sa.select(sa.func.count(Licence.id)).where(
+                Licence.review_status == ReviewStatus.PENDING
+            )
+        )
+        or 0
+    )
 
 
 def create_authority(

@@ -14,6 +14,7 @@ from typing import IO, Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext
 
+from app.i18n import join_for_reader
 from app.models import Company, User, VerificationStatus
 from app.models.base import UTCDateTime, utcnow
 from app.models.licence import (
@@ -144,7 +145,7 @@ def verify_with_evidence(
         raise ValidationFailed(
             lazy_gettext(
                 "The company has not uploaded: %(documents)s.",
-                documents=", ".join(str(EVIDENCE_LABELS[k]) for k in missing),
+                documents=join_for_reader(str(EVIDENCE_LABELS[k]) for k in missing),
             ),
             "checked",
         )

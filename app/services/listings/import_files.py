@@ -51,7 +51,7 @@ class ImportRejected(DomainError):
     are counted, not listed, so the report page stays readable.
     """
 
-    def __init__(self, errors: list[RowError]) -> None:
+    def __init__(self, errors: list[RowError], refusals: Sequence[DomainError] = ()) -> None:
         super().__init__(
             lazy_gettext(
                 "Nothing was imported. Correct every problem listed and upload the file again."
@@ -61,6 +61,16 @@ class ImportRejected(DomainError):
         ordered = sorted(errors, key=lambda e: (e.row or 0, order.get(e.column or "", len(order))))
         self.errors = ordered[:MAX_REPORTED_ERRORS]
         self.total = len(ordered)
+        # Refusals that must be audited (the licence gate's), once the import is undone.
+        self.refusals = list(refusals)
+
+    def record_refusal(self) -> None:
+        """Audit the audited refusals among the rows (the web boundary calls this after
+        rolling the import back, as for a single refused publication)."""
+        for refusal in self.refusals:
+            record = getattr(refusal, "record_refusal", None)
+            if callable(record):
+                record()
 
 
 def file_error(message: Message) -> ImportRejected:

@@ -21,6 +21,8 @@ from app.extensions import db
 from app.models import Product, ProductStatus
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import DomainError
+from app.services.licences import gate as licence_gate
+from app.services.licences.gate import LicenceRefused
 from app.services.listings.editing import (
     ListingInvalid,
     archive_listing,
@@ -124,11 +126,12 @@ def _company_products(company_id: int) -> list[Product]:
 
 def _plan(
     actor: Actor, company_id: int, table: list[tuple[int, dict[str, object]]]
-) -> tuple[list[_Plan], list[RowError]]:
+) -> tuple[list[_Plan], list[RowError], list[LicenceRefused]]:
     products = {product.public_id: product for product in _company_products(company_id)}
     first_seen: dict[str, int] = {}
     plans: list[_Plan] = []
     errors: list[RowError] = []
+    refusals: list[LicenceRefused] = []
     for number, cells in table:
         row = read_row(number, cells)
         try:
@@ -155,10 +158,41 @@ def _plan(
         problem = status_problem(actor, product, row.status)
         if problem is not None:
             row.errors.setdefault("status", problem)
+        elif (
+            row.status is ProductStatus.PUBLISHED
+            and _current_status(product) is not ProductStatus.PUBLISHED
+        ):
+            # The licence gate, asked of every row before anything is written, so that
+            # each refused row is reported (and audited) like any other row problem.
+            refused = _publish_refusal(actor, product, row)
+            if refused is not None:
+                row.errors.setdefault("status", refused.message)
+                refusals.append(refused)
         errors += [RowError(number, column, message) for column, message in row.errors.items()]
         changed = product is None or row.listing != current_input(product)
         plans.append(_Plan(row, product, changed))
-    return plans, errors
+    return plans, errors, refusals
+
+
+def _current_status(product: Product | None) -> ProductStatus | None:
+    return product.status if product is not None else None
+
+
+def _publish_refusal(actor: Actor, product: Product | None, row: SheetRow) -> LicenceRefused | None:
+    """The licence gate's refusal to publish the row's listing, if it refuses."""
+    assert actor.user is not None and actor.user.company is not None
+    listing = row.listing
+    shortfalls = licence_gate.listing_publish_shortfalls(
+        db.session,
+        actor.user.company,
+        un_number=listing.un_number,
+        hazard_class=listing.hazard_class,
+        hs_code=listing.hs_code,
+        title=listing.title,
+    )
+    if not shortfalls:
+        return None
+    return LicenceRefused(actor, shortfalls, product.public_id if product is not None else None)
 
 
 def _write(actor: Actor, plan: _Plan) -> bool:
@@ -198,9 +232,9 @@ def import_listings(actor: Actor, data: bytes, filename: str) -> ImportResult:
             for i, cell in enumerate(cells)
             if i not in positions and not blank([cell])
         ]
-    plans, errors = _plan(actor, company_id, table)
+    plans, errors, refusals = _plan(actor, company_id, table)
     if errors or stray:
-        raise ImportRejected(errors + stray)
+        raise ImportRejected(errors + stray, refusals)
     return _apply(actor, company_id, plans)
 
 
@@ -213,8 +247,12 @@ def _apply(actor: Actor, company_id: int, plans: list[_Plan]) -> ImportResult:
             try:
                 changed = _write(actor, plan)
             except DomainError as refused:
+                # A gate's refusal names no field: it refused the row's status.
+                column = refused.field or (
+                    "status" if isinstance(refused, LicenceRefused) else None
+                )
                 raise ImportRejected(
-                    [RowError(plan.row.number, refused.field, refused.message)]
+                    [RowError(plan.row.number, column, refused.message)], [refused]
                 ) from refused
             created += plan.product is None
             updated += plan.product is not None and changed

@@ -13,12 +13,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from flask_babel import lazy_gettext
-from sqlalchemy import update
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Product
+from app.models import Product, ProductStatus
 from app.models.base import utcnow
 from app.services.audit.recording import Actor
 from app.services.errors import Conflict, NotAllowed
@@ -27,7 +29,8 @@ from app.services.listings.import_rows import current_input
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TICK = timedelta(microseconds=1)
-_PRODUCTS = Product.__table__
+_PRODUCTS = cast(Table, Product.__table__)
+MAX_LIMIT = 100
 
 
 class StaleVersion(Conflict):
@@ -88,3 +91,40 @@ def update_stock_and_prices(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise stale
     update_listing(actor, product, changed)
+
+
+class UnknownCursor(LookupError):
+    """``starting_after`` names no listing of this company."""
+
+
+def listings_after(
+    company_id: int,
+    *,
+    limit: int = 10,
+    starting_after: str | None = None,
+    status: ProductStatus | None = None,
+) -> tuple[list[Product], bool]:
+    """Up to ``limit`` of the company's listings, oldest first (a listing's place in the
+    list never moves, so a cursor neither skips nor repeats one), after the listing
+    ``starting_after``; and whether more follow."""
+    query = select(Product).where(Product.seller_id == company_id)
+    if starting_after is not None:
+        cursor = db.session.scalar(
+            select(Product.id).where(
+                Product.public_id == starting_after, Product.seller_id == company_id
+            )
+        )
+        if cursor is None:
+            raise UnknownCursor(starting_after)
+        query = query.where(Product.id > cursor)
+    if status is not None:
+        query = query.where(Product.status == status)
+    limit = min(max(limit, 1), MAX_LIMIT)
+    rows = list(
+        db.session.scalars(
+            query.options(selectinload(Product.price_tiers), selectinload(Product.incoterms))
+            .order_by(Product.id)
+            .limit(limit + 1)
+        )
+    )
+    return rows[:limit], len(rows) > limit

@@ -33,7 +33,7 @@ from decimal import Decimal, InvalidOperation
 
 import facturx
 from flask_babel import LazyString, lazy_gettext
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from app.models import Order, PaymentTerms
 from app.money import Money

@@ -30,6 +30,9 @@ class WaitingFor(enum.StrEnum):
     PAYMENT = "payment"  # buyer: accepted orders not fully paid
     DOCUMENTS = "documents"  # buyer: issued documents nobody in the company downloaded yet
     RECEIPT = "receipt"  # seller's finance: a proof of transfer with no receipt recorded since
+    PRODUCE = "produce"  # seller: accepted orders whose production has not started
+    SHIP = "ship"  # seller: orders in production whose shipment is not recorded yet
+    DELIVERY = "delivery"  # buyer: shipped orders whose delivery is not confirmed yet
 
 
 # Which side of an order each kind concerns.
@@ -38,6 +41,17 @@ SIDE_OF = {
     WaitingFor.PAYMENT: Side.BUYER,
     WaitingFor.DOCUMENTS: Side.BUYER,
     WaitingFor.RECEIPT: Side.SELLER,
+    WaitingFor.PRODUCE: Side.SELLER,
+    WaitingFor.SHIP: Side.SELLER,
+    WaitingFor.DELIVERY: Side.BUYER,
+}
+
+# The kinds that are simply "the order stands at this status": the next move is this side's.
+_AT_STATUS = {
+    WaitingFor.ACCEPT: OrderStatus.PLACED,
+    WaitingFor.PRODUCE: OrderStatus.ACCEPTED,
+    WaitingFor.SHIP: OrderStatus.IN_PRODUCTION,
+    WaitingFor.DELIVERY: OrderStatus.SHIPPED,
 }
 
 # Once accepted the order has its payment schedule; cancelled and rejected orders owe nothing.
@@ -52,8 +66,8 @@ _OWES_PAYMENT = (
 
 def waiting_condition(kind: WaitingFor, company_id: int) -> ColumnElement[bool]:
     """The orders of ``company_id`` (on the kind's side) where ``kind`` waits."""
-    if kind is WaitingFor.ACCEPT:
-        return Order.status == OrderStatus.PLACED
+    if kind in _AT_STATUS:
+        return Order.status == _AT_STATUS[kind]
     if kind is WaitingFor.PAYMENT:
         return and_(
             Order.status.in_(_OWES_PAYMENT),

@@ -18,6 +18,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.i18n import format_day, format_money
@@ -36,6 +37,7 @@ from app.services.audit.recording import Actor
 from app.services.orders.lifecycle import record_event
 from app.services.outbox import queue_email
 from app.services.payments.controls import milestone_is_paid, milestone_remaining
+from app.services.webhooks import events as webhook_events
 
 REMINDER_INTERVAL = timedelta(days=7)
 # Orders whose money is still expected: accepted and neither cancelled, rejected nor done.
@@ -148,6 +150,57 @@ def remind(milestone: PaymentMilestone) -> int:
         sent += 1
     record_event(Actor(None), order, "payment_reminder", note=milestone.reference)
     return sent
+
+
+def due_milestones(now: datetime) -> list[PaymentMilestone]:
+    """Every unpaid milestone whose due day has begun in its buyer's day and that was not
+    announced yet, oldest order first."""
+    latest_day = now.astimezone(UTC).date() + _AHEAD_OF_UTC
+    candidates = db.session.scalars(
+        select(PaymentMilestone)
+        .join(Order, Order.id == PaymentMilestone.order_id)
+        .where(
+            PaymentMilestone.due_on.is_not(None),
+            PaymentMilestone.due_on <= latest_day,
+            PaymentMilestone.due_announced_at.is_(None),
+            Order.status.in_(EXPECTING_MONEY),
+            Order.payment_status != PaymentStatus.PAID,
+        )
+        .options(contains_eager(PaymentMilestone.order).joinedload(Order.buyer))
+        .order_by(PaymentMilestone.order_id, PaymentMilestone.sequence)
+    ).all()
+    return [
+        m
+        for m in candidates
+        if m.due_on is not None
+        and m.due_on <= company_today(m.order.buyer, now)
+        and not milestone_is_paid(m)
+    ]
+
+
+def announce_due_milestones(now: datetime) -> int:
+    """Send ``milestone.due`` once per milestone, when its due day begins for the buyer.
+
+    The conditional UPDATE of ``due_announced_at`` is the claim: of two runs at once exactly
+    one sends, and a rolled-back run leaves the milestone to the next. Returns how many.
+    """
+    announced = 0
+    for milestone in due_milestones(now):
+        claimed = db.session.execute(
+            update(PaymentMilestone)
+            .where(
+                PaymentMilestone.id == milestone.id,
+                PaymentMilestone.due_announced_at.is_(None),
+            )
+            .values(due_announced_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        set_committed_value(milestone, "due_announced_at", now)
+        webhook_events.on_milestone_due(milestone, milestone_remaining(milestone))
+        announced += 1
+    return announced
 
 
 def send_overdue_reminders(now: datetime) -> int:

@@ -53,6 +53,8 @@ class Hidden(enum.StrEnum):
     THRESHOLD = "threshold"
     DOMINANCE = "dominance"
     SECONDARY = "secondary"
+    # A restricted chapter asked for by month: published only by chapter and whole year.
+    RESTRICTED = "restricted"
 
 
 @dataclass

@@ -91,6 +91,9 @@ class Publication:
     restricted: PublishedTable  # restricted chapters by whole year
     restricted_chapters: list[str]
     disclosed: bool  # False: the operator's unsuppressed view
+    # The filters name a restricted chapter (or a heading in one): its trade shows only in
+    # the yearly table, and every monthly figure reads confidential, never zero.
+    restricted_filter: bool = False
     options: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -143,6 +146,34 @@ def _figures(table: TwoWayTable[Any], disclose: bool) -> dict[tuple[Any, Any], F
     return figures
 
 
+def _months(year: int, cutoff: date) -> list[date]:
+    months = []
+    month = date(year, 1, 1)
+    while month < min(date(year + 1, 1, 1), cutoff):
+        months.append(month)
+        month = disclosure.add_months(month, 1)
+    return months
+
+
+def names_restricted(query: StatisticsQuery, restricted: frozenset[str]) -> bool:
+    """Whether the filters ask for a restricted chapter, directly or through a heading."""
+    return any(
+        code is not None and disclosure.is_restricted(code, restricted)
+        for code in (query.chapter, query.heading)
+    )
+
+
+def _withheld_months(year: int, cutoff: date) -> PublishedTable:
+    """The monthly table of a restricted chapter: no rows, and every total confidential
+    (not zero, and not even whether the month had trade)."""
+    months = _months(year, cutoff)
+    withheld = Figure(0, 0, 0, Hidden.RESTRICTED, True)
+    figures: dict[tuple[str | None, date | None], Figure] = {
+        (None, column): withheld for column in [*months, None]
+    }
+    return PublishedTable([], months, figures)
+
+
 def _monthly(
     query: StatisticsQuery, year: int, cutoff: date, restricted: frozenset[str], disclose: bool
 ) -> PublishedTable:
@@ -167,11 +198,7 @@ def _monthly(
         )
         .group_by(row, TradeFlowFact.month, TradeFlowFact.seller_id, TradeFlowFact.buyer_id)
     )
-    months = []
-    month = start
-    while month < end:
-        months.append(month)
-        month = disclosure.add_months(month, 1)
+    months = _months(year, cutoff)
     table: TwoWayTable[str] = disclosure.build_table(
         ((r, m, s, b, int(v), int(w), int(n)) for r, m, s, b, v, w, n in rows),  # type: ignore[misc]
         columns=months,  # type: ignore[arg-type]
@@ -223,11 +250,13 @@ def _publish(query: StatisticsQuery, today: date, named: list[str], disclose: bo
     last_published = disclosure.add_months(cutoff, -1)
     years = list(range(first.year, last_published.year + 1)) if first else []
     year = query.year if query.year in years else (years[-1] if years else None)
-    monthly = (
-        _monthly(query, year, cutoff, restricted, disclose)
-        if year is not None
-        else PublishedTable([], [], {})
-    )
+    restricted_filter = names_restricted(query, restricted)
+    if year is None:
+        monthly = PublishedTable([], [], {})
+    elif restricted_filter and disclose:
+        monthly = _withheld_months(year, cutoff)
+    else:
+        monthly = _monthly(query, year, cutoff, restricted, disclose)
     whole_years = disclosure.complete_years(first, today)
     return Publication(
         query=replace(query, year=year),
@@ -238,6 +267,7 @@ def _publish(query: StatisticsQuery, today: date, named: list[str], disclose: bo
         restricted=_restricted(query, whole_years, restricted, disclose),
         restricted_chapters=sorted(restricted),
         disclosed=disclose,
+        restricted_filter=restricted_filter,
         options=_options(cutoff, restricted),
     )
 

@@ -26,6 +26,7 @@ from app.models import (
     VerificationStatus,
 )
 from app.services.licences.queries import licence_kinds_on_file
+from app.services.licences.verification import current_verification
 
 MIN_SHIPMENTS_FOR_ON_TIME = 5
 RFQ_WINDOW = timedelta(days=365)
@@ -44,7 +45,7 @@ VOLUME_BANDS: tuple[tuple[int | None, str], ...] = (
 @dataclass(frozen=True)
 class SupplierFacts:
     verified: bool
-    verified_on: date | None  # None for a company verified before decisions were dated
+    verified_on: date | None  # None only for a company verified before decisions were dated
     licence_kinds: list[LicenceKind]
     member_since: date
     years_on_platform: int
@@ -69,6 +70,18 @@ def volume_band(net_weight_g: int) -> str | None:
 def _whole_years(since: date, today: date) -> int:
     years = today.year - since.year
     return years - 1 if (today.month, today.day) < (since.month, since.day) else years
+
+
+def _verified_on(company: Company) -> date | None:
+    """The day of the verification behind the badge: the operator's verification record,
+    else (companies verified before records were kept) the day the decision was made."""
+    if company.verification_status is not VerificationStatus.VERIFIED:
+        return None
+    record = current_verification(db.session(), company.id)
+    if record is not None:
+        return record.checked_at.date()
+    decided = company.verification_decided_at
+    return decided.date() if decided is not None else None
 
 
 def supplier_facts(company: Company, now: datetime) -> SupplierFacts:
@@ -115,12 +128,7 @@ def supplier_facts(company: Company, now: datetime) -> SupplierFacts:
         if answered is not None and answered >= invited
     ]
     median = stats.median(hours).quantize(Decimal("0.1")) if hours else None
-    verified_on = (
-        company.verification_decided_at.date()
-        if company.verification_status is VerificationStatus.VERIFIED
-        and company.verification_decided_at is not None
-        else None
-    )
+    verified_on = _verified_on(company)
     member_since = company.created_at.date()
     return SupplierFacts(
         verified=company.verification_status is VerificationStatus.VERIFIED,

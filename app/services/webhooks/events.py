@@ -17,17 +17,22 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
+    Claim,
+    ClaimStatus,
     Document,
+    Licence,
     Message,
     MessageThread,
     Order,
     OrderStatus,
+    PaymentMilestone,
     QuoteRevision,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
 )
 from app.models.base import utcnow
+from app.money import Money
 from app.services.webhooks.catalogue import EVENT_KINDS
 from app.services.webhooks.delivery import queue_delivery
 
@@ -47,6 +52,16 @@ _TIMELINE_EVENTS: dict[str, str] = {
     "payment": "payment.received",
     "refund": "payment.refunded",
     "payment_reminder": "milestone.overdue",
+}
+
+
+# Claim moves that are webhook events (agreed, withdrawn and lapsed are not, yet).
+_CLAIM_EVENTS: dict[ClaimStatus, str] = {
+    ClaimStatus.OPEN: "claim.opened",
+    ClaimStatus.RESPONDED: "claim.responded",
+    ClaimStatus.ESCALATED: "claim.escalated",
+    ClaimStatus.DECIDED: "claim.decided",
+    ClaimStatus.SETTLED: "claim.settled",
 }
 
 
@@ -163,4 +178,57 @@ def on_message_received(message: Message, thread: MessageThread) -> None:
         parties,
         "message.received",
         {"object": "message", "id": message.public_id, "thread": thread.public_id},
+    )
+
+
+def on_milestone_due(milestone: PaymentMilestone, remaining: Money) -> None:
+    """A payment milestone whose due day has begun for the buyer, for both parties."""
+    order = milestone.order
+    emit(
+        (order.buyer_id, order.seller_id),
+        "milestone.due",
+        {
+            "object": "milestone",
+            "id": milestone.public_id,
+            "order": order.public_id,
+            "sequence": milestone.sequence,
+            "reference": milestone.reference,
+            "due_on": milestone.due_on.isoformat() if milestone.due_on else None,
+            "currency": milestone.currency,
+            "amount": str(milestone.amount.amount),
+            "remaining": str(remaining.amount),
+        },
+    )
+
+
+def on_claim_moved(claim: Claim, to_status: ClaimStatus) -> None:
+    """A claim filed or moved (the claim's timeline entry), for buyer and seller."""
+    name = _CLAIM_EVENTS.get(to_status)
+    if name is None:
+        return
+    emit(
+        (claim.buyer_id, claim.seller_id),
+        name,
+        {
+            "object": "claim",
+            "id": claim.public_id,
+            "order": claim.order.public_id,
+            "status": to_status.value,
+        },
+    )
+
+
+def on_licence_decided(licence: Licence, kind: str) -> None:
+    """A licence accepted or rejected by the operator, or revoked by its authority, for
+    the company that holds it."""
+    emit(
+        (licence.holder_id,),
+        kind,
+        {
+            "object": "licence",
+            "id": licence.public_id,
+            "number": licence.number,
+            "review_status": licence.review_status.value,
+            "revoked": licence.revoked_at is not None,
+        },
     )

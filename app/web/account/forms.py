@@ -39,8 +39,10 @@ class ApiTokenForm(CorridorForm):
         validators=[DataRequired(), Length(max=80)],
         description=_l("Where it is used, e.g. “SAP purchasing”."),
     )
+    # An ERP script that posts only a name gets a personal token, as before scopes.
     scope = SelectField(
         _l("What it may do"),
+        default="personal",
         description=_l(
             "Every scope reads. Orders and listings add those writes; read only writes nothing."
         ),

@@ -4,5 +4,17 @@ Importing the route modules registers their views on ``views.bp``.
 """
 
 # scopes' before_request runs after views' authentication: it imports views first.
-from app.web.api import messages, openapi, quotations, scopes, views  # noqa: F401
-from app.web.api import catalogue, orders_read, seller  # noqa: F401
+# areas' before_request, like scopes', runs after views' authentication.
+from app.web.api import (  # noqa: F401  # noqa: F401
+    areas,
+    catalogue,
+    messages,
+    openapi,
+    order_xml,
+    orders_read,
+    payments,
+    quotations,
+    scopes,
+    seller,
+    views,
+)

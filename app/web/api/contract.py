@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeAlias
 
 from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -26,7 +26,16 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from app.web.errors import render_error
 
-ViewT = TypeVar("ViewT", bound=Callable[..., ResponseReturnValue])
+P = ParamSpec("P")
+
+# What a view under ``@operation`` returns: a model, ``(model, status)``,
+# ``(model, status, headers)``, or any ordinary Flask answer (an error, a file).
+ApiAnswer: TypeAlias = (
+    BaseModel
+    | tuple[BaseModel, int]
+    | tuple[BaseModel, int, Mapping[str, str]]
+    | ResponseReturnValue
+)
 
 # Statuses every authenticated operation may answer besides its own: a malformed request,
 # no valid token, a role that may not, nothing of the company's by that id, a refused
@@ -85,6 +94,8 @@ class Operation:
     idempotent: bool
     # Non-JSON answers by status, for the document: {200: {"application/pdf": {}}}.
     content: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    # Request bodies the view takes besides JSON, for the document: {"application/xml": {}}.
+    body_content: Mapping[str, Any] = field(default_factory=dict)
 
 
 OPERATION_ATTRIBUTE = "__api_operation__"
@@ -101,17 +112,19 @@ def operation(
     public: bool = False,
     idempotent: bool = False,
     content: Mapping[int, Mapping[str, Any]] | None = None,
-) -> Callable[[ViewT], ViewT]:
+    body_content: Mapping[str, Any] | None = None,
+) -> Callable[[Callable[P, ApiAnswer]], Callable[P, ResponseReturnValue]]:
     """Declare an API view; put it *under* the blueprint's route decorator.
 
     ``body``/``query``: the models the request must fit; the view receives the validated
     instance as the ``body=``/``query=`` keyword. ``responses``: status → model (``None``
     for an empty or non-JSON answer, described by ``content``). ``errors``: statuses beyond
     :data:`COMMON_ERRORS`, such as 409. ``idempotent`` documents the ``Idempotency-Key``
-    header the view honours.
+    header the view honours. ``body_content``: media types the request body may have
+    besides JSON (taken before the view, e.g. ``app.web.api.order_xml``), for the document.
     """
 
-    def decorate(view: ViewT) -> ViewT:
+    def decorate(view: Callable[P, ApiAnswer]) -> Callable[P, ResponseReturnValue]:
         spec = Operation(
             summary=summary or (view.__doc__ or view.__name__).strip().splitlines()[0],
             body=body,
@@ -122,10 +135,11 @@ def operation(
             public=public,
             idempotent=idempotent,
             content=dict(content or {}),
+            body_content=dict(body_content or {}),
         )
 
         @functools.wraps(view)
-        def run(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        def run(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
             if query is not None:
                 try:
                     kwargs["query"] = query.model_validate(request.args.to_dict())
@@ -142,7 +156,7 @@ def operation(
             return answer(view(*args, **kwargs))
 
         setattr(run, OPERATION_ATTRIBUTE, spec)
-        return run  # type: ignore[return-value]
+        return run
 
     return decorate
 
@@ -157,17 +171,17 @@ def json_object() -> dict[str, Any] | None:
     return payload if isinstance(payload, dict) else None
 
 
-def answer(result: ResponseReturnValue) -> ResponseReturnValue:
+def answer(result: ApiAnswer) -> ResponseReturnValue:
     """A model (or ``(model, status[, headers])``) as JSON; anything else as it is."""
     if isinstance(result, BaseModel):
         return jsonify(result.model_dump(mode="json"))
     if isinstance(result, tuple) and result and isinstance(result[0], BaseModel):
         response: Response = jsonify(result[0].model_dump(mode="json"))
-        response.status_code = int(result[1])  # type: ignore[misc]
+        response.status_code = int(result[1])  # type: ignore[arg-type]
         if len(result) > 2:
             response.headers.update(result[2])  # type: ignore[misc]
         return response
-    return result
+    return result  # type: ignore[return-value]
 
 
 def error_path(location: Sequence[int | str]) -> str:

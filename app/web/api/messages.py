@@ -6,9 +6,9 @@ pages (multipart), the API sends text.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from flask import g, jsonify, request, url_for
+from flask import g, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
@@ -16,11 +16,24 @@ from app.models import Message, MessageThread, Order, User
 from app.services.accounts.capabilities import Side
 from app.services.messaging import posting, threads
 from app.services.orders.queries import company_order
+from app.web.api.contract import ApiAnswer, operation
+from app.web.api.schemas.messages import (
+    PageQuery,
+    PostMessage,
+    ThreadDetail,
+    ThreadList,
+    ThreadMessage,
+    ThreadRead,
+    ThreadSummary,
+    thread_message,
+)
 from app.web.api.views import _actor, bp
 from app.web.boundary import attempt
 from app.web.errors import render_error
 from app.web.files import send_stored
 from app.web.forms import page_number
+
+TAGS = ("messages",)
 
 
 def _user() -> User:
@@ -32,110 +45,108 @@ def _not_yours() -> ResponseReturnValue:
     return render_error(404, gettext("There is nothing here, or it is not yours to see."))
 
 
-def _message_json(thread: MessageThread, message: Message) -> dict[str, Any]:
-    return {
-        "id": message.public_id,
-        "at": message.created_at.isoformat(),
-        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
-        "author": message.author_name,
-        "company": "buyer" if message.author_company_id == thread.buyer_id else "seller",
-        "body": message.body,
-        "files": [
-            {
-                "name": attachment.stored_file.filename,
-                "content_type": attachment.stored_file.content_type,
-                "bytes": attachment.stored_file.byte_size,
-                "sha256": attachment.stored_file.sha256,
-                "url": url_for(
-                    "api.thread_file",
-                    public_id=thread.public_id,
-                    file_id=attachment.stored_file.public_id,
-                ),
-            }
-            for attachment in message.attachments
-        ],
-    }
+def _file_url(thread: MessageThread) -> Callable[[str], str]:
+    return lambda file_id: url_for("api.thread_file", public_id=thread.public_id, file_id=file_id)
 
 
-def _thread_json(thread: MessageThread, unread: int | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": thread.public_id,
-        "topic": thread.topic.value,
-        "subject": thread.subject,
-        "counterparty": threads.counterparty_name(thread, _user()),
-        "last_message_at": thread.last_message_at.isoformat() if thread.last_message_at else None,
-    }
-    if unread is not None:
-        body["unread"] = unread
-    return body
+def _message(thread: MessageThread, message: Message) -> ThreadMessage:
+    return thread_message(thread, message, _file_url(thread))
 
 
 @bp.get("/threads")
-def thread_list() -> ResponseReturnValue:
+@operation(query=PageQuery, responses={200: ThreadList}, tags=TAGS)
+def thread_list(query: PageQuery) -> ApiAnswer:
     """The company's threads, latest first, with this token's person's unread counts."""
-    rows = threads.inbox(_user(), page_number(request.args.get("page")))
-    return jsonify(threads=[_thread_json(row.thread, row.unread) for row in rows])
+    user = _user()
+    rows = threads.inbox(user, page_number(query.page))
+    return ThreadList(
+        threads=[
+            ThreadSummary(
+                id=row.thread.public_id,
+                topic=row.thread.topic,
+                subject=row.thread.subject,
+                counterparty=threads.counterparty_name(row.thread, user),
+                last_message_at=row.thread.last_message_at,
+                unread=row.unread,
+            )
+            for row in rows
+        ]
+    )
 
 
 @bp.get("/threads/<public_id>")
-def thread_show(public_id: str) -> ResponseReturnValue:
+@operation(responses={200: ThreadDetail}, tags=TAGS)
+def thread_show(public_id: str) -> ApiAnswer:
+    """One thread with its messages, oldest first."""
     thread = threads.visible_thread(_user(), public_id)
     if thread is None:
         return _not_yours()
-    body = _thread_json(thread)
-    body["messages"] = [_message_json(thread, m) for m in posting.thread_messages(thread)]
-    return jsonify(body)
+    return ThreadDetail(
+        id=thread.public_id,
+        topic=thread.topic,
+        subject=thread.subject,
+        counterparty=threads.counterparty_name(thread, _user()),
+        last_message_at=thread.last_message_at,
+        messages=[_message(thread, m) for m in posting.thread_messages(thread)],
+    )
 
 
-def _post(open_thread: Any) -> ResponseReturnValue:
-    payload = request.get_json(force=True, silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("body"), str):
-        return render_error(400, gettext('Send the message as JSON: {"body": "..."}.'))
+def _post(open_thread: Callable[[], MessageThread], body: PostMessage) -> ApiAnswer:
     outcome = attempt(
-        lambda: posting.post_message(_actor(), open_thread(), payload["body"]),
+        lambda: posting.post_message(_actor(), open_thread(), body.body),
         flash_refusal=False,
     )
     if outcome.value is None:
         error = outcome.error
         assert error is not None
-        return render_error(error.status, str(error), error.field)
+        return render_error(
+            error.status, str(error), error.field, path=error.path, error_code=error.code
+        )
     message = outcome.value
-    response = jsonify(_message_json(message.thread, message))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.thread_show", public_id=message.thread.public_id)
-    return response
+    location = url_for("api.thread_show", public_id=message.thread.public_id)
+    return _message(message.thread, message), 201, {"Location": location}
 
 
 @bp.post("/threads/<public_id>/messages")
-def thread_post(public_id: str) -> ResponseReturnValue:
+@operation(body=PostMessage, responses={201: ThreadMessage}, errors=(409,), tags=TAGS)
+def thread_post(public_id: str, body: PostMessage) -> ApiAnswer:
+    """Write in a thread of the company's."""
     thread = threads.visible_thread(_user(), public_id)
     if thread is None:
         return _not_yours()
-    return _post(lambda: thread)
+    return _post(lambda: thread, body)
 
 
 @bp.post("/orders/<public_id>/messages")
-def order_post(public_id: str) -> ResponseReturnValue:
+@operation(body=PostMessage, responses={201: ThreadMessage}, errors=(409,), tags=TAGS)
+def order_post(public_id: str, body: PostMessage) -> ApiAnswer:
     """Write in an order's thread, opening it with its first message."""
     user = _user()
     order: Order | None = company_order(user.company_id or 0, public_id, Side.BUYER)
     if order is None:
         return _not_yours()
-    return _post(lambda: threads.order_thread(user, order))
+    return _post(lambda: threads.order_thread(user, order), body)
 
 
 @bp.post("/threads/<public_id>/read")
-def thread_read(public_id: str) -> ResponseReturnValue:
+@operation(responses={200: ThreadRead}, tags=TAGS)
+def thread_read(public_id: str) -> ApiAnswer:
     """Mark the thread read up to its last message for the token's person."""
     thread = threads.visible_thread(_user(), public_id)
     if thread is None:
         return _not_yours()
     posting.mark_read(_user(), thread)
-    return jsonify(id=thread.public_id, unread=0)
+    return ThreadRead(id=thread.public_id, unread=0)
 
 
 @bp.get("/threads/<public_id>/files/<file_id>")
-def thread_file(public_id: str, file_id: str) -> ResponseReturnValue:
+@operation(
+    responses={200: None},
+    content={200: {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
+    tags=TAGS,
+)
+def thread_file(public_id: str, file_id: str) -> ApiAnswer:
+    """Download a file attached to a message of the thread (its own content type)."""
     thread = threads.visible_thread(_user(), public_id)
     stored = posting.thread_file(thread, file_id) if thread is not None else None
     if stored is None:

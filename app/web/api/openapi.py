@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from werkzeug.routing import Rule
 
@@ -30,13 +30,20 @@ _REF = "#/components/schemas/{model}"
 
 
 class ApiError(ResponseModel):
-    """Every error of the API (docs/API.md, "Errors")."""
+    """Every error of the API (docs/API.md, "Errors").
 
-    error: int
-    code: str
-    message: str
-    field: str | None = None
-    path: str | None = None
+    ``error`` is the HTTP status (kept for clients written before ``code``); ``field`` and
+    ``path`` are there only when the refusal names a field: ``path`` says where in the
+    request, line index included (``lines[2].quantity``).
+    """
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=False)
+
+    error: int = Field(examples=[422])
+    code: str = Field(examples=["invalid"])
+    message: str = Field(description="In the token owner's language.")
+    field: str | None = Field(None, examples=["quantity"])
+    path: str | None = Field(None, examples=["lines[2].quantity"])
 
 
 def _path(rule: Rule) -> tuple[str, list[dict[str, Any]]]:
@@ -122,16 +129,20 @@ def build_document(app: Flask) -> dict[str, Any]:
                 str(status), {"description": _status_text(status), "content": _json(error_ref)}
             )
         entry = {
-            "operationId": rule.endpoint.replace(".", "_") + ("" if method == "get" else f"_{method}"),
+            "operationId": rule.endpoint.replace(".", "_")
+            + ("" if method == "get" else f"_{method}"),
             "summary": spec.summary,
             "tags": list(spec.tags),
             "parameters": parameters,
             "responses": responses,
         }
-        if spec.body is not None:
+        if spec.body is not None or spec.body_content:
             entry["requestBody"] = {
                 "required": True,
-                "content": _json(schema_of(spec.body, "validation")),
+                "content": {
+                    **(_json(schema_of(spec.body, "validation")) if spec.body else {}),
+                    **{kind: dict(media) for kind, media in spec.body_content.items()},
+                },
             }
         if spec.public:
             entry["security"] = []

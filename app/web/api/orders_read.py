@@ -1,5 +1,5 @@
-"""``GET /api/v1/orders`` (the buyer's orders, a page after a cursor), the order's
-fulfilment, ``GET /api/v1/invoices`` and the documents' PDF and e-invoice XML.
+"""``GET /api/v1/orders`` (the buyer's orders, a page after a cursor),
+``GET /api/v1/invoices`` and the documents' PDF and e-invoice XML.
 
 Lists follow Stripe's: ``limit`` (1 to 100), ``starting_after`` (the last id of the page
 read), ``has_more``. Documents answer ``ETag`` (their SHA-256) and ``304`` to a matching
@@ -8,13 +8,12 @@ read), ``has_more``. Documents answer ``ETag`` (their SHA-256) and ``304`` to a 
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from flask import Response, current_app, g, request
-from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from app.documents.einvoice import einvoice_from_pdf
 from app.models import DocumentKind, OrderStatus, User
@@ -22,14 +21,9 @@ from app.services.accounts.capabilities import Side
 from app.services.documents import api_access
 from app.services.errors import NotFound
 from app.services.orders import cursor_list
-from app.services.orders.queries import order_page
-from app.web.api.contract import QueryModel, operation
-from app.web.api.resource_json import document_out, order_detail_out, order_out
-from app.web.api.resource_models import (
-    DocumentListOut,
-    FulfilmentOut,
-    OrderListOut,
-)
+from app.web.api.contract import ApiAnswer, QueryModel, Text, operation
+from app.web.api.schemas.fulfilment import Document, DocumentList
+from app.web.api.schemas.orders import OrderList, OrderSummary
 from app.web.api.views import _actor, bp
 from app.web.errors import render_error
 
@@ -42,11 +36,21 @@ def company_id() -> int:
     return user.company_id or 0
 
 
-def not_yours() -> ResponseReturnValue:
+# Public ids are short URL-safe strings: anything else is nobody's, without asking the
+# database (a NUL byte in a path would make PostgreSQL refuse the query itself).
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+PublicId = Annotated[Text, Field(max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+def well_formed(public_id: str) -> bool:
+    return _PUBLIC_ID.fullmatch(public_id) is not None
+
+
+def not_yours() -> ApiAnswer:
     return render_error(404, gettext("There is nothing here, or it is not yours to see."))
 
 
-def unknown_cursor() -> ResponseReturnValue:
+def unknown_cursor() -> ApiAnswer:
     return render_error(
         422,
         gettext("starting_after names nothing in this list."),
@@ -56,12 +60,13 @@ def unknown_cursor() -> ResponseReturnValue:
 
 class OrderListQuery(QueryModel):
     limit: int = Field(default=cursor_list.DEFAULT_LIMIT, ge=1, le=cursor_list.MAX_LIMIT)
-    starting_after: str | None = Field(default=None, max_length=40)
+    starting_after: PublicId | None = None
     status: OrderStatus | None = None
-    updated_since: datetime | None = None
+    # With its zone (2026-03-01T08:00:00Z): a time without one names no moment.
+    updated_since: AwareDatetime | None = None
 
 
-def order_slice(side: str, query: OrderListQuery) -> ResponseReturnValue:
+def order_slice(side: str, query: OrderListQuery) -> ApiAnswer:
     try:
         found = cursor_list.orders_after(
             company_id(),
@@ -73,38 +78,27 @@ def order_slice(side: str, query: OrderListQuery) -> ResponseReturnValue:
         )
     except cursor_list.UnknownCursor:
         return unknown_cursor()
-    return OrderListOut(data=[order_out(order) for order in found.orders], has_more=found.has_more)
+    return OrderList(
+        data=[OrderSummary.of(order) for order in found.orders], has_more=found.has_more
+    )
 
 
 @bp.get("/orders")
-@operation(query=OrderListQuery, responses={200: OrderListOut}, tags=["orders"])
-def order_list(query: OrderListQuery) -> ResponseReturnValue:
+@operation(query=OrderListQuery, responses={200: OrderList}, tags=["orders"])
+def order_list(query: OrderListQuery) -> ApiAnswer:
     """The company's orders as buyer, newest first."""
     return order_slice(Side.BUYER, query)
 
 
-@bp.get("/orders/<public_id>/fulfilment")
-@operation(responses={200: FulfilmentOut}, tags=["orders"])
-def order_fulfilment(public_id: str) -> ResponseReturnValue:
-    """The buyer's order's shipments (lines, packages, containers), payments and documents."""
-    order = order_page(company_id(), public_id, Side.BUYER)
-    if order is None:
-        return not_yours()
-    detail = order_detail_out(order)
-    return FulfilmentOut(
-        shipments=detail.shipments, milestones=detail.milestones, documents=detail.documents
-    )
-
-
 class InvoiceListQuery(QueryModel):
     limit: int = Field(default=10, ge=1, le=api_access.MAX_LIMIT)
-    starting_after: str | None = Field(default=None, max_length=40)
+    starting_after: PublicId | None = None
     kind: Literal["proforma_invoice", "commercial_invoice", "credit_note"] | None = None
 
 
 @bp.get("/invoices")
-@operation(query=InvoiceListQuery, responses={200: DocumentListOut}, tags=["documents"])
-def invoice_list(query: InvoiceListQuery) -> ResponseReturnValue:
+@operation(query=InvoiceListQuery, responses={200: DocumentList}, tags=["documents"])
+def invoice_list(query: InvoiceListQuery) -> ApiAnswer:
     """Invoices and credit notes the company issued or received, newest first."""
     try:
         found = api_access.company_invoices(
@@ -115,8 +109,8 @@ def invoice_list(query: InvoiceListQuery) -> ResponseReturnValue:
         )
     except api_access.UnknownCursor:
         return unknown_cursor()
-    return DocumentListOut(
-        data=[document_out(document) for document in found.documents], has_more=found.has_more
+    return DocumentList(
+        data=[Document.of(document) for document in found.documents], has_more=found.has_more
     )
 
 
@@ -143,12 +137,12 @@ def _unchanged(tag: str) -> Response:
 @bp.get("/documents/<public_id>.pdf")
 @operation(
     responses={200: None, 304: None},
-    content={200: {"application/pdf": {}}},
+    content={200: {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
     tags=["documents"],
 )
-def document_pdf(public_id: str) -> ResponseReturnValue:
+def document_pdf(public_id: str) -> ApiAnswer:
     """The issued PDF as stored (ETag: its SHA-256)."""
-    tag = api_access.issued_tag(company_id(), public_id)
+    tag = api_access.issued_tag(company_id(), public_id) if well_formed(public_id) else None
     if tag is None:
         return not_yours()
     if _not_modified(tag):
@@ -162,12 +156,12 @@ def document_pdf(public_id: str) -> ResponseReturnValue:
 @bp.get("/documents/<public_id>.xml")
 @operation(
     responses={200: None, 304: None},
-    content={200: {"application/xml": {}}},
+    content={200: {"application/xml": {"schema": {"type": "string", "format": "binary"}}}},
     tags=["documents"],
 )
-def document_xml(public_id: str) -> ResponseReturnValue:
+def document_xml(public_id: str) -> ApiAnswer:
     """The e-invoice (Factur-X CII XML) inside an issued invoice or credit note."""
-    tag = api_access.issued_tag(company_id(), public_id)
+    tag = api_access.issued_tag(company_id(), public_id) if well_formed(public_id) else None
     if tag is None:
         return not_yours()
     xml_tag = f"{tag}-xml"

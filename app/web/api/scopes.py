@@ -18,9 +18,13 @@ only ever narrows it.
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+import math
+import time
+
+from flask import Response, current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from limits import parse_many
 
 from app.extensions import limiter
 from app.models.api_token import ApiToken, ApiTokenScope
@@ -55,13 +59,33 @@ def needed_scope(method: str, rule: str) -> ApiTokenScope | None:
     return WRITE_SCOPES.get(segments[0], ApiTokenScope.PERSONAL)
 
 
-def _token_limit() -> str:
-    return str(current_app.config["API_RATE_LIMIT_PER_TOKEN"])
+def _over_the_token_limit(token: ApiToken) -> ResponseReturnValue | None:
+    """Count this call against the token's budget; the 429 (with ``Retry-After``) if spent.
 
-
-def _token_key() -> str:
-    token: ApiToken = g.api_token
-    return f"api-token:{token.public_id}"
+    Counted through Flask-Limiter's own strategy and storage (memory, or Redis when
+    several processes serve), keyed by the token's id. Not a route limit: one registered
+    per route from here would replace the blueprint's per-address limit on failed tokens.
+    """
+    if not limiter.enabled:
+        return None
+    key = f"api-token:{token.public_id}"
+    strategy = limiter.limiter
+    for limit in parse_many(str(current_app.config["API_RATE_LIMIT_PER_TOKEN"])):
+        if not strategy.hit(limit, key):
+            reset_at = strategy.get_window_stats(limit, key).reset_time
+            wait = max(1, math.ceil(reset_at - time.time()))
+            response, status = render_error(
+                429,
+                gettext(
+                    "This token made too many calls. Try again in %(seconds)d seconds.",
+                    seconds=wait,
+                ),
+            )
+            assert isinstance(response, Response)
+            response.status_code = status
+            response.headers["Retry-After"] = str(wait)
+            return response
+    return None
 
 
 @bp.before_request
@@ -71,9 +95,9 @@ def _check_scope_and_rate() -> ResponseReturnValue | None:
         # Public routes (the OpenAPI document) and unknown paths (a 404) pass untouched.
         return None
     # Counted before the scope is checked: a refused call still costs the server a call.
-    # Raises RateLimitExceeded, answered by the boundary as the API's 429 with Retry-After.
-    with limiter.limit(_token_limit, key_func=_token_key, scope="api-token"):
-        pass
+    throttled = _over_the_token_limit(token)
+    if throttled is not None:
+        return throttled
     needed = needed_scope(request.method, request.url_rule.rule)
     if scope_allows(token.scope, needed):
         return None

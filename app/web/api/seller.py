@@ -10,100 +10,45 @@ never overwrites a change it has not seen.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Any
 
 from flask import request
-from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from pydantic import Field
 
-from app.models import Order, Product
+from app.models import Order, ProductStatus
 from app.services.accounts.capabilities import Side
 from app.services.errors import DomainError
 from app.services.fulfilment import actions, shipment_contents
 from app.services.listings import stock_and_prices
-from app.services.listings.editing import seller_product, seller_products
+from app.services.listings.editing import seller_product
 from app.services.listings.listing_input import ListingInvalid
 from app.services.orders.queries import company_order, order_page
-from app.services.places import offered_places
-from app.web.api.contract import Amount, RequestModel, ResponseModel, Text, operation
-from app.web.api.orders_read import OrderListQuery, company_id, not_yours, order_slice
-from app.web.api.resource_json import amount, order_detail_out
-from app.web.api.resource_models import OrderDetailOut, OrderListOut
+from app.web.api.contract import ApiAnswer, QueryModel, operation
+from app.web.api.orders_read import (
+    OrderListQuery,
+    PublicId,
+    company_id,
+    not_yours,
+    order_slice,
+    unknown_cursor,
+    well_formed,
+)
+from app.web.api.schemas.listings import ListingChange, SellerListing, SellerListingList
+from app.web.api.schemas.orders import OrderDetail, OrderList
+from app.web.api.schemas.seller_orders import (
+    AcceptOrder,
+    DeclineOrder,
+    RecordShipment,
+    StartProduction,
+)
 from app.web.api.views import _actor, bp
 from app.web.boundary import attempt
 from app.web.errors import render_error
 
-T = TypeVar("T")
-LooseDate = Annotated[date, Field(strict=False)]
 
-
-class PriceTierOut(ResponseModel):
-    min_quantity: int
-    unit_price: Amount
-
-
-class OfferOut(ResponseModel):
-    incoterm: str
-    named_place: str
-    locode: str | None
-
-
-class ListingOut(ResponseModel):
-    object: str = "listing"
-    id: str
-    title: str
-    status: str
-    hs_code: str
-    unit: str
-    moq: int
-    currency: str
-    stock_quantity: int | None
-    lead_time_days: int | None
-    price_tiers: list[PriceTierOut]
-    incoterms: list[OfferOut]
-    version: str
-
-
-class ListingListOut(ResponseModel):
-    object: str = "list"
-    data: list[ListingOut]
-    has_more: bool
-
-
-def listing_out(product: Product) -> ListingOut:
-    return ListingOut(
-        id=product.public_id,
-        title=product.title,
-        status=product.status.value,
-        hs_code=product.hs_code,
-        unit=product.unit,
-        moq=product.moq,
-        currency=product.currency,
-        stock_quantity=product.stock_quantity,
-        lead_time_days=product.lead_time_days,
-        price_tiers=[
-            PriceTierOut(
-                min_quantity=tier.min_quantity,
-                unit_price=amount(tier.unit_price_minor, product.currency),
-            )
-            for tier in product.price_tiers
-        ],
-        incoterms=[
-            OfferOut(incoterm=offer.rule.value, named_place=offer.named_place, locode=code)
-            for offer, code in zip(
-                product.incoterms,
-                offered_places([offer.named_place for offer in product.incoterms]),
-                strict=True,
-            )
-        ],
-        version=stock_and_prices.listing_version(product),
-    )
-
-
-def _refused(error: DomainError) -> ResponseReturnValue:
+def _refused(error: DomainError) -> ApiAnswer:
     if isinstance(error, ListingInvalid):
         # "price_tiers-1-unit_price" (the form's name) as a path: "price_tiers[1].unit_price".
         name, message = next(iter(error.errors.items()))
@@ -113,52 +58,52 @@ def _refused(error: DomainError) -> ResponseReturnValue:
     return render_error(error.status, str(error), error.field, path=error.path)
 
 
-def _run(action: Callable[[], T]) -> T | ResponseReturnValue:
-    outcome = attempt(action, flash_refusal=False)
-    if outcome.error is not None:
-        return _refused(outcome.error)
-    return outcome.value  # type: ignore[return-value]
-
-
 # --- listings -------------------------------------------------------------------------
 
 
+class ListingListQuery(QueryModel):
+    limit: int = Field(default=10, ge=1, le=stock_and_prices.MAX_LIMIT)
+    starting_after: PublicId | None = None
+    status: ProductStatus | None = None
+
+
 @bp.get("/seller/listings")
-@operation(responses={200: ListingListOut}, tags=["seller"])
-def listing_list() -> ResponseReturnValue:
-    """The company's listings in every state."""
-    products = seller_products(company_id())
-    return ListingListOut(data=[listing_out(p) for p in products], has_more=False)
+@operation(query=ListingListQuery, responses={200: SellerListingList}, tags=["seller"])
+def listing_list(query: ListingListQuery) -> ApiAnswer:
+    """The company's listings in every state, oldest first."""
+    try:
+        products, has_more = stock_and_prices.listings_after(
+            company_id(),
+            limit=query.limit,
+            starting_after=query.starting_after,
+            status=query.status,
+        )
+    except stock_and_prices.UnknownCursor:
+        return unknown_cursor()
+    return SellerListingList(data=[SellerListing.of(p) for p in products], has_more=has_more)
 
 
 @bp.get("/seller/listings/<public_id>")
-@operation(responses={200: ListingOut}, tags=["seller"])
-def listing_show(public_id: str) -> ResponseReturnValue:
+@operation(responses={200: SellerListing}, tags=["seller"])
+def listing_show(public_id: str) -> ApiAnswer:
     """One of the company's listings, with its version (also sent as the ETag)."""
-    product = seller_product(company_id(), public_id)
+    product = seller_product(company_id(), public_id) if well_formed(public_id) else None
     if product is None:
         return not_yours()
-    body = listing_out(product)
+    body = SellerListing.of(product)
     return body, 200, {"ETag": f'"{body.version}"'}
 
 
-class PriceTierIn(RequestModel):
-    min_quantity: int = Field(ge=1)
-    unit_price: Amount
-
-
-class ListingChange(RequestModel):
-    version: Text | None = Field(default=None, max_length=24)
-    price_tiers: list[PriceTierIn] | None = Field(default=None, min_length=1, max_length=6)
-    # null: made to order (the listing then needs its lead time).
-    stock_quantity: int | None = Field(default=None, ge=0)
-
-
 @bp.patch("/seller/listings/<public_id>")
-@operation(body=ListingChange, responses={200: ListingOut}, errors=[409, 412, 428], tags=["seller"])
-def listing_change(public_id: str, body: ListingChange) -> ResponseReturnValue:
+@operation(
+    body=ListingChange,
+    responses={200: SellerListing},
+    errors=(409, 412, 428),
+    tags=["seller"],
+)
+def listing_change(public_id: str, body: ListingChange) -> ApiAnswer:
     """Replace the listing's price tiers and/or stock, if it is still at the version read."""
-    product = seller_product(company_id(), public_id)
+    product = seller_product(company_id(), public_id) if well_formed(public_id) else None
     if product is None:
         return not_yours()
     header = request.headers.get("If-Match", "").strip()
@@ -168,6 +113,7 @@ def listing_change(public_id: str, body: ListingChange) -> ResponseReturnValue:
             428,
             gettext("Send the version you read, in If-Match or as version."),
             "version",
+            error_code="version_required",
         )
     changes: dict[str, Any] = {"seen_version": seen}
     if body.price_tiers is not None:
@@ -180,11 +126,13 @@ def listing_change(public_id: str, body: ListingChange) -> ResponseReturnValue:
         lambda: stock_and_prices.update_stock_and_prices(_actor(), product, **changes),
         flash_refusal=False,
     )
-    if isinstance(outcome.error, stock_and_prices.StaleVersion) and header:
-        return render_error(412, str(outcome.error), "version", error_code="stale_version")
+    if isinstance(outcome.error, stock_and_prices.StaleVersion):
+        # If-Match is HTTP's precondition (412); a version in the body is a conflict (409).
+        status = 412 if header else 409
+        return render_error(status, str(outcome.error), "version", error_code="stale_version")
     if outcome.error is not None:
         return _refused(outcome.error)
-    fresh = listing_out(product)
+    fresh = SellerListing.of(product)
     return fresh, 200, {"ETag": f'"{fresh.version}"'}
 
 
@@ -192,46 +140,42 @@ def listing_change(public_id: str, body: ListingChange) -> ResponseReturnValue:
 
 
 @bp.get("/seller/orders")
-@operation(query=OrderListQuery, responses={200: OrderListOut}, tags=["seller"])
-def incoming_order_list(query: OrderListQuery) -> ResponseReturnValue:
+@operation(query=OrderListQuery, responses={200: OrderList}, tags=["seller"])
+def incoming_order_list(query: OrderListQuery) -> ApiAnswer:
     """The company's orders as seller, newest first."""
     return order_slice(Side.SELLER, query)
 
 
-def _detail(public_id: str) -> ResponseReturnValue:
+def _detail(public_id: str, status: int = 200) -> ApiAnswer:
     order = order_page(company_id(), public_id, Side.SELLER)
     if order is None:
         return not_yours()
-    return order_detail_out(order)
+    return OrderDetail.of(order), status
 
 
 @bp.get("/seller/orders/<public_id>")
-@operation(responses={200: OrderDetailOut}, tags=["seller"])
-def incoming_order(public_id: str) -> ResponseReturnValue:
+@operation(responses={200: OrderDetail}, tags=["seller"])
+def incoming_order(public_id: str) -> ApiAnswer:
     """An order placed with the company, with shipments, payments and documents."""
+    if not well_formed(public_id):
+        return not_yours()
     return _detail(public_id)
 
 
-def _act(public_id: str, act: Callable[[Order], object]) -> ResponseReturnValue:
-    order = company_order(company_id(), public_id, Side.SELLER)
+def _act(public_id: str, act: Callable[[Order], object], status: int = 200) -> ApiAnswer:
+    """Run the page's own service on the company's order; the order as it now stands."""
+    order = company_order(company_id(), public_id, Side.SELLER) if well_formed(public_id) else None
     if order is None:
         return not_yours()
-    done = _run(lambda: act(order))
-    if isinstance(done, tuple):
-        return done
-    return _detail(public_id)
-
-
-class AcceptIn(RequestModel):
-    confirmed_ship_date: LooseDate
-    freight: Amount | None = None
-    insurance: Amount | None = None
-    note: Text | None = Field(default=None, max_length=2000)
+    outcome = attempt(lambda: act(order), flash_refusal=False)
+    if outcome.error is not None:
+        return _refused(outcome.error)
+    return _detail(public_id, status)
 
 
 @bp.post("/seller/orders/<public_id>/accept")
-@operation(body=AcceptIn, responses={200: OrderDetailOut}, errors=[409], tags=["seller"])
-def incoming_accept(public_id: str, body: AcceptIn) -> ResponseReturnValue:
+@operation(body=AcceptOrder, responses={200: OrderDetail}, errors=(409,), tags=["seller"])
+def incoming_accept(public_id: str, body: AcceptOrder) -> ApiAnswer:
     """Accept the order with the date it will ship (freight/insurance proposed to the buyer)."""
     return _act(
         public_id,
@@ -246,64 +190,21 @@ def incoming_accept(public_id: str, body: AcceptIn) -> ResponseReturnValue:
     )
 
 
-class DeclineIn(RequestModel):
-    reason: Text = Field(max_length=2000)
-
-
 @bp.post("/seller/orders/<public_id>/decline")
-@operation(body=DeclineIn, responses={200: OrderDetailOut}, errors=[409], tags=["seller"])
-def incoming_decline(public_id: str, body: DeclineIn) -> ResponseReturnValue:
+@operation(body=DeclineOrder, responses={200: OrderDetail}, errors=(409,), tags=["seller"])
+def incoming_decline(public_id: str, body: DeclineOrder) -> ApiAnswer:
     """Decline (reject) the order, telling the buyer why; its stock goes back."""
     return _act(public_id, lambda order: actions.reject(_actor(), order, body.reason))
 
 
-class ProductionIn(RequestModel):
-    note: Text | None = Field(default=None, max_length=2000)
-
-
 @bp.post("/seller/orders/<public_id>/start-production")
-@operation(body=ProductionIn, responses={200: OrderDetailOut}, errors=[409], tags=["seller"])
-def incoming_production(public_id: str, body: ProductionIn) -> ResponseReturnValue:
+@operation(body=StartProduction, responses={200: OrderDetail}, errors=(409,), tags=["seller"])
+def incoming_production(public_id: str, body: StartProduction) -> ApiAnswer:
     """Start production (on deposit or advance terms, once that money is in)."""
     return _act(public_id, lambda order: actions.start_production(_actor(), order, body.note))
 
 
-class PackageIn(RequestModel):
-    count: int = Field(ge=1, le=actions.MAX_PACKAGES)
-    marks: Text = Field(max_length=1000)
-    package_type: Text | None = Field(default=None, max_length=40)
-    contents: Text | None = Field(default=None, max_length=200)
-    net_weight_kg: Amount | None = None
-    gross_weight_kg: Amount | None = None
-    line_no: int | None = Field(default=None, ge=1)
-    container_number: Text | None = Field(default=None, max_length=11)
-
-
-class ShipmentLineIn(RequestModel):
-    line_no: int = Field(ge=1)
-    quantity: int = Field(ge=0)
-
-
-class ShipmentIn(RequestModel):
-    mode: Text = Field(max_length=10)
-    carrier: Text = Field(max_length=100)
-    transport_document_number: Text = Field(max_length=60)
-    port_of_loading: Text = Field(max_length=100)
-    port_of_discharge: Text = Field(max_length=100)
-    etd: LooseDate
-    eta: LooseDate
-    net_weight_kg: Amount
-    gross_weight_kg: Amount
-    vessel: Text | None = Field(default=None, max_length=100)
-    voyage: Text | None = Field(default=None, max_length=40)
-    flight: Text | None = Field(default=None, max_length=40)
-    container_numbers: Text | None = Field(default=None, max_length=1000)
-    packages: list[PackageIn] = Field(min_length=1, max_length=200)
-    # Blank: every order line ships what is left of it.
-    lines: list[ShipmentLineIn] = Field(default_factory=list, max_length=50)
-
-
-def _shipment_input(body: ShipmentIn) -> actions.ShipmentInput:
+def _shipment_input(body: RecordShipment) -> actions.ShipmentInput:
     def kg(value: str | None) -> Decimal | None:
         return Decimal(value) if value else None
 
@@ -342,11 +243,11 @@ def _shipment_input(body: ShipmentIn) -> actions.ShipmentInput:
 
 
 @bp.post("/seller/orders/<public_id>/shipments")
-@operation(body=ShipmentIn, responses={201: OrderDetailOut}, errors=[409], tags=["seller"])
-def incoming_shipment(public_id: str, body: ShipmentIn) -> ResponseReturnValue:
+@operation(body=RecordShipment, responses={201: OrderDetail}, errors=(409,), tags=["seller"])
+def incoming_shipment(public_id: str, body: RecordShipment) -> ApiAnswer:
     """Record the shipment: the order becomes shipped and its papers are issued."""
-    answer = _act(
+    return _act(
         public_id,
         lambda order: actions.record_shipment(_actor(), order, _shipment_input(body)),
+        status=201,
     )
-    return (answer, 201) if isinstance(answer, OrderDetailOut) else answer

@@ -15,6 +15,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
+from werkzeug.datastructures import FileStorage
 
 from app.extensions import db, limiter, login_email_key
 from app.i18n import SESSION_LOCALE_KEY, current_locale_code
@@ -112,11 +113,11 @@ def register() -> ResponseReturnValue:
             owner_password=form.owner_password.data or "",
             owner_locale=current_locale_code(),
         )
-        uploads = [
-            (kind, upload)
-            for kind in _EVIDENCE_AT_REGISTRATION
-            if (upload := form[kind].data) is not None and getattr(upload, "filename", "")
-        ]
+        uploads: list[tuple[str, FileStorage]] = []
+        for kind in _EVIDENCE_AT_REGISTRATION:
+            upload = form[kind].data
+            if isinstance(upload, FileStorage) and upload.filename:
+                uploads.append((kind, upload))
 
         def register_with_evidence() -> User:
             # One unit: a refused upload leaves no company behind (the form says why).

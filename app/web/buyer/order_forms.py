@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from app.web.forms import CorridorForm, WholeNumberField
+from app.web.places import PlaceField
 
 
 class CartForm(CorridorForm):
@@ -46,8 +47,11 @@ class CheckoutForm(CorridorForm):
         description=_l("The Incoterms® 2020 rules every listing of this order offers."),
     )
     destination_country = SelectField(_l("Destination country"), validators=[DataRequired()])
-    destination_port = StringField(
-        _l("Destination port or place"), validators=[DataRequired(), Length(min=2, max=100)]
+    # Picked from the UN/LOCODE places (an inland place under D-terms, so not ports only).
+    destination_port = PlaceField(
+        _l("Destination port or place"),
+        validators=[DataRequired(), Length(min=2, max=100)],
+        ports=False,
     )
     consignee = TextAreaField(
         _l("Consignee"),

@@ -20,13 +20,16 @@ RECENT_ORDERS = 5
 def index() -> ResponseReturnValue:
     user = signed_in_user()
     company_id = user.company_id or 0
-    counts = waiting_counts(company_id, [WaitingFor.PAYMENT, WaitingFor.DOCUMENTS])
+    counts = waiting_counts(
+        company_id, [WaitingFor.PAYMENT, WaitingFor.DELIVERY, WaitingFor.DOCUMENTS]
+    )
     recent, total_orders, _page = order_list(company_id, Side.BUYER, OrderFilter(), 1)
     return render_template(
         "buyer/index.html",
         company=user.company,
         to_pay=counts[WaitingFor.PAYMENT],
         to_download=counts[WaitingFor.DOCUMENTS],
+        to_confirm=counts[WaitingFor.DELIVERY],
         recent_orders=recent[:RECENT_ORDERS],
         total_orders=total_orders,
     )

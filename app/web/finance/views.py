@@ -26,6 +26,7 @@ from app.services.finance.register import (
     ReportingFigures,
     aging,
     frozen_rates,
+    overdue_count,
     register_document,
     register_page,
     reporting_figures,
@@ -68,7 +69,12 @@ def index() -> ResponseReturnValue:
     lists = {side: order_list(company_id, side, criteria, page)[0] for side in sides}
     counts = waiting_counts(company_id, [_FINANCE_WAITING[side] for side in _sides()])
     return render_template(
-        "finance/index.html", company=own_company(), lists=lists, waiting=waiting, counts=counts
+        "finance/index.html",
+        company=own_company(),
+        lists=lists,
+        waiting=waiting,
+        counts=counts,
+        overdue=overdue_count(company_id, company_day()),
     )
 
 

@@ -83,10 +83,9 @@ class AmendmentForm(CorridorForm):
         _l("What the amendment changes"), validators=[InputRequired(), Length(max=4000)]
     )
     sanction_reference = StringField(
+        # The hint depends on the licence's kind and jurisdiction: set by the view
+        # from rules.amendment_hint.
         _l("Sanction reference"),
-        description=_l(
-            "Pakistan: an EL-01 is amended only with the Federal Government's sanction."
-        ),
         validators=[InputRequired(), Length(max=120)],
     )
     amended_on = DateField(_l("Date of the amendment"), validators=[InputRequired()])

@@ -8,8 +8,10 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import current_locale_code
 from app.models import Company, Order, OrderStatus
 from app.models.licence import Authority, Licence, LicenceAttachment, ReviewStatus
+from app.reference.reader_text import local_name
 from app.services.accounts.capabilities import Action, can, require
 from app.services.accounts.clock import company_today
 from app.services.audit.recording import record_audit
@@ -17,6 +19,7 @@ from app.services.errors import NotFound
 from app.services.licences import authority as authority_service
 from app.services.licences import gate, vault, verification
 from app.services.licences.gate import KIND_LABELS, limit_text
+from app.services.licences.rules import amendment_hint
 from app.web.boundary import attempt
 from app.web.files import send_stored
 from app.web.forms import as_choices
@@ -41,6 +44,23 @@ authority_bp = Blueprint("authority", __name__, url_prefix="/authority")
 guard_blueprint(authority_bp, Action.AUTHORITY_AREA)
 
 
+@authority_bp.before_request
+def _first_password_changed() -> ResponseReturnValue | None:
+    """An authority account opened with a password the operator chose works only for
+    changing it: the operator must not know a password that reads licences."""
+    user = signed_in_user()
+    if authority_service.first_password_pending(db.session, user):
+        flash(
+            gettext(
+                "Your account was opened with a password set by the operator."
+                " Choose your own password to go on."
+            ),
+            "warning",
+        )
+        return redirect(url_for("account.change_password"))
+    return None
+
+
 def _helpers() -> dict[str, object]:
     return {"kind_labels": KIND_LABELS, "limit_text": limit_text}
 
@@ -58,7 +78,13 @@ _OPEN = (OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.IN_PRODUCTION)
 def _form() -> LicenceForm:
     form = LicenceForm()
     form.authority.choices = as_choices(
-        [(a.public_id, f"{a.name} ({a.country})") for a in vault.authorities(db.session)]
+        [
+            (
+                a.public_id,
+                f"{local_name(a.name, a.name_local, current_locale_code())} ({a.country})",
+            )
+            for a in vault.authorities(db.session)
+        ]
     )
     company_id = signed_in_user().company_id
     orders = db.session.scalars(
@@ -135,8 +161,17 @@ def _own(public_id: str) -> Licence:
 def show(public_id: str) -> ResponseReturnValue:
     licence = _own(public_id)
     return render_template(
-        "licences/show.html", licence=licence, amendment_form=AmendmentForm(formdata=None)
+        "licences/show.html",
+        licence=licence,
+        amendment_form=_amendment_form(licence, AmendmentForm(formdata=None)),
     )
+
+
+def _amendment_form(licence: Licence, form: AmendmentForm) -> AmendmentForm:
+    """The amendment form with the sanction hint that fits this licence's kind and
+    jurisdiction (an EL-01's Federal sanction is not a MIIT approval's reissue)."""
+    form.sanction_reference.description = amendment_hint(licence.jurisdiction, licence.kind)
+    return form
 
 
 @bp.get("/<public_id>/scan")
@@ -147,7 +182,7 @@ def scan(public_id: str) -> ResponseReturnValue:
 @bp.post("/<public_id>/amendments")
 def amend(public_id: str) -> ResponseReturnValue:
     licence = _own(public_id)
-    form = AmendmentForm()
+    form = _amendment_form(licence, AmendmentForm())
     if form.validate_on_submit():
         outcome = attempt(
             lambda: vault.record_amendment(
@@ -361,6 +396,27 @@ def order_licence_needs(order: Order) -> dict[str, object]:
         "needs": gate.outstanding(db.session, order),
         "documents": documents,
     }
+
+
+@bp.app_template_global("licence_next_step")
+def licence_next_step(order: Order, side: str) -> dict[str, object] | None:
+    """The order's next step when a licence decides it (order page, both sides): the
+    missing document, for which UN number and quantity, and who must provide it."""
+    if not gate.is_controlled_order(db.session, order):
+        return None
+    shortfall = gate.next_step_shortfall(db.session, order, str(side))
+    if shortfall is None:
+        return None
+    values = {
+        "document": gate.document_text(shortfall),
+        "un": shortfall.un_number or "",
+        "quantity": shortfall.quantity or "",
+    }
+    if shortfall.quantity:
+        text = gettext("Provide the %(document)s for %(un)s (%(quantity)s)", **values)
+    else:
+        text = gettext("Provide the %(document)s for %(un)s", **values)
+    return {"mine": shortfall.side.value == str(side), "side": shortfall.side.value, "text": text}
 
 
 # --- company evidence and verification ------------------------------------------------------

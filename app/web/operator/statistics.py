@@ -22,6 +22,7 @@ HIDDEN_LABELS = {
     Hidden.THRESHOLD.value: _l("too few firms"),
     Hidden.DOMINANCE.value: _l("dominated"),
     Hidden.SECONDARY.value: _l("protects another"),
+    Hidden.RESTRICTED.value: _l("controlled chapter: yearly only"),
 }
 
 

@@ -11,13 +11,16 @@ from app.models import ProductStatus, VerificationStatus
 from app.services.accounts import companies as company_service
 from app.services.audit.log import PAGE_SIZE, AuditFilter, audit_actions, audit_page
 from app.services.audit.naming import KNOWN_ACTIONS, action_groups
+from app.services.claims.queries import escalated_claims_count
 from app.services.licences import verification
+from app.services.licences.vault import licences_to_review_count
 from app.services.listings import editing as listing_service
 from app.services.messaging.oversight import reported_threads
 from app.web.boundary import attempt
 from app.web.forms import as_choices, page_number
 from app.web.guards import acting
 from app.web.licences.forms import VerifyForm, WithdrawForm
+from app.web.operator.audit_labels import action_label, group_label
 from app.web.operator.audit_view import audit_rows
 from app.web.operator.blueprint import bp
 from app.web.operator.forms import AuditFilterForm, ListingModerationForm
@@ -25,10 +28,13 @@ from app.web.operator.forms import AuditFilterForm, ListingModerationForm
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """What waits for the operator: companies to verify, conversations reported."""
+    """What waits for the operator: companies to verify, licences to review, claims
+    escalated for a decision, conversations reported."""
     return render_template(
         "operator/index.html",
         to_verify=len(company_service.companies_for_review(VerificationStatus.PENDING)),
+        licences_to_review=licences_to_review_count(db.session),
+        escalated_claims=escalated_claims_count(),
         reported=len(reported_threads()),
     )
 
@@ -98,10 +104,8 @@ def audit() -> ResponseReturnValue:
     # Every kind the code records, not only those seen so far; a group ("order") covers
     # each of its actions, as the filter matches the action's start.
     actions = sorted(set(KNOWN_ACTIONS) | set(audit_actions()))
-    groups = [
-        (group, gettext("All %(kind)s events", kind=group)) for group in action_groups(actions)
-    ]
-    form.action.choices = as_choices([any_value, *groups, *((a, a) for a in actions)])
+    groups = [(group, group_label(group)) for group in action_groups(actions)]
+    form.action.choices = as_choices([any_value, *groups, *((a, action_label(a)) for a in actions)])
     form.company.choices = as_choices(
         [any_value]
         + [(c.public_id, c.legal_name) for c in company_service.companies_for_review(None)]

@@ -20,12 +20,14 @@ RECENT_ORDERS = 5
 def index() -> ResponseReturnValue:
     user = signed_in_user()
     company_id = user.company_id or 0
-    counts = waiting_counts(company_id, [WaitingFor.ACCEPT])
+    counts = waiting_counts(company_id, [WaitingFor.ACCEPT, WaitingFor.PRODUCE, WaitingFor.SHIP])
     recent, total_orders, _page = order_list(company_id, Side.SELLER, OrderFilter(), 1)
     return render_template(
         "seller/index.html",
         company=user.company,
         to_accept=counts[WaitingFor.ACCEPT],
+        to_produce=counts[WaitingFor.PRODUCE],
+        to_ship=counts[WaitingFor.SHIP],
         to_answer=rfqs_to_answer(company_id),
         recent_orders=recent[:RECENT_ORDERS],
         total_orders=total_orders,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from flask_babel import LazyString, format_date, gettext
+from babel.dates import format_skeleton
+from flask_babel import LazyString, format_date, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from app.models import FlowDirection, IncotermGroup, LicenceKind
+from app.reference.places import folded, labelled_code, unlocode_rows
 from app.services.statistics.publication import Measure, RowDimension
 
 # The chapters of the Harmonized System this corridor trades in most (others print their number).
@@ -68,7 +71,37 @@ def row_label(by: RowDimension, key: str) -> str:
         return str(DIRECTIONS[FlowDirection(key)])
     if by is RowDimension.INCOTERM and key in IncotermGroup._value2member_map_:
         return str(INCOTERM_GROUPS[IncotermGroup(key)])
+    if by is RowDimension.PORTS:
+        return " → ".join(port_name(port) for port in key.split(" → "))
     return key
+
+
+@cache
+def _local_place_names() -> dict[str, tuple[str | None, str | None]]:
+    """Chinese and Urdu names of places, by code and by folded English name; a seaport
+    wins over a town or airport of the same name."""
+    names: dict[str, tuple[str | None, str | None]] = {}
+    rows = [row for row in unlocode_rows() if row.name_zh or row.name_ur]
+    for row in sorted(rows, key=lambda row: not row.is_port):
+        names.setdefault(row.locode, (row.name_zh, row.name_ur))
+        for name in (row.seaport_name, row.name, row.name_ascii):
+            if name:
+                names.setdefault(folded(name), (row.name_zh, row.name_ur))
+    return names
+
+
+def port_name(port: str) -> str:
+    """A port as sellers wrote it ("Karachi", "Qingdao (CNTAO)") in the reader's language
+    where the place reference has a name for it; otherwise as written."""
+    language = str(get_locale() or "en")[:2]
+    if language not in ("zh", "ur"):
+        return port
+    code = labelled_code(port)
+    found = _local_place_names().get(code or folded(port))
+    local = found and (found[0] if language == "zh" else found[1])
+    if not local:
+        return port
+    return f"{local} ({code})" if code else local
 
 
 def short_row_label(by: RowDimension, key: str) -> str:
@@ -84,8 +117,13 @@ def month_label(month: date) -> str:
     return str(format_date(month, "MMM y"))
 
 
+def month_and_year(day: date) -> str:
+    """ "March 2019" as the reader's language writes it (2019年3月, مارچ 2019)."""
+    return str(format_skeleton("yMMMM", day, locale=get_locale() or "en"))
+
+
 def confidential() -> str:
-    """What a suppressed figure reads, on the page and in every download."""
+    """What a suppressed figure reads on the page (downloads carry a stable code)."""
     return str(gettext("confidential"))
 
 

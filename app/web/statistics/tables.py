@@ -105,8 +105,9 @@ def grid(
 
 
 def _json_figure(figure: Figure, disclosed: bool) -> dict[str, Any]:
+    # A stable code in every language: downloads are read by programs, not people.
     if disclosed and figure.confidential:
-        return {"status": "confidential", "label": confidential()}
+        return {"status": "confidential"}
     shown: dict[str, Any] = {
         "value_usd": str(measure_value(figure, Measure.VALUE)),
         "net_weight_t": str(measure_value(figure, Measure.WEIGHT)),
@@ -165,10 +166,17 @@ def as_json(publication: Publication) -> dict[str, Any]:
 
 
 def as_csv(publication: Publication) -> str:
-    """Long format: one line per published position and measure (row "total" for totals)."""
+    """Long format: one line per published position and measure (row "total" for totals).
+
+    The same in every language: English column codes, and a confidential figure has its
+    three measures empty and ``confidential`` = ``true`` (never a zero, never a word that
+    changes with the reader's language); other lines have ``confidential`` = ``false``.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["table", "row", "period", "value_usd", "net_weight_t", "shipments"])
+    writer.writerow(
+        ["table", "row", "period", "value_usd", "net_weight_t", "shipments", "confidential"]
+    )
     for name, table, yearly in (
         ("monthly", publication.monthly, False),
         ("restricted_yearly", publication.restricted, True),
@@ -182,12 +190,13 @@ def as_csv(publication: Publication) -> str:
                     else (str(column.year) if yearly else column.strftime("%Y-%m"))
                 )
                 if publication.disclosed and figure.confidential:
-                    texts = [confidential()] * 3
+                    texts = ["", "", "", "true"]
                 else:
                     texts = [
                         str(measure_value(figure, Measure.VALUE)),
                         str(measure_value(figure, Measure.WEIGHT)),
                         str(figure.shipments),
+                        "false",
                     ]
                 # Port names are typed by sellers: never a formula in a spreadsheet.
                 key = neutralise(row) if row is not None else "total"

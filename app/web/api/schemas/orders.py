@@ -9,10 +9,11 @@ from pydantic import Field, StrictInt
 
 from app.models import Order
 from app.models.document import DocumentKind, DocumentStatus
-from app.models.order import OrderStatus, PaymentStatus, PaymentTerms
+from app.models.order import OrderStatus, PaymentStatus, PaymentTerms, ShipmentStatus
 from app.models.product import Incoterm
 from app.money import Money
 from app.web.api.contract import Amount, RequestModel, ResponseModel, Text
+from app.web.api.schemas.fulfilment import PaymentMilestone, Shipment, pdf_url, xml_url
 
 
 def amount(minor: int, currency: str) -> str:
@@ -64,11 +65,16 @@ class OrderLine(ResponseModel):
 
 
 class OrderDocument(ResponseModel):
+    id: str
     kind: DocumentKind
     number: str
     issued_at: datetime
     status: DocumentStatus
     sha256: str | None
+    # Download links (GET /api/v1/documents/<id>.pdf and .xml) once the PDF is issued;
+    # the XML only for invoices and credit notes, which carry an e-invoice.
+    pdf_url: str | None
+    xml_url: str | None
 
 
 class OrderEvent(ResponseModel):
@@ -87,6 +93,7 @@ class OrderSummary(ResponseModel):
     reference: str
     status: OrderStatus
     payment_status: PaymentStatus
+    shipment_status: ShipmentStatus
     buyer_po_number: str | None
     currency: str
     incoterm: Incoterm
@@ -99,6 +106,9 @@ class OrderSummary(ResponseModel):
     insurance: Amount
     total: Amount
     placed_at: datetime
+    confirmed_ship_date: date | None
+    # Any change to the order moves it (filter lists with updated_since).
+    updated_at: datetime
     lines: list[OrderLine]
 
     @classmethod
@@ -109,6 +119,7 @@ class OrderSummary(ResponseModel):
             reference=order.reference,
             status=order.status,
             payment_status=order.payment_status,
+            shipment_status=order.shipment_status,
             buyer_po_number=order.buyer_po_number,
             currency=currency,
             incoterm=order.incoterm,
@@ -121,6 +132,8 @@ class OrderSummary(ResponseModel):
             insurance=amount(order.insurance_minor, currency),
             total=amount(order.total_minor, currency),
             placed_at=order.placed_at,
+            confirmed_ship_date=order.confirmed_ship_date,
+            updated_at=order.updated_at,
             lines=[
                 OrderLine(
                     line_no=line.line_no,
@@ -137,10 +150,13 @@ class OrderSummary(ResponseModel):
 
 
 class OrderDetail(OrderSummary):
-    """One order with its timeline and documents, as the order page shows it."""
+    """One order with its timeline, shipments, payments and documents, as the order page
+    shows it."""
 
     timeline: list[OrderEvent]
     documents: list[OrderDocument]
+    shipments: list[Shipment]
+    milestones: list[PaymentMilestone]
 
     @classmethod
     def of(cls, order: Order) -> OrderDetail:
@@ -159,12 +175,27 @@ class OrderDetail(OrderSummary):
             ],
             documents=[
                 OrderDocument(
+                    id=document.public_id,
                     kind=document.kind,
                     number=document.number,
                     issued_at=document.issued_at,
                     status=document.status,
                     sha256=document.sha256,
+                    pdf_url=pdf_url(document),
+                    xml_url=xml_url(document),
                 )
                 for document in sorted(order.documents, key=lambda document: document.id)
             ],
+            shipments=[Shipment.of(shipment) for shipment in order.shipments],
+            milestones=[
+                PaymentMilestone.of(milestone)
+                for milestone in sorted(order.milestones, key=lambda m: m.sequence)
+            ],
         )
+
+
+class OrderList(ResponseModel):
+    """One page of orders, newest first; ``has_more`` when another follows."""
+
+    data: list[OrderSummary]
+    has_more: bool

@@ -1,0 +1,238 @@
+"""What follows an order: its shipments (lines, packages, containers), its payment
+milestones with the payments received against them, and its documents with their
+download links."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import url_for
+
+from app.models import Document as DocumentRow
+from app.models import (
+    DocumentKind,
+    DocumentStatus,
+    MilestoneState,
+    PaymentMethod,
+    ShipmentMode,
+)
+from app.models import PaymentMilestone as MilestoneRow
+from app.models import Shipment as ShipmentRow
+from app.money import Money
+from app.web.api.contract import Amount, ResponseModel
+
+# The kinds that carry an e-invoice (Factur-X CII) inside their PDF.
+EINVOICE_KINDS = frozenset({DocumentKind.COMMERCIAL_INVOICE, DocumentKind.CREDIT_NOTE})
+
+
+def _amount(minor: int, currency: str) -> str:
+    return str(Money.from_minor(minor, currency).amount)
+
+
+def _kg(grams: int | None) -> str | None:
+    return None if grams is None else format(Decimal(grams) / 1000, "f")
+
+
+class ShippedQuantity(ResponseModel):
+    line_no: int
+    quantity: int
+
+
+class ShippedPackage(ResponseModel):
+    package_no: int
+    count: int
+    package_type: str | None
+    marks: str
+    contents: str | None
+    line_no: int | None
+    container_number: str | None
+    net_weight_kg: str | None
+    gross_weight_kg: str | None
+
+
+class ShippedContainer(ResponseModel):
+    container_number: str
+    container_type: str
+    seal_number: str | None
+
+
+class Shipment(ResponseModel):
+    mode: ShipmentMode
+    carrier: str
+    vessel: str | None
+    voyage: str | None
+    flight: str | None
+    transport_document_number: str
+    port_of_loading: str
+    port_of_discharge: str
+    etd: date
+    eta: date
+    net_weight_kg: str
+    gross_weight_kg: str
+    recorded_at: datetime
+    lines: list[ShippedQuantity]
+    packages: list[ShippedPackage]
+    containers: list[ShippedContainer]
+
+    @classmethod
+    def of(cls, shipment: ShipmentRow) -> Shipment:
+        line_numbers = {line.id: line.line_no for line in shipment.order.lines}
+        return cls(
+            mode=shipment.mode,
+            carrier=shipment.carrier,
+            vessel=shipment.vessel,
+            voyage=shipment.voyage,
+            flight=shipment.flight,
+            transport_document_number=shipment.transport_document_number,
+            port_of_loading=shipment.port_of_loading,
+            port_of_discharge=shipment.port_of_discharge,
+            etd=shipment.etd,
+            eta=shipment.eta,
+            net_weight_kg=_kg(shipment.net_weight_g) or "0",
+            gross_weight_kg=_kg(shipment.gross_weight_g) or "0",
+            recorded_at=shipment.recorded_at,
+            lines=[
+                ShippedQuantity(
+                    line_no=line_numbers.get(line.order_line_id, 0), quantity=line.quantity
+                )
+                for line in shipment.lines
+            ],
+            packages=[
+                ShippedPackage(
+                    package_no=package.package_no,
+                    count=package.count,
+                    package_type=package.package_type,
+                    marks=package.marks,
+                    contents=package.contents,
+                    line_no=line_numbers.get(package.order_line_id)
+                    if package.order_line_id
+                    else None,
+                    container_number=package.container.container_number
+                    if package.container
+                    else None,
+                    net_weight_kg=_kg(package.net_weight_g),
+                    gross_weight_kg=_kg(package.gross_weight_g),
+                )
+                for package in shipment.packages
+            ],
+            containers=[
+                ShippedContainer(
+                    container_number=container.container_number,
+                    container_type=container.container_type,
+                    seal_number=container.seal_number,
+                )
+                for container in shipment.containers
+            ],
+        )
+
+
+class Payment(ResponseModel):
+    """A payment received against a milestone; a reversed one no longer counts."""
+
+    id: str
+    method: PaymentMethod
+    amount: Amount
+    charges: Amount
+    value_date: date
+    bank_reference: str | None
+    reversed: bool
+    refunded: Amount
+
+
+class PaymentMilestone(ResponseModel):
+    id: str
+    sequence: int
+    kind: str
+    method: PaymentMethod
+    percent: int
+    amount: Amount
+    paid: Amount
+    currency: str
+    trigger: str
+    due_on: date | None
+    state: MilestoneState
+    payments: list[Payment]
+
+    @classmethod
+    def of(cls, milestone: MilestoneRow) -> PaymentMilestone:
+        currency = milestone.currency
+        return cls(
+            id=milestone.public_id,
+            sequence=milestone.sequence,
+            kind=milestone.kind.value,
+            method=milestone.method,
+            percent=milestone.percent,
+            amount=_amount(milestone.amount_minor, currency),
+            paid=_amount(milestone.paid_minor, currency),
+            currency=currency,
+            trigger=milestone.trigger.value,
+            due_on=milestone.due_on,
+            state=milestone.state,
+            payments=[
+                Payment(
+                    id=receipt.public_id,
+                    method=receipt.method,
+                    amount=_amount(receipt.amount_minor, receipt.currency),
+                    charges=_amount(receipt.charges_minor, receipt.currency),
+                    value_date=receipt.value_date,
+                    bank_reference=receipt.bank_reference,
+                    reversed=receipt.reversal is not None,
+                    refunded=_amount(
+                        sum(refund.amount_minor for refund in receipt.refunds), receipt.currency
+                    ),
+                )
+                for receipt in milestone.receipts
+            ],
+        )
+
+
+def pdf_url(document: DocumentRow) -> str | None:
+    if document.status != DocumentStatus.ISSUED:
+        return None
+    return url_for("api.document_pdf", public_id=document.public_id)
+
+
+def xml_url(document: DocumentRow) -> str | None:
+    if document.status != DocumentStatus.ISSUED or document.kind not in EINVOICE_KINDS:
+        return None
+    return url_for("api.document_xml", public_id=document.public_id)
+
+
+class Document(ResponseModel):
+    """An issued (or still rendering) document; the URLs appear once it is issued."""
+
+    id: str
+    order: str
+    kind: DocumentKind
+    number: str
+    status: DocumentStatus
+    issued_at: datetime
+    currency: str | None
+    total: Amount | None
+    sha256: str | None
+    pdf_url: str | None
+    xml_url: str | None
+
+    @classmethod
+    def of(cls, document: DocumentRow) -> Document:
+        return cls(
+            id=document.public_id,
+            order=document.order.public_id,
+            kind=document.kind,
+            number=document.number,
+            status=document.status,
+            issued_at=document.issued_at,
+            currency=document.currency,
+            total=_amount(document.total_minor, document.currency)
+            if document.total_minor is not None and document.currency
+            else None,
+            sha256=document.sha256,
+            pdf_url=pdf_url(document),
+            xml_url=xml_url(document),
+        )
+
+
+class DocumentList(ResponseModel):
+    data: list[Document]
+    has_more: bool
