@@ -28,7 +28,7 @@ from app.models.licence import (
     ReviewStatus,
 )
 from app.services.files import store_upload
-from app.services.licences.gate import needs_for
+from app.services.licences.needs import needs_for
 
 K = LicenceKind
 CLASS_1 = ("UN0360", "UN0241", "UN0065", "UN0042", "1.1B", "1.1D", "1.5D")
@@ -112,6 +112,11 @@ def _authorities() -> dict[str, Authority]:
         found[key] = authority
     db.session.flush()
     return found
+
+
+def demo_authority(key: str) -> Authority:
+    """One of the demo's licensing authorities (``doe``, ``moi``, ``miit``)."""
+    return _authorities()[key]
 
 
 def _operator() -> User | None:

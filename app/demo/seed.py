@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.demo.claims import seed_claims
 from app.demo.letters_of_credit import seed_credits
-from app.demo.licences import seed_licences
+from app.demo.licences import demo_authority, seed_licences
 from app.demo.listings import seed_listings
 from app.demo.messages import seed_messages
 from app.demo.orders import seed_orders
@@ -134,6 +134,9 @@ DEMO_COMPANIES = (
 )
 
 DEMO_OPERATOR = ("operator@corridor.example", "Corridor Operator")
+# A licensing officer of the Ministry of Interior, which issued the demo export licences:
+# reads those licences, their drawdowns and the shipments made under them.
+DEMO_AUTHORITY_OFFICER = ("officer@interior.example", "Licensing Officer, Ministry of Interior")
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,16 @@ def seed_demo() -> list[DemoLogin]:
     db.session.flush()
     # Licences first: a class-1 listing is published only under a manufacture licence.
     seed_licences()
+    email, name = DEMO_AUTHORITY_OFFICER
+    authority = demo_authority("moi")  # before the account: the query would flush it half-made
+    officer = db.session.scalar(select(User).where(User.email == email))
+    if officer is None:
+        officer = User(email=email, password_hash=password_hash, authority_id=authority.id)
+        db.session.add(officer)
+    officer.full_name, officer.is_operator, officer.authority_id = name, False, authority.id
+    officer.company, officer.company_role = None, None
+    logins.append(DemoLogin(email, authority.name, "authority"))
+    db.session.flush()
     seed_listings()
     seed_rates(utcnow().date())
     seed_orders()

@@ -26,9 +26,9 @@ def register_blueprints(app: Flask) -> None:
     from app.web.finance import bp as finance_bp
     from app.web.letters_of_credit import bp as credits_bp
     from app.web.letters_of_credit import verify_bp as credit_verify_bp
-    from app.web.licences.views import authority_bp
-    from app.web.licences.views import bp as licences_bp
-    from app.web.licences.views import review_bp as licence_review_bp
+    from app.web.licences import authority_bp
+    from app.web.licences import bp as licences_bp
+    from app.web.licences import review_bp as licence_review_bp
     from app.web.media.views import bp as media_bp
     from app.web.messages import bp as messages_bp
     from app.web.operator import bp as operator_bp

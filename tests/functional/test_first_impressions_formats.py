@@ -67,8 +67,10 @@ def test_the_aging_buckets_keep_their_reading_order_in_urdu(
     auth.login(clerk.email)
     # The register's "days past due" filter lists the same buckets as the aging table.
     page = page_of(client.get("/finance/invoices"))
-    assert '<option value="1-30">1-30 days</option>' in page
-    assert '<option value="31-60">31-60 days</option>' in page
+    # Urdu reads right to left: a hyphen keeps "1-30" in its order (an en dash between
+    # figures is drawn reversed), and the unit is Urdu's.
+    assert '<option value="1-30">1-30 دن</option>' in page
+    assert '<option value="31-60">31-60 دن</option>' in page
 
 
 def test_amounts_in_timeline_notes_are_formatted_for_the_reader(app: Flask) -> None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Order, OrderStatus
 from app.models.licence import Licence, LicenceDrawdown, ReviewStatus
 from app.services.licences import gate
+from tests.support.auth import AuthActions
 
 
 def test_the_demo_licences_cover_the_demo_orders(app: Flask) -> None:
@@ -34,3 +36,18 @@ def test_the_demo_licences_cover_the_demo_orders(app: Flask) -> None:
     with app.test_request_context():
         needs = [(s.side.value, s.gate.value) for s in gate.outstanding(db.session, waiting)]
     assert needs == [("buyer", "ship")]
+
+
+def test_the_demo_licensing_officer_reads_the_licences_the_ministry_issued(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    login = auth.login("officer@interior.example", "Corridor demo 2026")
+    assert login.status_code == 302
+    page = client.get("/authority/")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    # The Ministry of Interior's export licences, not MIIT's or the Department's.
+    assert "DEMO-MOI/EXP/2026/0412" in text
+    assert "DEMO-MIIT" not in text and "DEMO-EL-01" not in text
+    assert client.get("/seller/").status_code in (403, 404)

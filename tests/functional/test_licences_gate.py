@@ -29,7 +29,7 @@ from app.models.licence import (
 from app.services.audit.recording import Actor
 from app.services.fulfilment import actions
 from app.services.licences import gate
-from app.services.licences.gate import LicenceRefused
+from app.services.licences.needs import LicenceRefused
 from app.services.listings.editing import publish_listing
 from tests.builders.licences import licence
 from tests.builders.orders import (

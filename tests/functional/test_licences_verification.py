@@ -21,11 +21,11 @@ from app.services.licences.verification import expire_verifications
 from app.tasks import licences as licence_tasks
 from tests.builders.licences import licence
 from tests.factories import CompanyFactory, UserFactory
-from tests.functional.test_registration import pakistani_seller
 from tests.support.auth import AuthActions
 from tests.support.db import count
 from tests.support.http import field_errors
 from tests.support.pdfs import save, text_pdf
+from tests.support.registration import pakistani_seller
 
 PDF = save(text_pdf("Certificate of incorporation"))
 

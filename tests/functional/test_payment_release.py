@@ -49,7 +49,9 @@ def _owner(trade: Trade) -> User:
 
 
 def _text(page: str) -> str:
-    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", page).split()))
+    # <bdi> isolates a name inside a sentence: no word break, unlike the other elements.
+    joined = re.sub(r"</?bdi>", "", page)
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", joined).split()))
 
 
 def _timeline(page: str) -> list[str]:

@@ -18,7 +18,7 @@ from app.services.quotations.quotes import (
     submit_quote,
     terms_hash,
 )
-from app.web.api.quotations import revision_json
+from app.web.api.schemas.quotations import Quote
 from tests.builders.quotation_forms import quote_form_with_rows
 from tests.builders.quotations import awarded, open_rfq, quote_input, quoted_rfq
 from tests.builders.trade import Trade, make_trade
@@ -95,7 +95,7 @@ def test_the_award_uses_the_highest_break_the_quantity_reaches(trade: Trade) -> 
 @pytest.mark.usefixtures("app_ctx")
 def test_the_api_shows_the_breaks_with_the_line(trade: Trade) -> None:
     _rfq, revision = quoted_rfq(trade, tiers=[("1000", "500.00")])
-    line = revision_json(revision)["lines"][0]
+    line = Quote.of(revision).model_dump(mode="json")["lines"][0]
     assert (line["unit_price"], line["price_breaks"]) == (
         "524.00",
         [{"from_quantity": "1000", "unit_price": "500.00"}],

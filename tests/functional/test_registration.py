@@ -5,16 +5,19 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from stdnum.cn import uscc
 
 from app.extensions import db
 from app.models import AuditEvent, Company, CompanyRole, User, VerificationStatus
 from tests.factories import UserFactory
 from tests.support.http import field_errors
+from tests.support.registration import (
+    STRONG_PASSWORD,
+    USCC_BASE,
+    VALID_USCC,
+    chinese_buyer,
+    pakistani_seller,
+)
 
-STRONG_PASSWORD = "violet tractor harbour quinoa"
-USCC_BASE = "91310115MA1K4B2X3"
-VALID_USCC = USCC_BASE + uscc.calc_check_digit(USCC_BASE)
 # Any other check character than the right one.
 BAD_CHECKSUM_USCC = USCC_BASE + ("0" if VALID_USCC[-1] != "0" else "1")
 
@@ -32,52 +35,6 @@ COMMON_PASSWORD_MESSAGE = (
 )
 REQUIRED_MESSAGE = "This field is required."
 DUPLICATE_EMAIL_MESSAGE = "An account with this e-mail address exists already. Sign in instead."
-
-
-def pakistani_seller(**overrides: str | None) -> dict[str, str]:
-    """The form as a Pakistani supplier fills it in; ``None`` leaves a field out."""
-    data: dict[str, str | None] = {
-        "legal_name": "Indus Valves (Pvt) Ltd",
-        "legal_name_local": "",
-        "country": "PK",
-        "trade_role": "sell",
-        "address": "Plot 7, Sector 23, Korangi Industrial Area",
-        "city": "Karachi",
-        "postal_code": "74900",
-        "tax_id": "1234567-8",
-        "sales_tax_registration": "3277876175852",
-        "contact_email": "exports@indusvalves.example.com",
-        "contact_phone": "+92 21 3500 1234",
-        "owner_name": "Farah Siddiqui",
-        "owner_email": "farah@indusvalves.example.com",
-        "owner_password": STRONG_PASSWORD,
-        "owner_password_confirm": STRONG_PASSWORD,
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def chinese_buyer(**overrides: str | None) -> dict[str, str]:
-    """The form as a Chinese importer fills it in."""
-    data: dict[str, str | None] = {
-        "legal_name": "Shanghai Huaxin Import & Export Co., Ltd.",
-        "legal_name_local": "上海华信进出口有限公司",
-        "country": "CN",
-        "trade_role": "buy",
-        "address": "Room 1201, 88 Century Avenue, Pudong New Area",
-        "city": "Shanghai",
-        "postal_code": "200120",
-        "tax_id": VALID_USCC,
-        "sales_tax_registration": "",
-        "contact_email": "import@huaxin.example.com",
-        "contact_phone": "+86 21 5888 1234",
-        "owner_name": "Chen Jing",
-        "owner_email": "chen.jing@huaxin.example.com",
-        "owner_password": STRONG_PASSWORD,
-        "owner_password_confirm": STRONG_PASSWORD,
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def row_counts() -> tuple[int, int, int]:

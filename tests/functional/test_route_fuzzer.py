@@ -65,7 +65,9 @@ SESSION_ENDING = re.compile(r"/(logout|sign-out|password)")
 # Forms that act on the sender's own company (no id in the URL, free text accepted): a
 # stranger's post there rightly writes to the stranger's own company. Their 500s are still
 # checked, and each person's own walk fuzzes them in full.
-OWN_COMPANY_FORMS = re.compile(r"^/company/letterhead$")
+# The register's export form reads the sender's own books and audits the export (a row
+# in the audit log, as every download is).
+OWN_COMPANY_FORMS = re.compile(r"^/company/letterhead$|^/finance/invoices\.(csv|xlsx)$")
 SKIP_PREFIXES = ("/static/", "/webhooks/")
 
 

@@ -19,9 +19,9 @@ from app.services.finance.register import overdue_count
 from tests.builders.claims import claim_on, delivered_paid
 from tests.builders.licences import licence
 from tests.builders.orders import order_in
+from tests.builders.register_books import TODAY, Books, books_fixture  # noqa: F401
 from tests.builders.trade import Trade, make_trade
 from tests.factories import UserFactory
-from tests.functional.test_invoice_register import TODAY, Books, books  # noqa: F401
 from tests.support.auth import AuthActions
 from tests.support.http import page_of
 
@@ -72,7 +72,7 @@ def test_the_buyer_home_counts_shipped_orders_to_confirm(
     assert references(listed) == [shipped.reference]
 
 
-def test_overdue_invoices_are_counted_on_either_side(books: Books) -> None:  # noqa: F811
+def test_overdue_invoices_are_counted_on_either_side(books: Books) -> None:
     # i2 (partly paid, advance) and i4 (received from X, unpaid) are past due on 20 March;
     # i1 is paid and i3 (net 30 from 1 March) falls due on 31 March.
     assert overdue_count(books.seller.id, TODAY) == 2
@@ -81,7 +81,7 @@ def test_overdue_invoices_are_counted_on_either_side(books: Books) -> None:  # n
 def test_the_finance_home_shows_the_overdue_number(
     client: FlaskClient,
     auth: AuthActions,
-    books: Books,  # noqa: F811
+    books: Books,
 ) -> None:
     db.session.commit()
     auth.login(books.finance.email)

@@ -17,6 +17,12 @@ def page_of(response: Any) -> str:
     return text
 
 
+def text_of(response: Any) -> str:
+    """The page as a reader sees its words: tags dropped, entities read, spaces collapsed
+    (figures are wrapped in their own elements, so markup splits "Credit $7,156.00")."""
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", "", page_of(response)).split()))
+
+
 def csrf_token(page: bytes) -> str:
     """The CSRF token a form on ``page`` carries (fails if there is none)."""
     match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)

@@ -22,12 +22,11 @@ from app.models import (
 from app.models.base import utcnow
 from app.services.catalog.facet_cache import CATALOG_CACHE
 from app.services.catalog.index import reindex_product
+from app.services.catalog.product_pages import product_page, storefront
 from app.services.catalog.search import (
     PER_PAGE,
     CatalogQuery,
-    product_page,
     search_catalog,
-    storefront,
 )
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory
 

@@ -30,7 +30,8 @@ from app.services.errors import CompanyNotVerified, NotAllowed, ValidationFailed
 from app.services.fulfilment import actions, proposals
 from app.services.listings.editing import ListingInput, update_listing
 from app.services.orders import cart
-from app.services.orders.placing import InsufficientStock, OrderTerms, place_order
+from app.services.orders.placing import OrderTerms, place_order
+from app.services.orders.stock import InsufficientStock
 from app.services.payments import milestones as payments
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory, UserFactory
 

@@ -33,7 +33,7 @@ from app.services.fulfilment.proposals import ProposedChange
 from app.services.licences import gate as licence_gate
 from app.services.orders.lifecycle import complete_if_settled, may_move, record_event, transition
 from app.services.orders.notifications import notify_counterparty
-from app.services.orders.placing import release_stock
+from app.services.orders.stock import release_stock
 from app.services.payments import controls
 from app.services.payments import milestones as payments
 from app.services.statistics.cube import ask_for_refresh as ask_for_trade_flow_refresh

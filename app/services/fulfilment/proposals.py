@@ -40,7 +40,7 @@ from app.services.errors import Conflict, NotAllowed, ValidationFailed
 from app.services.fulfilment.charges import check_charges
 from app.services.orders.lifecycle import record_event, transition
 from app.services.orders.notifications import notify_counterparty
-from app.services.orders.placing import release_stock
+from app.services.orders.stock import release_stock
 
 P = ProposalState
 

@@ -22,7 +22,7 @@ from app.models import Product, ProductStatus
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import DomainError
 from app.services.licences import gate as licence_gate
-from app.services.licences.gate import LicenceRefused
+from app.services.licences.needs import LicenceRefused
 from app.services.listings.editing import (
     ListingInvalid,
     archive_listing,

@@ -3,7 +3,7 @@
 Stock is taken with one conditional UPDATE per stocked line (``stock >= quantity``),
 checked by its row count, in the order's own transaction and in product-id order, so two
 buyers racing for the last units never oversell and never deadlock. Any shortfall raises
-``InsufficientStock`` naming the line; the caller rolls the whole order back.
+``InsufficientStock`` naming the line (``stock``); the caller rolls the whole order back.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
 
 import pycountry
-import sqlalchemy as sa
 from flask_babel import lazy_gettext, lazy_ngettext
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
@@ -33,7 +31,7 @@ from app.models import (
 from app.services.accounts.clock import company_today
 from app.services.accounts.companies import ensure_can_trade
 from app.services.audit.recording import Actor
-from app.services.errors import Conflict, ValidationFailed
+from app.services.errors import ValidationFailed
 from app.services.licences import gate as licence_gate
 from app.services.licences.rules import is_controlled
 from app.services.orders.cart import (
@@ -51,16 +49,11 @@ from app.services.orders.cart import (
 )
 from app.services.orders.lifecycle import record_event
 from app.services.orders.notifications import notify_counterparty
+from app.services.orders.stock import reserve_stock
 from app.services.places import offered_place
-
-_PRODUCTS = cast(sa.Table, Product.__table__)
 
 # Line totals live in signed 64-bit integers; stay well inside them.
 MAX_LINE_TOTAL_MINOR = 10**17
-
-
-class InsufficientStock(Conflict):
-    """A stocked line asks for more than the seller has."""
 
 
 @dataclass(frozen=True)
@@ -234,44 +227,6 @@ def snapshot_line(line_no: int, product: Product, quantity: int, price: int) -> 
         ems=product.ems,
         controlled=is_controlled(product.hazard_class, product.export_licence_required),
     )
-
-
-def reserve_stock(lines: list[OrderLine]) -> None:
-    """Take each stocked line's quantity with one conditional UPDATE, in product-id order."""
-    # A Core statement on the table: the ORM's bulk-update machinery would cost more than
-    # the UPDATE itself, and no loaded Product needs to see the new figure.
-    stock = _PRODUCTS.c.stock_quantity
-    for line in sorted(lines, key=lambda item: item.product_id or 0):
-        if not line.reserved_quantity:
-            continue
-        result = db.session.execute(
-            update(_PRODUCTS)
-            .where(_PRODUCTS.c.id == line.product_id, stock >= line.reserved_quantity)
-            .values(stock_quantity=stock - line.reserved_quantity)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise InsufficientStock(
-                lazy_gettext(
-                    "Not enough stock of %(title)s for %(quantity)s %(unit)s. Lower the quantity or order later.",
-                    title=line.title,
-                    quantity=line.quantity,
-                    unit=line.unit,
-                ),
-                "quantity",
-            )
-
-
-def release_stock(order: Order) -> None:
-    """Give back what the order's lines reserved (on rejection or cancellation)."""
-    for line in sorted(order.lines, key=lambda item: item.product_id or 0):
-        if line.reserved_quantity and line.product_id is not None:
-            db.session.execute(
-                update(Product)
-                .where(Product.id == line.product_id, Product.stock_quantity.is_not(None))
-                .values(stock_quantity=Product.stock_quantity + line.reserved_quantity)
-                .execution_options(synchronize_session=False)
-            )
-        line.reserved_quantity = 0
 
 
 def place_order(

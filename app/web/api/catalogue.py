@@ -13,7 +13,8 @@ from flask import g
 from app.models import Incoterm, User
 from app.models.product import SEA_ONLY_INCOTERMS
 from app.reference.trade_codes import UNIT_CODES
-from app.services.catalog.search import CatalogQuery, product_page, search_catalog
+from app.services.catalog.product_pages import product_page
+from app.services.catalog.search import CatalogQuery, search_catalog
 from app.services.licences.visibility import sees_controlled_details
 from app.services.places import search_places
 from app.web.api.contract import ApiAnswer, operation

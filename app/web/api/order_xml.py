@@ -16,13 +16,8 @@ from flask_babel import gettext
 
 from app.models import Order, User
 from app.services.audit.recording import Actor
-from app.services.orders.order_xml import (
-    MAX_ORDER_XML_BYTES,
-    XML_CONTENT_TYPES,
-    OrderTooLarge,
-    place_xml_order,
-    read_order_xml,
-)
+from app.services.orders.order_xml import place_xml_order, read_order_xml
+from app.services.orders.xml_reader import MAX_ORDER_XML_BYTES, XML_CONTENT_TYPES, OrderTooLarge
 from app.web.api import scopes  # noqa: F401  (its token checks run before this hook)
 from app.web.api.contract import answer
 from app.web.api.placing import place_once

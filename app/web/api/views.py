@@ -19,9 +19,9 @@ from app.models import User
 from app.services.accounts.api_tokens import token_for_secret
 from app.services.accounts.capabilities import Side
 from app.services.audit.recording import Actor
-from app.services.orders.order_xml import XML_CONTENT_TYPES
 from app.services.orders.placing import OrderTerms, place_listed_order
 from app.services.orders.queries import order_page
+from app.services.orders.xml_reader import XML_CONTENT_TYPES
 from app.web.api.contract import ApiAnswer, operation
 from app.web.api.placing import place_once
 from app.web.api.schemas.orders import OrderDetail, OrderSummary, PlaceOrder

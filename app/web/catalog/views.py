@@ -33,15 +33,14 @@ from app.money import InvalidCurrency, normalize_currency
 from app.numbers import NumberProblem, parse_decimal
 from app.reference.trade_codes import PACKAGE_TYPES, UNIT_CODES
 from app.services.accounts.capabilities import Action, can
+from app.services.catalog.product_pages import product_page, storefront
 from app.services.catalog.search import (
     MAX_PRICE,
     SORTS,
     CatalogItem,
     CatalogPage,
     CatalogQuery,
-    product_page,
     search_catalog,
-    storefront,
 )
 from app.services.licences.rules import is_controlled
 from app.services.licences.visibility import sees_controlled_details

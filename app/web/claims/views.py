@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     make_response,
@@ -20,8 +19,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
-from app.extensions import db
-from app.models import Claim, Company, Order
+from app.models import Claim, Order
 from app.models.base import utcnow
 from app.payments.gateway import configured_gateway
 from app.security import writes_on_get
@@ -36,12 +34,12 @@ from app.services.claims import (
     record,
     responses,
     settlement,
-    window,
 )
 from app.services.claims.filing import ClaimInput, ClaimLineInput
 from app.services.claims.states import LABELS, LIVE
 from app.services.orders.queries import company_order
 from app.web.boundary import attempt
+from app.web.claims.blueprint import bp
 from app.web.claims.forms import (
     DecisionForm,
     EvidenceForm,
@@ -54,11 +52,8 @@ from app.web.claims.forms import (
     SettleForm,
 )
 from app.web.files import download_headers, send_stored
-from app.web.guards import acting, guard_blueprint, signed_in_user
+from app.web.guards import acting, signed_in_user
 from app.web.once import attempt_once, flash_replay
-
-bp = Blueprint("claims", __name__, url_prefix="/claims")
-guard_blueprint(bp, None)
 
 FORMS: dict[str, Callable[[], Any]] = {
     "response_form": ResponseForm,
@@ -70,41 +65,6 @@ FORMS: dict[str, Callable[[], Any]] = {
     "decision_form": DecisionForm,
     "settle_form": SettleForm,
 }
-
-
-@bp.app_template_global("order_claims")
-def order_claims(order: Order) -> dict[str, Any]:
-    """What an order page shows of claims: the window and its countdown, the claims.
-
-    One statement, and only from delivery on: the order pages keep their budget of
-    statements. Before shipment a buyer past the promised date is offered a claim that
-    the goods were not shipped (its claims are on the claims list).
-    """
-    now = utcnow()
-    user = signed_in_user()
-    if order.status.value not in ("delivered", "completed"):
-        late = filing.shipment_overdue(order, now)
-        return {
-            "window": None,
-            "claims": [],
-            "may_file": late and can(user, Action.FILE_CLAIM, order),
-        }
-    found, claims = queries.window_and_claims(order)
-    is_open = window.is_open(found, now)
-    return {
-        "window": found,
-        "open": is_open,
-        "days_left": max((found.closes_at - now).days, 0) if found is not None else None,
-        "claims": claims,
-        "labels": LABELS,
-        "may_file": is_open and can(user, Action.FILE_CLAIM, order),
-    }
-
-
-@bp.app_template_global("seller_claim_outcomes")
-def seller_claim_outcomes(company: Company) -> queries.ClaimOutcomes | None:
-    """The supplier profile's claim counts (None until the seller has 5 orders)."""
-    return queries.claim_outcomes(db.session, company.id)
 
 
 def _claim(public_id: str) -> Claim:

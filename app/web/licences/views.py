@@ -1,8 +1,9 @@
-"""Licence pages: the company's vault, the operator's review and the authority's view."""
+"""Licence pages of the holder: the vault, company evidence, and what the order page
+shows about licences."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from sqlalchemy import select
@@ -10,67 +11,24 @@ from sqlalchemy import select
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.models import Company, Order, OrderStatus
-from app.models.licence import Authority, Licence, LicenceAttachment, ReviewStatus
+from app.models.licence import Licence, LicenceAttachment
 from app.reference.reader_text import local_name
 from app.services.accounts.capabilities import Action, can, require
 from app.services.accounts.clock import company_today
-from app.services.audit.recording import record_audit
 from app.services.errors import NotFound
-from app.services.licences import authority as authority_service
 from app.services.licences import gate, vault, verification
-from app.services.licences.gate import KIND_LABELS, limit_text
+from app.services.licences.needs import KIND_LABELS
 from app.services.licences.rules import amendment_hint
 from app.web.boundary import attempt
 from app.web.files import send_stored
 from app.web.forms import as_choices
-from app.web.guards import acting, guard_blueprint, signed_in_user
+from app.web.guards import acting, signed_in_user
+from app.web.licences.blueprint import bp
 from app.web.licences.forms import (
     AmendmentForm,
-    AuthorityForm,
-    AuthorityUserForm,
     EvidenceForm,
     LicenceForm,
-    ReviewForm,
-    RevokeForm,
 )
-
-bp = Blueprint("licences", __name__, url_prefix="/licences")
-guard_blueprint(bp, Action.VIEW_LICENCES)
-
-review_bp = Blueprint("licence_review", __name__, url_prefix="/operator/licences")
-guard_blueprint(review_bp, Action.OPERATE)
-
-authority_bp = Blueprint("authority", __name__, url_prefix="/authority")
-guard_blueprint(authority_bp, Action.AUTHORITY_AREA)
-
-
-@authority_bp.before_request
-def _first_password_changed() -> ResponseReturnValue | None:
-    """An authority account opened with a password the operator chose works only for
-    changing it: the operator must not know a password that reads licences."""
-    user = signed_in_user()
-    if authority_service.first_password_pending(db.session, user):
-        flash(
-            gettext(
-                "Your account was opened with a password set by the operator."
-                " Choose your own password to go on."
-            ),
-            "warning",
-        )
-        return redirect(url_for("account.change_password"))
-    return None
-
-
-def _helpers() -> dict[str, object]:
-    return {"kind_labels": KIND_LABELS, "limit_text": limit_text}
-
-
-for _blueprint in (bp, review_bp, authority_bp):
-    _blueprint.context_processor(_helpers)
-
-
-# --- the company's vault ----------------------------------------------------------------
-
 
 _OPEN = (OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.IN_PRODUCTION)
 
@@ -204,176 +162,6 @@ def amend(public_id: str) -> ResponseReturnValue:
     return render_template("licences/show.html", licence=licence, amendment_form=form), 422
 
 
-# --- the operator's review ----------------------------------------------------------------
-
-
-@review_bp.get("/")
-def queue() -> ResponseReturnValue:
-    wanted = request.args.get("status", "pending")
-    status = ReviewStatus(wanted) if wanted in {s.value for s in ReviewStatus} else None
-    return render_template(
-        "licences/review_queue.html",
-        licences=vault.licences_for_review(db.session, status),
-        status=status,
-    )
-
-
-def _any(public_id: str) -> Licence:
-    licence = db.session.scalar(select(Licence).where(Licence.public_id == public_id))
-    if licence is None:
-        abort(404)
-    return licence
-
-
-@review_bp.route("/<public_id>", methods=["GET", "POST"])
-def review(public_id: str) -> ResponseReturnValue:
-    licence = _any(public_id)
-    form = ReviewForm()
-    if form.validate_on_submit():
-        outcome = attempt(
-            lambda: vault.review_licence(
-                db.session,
-                acting(),
-                licence,
-                accept=form.decision.data == "accept",
-                reason=form.reason.data,
-            ),
-            form,
-        )
-        if outcome.ok:
-            flash(gettext("The review is recorded and the holder told."), "success")
-            return redirect(url_for("licence_review.queue"))
-    return render_template("licences/review.html", licence=licence, form=form)
-
-
-@review_bp.get("/<public_id>/scan")
-def review_scan(public_id: str) -> ResponseReturnValue:
-    licence = _any(public_id)
-    record_audit(
-        acting(),
-        "licence.scan_viewed",
-        company_id=licence.holder_id,
-        object_type="licence",
-        object_id=licence.public_id,
-    )
-    return send_stored(licence.scan)
-
-
-@review_bp.route("/authorities", methods=["GET", "POST"])
-def authorities() -> ResponseReturnValue:
-    form = AuthorityForm(prefix="authority")
-    user_form = AuthorityUserForm(prefix="account")
-    user_form.authority.choices = as_choices(
-        [(a.public_id, a.name) for a in vault.authorities(db.session)]
-    )
-    if "authority-name" in request.form and form.validate_on_submit():
-        outcome = attempt(
-            lambda: vault.create_authority(
-                db.session,
-                acting(),
-                name=form.name.data or "",
-                country=form.country.data or "",
-                name_local=form.name_local.data,
-            ),
-            form,
-        )
-        if outcome.ok:
-            flash(gettext("The authority is recorded."), "success")
-            return redirect(url_for("licence_review.authorities"))
-    if "account-email" in request.form and user_form.validate_on_submit():
-        authority = db.session.scalar(
-            select(Authority).where(Authority.public_id == user_form.authority.data)
-        )
-        if authority is None:
-            abort(404)
-        opened = attempt(
-            lambda: authority_service.create_authority_user(
-                db.session,
-                acting(),
-                authority,
-                email=user_form.email.data or "",
-                full_name=user_form.full_name.data or "",
-                password=user_form.password.data or "",
-            ),
-            user_form,
-        )
-        if opened.ok:
-            flash(gettext("The authority's account is open."), "success")
-            return redirect(url_for("licence_review.authorities"))
-    return render_template(
-        "licences/authorities.html",
-        authorities=vault.authorities(db.session),
-        form=form,
-        user_form=user_form,
-    )
-
-
-# --- the authority's view -------------------------------------------------------------------
-
-
-@authority_bp.get("/")
-def authority_index() -> ResponseReturnValue:
-    user = signed_in_user()
-    return render_template(
-        "licences/authority_index.html",
-        authority=db.session.get(Authority, user.authority_id),
-        licences=authority_service.issued_licences(db.session, acting()),
-    )
-
-
-def _issued(public_id: str) -> authority_service.LicenceRecord:
-    try:
-        return authority_service.issued_licence(db.session, acting(), public_id)
-    except NotFound:
-        abort(404)
-
-
-@authority_bp.get("/licences/<public_id>")
-def authority_licence(public_id: str) -> ResponseReturnValue:
-    return render_template(
-        "licences/authority_licence.html",
-        record=_issued(public_id),
-        form=RevokeForm(formdata=None),
-    )
-
-
-@authority_bp.get("/licences/<public_id>/scan")
-def authority_scan(public_id: str) -> ResponseReturnValue:
-    return send_stored(_issued(public_id).licence.scan)
-
-
-@authority_bp.post("/licences/<public_id>/revoke")
-def revoke(public_id: str) -> ResponseReturnValue:
-    record = _issued(public_id)
-    form = RevokeForm()
-    if form.validate_on_submit():
-        outcome = attempt(
-            lambda: vault.revoke_licence(
-                db.session, acting(), record.licence, form.reason.data or ""
-            ),
-            form,
-        )
-        if outcome.ok:
-            flash(gettext("The licence is revoked; the holder is told."), "success")
-            return redirect(url_for("authority.authority_licence", public_id=public_id))
-    return render_template("licences/authority_licence.html", record=record, form=form), 422
-
-
-@authority_bp.get("/documents/<public_id>.pdf")
-def authority_document(public_id: str) -> ResponseReturnValue:
-    try:
-        document = authority_service.shipment_document(db.session, acting(), public_id)
-    except NotFound:
-        abort(404)
-    if document.pdf is None:
-        abort(404)
-    response = current_app.response_class(document.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 # --- on the order page --------------------------------------------------------------------
 
 
@@ -454,35 +242,6 @@ def evidence_file(public_id: str) -> ResponseReturnValue:
         document = verification.evidence_for(db.session, signed_in_user().company_id, public_id)
     except NotFound:
         abort(404)
-    return send_stored(document.file)
-
-
-def _company(public_id: str) -> Company:
-    company = db.session.scalar(select(Company).where(Company.public_id == public_id))
-    if company is None:
-        abort(404)
-    return company
-
-
-@review_bp.get("/companies/<public_id>")
-def company_verification(public_id: str) -> ResponseReturnValue:
-    """Moved: verification is decided on the operator's company page, the one path."""
-    return redirect(url_for("operator.company", public_id=_company(public_id).public_id), 301)
-
-
-@review_bp.get("/evidence/<public_id>")
-def operator_evidence_file(public_id: str) -> ResponseReturnValue:
-    try:
-        document = verification.evidence_for(db.session, None, public_id)
-    except NotFound:
-        abort(404)
-    record_audit(
-        acting(),
-        "company.evidence_viewed",
-        company_id=document.company_id,
-        object_type="company_evidence",
-        object_id=document.public_id,
-    )
     return send_stored(document.file)
 
 

@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import Field
 
 from app.models import Incoterm
-from app.services.catalog.search import CatalogItem, ProductView
+from app.services.catalog.product_pages import ProductView
+from app.services.catalog.search import CatalogItem
 from app.services.licences.rules import is_controlled
 from app.web.api.contract import Amount, QueryModel, ResponseModel, Text
 from app.web.api.schemas.listings import DeliveryOffer, PriceBreak, delivery_offers
