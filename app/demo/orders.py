@@ -145,10 +145,7 @@ def _advance(
 
 def _shipment(order: Order) -> actions.ShipmentInput:
     today = date.today()
-    line = order.lines[0]
-    # As many packages as the listing's packing takes (50,000 detonators at 500 a carton
-    # are 100 cartons), so the packing list, invoice and DG declaration agree with the order.
-    packages = -(-line.quantity // line.units_per_package) if line.units_per_package else 20
+    packages = max(1, len(order.lines))
     return actions.ShipmentInput(
         mode="sea",
         carrier="COSCO Shipping Lines",
@@ -164,11 +161,10 @@ def _shipment(order: Order) -> actions.ShipmentInput:
         container_numbers="CSNU6342117",
         packages=[
             actions.PackageInput(
-                count=packages,
-                marks=f"MCCT / SHANGHAI / {order.reference} / 1-{packages}",
-                package_type=(line.product.package_type if line.product else None) or "box",
-                contents=line.title[:200],
-                line_no=line.line_no,
+                count=packages * 20,
+                marks=f"MCCT / SHANGHAI / {order.reference} / 1-{packages * 20}",
+                package_type="box",
+                contents=order.lines[0].title[:200],
             )
         ],
     )

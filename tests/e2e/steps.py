@@ -74,9 +74,12 @@ def _licence_scan(number: str) -> bytes:
 
 
 def _select_option_containing(page: Page, selector: str, text: str) -> None:
+    """Pick the option whose text holds ``text`` or, for ``"A|B"``, either (an authority
+    reads in the reader's script: 工业和信息化部 on a Chinese page, MIIT on an English one)."""
     value = page.eval_on_selector(
         selector,
-        "(select, text) => [...select.options].find(o => o.text.includes(text)).value",
+        "(select, text) => [...select.options]"
+        ".find(o => text.split('|').some(t => o.text.includes(t))).value",
         text,
     )
     page.select_option(selector, value)
@@ -132,7 +135,7 @@ def miit_approval(buyer: Page, operator: Page, po_number: str, goods: str, limit
         buyer,
         kind="per_shipment_approval",
         number=number,
-        authority="MIIT",
+        authority="MIIT|工业和信息化部",
         goods=goods,
         valid_to=date.today() + timedelta(days=60),
         limit_kg=limit_kg,

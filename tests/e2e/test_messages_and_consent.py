@@ -107,7 +107,8 @@ def test_messages_with_files_and_a_declined_freight(stack: Stack, people: People
         files=[{"name": "bags.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}],
     )
     seller.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
-    seller.wait_for_load_state()
+    # The post is stored once the thread shows it with its photo (the click only starts it).
+    expect(seller.locator("a[download]", has_text="bags")).to_have_count(1, timeout=30_000)
 
     _open_order(buyer, "/buyer/orders", reference)
     assert _unread(buyer) == "1"
