@@ -162,7 +162,7 @@ bench: prepare
 	$(BIN)/python bench/api.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
 	$(BIN)/python bench/documents.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
 	$(BIN)/python bench/finance.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
-	$(BIN)/python bench/statistics.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
+	$(BIN)/python bench/trade_statistics.py || { code=$$?; [ $$code -gt $$status ] && status=$$code; }; \
 	exit $$status
 
 clean:

@@ -37,6 +37,12 @@ def login_email_key() -> str:
     return "login-account:" + (request.form.get("email") or "").strip().lower()
 
 
+# SQLite read tuning per connection (see _sqlite_on_connect): a 2 GiB map covers a
+# catalogue of a million listings; 32 MiB of page cache per pooled connection.
+SQLITE_MMAP_BYTES = 2 * 1024**3
+SQLITE_CACHE_KIB = 32 * 1024
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection: Any, connection_record: object) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -48,6 +54,12 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: object) -> None
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA busy_timeout = 10000")
     cursor.execute("PRAGMA journal_mode = WAL")
+    # Read pages through a memory map and keep more of them per connection: without
+    # these every page a query visits is a read() system call into a 2 MB cache, and
+    # a catalogue filter that visits 5,000 listings took 60 ms instead of 12 (issue
+    # #24). The map is address space, not memory: the OS pages the file in as read.
+    cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
+    cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     cursor.close()
 
 

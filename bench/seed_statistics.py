@@ -1,4 +1,4 @@
-"""The statistics bench's seeding script, run in a fresh process by ``bench/statistics.py``.
+"""The statistics bench's seeding script, run in a fresh process by ``bench/trade_statistics.py``.
 
 Shipped orders with their line, shipment, commercial invoice and frozen rates are
 bulk-inserted (mirroring what ``app/demo/statistics.py`` writes through the ORM), then the

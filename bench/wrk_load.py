@@ -41,7 +41,7 @@ function request()
   if cold then
     -- A price ceiling no request asked before: a new filter set, a facet cache miss.
     local sep = string.find(path, "?", 1, true) and "&" or "?"
-    path = path .. sep .. "currency=USD&price_max=" .. (1000000 + counter * %(threads)d + id)
+    path = path .. sep .. "currency=USD&price_max=" .. (%(ceiling)d + counter * %(threads)d + id)
   end
   return wrk.format("GET", path)
 end
@@ -119,17 +119,32 @@ def parse_wrk(output: str) -> WrkResult:
 
 
 def wrk(
-    base: str, paths: Sequence[str], seconds: int, workdir: Path, cold: bool = False
+    base: str,
+    paths: Sequence[str],
+    seconds: int,
+    workdir: Path,
+    cold: bool = False,
+    connections: int = CONNECTIONS,
 ) -> WrkResult:
+    """Load ``paths`` in turn for ``seconds`` over ``connections`` connections."""
+    threads = min(WRK_THREADS, connections)
     script = workdir / f"mix-{secrets.token_hex(4)}.lua"
     quoted = ", ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
     script.write_text(
-        WRK_SCRIPT % {"paths": quoted, "cold": "true" if cold else "false", "threads": WRK_THREADS}
+        WRK_SCRIPT
+        % {
+            "paths": quoted,
+            "cold": "true" if cold else "false",
+            "threads": threads,
+            # Each run's ceilings start at a new random point: a later run (or round)
+            # must not meet the filter sets an earlier one left in the caches.
+            "ceiling": 1_000_000 + secrets.randbelow(10**8) * 1000,
+        }
     )
     args = [
         "wrk",
-        f"-t{WRK_THREADS}",
-        f"-c{CONNECTIONS}",
+        f"-t{threads}",
+        f"-c{connections}",
         f"-d{seconds}s",
         "--timeout",
         "10s",
@@ -143,6 +158,7 @@ def wrk(
         log.write(f"== {base} {paths[:2]} cold={cold}\n{output}\n")
     result = parse_wrk(output)
     label = "hello" if list(paths) == ["/bench/hello"] else f"{len(paths)} paths"
+    label += "" if connections == CONNECTIONS else f" over {connections} connection(s)"
     drained = drain(base)
     note(
         f"wrk {label}{' cold' if cold else ''}: {result.rps:.1f} req/s, p50 {result.p50_ms:.1f} ms,"

@@ -204,10 +204,11 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
             stock_quantity=8_000,
             origin_country="PK",
             incoterms=[("FOB", "Karachi"), ("FCA", "Lahore")],
+            # One tonne (the unit) to a big bag: the bag's weights are a tonne's, not 50 kg.
             package_type="bag",
             units_per_package=1,
-            net_weight_kg=D("50"),
-            gross_weight_kg=D("50.2"),
+            net_weight_kg=D("1000"),
+            gross_weight_kg=D("1002.5"),
             specifications=[("NaCl", "≥ 98 %"), ("Size", "0–10 mm")],
         ),
     ),

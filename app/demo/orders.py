@@ -7,6 +7,7 @@ orders, nothing is added.
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.demo.licences import approve_shipment
 from app.extensions import db
-from app.models import Order, OrderStatus, Product, ProposalState, User
+from app.models import Order, OrderLine, OrderStatus, Product, ProposalState, User
 from app.services.audit.recording import Actor
 from app.services.claims import window as claims_window
 from app.services.fulfilment import actions, proposals
@@ -143,9 +144,42 @@ def _advance(
                 claims_window.close_window(opened, opened.closes_at)
 
 
+# Goods sold by mass and shipped loose (bulk ore): their weight is the quantity itself.
+_GRAMS_PER_UNIT = {"TNE": 1_000_000, "KGM": 1_000}
+
+
+def _packed(line: OrderLine, first: int, reference: str) -> actions.PackageInput:
+    """The packages of ``line`` as its listing packs them: quantity / units per package
+    (50,000 detonators at 500 a carton are 100 cartons), numbered on from ``first``; goods
+    with no units per package (bulk) are one lot. Weights are the listing's per package."""
+    kind = line.product.package_type if line.product is not None else None
+    count, net_g, gross_g = 1, None, None
+    if line.units_per_package:
+        count = math.ceil(line.quantity / line.units_per_package)
+        if line.net_weight_g:
+            net_g = count * line.net_weight_g
+            gross_g = count * (line.gross_weight_g or line.net_weight_g)
+    elif line.unit in _GRAMS_PER_UNIT:
+        net_g = gross_g = line.quantity * _GRAMS_PER_UNIT[line.unit]
+    last = first + count - 1
+    numbers = f"{first}-{last}" if count > 1 else str(first)
+    return actions.PackageInput(
+        count=count,
+        marks=f"MCCT / SHANGHAI / {reference} / {numbers}",
+        package_type=kind or "box",
+        contents=line.title[:200],
+        net_weight_kg=None if net_g is None else Decimal(net_g) / 1000,
+        gross_weight_kg=None if gross_g is None else Decimal(gross_g) / 1000,
+        line_no=line.line_no,
+    )
+
+
 def _shipment(order: Order) -> actions.ShipmentInput:
     today = date.today()
-    packages = max(1, len(order.lines))
+    packages: list[actions.PackageInput] = []
+    for line in order.lines:
+        packages.append(_packed(line, sum(p.count for p in packages) + 1, order.reference))
+    weighed = all(p.net_weight_kg is not None for p in packages)
     return actions.ShipmentInput(
         mode="sea",
         carrier="COSCO Shipping Lines",
@@ -154,19 +188,17 @@ def _shipment(order: Order) -> actions.ShipmentInput:
         port_of_discharge=order.destination_port,
         etd=today + timedelta(days=2),
         eta=today + timedelta(days=19),
-        net_weight_kg=Decimal("20000"),
-        gross_weight_kg=Decimal("20800"),
+        # The packages' weights added up (a listing without weights: a round figure).
+        net_weight_kg=sum((p.net_weight_kg or Decimal(0) for p in packages), Decimal(0))
+        if weighed
+        else Decimal("20000"),
+        gross_weight_kg=sum((p.gross_weight_kg or Decimal(0) for p in packages), Decimal(0))
+        if weighed
+        else Decimal("20800"),
         vessel="COSCO Pakistan",
         voyage="118E",
         container_numbers="CSNU6342117",
-        packages=[
-            actions.PackageInput(
-                count=packages * 20,
-                marks=f"MCCT / SHANGHAI / {order.reference} / 1-{packages * 20}",
-                package_type="box",
-                contents=order.lines[0].title[:200],
-            )
-        ],
+        packages=packages,
     )
 
 

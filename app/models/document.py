@@ -113,6 +113,10 @@ class Document(PublicIdMixin, Base):
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
     byte_size: Mapped[int | None]
     rendered_at: Mapped[datetime | None]
+    # Whether the stored PDF embeds the e-invoice XML, set with the bytes: invoices and
+    # credit notes do, unless EN 16931 cannot carry their amounts (fils past the second
+    # decimal). Pages and the API offer the XML by this, without opening the PDF.
+    carries_einvoice: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     order: Mapped[Order] = relationship(back_populates="documents")
     issuer: Mapped[Company] = relationship(foreign_keys=[issuer_id])

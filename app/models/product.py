@@ -61,6 +61,10 @@ class Product(PublicIdMixin, Base):
         sa.Index(
             "ix_products_category_currency_price", "category_id", "currency", "price_from_minor"
         ),
+        # A country of origin: a rare one (7 % of listings) is sought, not scanned for.
+        sa.Index(
+            "ix_products_origin_currency_price", "origin_country", "currency", "price_from_minor"
+        ),
         sa.CheckConstraint("moq > 0", name="moq_positive"),
         sa.CheckConstraint(
             "stock_quantity IS NULL OR stock_quantity >= 0", name="stock_not_negative"

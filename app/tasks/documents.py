@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from app.extensions import db
-from app.models import Document, DocumentStatus
+from app.models import Document, DocumentKind, DocumentStatus
+from app.models.document import INVOICE_KINDS
 from app.operations.metrics import DOCUMENTS_RENDERED
 from app.services.accounts.letterhead import letterhead_pictures
 from app.services.documents.issuing import store_rendered_pdf
@@ -33,6 +34,7 @@ def render_document(document_id: int) -> None:
     pictures = letterhead_pictures(snapshot)
     db.session.rollback()
     # Imported here: only job workers load WeasyPrint (1 s and tens of MB), not web servers.
+    from app.documents.einvoice import einvoice_from_pdf
     from app.documents.pdf import document_pdf
     from app.documents.render import RenderFailed
 
@@ -42,7 +44,10 @@ def render_document(document_id: int) -> None:
         DOCUMENTS_RENDERED.labels("failed").inc()
         _record_failure(document_id, str(error))
         return
-    store_rendered_pdf(document_id, pdf)
+    # Read back once here, so no page has to open the PDF to know whether to offer the XML
+    # (an invoice EN 16931 cannot express is issued without it: app.documents.pdf).
+    xml = einvoice_from_pdf(pdf) if DocumentKind(snapshot["kind"]) in INVOICE_KINDS else None
+    store_rendered_pdf(document_id, pdf, carries_einvoice=xml is not None)
     DOCUMENTS_RENDERED.labels("rendered").inc()
 
 

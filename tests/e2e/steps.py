@@ -1,12 +1,13 @@
 """Steps and checks shared by the browser tests: the demo's listings, finding and adding a
-listing to the cart, a phone-width overflow check and screenshots for the artifacts."""
+listing to the cart, recording a shipment, a phone-width overflow check and screenshots
+for the artifacts."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, follow_nav
 
@@ -55,6 +56,72 @@ def add_to_cart(page: Page, title: str, quantity: int | None = None) -> None:
         page.locator("#order-quantity").fill(str(quantity))
     page.locator("form[action='/buyer/cart'] button[type=submit]").click()
     page.wait_for_load_state()
+
+
+def release(seller: Page, reason: str) -> None:
+    """On the order page, release the order held for its deposit, giving ``reason``."""
+    seller.locator("#release-reason").fill(reason)
+    seller.locator("form[action$='/release'] button[type=submit]").click()
+    seller.wait_for_load_state()
+
+
+def ship_it(
+    seller: Page,
+    *,
+    vessel: str,
+    bill_of_lading: str,
+    seal: str,
+    sails_on: date,
+    net_kg: str,
+    gross_kg: str,
+    boxes: str,
+    marks: str,
+    contents: str | None = None,
+    line_no: str | None = None,
+    prefilled: str | None = None,
+    release_reason: str | None = None,
+) -> None:
+    """From the order page: mark the order in production (``release_reason``: release the
+    deposit hold the shipment waits for too), then record a sailing Karachi to Shanghai by
+    COSCO on ``sails_on``, 18 days at sea: one container, certified by whoever packed it
+    (dangerous goods, IMDG 5.4.2), holding one row of ``boxes`` fibreboard boxes.
+    ``prefilled``: the quantity line 1 of the form must offer; ``line_no``: the order line
+    the package row names. Fields by id: the page may be in any language."""
+    seller.get_by_role("button", name="Mark in production").click()
+    seller.wait_for_load_state()
+    if release_reason is not None:
+        release(seller, release_reason)
+    seller.get_by_role("link", name="Record the shipment").click()
+    seller.select_option("#mode", "sea")
+    seller.locator("#carrier").fill("COSCO Shipping Lines")
+    seller.locator("#vessel").fill(vessel)
+    seller.locator("#transport_document_number").fill(bill_of_lading)
+    seller.fill("#containers-0-container_number", "CSNU6342117")
+    seller.select_option("#containers-0-container_type", "22G1")
+    seller.fill("#containers-0-seal_number", seal)
+    seller.fill("#containers-0-packed_by", "Imran Qureshi")
+    seller.fill("#containers-0-packed_at", "Wah Cantt")
+    seller.fill("#containers-0-packed_on", sails_on.isoformat())
+    seller.locator("#port_of_loading").fill("Karachi")
+    seller.locator("#port_of_discharge").fill("Shanghai")
+    seller.locator("#etd").fill(sails_on.isoformat())
+    seller.locator("#eta").fill((sails_on + timedelta(days=18)).isoformat())
+    seller.locator("#net_weight_kg").fill(net_kg)
+    seller.locator("#gross_weight_kg").fill(gross_kg)
+    if prefilled is not None:
+        expect(seller.locator("#lines-0-quantity")).to_have_value(prefilled)
+    seller.fill("#packages-0-count", boxes)
+    seller.fill("#packages-0-package_type", "fibreboard box")
+    seller.fill("#packages-0-marks", marks)
+    if contents is not None:
+        seller.fill("#packages-0-contents", contents)
+    seller.fill("#packages-0-net_weight_kg", net_kg)
+    seller.fill("#packages-0-gross_weight_kg", gross_kg)
+    if line_no is not None:
+        seller.select_option("#packages-0-line_no", line_no)
+    seller.fill("#packages-0-container_number", "CSNU6342117")
+    seller.locator("form button[type=submit]", has_text="Record the shipment").click()
+    seller.wait_for_load_state()
 
 
 DETONATORS = "Non-electric shock-tube detonators (UN0360, 1.1B)"  # PCE, MOQ 10,000

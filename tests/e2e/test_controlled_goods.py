@@ -15,13 +15,22 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import People, follow_nav
-from tests.e2e.steps import DETONATORS, accept_licence, add_to_cart, open_product, record_licence
+from tests.e2e.steps import (
+    DETONATORS,
+    accept_licence,
+    add_to_cart,
+    open_product,
+    record_licence,
+    release,
+    ship_it,
+)
 
 EXPORT = "MOI/EXP/2026/0777"
 APPROVAL = "MIIT-审批-2026-0555"
 CERTIFICATE = "EUC-MCCT-2026-0555"
 PO = "MCCT-CG-0001"
 SHIP_DATE = date.today() + timedelta(days=7)
+RELEASE_REASON = "Deposit confirmed by MCCT's bank by telephone."
 
 
 def _checkout(buyer: Page) -> str:
@@ -42,46 +51,6 @@ def _checkout(buyer: Page) -> str:
     reference = re.search(r"CO-\d{6}", buyer.locator("main").inner_text())
     assert reference is not None, "the placed order's number is shown"
     return reference.group(0)
-
-
-def _release(seller: Page) -> None:
-    seller.locator("#release-reason").fill("Deposit confirmed by MCCT's bank by telephone.")
-    seller.locator("form[action$='/release'] button[type=submit]").click()
-    seller.wait_for_load_state()
-
-
-def _ship(seller: Page) -> None:
-    seller.get_by_role("button", name="Mark in production").click()
-    seller.wait_for_load_state()
-    _release(seller)  # the shipment waits for the deposit too
-    seller.get_by_role("link", name="Record the shipment").click()
-    seller.select_option("#mode", "sea")
-    seller.locator("#carrier").fill("COSCO Shipping Lines")
-    seller.locator("#vessel").fill("COSCO Karachi")
-    seller.locator("#transport_document_number").fill("COSU6307770555")
-    seller.fill("#containers-0-container_number", "CSNU6342117")
-    seller.select_option("#containers-0-container_type", "22G1")
-    seller.fill("#containers-0-seal_number", "PK 555")
-    seller.fill("#containers-0-packed_by", "Imran Qureshi")
-    seller.fill("#containers-0-packed_at", "Wah Cantt")
-    seller.fill("#containers-0-packed_on", SHIP_DATE.isoformat())
-    seller.locator("#port_of_loading").fill("Karachi")
-    seller.locator("#port_of_discharge").fill("Shanghai")
-    seller.locator("#etd").fill(SHIP_DATE.isoformat())
-    seller.locator("#eta").fill((SHIP_DATE + timedelta(days=18)).isoformat())
-    seller.locator("#net_weight_kg").fill("360")
-    seller.locator("#gross_weight_kg").fill("430")
-    expect(seller.locator("#lines-0-quantity")).to_have_value("10000")
-    seller.fill("#packages-0-count", "20")
-    seller.fill("#packages-0-package_type", "fibreboard box")
-    seller.fill("#packages-0-marks", f"MCCT / SHANGHAI\nPO {PO}\n1-20")
-    seller.fill("#packages-0-contents", "Detonator assemblies UN0360")
-    seller.fill("#packages-0-net_weight_kg", "360")
-    seller.fill("#packages-0-gross_weight_kg", "430")
-    seller.select_option("#packages-0-line_no", "1")
-    seller.fill("#packages-0-container_number", "CSNU6342117")
-    seller.locator("form button[type=submit]", has_text="Record the shipment").click()
-    seller.wait_for_load_state()
 
 
 def test_a_controlled_sale_from_licence_to_drawdown(people: People) -> None:
@@ -139,8 +108,22 @@ def test_a_controlled_sale_from_licence_to_drawdown(people: People) -> None:
     owner.locator("#confirmed_ship_date").fill(SHIP_DATE.isoformat())
     owner.get_by_role("button", name="Accept the order").click()
     owner.wait_for_load_state()
-    _release(owner)
-    _ship(owner)
+    release(owner, RELEASE_REASON)
+    ship_it(
+        owner,
+        vessel="COSCO Karachi",
+        bill_of_lading="COSU6307770555",
+        seal="PK 555",
+        sails_on=SHIP_DATE,
+        net_kg="360",
+        gross_kg="430",
+        prefilled="10000",
+        boxes="20",
+        marks=f"MCCT / SHANGHAI\nPO {PO}\n1-20",
+        contents="Detonator assemblies UN0360",
+        line_no="1",
+        release_reason=RELEASE_REASON,  # the shipment waits for the deposit too
+    )
     expect(owner.locator("main")).to_contain_text("COSU6307770555")
 
     follow_nav(owner, "/licences/")

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import People, follow_nav
+from tests.e2e.steps import ship_it
 
 PO = "MCCT-PO-2026-LC3"  # the demo's order waiting for its credit
 TODAY = date.today()
@@ -59,37 +60,6 @@ def enter_the_credit(finance: Page) -> None:
     expect(finance.locator("#credit-number")).to_contain_text("LC-BOC-SH-26-0815")
 
 
-def ship_it(seller: Page) -> None:
-    seller.get_by_role("button", name="Mark in production").click()
-    seller.get_by_role("link", name="Record the shipment").click()
-    seller.select_option("#mode", "sea")
-    seller.get_by_label("Carrier").fill("COSCO Shipping Lines")
-    seller.get_by_label("Vessel").fill("COSCO Pakistan")
-    seller.locator("#transport_document_number").fill("COSU6309990815")
-    # One container, certified by whoever packed it (dangerous goods, IMDG 5.4.2).
-    seller.fill("#containers-0-container_number", "CSNU6342117")
-    seller.select_option("#containers-0-container_type", "22G1")
-    seller.fill("#containers-0-seal_number", "PK 815")
-    seller.fill("#containers-0-packed_by", "Imran Qureshi")
-    seller.fill("#containers-0-packed_at", "Wah Cantt")
-    seller.fill("#containers-0-packed_on", TODAY.isoformat())
-    seller.locator("#port_of_loading").fill("Karachi")
-    seller.locator("#port_of_discharge").fill("Shanghai")
-    seller.locator("#etd").fill(TODAY.isoformat())
-    seller.locator("#eta").fill((TODAY + timedelta(days=18)).isoformat())
-    seller.locator("#net_weight_kg").fill("25000")
-    seller.locator("#gross_weight_kg").fill("26000")
-    # The whole order line in one row of 1,000 boxes, in the one container.
-    seller.fill("#packages-0-count", "1000")
-    seller.fill("#packages-0-package_type", "fibreboard box")
-    seller.fill("#packages-0-marks", "MCCT / SHANGHAI / 1-1000")
-    seller.fill("#packages-0-net_weight_kg", "25000")
-    seller.fill("#packages-0-gross_weight_kg", "26000")
-    seller.fill("#packages-0-container_number", "CSNU6342117")
-    seller.locator("form button[type=submit]", has_text="Record the shipment").click()
-    seller.wait_for_load_state()
-
-
 def upload(seller: Page, kind: str, fields: dict[str, str]) -> None:
     seller.locator("#shipment-documents summary").click()
     seller.select_option("#upload-kind", kind)
@@ -132,7 +102,18 @@ def test_a_credit_from_terms_to_the_banks_acceptance(people: People) -> None:
     seller = people("sales@wahnobel.example")
     follow_nav(seller, "/seller/orders")
     seller.locator("a", has_text=reference).first.click()
-    ship_it(seller)
+    # One container; the whole order line in one row of 1,000 boxes.
+    ship_it(
+        seller,
+        vessel="COSCO Pakistan",
+        bill_of_lading="COSU6309990815",
+        seal="PK 815",
+        sails_on=TODAY,
+        net_kg="25000",
+        gross_kg="26000",
+        boxes="1000",
+        marks="MCCT / SHANGHAI / 1-1000",
+    )
     seller.locator("a.credit-link").first.click()
     upload(seller, "bill_of_lading", {
         "issuer": "COSCO Shipping Lines Co., Ltd.", "reference": "COSU6309990815",

@@ -17,6 +17,7 @@ from app.models import (
     OrderStatus,
     Product,
     ProductStatus,
+    ShipmentPackage,
 )
 
 
@@ -59,3 +60,39 @@ def test_demo_documents_writes_one_of_every_kind_as_issued(app: Flask, tmp_path:
     assert kinds == set(DocumentKind)
     for path in written:
         assert path.read_bytes() == documents[path.stem].pdf
+
+
+def test_demo_shipments_are_packed_as_their_listings_pack(app: Flask) -> None:
+    """Every shipped demo order's packages are its quantity over the listing's units per
+    package (50,000 detonators at 500 a carton: 100 cartons), each weighing what the
+    listing says a package weighs; bulk ore ships as one lot of its own mass."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    packed = sorted(
+        (
+            package.contents or "",
+            package.count,
+            package.package_type or "",
+            package.net_weight_g,
+            package.gross_weight_g,
+        )
+        for package in db.session.scalars(select(ShipmentPackage))
+    )
+    emulsion = "Emulsion explosive cartridges 32 mm (UN0241, 1.5D)"
+    nitrate = "Porous prilled ammonium nitrate (UN1942, 5.1)"
+    assert packed == [
+        ("Copper concentrate Cu 24 %", 1, "bulk", 1_000_000_000, 1_000_000_000),
+        # The two shipped L/C orders: 25,000 kg at 25 kg a carton (26.4 kg gross).
+        (emulsion, 1_000, "box", 25_000_000, 26_400_000),
+        (emulsion, 1_000, "box", 25_000_000, 26_400_000),
+        ("Himalayan rock salt, industrial grade", 250, "bag", 250_000_000, 250_625_000),
+        ("Non-electric shock-tube detonators (UN0360, 1.1B)", 100, "box", 1_800_000, 2_150_000),
+        # The claims' two orders, 100 t and 200 t in one-tonne big bags ("12 of the 100").
+        (nitrate, 100, "bag", 100_000_000, 100_300_000),
+        (nitrate, 200, "bag", 200_000_000, 200_600_000),
+    ]
+    (detonators,) = db.session.scalars(
+        select(ShipmentPackage).where(ShipmentPackage.contents.startswith("Non-electric"))
+    )
+    assert detonators.marks.endswith(" / 1-100")
+    assert detonators.shipment.gross_weight_g == 2_150_000

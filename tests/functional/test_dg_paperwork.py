@@ -5,12 +5,11 @@ and class label."""
 
 from __future__ import annotations
 
-import io
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
-import pdfplumber
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -22,7 +21,6 @@ from app.models import (
     Company,
     CompanyRole,
     DocumentKind,
-    Order,
     OrderStatus,
     Product,
     Shipment,
@@ -31,8 +29,13 @@ from app.services.audit.recording import Actor
 from app.services.errors import ValidationFailed
 from app.services.fulfilment import actions
 from app.services.fulfilment.shipment_contents import ContainerInput
+from tests.builders.dangerous_goods import (
+    in_production,
+    karachi_to_shanghai,
+    paper_pages,
+    record,
+)
 from tests.builders.documents import render_pending
-from tests.builders.orders import accept, place_for, release_if_held, start_production
 from tests.builders.trade import Trade, make_trade
 from tests.factories import CategoryFactory, ProductFactory, UserFactory
 from tests.support.auth import AuthActions
@@ -75,70 +78,38 @@ def trade() -> Trade:
     return make_trade()
 
 
-def in_production(app: Flask, trade: Trade, product: Product, quantity: int) -> Order:
-    order = place_for(app, trade.purchaser, [(product, quantity)])
-    accept(app, trade, order)
-    start_production(app, trade, order)
-    release_if_held(app, trade, order)
-    return order
-
-
-def drums(**changes: object) -> actions.ShipmentInput:
+def drums(**changes: Any) -> actions.ShipmentInput:
     """Four drums of nitric acid in one certified container."""
-    data = actions.ShipmentInput(
-        mode="sea",
-        carrier="COSCO Shipping Lines",
-        vessel="COSCO Pakistan",
-        voyage="118E",
-        transport_document_number="COSU6300012345",
-        port_of_loading="Karachi",
-        port_of_discharge="Shanghai",
-        etd=date.today() + timedelta(days=3),
-        eta=date.today() + timedelta(days=20),
-        net_weight_kg=Decimal("1000"),
-        gross_weight_kg=Decimal("1048"),
-        containers=[
-            ContainerInput(
-                container_number="CSNU6342117",
-                container_type="22G1",
-                seal_number="PK 0042117",
-                packed_by="Ayesha Siddiqui",
-                packed_at="Port Qasim CFS",
-                packed_on=date(2026, 12, 9),
-            )
-        ],
-        packages=[
-            actions.PackageInput(
-                count=4,
-                marks="SMT / SHANGHAI / 1-4",
-                package_type="drum",
-                net_weight_kg=Decimal("1000"),
-                gross_weight_kg=Decimal("1048"),
-            )
-        ],
+    return karachi_to_shanghai(
+        **{
+            "net_weight_kg": Decimal("1000"),
+            "gross_weight_kg": Decimal("1048"),
+            "containers": [
+                ContainerInput(
+                    container_number="CSNU6342117",
+                    container_type="22G1",
+                    seal_number="PK 0042117",
+                    packed_by="Ayesha Siddiqui",
+                    packed_at="Port Qasim CFS",
+                    packed_on=date(2026, 12, 9),
+                )
+            ],
+            "packages": [
+                actions.PackageInput(
+                    count=4,
+                    marks="SMT / SHANGHAI / 1-4",
+                    package_type="drum",
+                    net_weight_kg=Decimal("1000"),
+                    gross_weight_kg=Decimal("1048"),
+                )
+            ],
+            **changes,
+        }
     )
-    for name, value in changes.items():
-        setattr(data, name, value)
-    return data
-
-
-def ship(app: Flask, trade: Trade, order: Order, data: actions.ShipmentInput) -> Shipment:
-    with app.test_request_context():
-        shipment = actions.record_shipment(Actor(trade.sales), order, data)
-        db.session.commit()
-    return shipment
 
 
 def owner_of(company: Company) -> UserFactory:
     return UserFactory(company=company, company_role=CompanyRole.OWNER)
-
-
-def pdf_pages(client: FlaskClient, order: Order, kind: DocumentKind) -> list[str]:
-    (document,) = [d for d in order.documents if d.kind is kind]
-    response = client.get(f"/documents/{document.public_id}.pdf")
-    assert response.status_code == 200
-    with pdfplumber.open(io.BytesIO(response.data)) as pdf:
-        return [page.extract_text() or "" for page in pdf.pages]
 
 
 # --- the 24-hour emergency contact -------------------------------------------------------------
@@ -149,7 +120,7 @@ def test_dangerous_goods_wait_for_the_emergency_contact_the_owner_sets(
 ) -> None:
     trade.seller.emergency_contact_name = trade.seller.emergency_contact_phone = None
     owner = owner_of(trade.seller)
-    order = in_production(app, trade, nitric_acid(trade.seller), 1000)
+    order = in_production(app, trade, [(nitric_acid(trade.seller), 1000)])
     with app.test_request_context():
         with pytest.raises(ValidationFailed) as refusal:
             actions.record_shipment(Actor(trade.sales), order, drums())
@@ -178,15 +149,15 @@ def test_dangerous_goods_wait_for_the_emergency_contact_the_owner_sets(
     assert event is not None and event.company_id == trade.seller.id
     assert "Wah Nobel duty officer · +92 51 4545 999" in page_of(client.get("/company/"))
 
-    shipment = ship(app, trade, order, drums())
+    shipment = record(app, trade, order, drums())
     assert order.status is OrderStatus.SHIPPED and shipment.lines[0].quantity == 1000
 
 
 def test_goods_that_are_not_dangerous_ship_without_one(app: Flask, trade: Trade) -> None:
     trade.seller.emergency_contact_name = trade.seller.emergency_contact_phone = None
     plain = ProductFactory(seller=trade.seller, title="Copper wire", unit="KGM", moq=1)
-    order = in_production(app, trade, plain, 1000)
-    ship(app, trade, order, drums(containers=[]))
+    order = in_production(app, trade, [(plain, 1000)])
+    record(app, trade, order, drums(containers=[]))
     assert order.status is OrderStatus.SHIPPED
 
 
@@ -229,14 +200,14 @@ def test_only_the_owner_changes_the_emergency_contact(
 def test_the_declaration_carries_contact_ems_subsidiary_risk_and_packing_certificate(
     app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
 ) -> None:
-    order = in_production(app, trade, nitric_acid(trade.seller), 1000)
+    order = in_production(app, trade, [(nitric_acid(trade.seller), 1000)])
     (line,) = order.lines
     assert (line.subsidiary_risk, line.ems) == ("5.1", "F-A, S-Q")  # copied at ordering
-    ship(app, trade, order, drums())
+    record(app, trade, order, drums())
     render_pending(app, DocumentKind.DANGEROUS_GOODS, DocumentKind.SHIPPING_MARKS)
     db.session.expire_all()
     auth.login(trade.sales.email)
-    (declaration,) = pdf_pages(client, order, DocumentKind.DANGEROUS_GOODS)
+    (declaration,) = paper_pages(client, order, DocumentKind.DANGEROUS_GOODS)
     flat = re.sub(r"\s+", " ", declaration)
     assert "24-hour emergency contact" in flat
     # The phone number wraps in its cell: its last digits come after the Chinese label.
@@ -252,32 +223,33 @@ def test_the_declaration_carries_contact_ems_subsidiary_risk_and_packing_certifi
 def test_each_shipping_mark_label_carries_the_un_number_and_class_label(
     app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
 ) -> None:
-    order = in_production(app, trade, nitric_acid(trade.seller), 1000)
-    ship(app, trade, order, drums())
+    order = in_production(app, trade, [(nitric_acid(trade.seller), 1000)])
+    record(app, trade, order, drums())
     render_pending(app, DocumentKind.SHIPPING_MARKS)
     db.session.expire_all()
     auth.login(trade.sales.email)
-    pages = pdf_pages(client, order, DocumentKind.SHIPPING_MARKS)
-    assert len(pages) == 4  # one label per drum
-    for n, page in enumerate(pages, start=1):
-        assert f"Package {n} of 4" in page
-        assert "UN2031" in page and "UN No. 联合国编号" in page
-        assert "Class label 危险类别标签" in page
-        assert "UN2031 8\n" in page  # the class in its diamond beside the UN number
+    # One label per drum, four under the header of one sheet (two across: each line of
+    # text reads both labels of a row).
+    (page,) = paper_pages(client, order, DocumentKind.SHIPPING_MARKS)
+    assert re.findall(r"Package (\d) of 4", page) == ["1", "2", "3", "4"]
+    assert page.count("UN2031") == 4 and page.count("UN No. 联合国编号") == 4
+    assert page.count("Class label 危险类") == 4
+    # The class in each diamond, beside the package numbers in Chinese.
+    assert re.findall(r"第\d件，共4件 (\S+)", page) == ["8"] * 4
 
 
 def test_labels_of_goods_that_are_not_dangerous_carry_no_hazard_marks(
     app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
 ) -> None:
     plain = ProductFactory(seller=trade.seller, title="Copper wire", unit="KGM", moq=1)
-    order = in_production(app, trade, plain, 1000)
-    ship(app, trade, order, drums(containers=[]))
+    order = in_production(app, trade, [(plain, 1000)])
+    record(app, trade, order, drums(containers=[]))
     render_pending(app, DocumentKind.SHIPPING_MARKS)
     db.session.expire_all()
     auth.login(trade.sales.email)
-    pages = pdf_pages(client, order, DocumentKind.SHIPPING_MARKS)
-    assert len(pages) == 4
-    assert not any("Class label" in page or "UN No." in page for page in pages)
+    (page,) = paper_pages(client, order, DocumentKind.SHIPPING_MARKS)
+    assert re.findall(r"Package (\d) of 4", page) == ["1", "2", "3", "4"]
+    assert "Class label" not in page and "UN No." not in page
 
 
 # --- the listing's EmS and subsidiary risk ----------------------------------------------------

@@ -11,6 +11,7 @@ are read back with pdfplumber.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections import defaultdict
 from datetime import UTC, date, datetime
@@ -165,8 +166,8 @@ def extreme_snapshot(kind: DocumentKind) -> dict[str, Any]:
         total_minor=goods + 2 * 999_999_999_999,
         lines=lines,
     )
-    # Shipping marks print one label per physical package: three, not three million.
-    packages = _packages(3, 1) if kind is DocumentKind.SHIPPING_MARKS else _packages(LINES, 1000)
+    # Shipping marks print one label per physical package: nine, not two hundred thousand.
+    packages = _packages(3, 3) if kind is DocumentKind.SHIPPING_MARKS else _packages(LINES, 1000)
     order.shipments = [
         Shipment(
             mode=ShipmentMode.SEA,
@@ -289,33 +290,40 @@ def content_words(page: Any) -> list[str]:
     ]
 
 
+def layout_problems(pages: list[Any], *, first_from: float = 0.0) -> list[str]:
+    """Overlapping glyphs, text across rules or off the page, pages of headings only;
+    on the first page only what is below ``first_from`` (points from the top)."""
+    problems: list[str] = []
+    for number, page in enumerate(pages, start=1):
+        if number == 1 and first_from:
+            page = page.filter(lambda obj: obj.get("top", 0) >= first_from)
+        chars = page.chars
+        if overlaps := overlapping_chars(chars, page.height):
+            problems.append(f"page {number}: {len(overlaps)} overlaps, e.g. {overlaps[:3]}")
+        if crossing := chars_across_borders(page):
+            problems.append(f"page {number}: text across rules: {''.join(crossing[:40])}")
+        outside = [
+            c["text"]
+            for c in chars
+            if c["x0"] < MARGIN_X - TOLERANCE
+            or c["x1"] > page.width - MARGIN_X + TOLERANCE
+            or c["top"] < 0
+            or c["bottom"] > page.height
+        ]
+        if outside:
+            problems.append(f"page {number}: off the page: {''.join(outside[:40])}")
+        if number < len(pages) and not content_words(page):
+            problems.append(f"page {number}: headings only")
+    return problems
+
+
 @pytest.mark.parametrize("kind", list(DocumentKind), ids=lambda kind: kind.value)
 def test_extreme_document_lays_out_cleanly(app: Flask, kind: DocumentKind) -> None:
     with app.test_request_context("/"):
         pdf = document_pdf(extreme_snapshot(kind), pictures=PICTURES)
-    problems: list[str] = []
     with pdfplumber.open(io.BytesIO(pdf)) as document:
-        pages = document.pages
-        assert len(pages) >= (3 if kind is DocumentKind.SHIPPING_MARKS else 2)
-        for number, page in enumerate(pages, start=1):
-            chars = page.chars
-            if overlaps := overlapping_chars(chars, page.height):
-                problems.append(f"page {number}: {len(overlaps)} overlaps, e.g. {overlaps[:3]}")
-            if crossing := chars_across_borders(page):
-                problems.append(f"page {number}: text across rules: {''.join(crossing[:40])}")
-            outside = [
-                c["text"]
-                for c in chars
-                if c["x0"] < MARGIN_X - TOLERANCE
-                or c["x1"] > page.width - MARGIN_X + TOLERANCE
-                or c["top"] < 0
-                or c["bottom"] > page.height
-            ]
-            if outside:
-                problems.append(f"page {number}: off the page: {''.join(outside[:40])}")
-            if number < len(pages) and not content_words(page):
-                problems.append(f"page {number}: headings only")
-    assert problems == []
+        assert len(document.pages) >= 2
+        assert layout_problems(document.pages) == []
 
 
 def test_the_checks_see_an_overlap() -> None:
@@ -328,12 +336,13 @@ def test_the_checks_see_an_overlap() -> None:
     assert overlapping_chars([one, over], 842.0) == [("1", "9")]
 
 
-# The demo's detonator order, as sized in ``flask demo seed`` ------------------------------
+# The demo's detonator order, as sized in ``flask demo seed`` (app/demo/orders.py) -------
 
 
 def demo_snapshot(kind: DocumentKind) -> dict[str, Any]:
-    """The demo's shipped detonator order (one line, 20 cartons, one container), with the
-    seller's signatory, logo and stamp: an ordinary order, not an extreme one."""
+    """The demo's shipped detonator order (one line: 50,000 detonators at 500 a carton, 100
+    cartons of 18 kg net, 21.5 kg gross; one container), with the seller's signatory, logo
+    and stamp: an ordinary order, not an extreme one."""
     seller = Company(
         legal_name="Wah Nobel (Pvt) Limited",
         legal_name_local="واہ نوبل (پرائیویٹ) لمیٹڈ",
@@ -419,16 +428,18 @@ def demo_snapshot(kind: DocumentKind) -> dict[str, Any]:
             port_of_discharge="Shanghai",
             etd=date(2026, 12, 9),
             eta=date(2026, 12, 26),
-            net_weight_g=20_000_000,
-            gross_weight_g=20_800_000,
+            net_weight_g=1_800_000,
+            gross_weight_g=2_150_000,
             recorded_at=ISSUED_AT,
             packages=[
                 ShipmentPackage(
                     package_no=1,
-                    count=20,
+                    count=100,
                     package_type="box",
-                    marks="MCCT / SHANGHAI / CO-000004 / 1-20",
+                    marks="MCCT / SHANGHAI / CO-000004 / 1-100",
                     contents=line.title,
+                    net_weight_g=1_800_000,
+                    gross_weight_g=2_150_000,
                     order_line=line,
                 )
             ],
@@ -476,9 +487,9 @@ def test_demo_packing_list_prints_the_listing_carton_and_the_un_number_once(
     pages = _demo_pages(app, DocumentKind.PACKING_LIST)
     assert len(pages) == 1
     text = pages[0]
-    # The order line's carton (600 × 400 × 350 mm) and its volume: 20 × 0.084 m³.
+    # The order line's carton (600 × 400 × 350 mm) and its volume: 100 × 0.084 m³.
     assert "600×400×350" in text
-    assert "1.680 m³" in text
+    assert "8.400 m³" in text
     assert text.count("UN0360") == 1
     # The heading keeps "L×W×H" on one line, not a few letters a line.
     assert "L×W×H (mm)" in text
@@ -503,3 +514,33 @@ def test_demo_certificate_of_origin_names_each_party_once(app: Flask) -> None:
     assert "Importer 进口商" not in text
     assert text.count("G.T. Road, Wah Cantonment") == 1
     assert text.count("DRAFT — application for the issuing authority") == 1
+
+
+def test_a_hundred_cartons_print_six_labels_a_sheet(app: Flask) -> None:
+    """The demo's 100 cartons: two labels across, three down (two rows under the header on
+    the first sheet), 17 pages laid out as cleanly as any document, down to label 100."""
+    with app.test_request_context("/"):
+        pdf = document_pdf(demo_snapshot(DocumentKind.SHIPPING_MARKS), pictures=PICTURES)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        pages = document.pages
+        assert len(pages) == 17
+        # The labels, that is: the header is the one every demo document prints, whose
+        # kerned "G.T. Road" the overlap check reads as two glyphs over each other.
+        first_label = min(w["top"] for w in pages[0].extract_words() if w["text"] == "SHANGHAI")
+        assert layout_problems(pages, first_from=first_label - 5) == []
+        texts = [page.extract_text() for page in pages]
+    # Two labels side by side share each line of text.
+    numbers = [[int(n) for n in re.findall(r"Package (\d+) of 100\b", text)] for text in texts]
+    assert numbers[0] == [1, 2, 3, 4]
+    assert numbers[1] == [5, 6, 7, 8, 9, 10]
+    assert numbers[-1] == [95, 96, 97, 98, 99, 100]
+    assert sorted(n for page in numbers for n in page) == list(range(1, 101))
+    assert "第100件，共100件" in texts[-1]
+    assert "CO-000004-001-100" in texts[-1]  # the id under its barcode
+    # Each carton's share of the line: 18 kg net, 21.5 kg gross; the UN number and class
+    # label on every one.
+    assert texts[-1].count("18.000 kg") == 6 and texts[-1].count("21.500 kg") == 6
+    assert texts[-1].count("UN No. 联合国编号") == 6
+    # "1.1B" in each diamond and in each label's contents ("... (UN0360, 1.1B)").
+    assert texts[-1].count("1.1B") == 12
+    assert "Page 17 of 17" in texts[-1]

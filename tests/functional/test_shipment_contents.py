@@ -3,12 +3,11 @@ the stowage of class 1 goods; the three shipping papers printed from the same sh
 
 from __future__ import annotations
 
-import io
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
-import pdfplumber
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -36,9 +35,14 @@ from app.services.fulfilment.shipment_contents import (
     remaining_quantities,
     shipped_quantities,
 )
+from tests.builders.dangerous_goods import (
+    in_production,
+    karachi_to_shanghai,
+    paper_pages,
+    record,
+)
 from tests.builders.documents import render_pending
 from tests.builders.licences import licence
-from tests.builders.orders import accept, place_for, release_if_held, start_production
 from tests.builders.trade import Trade, make_trade
 from tests.factories import ProductFactory
 from tests.support.auth import AuthActions
@@ -98,14 +102,6 @@ def trade() -> Trade:
     return make_trade()
 
 
-def in_production(app: Flask, trade: Trade, lines: list[tuple[Product, int]]) -> Order:
-    order = place_for(app, trade.purchaser, lines)
-    accept(app, trade, order)
-    start_production(app, trade, order)
-    release_if_held(app, trade, order)
-    return order
-
-
 def licensed(trade: Trade, un_numbers: tuple[str, ...]) -> None:
     """Class 1 goods sell only under licence: the seller's export licence, the buyer's
     import licence and end-user certificate (no limits: these tests are about stowage)."""
@@ -120,33 +116,18 @@ def approved(trade: Trade, order: Order, un_numbers: tuple[str, ...]) -> None:
     db.session.commit()
 
 
-def sailing(**changes: object) -> actions.ShipmentInput:
-    data = actions.ShipmentInput(
-        mode="sea",
-        carrier="COSCO Shipping Lines",
-        vessel="COSCO Pakistan",
-        voyage="118E",
-        transport_document_number="COSU6300012345",
-        port_of_loading="Karachi",
-        port_of_discharge="Shanghai",
-        etd=date.today() + timedelta(days=3),
-        eta=date.today() + timedelta(days=20),
-        net_weight_kg=Decimal("200000"),
-        gross_weight_kg=Decimal("200600"),
-        packages=[
-            actions.PackageInput(count=200, marks="MCCT / TIANJIN / 1-200", package_type="bag")
-        ],
+def sailing(**changes: Any) -> actions.ShipmentInput:
+    """200 bags of ammonium nitrate, no container."""
+    return karachi_to_shanghai(
+        **{
+            "net_weight_kg": Decimal("200000"),
+            "gross_weight_kg": Decimal("200600"),
+            "packages": [
+                actions.PackageInput(count=200, marks="MCCT / TIANJIN / 1-200", package_type="bag")
+            ],
+            **changes,
+        }
     )
-    for name, value in changes.items():
-        setattr(data, name, value)
-    return data
-
-
-def record(app: Flask, trade: Trade, order: Order, data: actions.ShipmentInput) -> Shipment:
-    with app.test_request_context():
-        shipment = actions.record_shipment(Actor(trade.sales), order, data)
-        db.session.commit()
-    return shipment
 
 
 def refused(app: Flask, trade: Trade, order: Order, data: actions.ShipmentInput) -> str:
@@ -464,6 +445,15 @@ def test_the_form_offers_each_line_with_what_is_left_to_ship(
     assert "Porous prilled ammonium nitrate" in page and "UN1942" in page
     assert 'id="containers-0-container_number"' in page
     assert 'id="containers-1-container_number"' in page
+    # Each cell is named for a screen reader with its row; the type and the order line are
+    # picked from a list, the marks written on two lines.
+    assert '<label class="visually-hidden" for="containers-1-seal_number">Seal number, ' in page
+    assert "Seal number, container row 2</label>" in page
+    assert "Shipping marks, package row 2</label>" in page
+    assert re.search(r'<select class="form-select form-select-sm" id="containers-0-cont', page)
+    assert re.search(r'<select class="form-select form-select-sm" id="packages-0-line_no"', page)
+    assert re.search(r'<textarea class="form-control form-control-sm" id="packages-0-marks"[^>]*'
+                     r'rows="2"', page)  # fmt: skip
     # The first package row points at the first order line.
     assert re.search(r'<option selected value="1">1 · Porous prilled ammonium nitrate', page)
 
@@ -550,11 +540,7 @@ def test_the_form_records_lines_containers_and_where_each_package_travels(
 
 
 def pdf_text(client: FlaskClient, order: Order, kind: DocumentKind) -> str:
-    (document,) = [d for d in order.documents if d.kind is kind]
-    response = client.get(f"/documents/{document.public_id}.pdf")
-    assert response.status_code == 200
-    with pdfplumber.open(io.BytesIO(response.data)) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+    return "\n".join(paper_pages(client, order, kind))
 
 
 def test_packing_list_invoice_and_dg_declaration_print_the_same_shipment(

@@ -73,3 +73,12 @@ def test_no_module_holding_logic_is_over_400_lines() -> None:
         and (length := len(path.read_text().splitlines())) > 400
     ]
     assert long == []
+
+
+def test_no_bench_script_hides_a_standard_module() -> None:
+    # ``python bench/catalog.py`` puts bench/ first on sys.path: a bench/statistics.py made
+    # ``from statistics import median`` import our script, and `make bench` died at once.
+    hiding = sorted(
+        path.name for path in (ROOT / "bench").glob("*.py") if path.stem in sys.stdlib_module_names
+    )
+    assert hiding == []

@@ -4,16 +4,18 @@ the cache shared by processes, and category filters as literal ids."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import CatalogueCount, Product, ProductStatus
+from app.models.base import Base
 from app.services.catalog import facets as facets_module
 from app.services.catalog.facet_cache import CATALOG_CACHE, SHARED_FACETS
 from app.services.catalog.search import CatalogQuery, refresh_catalogue_counts, search_catalog
-from app.services.catalog.statements import category_subtree_ids, matching
+from app.services.catalog.statements import category_subtree_ids, matching, page_statement
 from tests.factories import CategoryFactory, CompanyFactory, ProductFactory
 
 
@@ -142,3 +144,49 @@ def test_a_category_filter_is_literal_ids(catalogue: dict[str, Product]) -> None
         )
     )
     assert "category_subtree" not in sql and "RECURSIVE" not in sql.upper()
+
+
+def _sqlite_plan(statement: sa.Select) -> str:  # type: ignore[type-arg]
+    """SQLite's plan for ``statement`` over an empty copy of our tables (whatever database
+    the suite runs on: the plan is SQLite's choice, made without statistics)."""
+    engine = sa.create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    sql = str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
+    engine.dispose()
+    return "\n".join(str(row[-1]) for row in rows)
+
+
+def test_a_filter_matching_few_listings_is_sought_not_walked_in_date_order(
+    catalogue: dict[str, Product],
+) -> None:
+    # Anonymous, with a price ceiling: controlled explosives are left out, so nothing may
+    # match. Walking every listing newest first to find none took 230 ms on 100,000.
+    query = CatalogQuery(category="k-explosives", currency="USD", price_max=Decimal("500"))
+    walked = _sqlite_plan(page_statement(query, "sqlite", 1, 24))
+    sought = _sqlite_plan(page_statement(query, "sqlite", 1, 24, sparse=True))
+    assert "ix_products_published_at" in walked
+    assert "ix_products_published_at" not in sought
+    assert "ix_products_category_currency_price" in sought
+
+
+def test_counting_a_country_of_origin_seeks_it_by_index(
+    catalogue: dict[str, Product],
+) -> None:
+    plan = _sqlite_plan(matching(CatalogQuery(origin="TR"), "sqlite", Product.id, ordered=False))
+    assert "ix_products_origin_currency_price" in plan
+
+
+def test_pages_planned_for_few_or_many_matches_list_the_same_listings(
+    catalogue: dict[str, Product], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = [CatalogQuery(origin="PK"), CatalogQuery(origin="PK", sort="price_desc")]
+    few = [[item.public_id for item in search_catalog(query).items] for query in queries]
+    assert sorted(few[0]) == sorted(catalogue[name].public_id for name in ("det", "emu", "sal"))
+    CATALOG_CACHE.clear()
+    # Three matches over a limit of 2: counted as "many", the page walks the date order.
+    monkeypatch.setattr(facets_module, "FACET_LIMIT", 2)
+    many = [[item.public_id for item in search_catalog(query).items] for query in queries]
+    assert search_catalog(queries[0]).facets.complete is False
+    assert many == few

@@ -514,31 +514,63 @@ def test_shipping_marks_one_label_per_package(documents: dict[str, Rendered]) ->
     doc = documents["shipping_marks"]
     pages = doc.pages
     reference = doc.snapshot["order"]["reference"]
-    assert len(pages) == 6
-    for n, page in enumerate(pages, start=1):
-        assert f"Package {n} of 6 第{n}件，共6件" in page
-        assert "Shanghai, China" in page and reference in page
-        assert f"Page {n} of 6" in page
+    # Six to a sheet, two across: four labels under the header on the first, two after.
+    assert len(pages) == 2
+    assert [re.findall(r"Package (\d) of 6", page) for page in pages] == [
+        ["1", "2", "3", "4"],
+        ["5", "6"],
+    ]
+    for n in range(1, 7):
+        assert f"第{n}件，共6件" in doc.text
+    destination = r"Destination 目的地\s+Shanghai, China"
+    assert [len(re.findall(destination, page)) for page in pages] == [4, 2]
+    assert pages[1].count(reference) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of 2" in page
     ids = [f"{reference}-001-{k}" for k in range(1, 5)] + [
         f"{reference}-002-1",
         f"{reference}-002-2",
     ]
-    for page, package_id in zip(pages, ids, strict=True):
-        assert package_id in page
+    for package_id in ids[:4]:
+        assert package_id in pages[0]
+    for package_id in ids[4:]:
+        assert package_id in pages[1]
     # 100 kg net over 4 boxes: 25 kg each; 2,005 kg gross over 2 bags.
-    assert "25.000 kg" in pages[0] and "26.500 kg" in pages[0]
-    assert "1,000.000 kg" in pages[5] and "1,002.500 kg" in pages[5]
-    assert "MCCT/SHANGHAICO/1-4" in doc.flat_pages[0]
-    assert doc.html.count('id="barcode_group"') == 6
+    assert pages[0].count("25.000 kg") == 4 and pages[0].count("26.500 kg") == 4
+    assert pages[1].count("1,000.000 kg") == 2 and pages[1].count("1,002.500 kg") == 2
+    assert doc.flat_pages[0].count("MCCT/SHANGHAI") == 4 and "CO/1-4" in doc.flat_pages[0]
+    assert doc.html.count('class="code128"') == 6
     assert "<?xml" not in doc.html and "DOCTYPE" not in doc.html.upper().replace(
         "<!DOCTYPE HTML>", ""
     )
 
 
+def _bars(svg: str) -> str:
+    """The modules (1: bar, 0: space) a barcode's path draws, quiet zones included."""
+    width = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))  # type: ignore[union-attr]
+    modules = ["0"] * width
+    for x, w in re.findall(r"M(\d+) 0h(\d+)v", svg):
+        modules[int(x) : int(x) + int(w)] = ["1"] * int(w)
+    return "".join(modules)
+
+
+def test_barcode_is_one_path_of_code_128() -> None:
+    from app.documents.layout import barcode_svg
+
+    svg = str(barcode_svg("CO-000042-001-3"))
+    assert svg.count("<path") == 1 and "<rect" not in svg and "CO-000042" not in svg
+    bars = _bars(svg)
+    quiet = "0" * 10  # the quiet zone Code 128 asks for, each side
+    assert bars.startswith(quiet + "11010010000")  # START B
+    assert bars.endswith("1100011101011" + quiet)  # STOP
+    # 0.2 mm a module, 10 mm tall.
+    assert f'width="{len(bars) * 0.2:.1f}mm"' in svg and 'height="10.0mm"' in svg
+
+
 def test_barcode_refuses_what_is_not_a_package_id() -> None:
     from app.documents.layout import barcode_svg
 
-    assert "<rect" in barcode_svg("CO-000042-001-3")
+    assert "<path" in barcode_svg("CO-000042-001-3")
     for bad in ('x"><script>', "", "a b", "-lead"):
         with pytest.raises(ValueError):
             barcode_svg(bad)

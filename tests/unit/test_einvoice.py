@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from app.documents.einvoice import (
     NS,
     EInvoiceError,
+    EInvoiceNotExpressible,
     attach_einvoice,
     cii_xml,
     einvoice_from_pdf,
@@ -311,8 +312,9 @@ def test_parties_references_and_terms() -> None:
     [
         # JPY has no minor unit: 3,916,650 + 185,000 + 12,375 yen.
         ("JPY", 185_000, 12_375, "4114025", "41250"),
-        # KWD has three decimals (fils).
-        ("KWD", 185_000, 12_375, "4114.025", "41.250"),
+        # KWD has three decimals (fils), written with 2 (BR-DEC-*) when that is exact.
+        # The unit price (BT-146) keeps its fils: BR-DEC does not limit it.
+        ("KWD", 185_000, 12_370, "4114.02", "41.250"),
     ],
 )
 def test_amounts_carry_the_currency_exponent(
@@ -325,7 +327,13 @@ def test_amounts_carry_the_currency_exponent(
     assert texts(root, "//ram:NetPriceProductTradePrice/ram:ChargeAmount")[0] == unit_price
     tax_total = root.xpath(f"{SUMMATION}/ram:TaxTotalAmount", namespaces=NS)[0]
     assert tax_total.get("currencyID") == currency
-    assert tax_total.text == ("0" if currency == "JPY" else "0.000")
+    assert tax_total.text == ("0" if currency == "JPY" else "0.00")
+
+
+def test_fils_past_the_second_decimal_make_no_e_invoice() -> None:
+    # EN 16931 allows 2 decimals (BR-DEC-*): KWD 12.375 cannot be written without rounding.
+    with pytest.raises(EInvoiceNotExpressible, match=r"KWD .* need 3 decimals"):
+        cii_xml(invoice_snapshot(currency="KWD", insurance=12_375))
 
 
 def test_credit_note_references_the_invoice_and_its_reason() -> None:

@@ -2,10 +2,11 @@
 
 A token acts as the person who made it, with that person's role and company, narrowed by
 its scope (``ApiTokenScope``): personal (everything the person may do), read-only, or
-reading plus the writes of orders or of listings. It stops working when it is revoked or
-the person is deactivated; a person whose role changes or who is deactivated has every
-token revoked, so a token never outlives the rights it was made with. Only its SHA-256 is
-stored. The company owner sees every token of the company and may revoke any.
+reading plus the writes of orders or of listings; finance staff hold read-only ones
+only. It stops working when it is revoked or the person is deactivated; a person whose
+role changes or who is deactivated has every token revoked, so a token never outlives the
+rights it was made with. Only its SHA-256 is stored. The company owner sees every token of
+the company and may revoke any.
 """
 
 from __future__ import annotations
@@ -59,13 +60,27 @@ def scope_allows(scope: ApiTokenScope, needed: ApiTokenScope | None) -> bool:
     return scope is needed
 
 
+def may_hold(user: User, scope: ApiTokenScope) -> bool:
+    """Whether ``user``'s role allows a token of ``scope`` at all: a read-only one to
+    whoever holds tokens (finance staff too), any other only to those whose tokens write."""
+    if not can(user, Action.HOLD_API_TOKEN):
+        return False
+    return scope is ApiTokenScope.READ_ONLY or can(user, Action.HOLD_WRITING_API_TOKEN)
+
+
 def scopes_for(user: User) -> list[ApiTokenScope]:
-    """The scopes worth offering ``user``: orders to whoever places or answers orders,
-    listings to whoever edits them."""
-    offered = [ApiTokenScope.PERSONAL, ApiTokenScope.READ_ONLY]
-    if can(user, Action.BUY) or can(user, Action.EDIT_LISTINGS):
+    """The scopes worth offering ``user``: of those the role allows, orders to whoever
+    places or answers orders, listings to whoever edits them."""
+    offered = [
+        scope
+        for scope in (ApiTokenScope.PERSONAL, ApiTokenScope.READ_ONLY)
+        if may_hold(user, scope)
+    ]
+    if may_hold(user, ApiTokenScope.ORDERS) and (
+        can(user, Action.BUY) or can(user, Action.EDIT_LISTINGS)
+    ):
         offered.append(ApiTokenScope.ORDERS)
-    if can(user, Action.EDIT_LISTINGS):
+    if may_hold(user, ApiTokenScope.LISTINGS) and can(user, Action.EDIT_LISTINGS):
         offered.append(ApiTokenScope.LISTINGS)
     return offered
 
@@ -118,7 +133,8 @@ def company_tokens(actor: Actor) -> list[ApiToken]:
 def create_token(
     actor: Actor, name: str, scope: ApiTokenScope | str = ApiTokenScope.PERSONAL
 ) -> tuple[ApiToken, str]:
-    """A new token for the actor (owner, purchaser or sales staff) and its secret."""
+    """A new token for the actor (owner, purchaser, sales staff; finance staff read only)
+    and its secret."""
     user = require(actor.user, Action.HOLD_API_TOKEN)
     name = (name or "").strip()
     if not 1 <= len(name) <= 80:
@@ -237,8 +253,9 @@ def token_for_secret(secret: str) -> ApiToken | None:
         return None
     token, user = row
     # The role is asked again here: a token never acts for someone who may no longer
-    # hold one (a change made outside ``users``, e.g. by an operator, revokes nothing).
-    if not user.active or not can(user, Action.HOLD_API_TOKEN):
+    # hold one of its scope (a change made outside ``users``, e.g. by an operator, revokes
+    # nothing; a purchaser's orders token stops if they are made finance staff that way).
+    if not user.active or not may_hold(user, token.scope):
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:

@@ -68,9 +68,15 @@ class Action(enum.StrEnum):
     CHANGE_BANK_DETAILS = "change_bank_details"
     MANAGE_WEBHOOKS = "manage_webhooks"  # endpoints, secrets, resends (issue 22)
     # API tokens (issue 22): who may hold one (it acts as them, narrowed by its scope),
-    # and the owner's view of every token of the company, with revocation.
+    # who may hold one that writes (any scope but read-only), and the owner's view of every
+    # token of the company, with revocation.
     HOLD_API_TOKEN = "hold_api_token"  # noqa: S105 (an action name, not a secret)
+    HOLD_WRITING_API_TOKEN = "hold_writing_api_token"  # noqa: S105
     MANAGE_API_TOKENS = "manage_api_tokens"
+    # Reading the company's orders through the API: its staff who see them on the pages,
+    # finance staff included (their area lists the orders they pay or are paid for).
+    READ_BUYER_ORDERS = "read_buyer_orders"
+    READ_SELLER_ORDERS = "read_seller_orders"
     # Messages between the parties (threads per order, RFQ, listing).
     READ_MESSAGES = "read_messages"
     SEND_MESSAGES = "send_messages"
@@ -215,12 +221,28 @@ CAPABILITIES: dict[Action, Capability] = {
     Action.MANAGE_WEBHOOKS: Capability(
         _roles(R.OWNER), lazy_gettext("Only the company's owner manages its webhooks.")
     ),
+    # Finance staff hold read-only tokens (an accounting system reading invoices and credit
+    # notes); their writes (receipts, refunds, credit notes) stay on the pages.
     Action.HOLD_API_TOKEN: Capability(
+        _roles(R.OWNER, R.PURCHASER, R.SALES, R.FINANCE),
+        lazy_gettext("Only the owner, purchasers, sales and finance staff hold API tokens."),
+    ),
+    Action.HOLD_WRITING_API_TOKEN: Capability(
         _roles(R.OWNER, R.PURCHASER, R.SALES),
-        lazy_gettext("Only the owner, purchasers and sales staff hold API tokens."),
+        lazy_gettext("Only the owner, purchasers and sales staff hold API tokens that write."),
     ),
     Action.MANAGE_API_TOKENS: Capability(
         _roles(R.OWNER), lazy_gettext("Only the company's owner sees and revokes all its tokens.")
+    ),
+    Action.READ_BUYER_ORDERS: Capability(
+        _roles(R.OWNER, R.PURCHASER, R.FINANCE, R.VIEWER),
+        lazy_gettext("Only the staff of a buying company read its orders."),
+        company=_buys,
+    ),
+    Action.READ_SELLER_ORDERS: Capability(
+        _roles(R.OWNER, R.SALES, R.FINANCE, R.VIEWER),
+        lazy_gettext("Only the staff of a selling company read the orders placed with it."),
+        company=_sells,
     ),
     Action.READ_MESSAGES: Capability(
         _roles(R.OWNER, R.SALES, R.PURCHASER, R.FINANCE, R.VIEWER),

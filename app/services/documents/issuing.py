@@ -203,8 +203,11 @@ def pdf_digest(pdf: bytes) -> str:
     return hashlib.sha256(pdf).hexdigest()
 
 
-def store_rendered_pdf(document_id: int, pdf: bytes) -> bool:
-    """Store the rendered bytes once; False when another render stored them first."""
+def store_rendered_pdf(document_id: int, pdf: bytes, *, carries_einvoice: bool = False) -> bool:
+    """Store the rendered bytes once; False when another render stored them first.
+
+    ``carries_einvoice``: the bytes embed the e-invoice XML (the render job looked).
+    """
     stored: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(Document)
         .where(Document.id == document_id, Document.pdf.is_(None))
@@ -215,6 +218,7 @@ def store_rendered_pdf(document_id: int, pdf: bytes) -> bool:
             rendered_at=utcnow(),
             status=DocumentStatus.ISSUED,
             render_error=None,
+            carries_einvoice=carries_einvoice,
         )
         .execution_options(synchronize_session=False)
     )

@@ -55,13 +55,19 @@ _TIMELINE_EVENTS: dict[str, str] = {
 }
 
 
-# Claim moves that are webhook events (agreed, withdrawn and lapsed are not, yet).
+# Every state a claim can reach is a webhook event: a partner's ERP books an agreement, a
+# withdrawal or a lapse as it books a decision. This table is the one place: filing and
+# ``move_claim`` reach ``on_claim_moved`` through ``record_claim_event``, in the move's
+# transaction.
 _CLAIM_EVENTS: dict[ClaimStatus, str] = {
     ClaimStatus.OPEN: "claim.opened",
     ClaimStatus.RESPONDED: "claim.responded",
+    ClaimStatus.AGREED: "claim.agreed",
     ClaimStatus.ESCALATED: "claim.escalated",
     ClaimStatus.DECIDED: "claim.decided",
     ClaimStatus.SETTLED: "claim.settled",
+    ClaimStatus.WITHDRAWN: "claim.withdrawn",
+    ClaimStatus.LAPSED: "claim.lapsed",
 }
 
 

@@ -97,7 +97,8 @@ def change_password() -> ResponseReturnValue:
 
 
 def _may_hold_tokens() -> bool:
-    # A token acts as its holder for an ERP: buying or selling staff and owners hold them.
+    # A token acts as its holder for an ERP: buying or selling staff and owners hold them,
+    # finance staff read-only ones (``api_tokens.scopes_for`` offers only those).
     return can(signed_in_user(), Action.HOLD_API_TOKEN)
 
 
@@ -137,6 +138,8 @@ def api_token_list() -> ResponseReturnValue:
             tokens=api_tokens.active_tokens(signed_in_user()),
             revoked_tokens=api_tokens.recently_revoked_tokens(signed_in_user()),
             scope_labels=api_tokens.SCOPE_LABELS,
+            # Finance staff hold read-only tokens: the page explains reading, not ordering.
+            writes=can(signed_in_user(), Action.HOLD_WRITING_API_TOKEN),
             revocation_labels=api_tokens.REVOCATION_LABELS,
             revoke_form=CorridorForm(),
         )

@@ -1,11 +1,14 @@
 """Which side of the trade a token's person may work on through the API: the pages' own
-area rule (``SELLER_AREA``, ``BUYER_AREA`` in the capability table), asked in one place.
+area rules (``SELLER_AREA``, ``READ_BUYER_ORDERS``, ``READ_SELLER_ORDERS`` in the capability
+table), asked in one place.
 
 ``/api/v1/seller/...`` is the seller's area (owner, sales, viewer of a selling company),
-reading ``/api/v1/orders`` the buyer's (owner, purchaser, viewer of a buying company), as
-``/seller`` and ``/buyer`` are on the pages. Documents, invoices, the catalogue and the
-reference data follow the company alone: everyone in the two companies of an order sees
-its papers. Registered after authentication (``views._authenticate``).
+as ``/seller`` is on the pages; reading its orders is open to the seller's finance staff
+too, and reading ``/api/v1/orders`` to the buyer's owner, purchasers, finance staff and
+viewers, as the finance area lists the orders they pay or are paid for. Documents,
+invoices, the catalogue and the reference data follow the company alone: everyone in the
+two companies of an order sees its papers. Registered after authentication
+(``views._authenticate``).
 """
 
 from __future__ import annotations
@@ -25,11 +28,18 @@ _PREFIX = (bp.url_prefix or "") + "/"
 def area_of(method: str, path: str) -> Action | None:
     """The area a call belongs to, None for what every token may reach."""
     resource = path.removeprefix(_PREFIX)
+    reading = method in {"GET", "HEAD"}
     if resource.startswith("seller/"):
+        if reading and _under(resource, "seller/orders"):
+            return Action.READ_SELLER_ORDERS
         return Action.SELLER_AREA
-    if method in {"GET", "HEAD"} and (resource == "orders" or resource.startswith("orders/")):
-        return Action.BUYER_AREA
+    if reading and _under(resource, "orders"):
+        return Action.READ_BUYER_ORDERS
     return None
+
+
+def _under(resource: str, collection: str) -> bool:
+    return resource == collection or resource.startswith(collection + "/")
 
 
 @bp.before_request

@@ -2,10 +2,15 @@
 proof of a transfer, as the order page's upload does (``payments.upload_proof``, the file
 through ``app.services.files``). The seller's finance then records the money; the ERP
 hears ``payment.received``. The body is ``multipart/form-data`` with the file as ``proof``.
+
+An ERP that retries after a timeout sends an ``Idempotency-Key`` (``app.web.api.once``): the
+same file for the same milestone under the key is answered with the proof stored the first
+time (200), and no second proof is kept; another file or milestone under it is a 409.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask import g, request
@@ -15,9 +20,10 @@ from app.models import PaymentProof, User
 from app.services.accounts.capabilities import Side
 from app.services.orders.queries import order_page
 from app.services.payments import milestones as payments
+from app.services.pictures import MAX_UPLOAD_BYTES
 from app.web.api.contract import ApiAnswer, ResponseModel, operation
+from app.web.api.once import write_once
 from app.web.api.views import _actor, bp
-from app.web.boundary import attempt
 from app.web.errors import render_error
 
 PROOF_BODY = {
@@ -63,9 +69,18 @@ class TransferProof(ResponseModel):
 
 
 @bp.post("/orders/<public_id>/milestones/<int:sequence>/proof")
-@operation(responses={201: TransferProof}, errors=(409,), tags=("orders",), body_content=PROOF_BODY)
+@operation(
+    responses={201: TransferProof, 200: TransferProof},
+    errors=(409,),
+    tags=("orders",),
+    body_content=PROOF_BODY,
+    idempotent=True,
+)
 def upload_proof(public_id: str, sequence: int) -> ApiAnswer:
-    """Upload the proof of a transfer for one payment milestone of the buyer's order."""
+    """Upload the proof of a transfer for one payment milestone of the buyer's order.
+
+    201 with the proof stored, or 200 with the one this Idempotency-Key stored before.
+    """
     user: User = g.api_user
     order = order_page(user.company_id or 0, public_id, Side.BUYER)
     milestone = (
@@ -81,13 +96,20 @@ def upload_proof(public_id: str, sequence: int) -> ApiAnswer:
             "proof",
             path="proof",
         )
-    uploaded = attempt(
-        lambda: payments.upload_proof(_actor(), milestone, upload.stream), flash_refusal=False
+    # Read here (no more than the files' check would) to fingerprint what was sent.
+    content = upload.stream.read(MAX_UPLOAD_BYTES + 1)
+
+    def store() -> str:
+        return payments.upload_proof(_actor(), milestone, content).public_id
+
+    # The request is the milestone and the file's bytes: the same slip sent again under
+    # the key is the ERP's retry, whatever the file was called this time.
+    target = f"{public_id}/{sequence}"
+    proof_id, replayed, refused = write_once(
+        "payment_proof", target, hashlib.sha256(content).hexdigest(), store
     )
-    if uploaded.value is None:
-        error = uploaded.error
-        assert error is not None
-        return render_error(
-            error.status, str(error), error.field, path=error.path, error_code=error.code
-        )
-    return TransferProof.of(uploaded.value), 201
+    if refused is not None:
+        return refused
+    proof = payments.visible_proof(user.company_id or 0, proof_id or "")
+    assert proof is not None
+    return TransferProof.of(proof), 200 if replayed else 201

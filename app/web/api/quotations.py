@@ -3,7 +3,8 @@ side by side, counters and accepts, with the conventions of ``/api/v1/orders``.
 
 Same bearer tokens, the API's one error shape, money as decimal strings; requests and
 answers are the models of ``app.web.api.schemas.quotations``. Writes take an optional ``Idempotency-Key`` (16 to 64 letters, digits, ``-`` or
-``_``): sent again, the first answer comes back (200) and nothing is written twice.
+``_``, ``app.web.api.once``): sent again, the first answer comes back (200) and nothing is
+written twice.
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, request, url_for
-from flask.typing import ResponseReturnValue
-from flask_babel import gettext, lazy_gettext
+from flask import g, url_for
+from flask_babel import lazy_gettext
 from pydantic import BaseModel
 
 from app.models import QuoteRevision, User
 from app.services.accounts.capabilities import Side
-from app.services.idempotency import Replayed, fingerprint, run_once
 from app.services.orders.queries import order_page
 from app.services.quotations import award as awarding
 from app.services.quotations import quotes, requests
@@ -29,6 +28,7 @@ from app.services.quotations.queries import (
     rfq_page,
 )
 from app.web.api.contract import ApiAnswer, operation
+from app.web.api.once import KeyedWrite, write_once
 from app.web.api.schemas.messages import PageQuery
 from app.web.api.schemas.orders import OrderEvent, OrderSummary
 from app.web.api.schemas.quotations import (
@@ -42,7 +42,6 @@ from app.web.api.schemas.quotations import (
     RfqSummary,
 )
 from app.web.api.views import _actor, bp
-from app.web.boundary import attempt
 from app.web.errors import render_error
 from app.web.forms import page_number
 
@@ -64,41 +63,11 @@ def _sent(body: BaseModel) -> list[tuple[str, Any]]:
     return sorted(body.model_dump(mode="json", exclude_unset=True).items())
 
 
-def _once(
-    action: str, target: str, body: BaseModel, write: Callable[[], str]
-) -> tuple[str | None, bool, ResponseReturnValue | None]:
+def _once(action: str, target: str, body: BaseModel, write: Callable[[], str]) -> KeyedWrite:
     """Run ``write`` (which returns a public id) once per Idempotency-Key.
 
     Returns (public id, replayed, error response)."""
-    key = request.headers.get("Idempotency-Key", "").strip()
-    run: Callable[[], str] = write
-    if key:
-        request_print = fingerprint(action, target, _sent(body))
-
-        def run() -> str:
-            return run_once(_actor(), key, action, request_print, write, lambda value: value)
-
-    outcome = attempt(run, flash_refusal=False)
-    error = outcome.error
-    if isinstance(error, Replayed):
-        if not error.same_request:
-            return (
-                None,
-                False,
-                render_error(
-                    409, gettext("This Idempotency-Key was used for another request."), None
-                ),
-            )
-        return error.earlier.result_id, True, None
-    if error is not None:
-        return (
-            None,
-            False,
-            render_error(
-                error.status, str(error), error.field, path=error.path, error_code=error.code
-            ),
-        )
-    return outcome.value, False, None
+    return write_once(action, target, _sent(body), write)
 
 
 @bp.get("/rfqs")

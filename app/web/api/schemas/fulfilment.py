@@ -22,9 +22,6 @@ from app.models import Shipment as ShipmentRow
 from app.money import Money
 from app.web.api.contract import Amount, ResponseModel
 
-# The kinds that carry an e-invoice (Factur-X CII) inside their PDF.
-EINVOICE_KINDS = frozenset({DocumentKind.COMMERCIAL_INVOICE, DocumentKind.CREDIT_NOTE})
-
 
 def _amount(minor: int, currency: str) -> str:
     return str(Money.from_minor(minor, currency).amount)
@@ -194,42 +191,61 @@ def pdf_url(document: DocumentRow) -> str | None:
 
 
 def xml_url(document: DocumentRow) -> str | None:
-    if document.status != DocumentStatus.ISSUED or document.kind not in EINVOICE_KINDS:
+    # Only a PDF that embeds the XML: an invoice EN 16931 cannot express is issued without.
+    if document.status != DocumentStatus.ISSUED or not document.carries_einvoice:
         return None
     return url_for("api.document_xml", public_id=document.public_id)
 
 
-class Document(ResponseModel):
-    """An issued (or still rendering) document; the URLs appear once it is issued."""
+class OrderDocument(ResponseModel):
+    """A document as its order lists it; the URLs appear once it is issued."""
 
     id: str
-    order: str
     kind: DocumentKind
     number: str
-    status: DocumentStatus
     issued_at: datetime
-    currency: str | None
-    total: Amount | None
+    status: DocumentStatus
     sha256: str | None
+    # Download links (GET /api/v1/documents/<id>.pdf and .xml) once the PDF is issued;
+    # the XML only for invoices and credit notes, which carry an e-invoice.
     pdf_url: str | None
     xml_url: str | None
+    # Whether the issued PDF embeds the e-invoice XML (false for other kinds, while the
+    # PDF is being made, and for an invoice whose fils EN 16931 cannot carry).
+    carries_einvoice: bool
+
+    @classmethod
+    def of(cls, document: DocumentRow) -> OrderDocument:
+        return cls(
+            id=document.public_id,
+            kind=document.kind,
+            number=document.number,
+            issued_at=document.issued_at,
+            status=document.status,
+            sha256=document.sha256,
+            pdf_url=pdf_url(document),
+            xml_url=xml_url(document),
+            carries_einvoice=document.is_ready and document.carries_einvoice,
+        )
+
+
+class Document(OrderDocument):
+    """An issued (or still rendering) document listed on its own: its order and total
+    too."""
+
+    order: str
+    currency: str | None
+    total: Amount | None
 
     @classmethod
     def of(cls, document: DocumentRow) -> Document:
         return cls(
-            id=document.public_id,
+            **OrderDocument.of(document).model_dump(),
             order=document.order.public_id,
-            kind=document.kind,
-            number=document.number,
-            status=document.status,
-            issued_at=document.issued_at,
             currency=document.currency,
             total=_amount(document.total_minor, document.currency)
             if document.total_minor is not None and document.currency
             else None,
-            sha256=document.sha256,
-            pdf_url=pdf_url(document),
-            xml_url=xml_url(document),
         )
 
 

@@ -8,12 +8,11 @@ from typing import Annotated
 from pydantic import Field, StrictInt
 
 from app.models import Order
-from app.models.document import DocumentKind, DocumentStatus
 from app.models.order import OrderStatus, PaymentStatus, PaymentTerms, ShipmentStatus
 from app.models.product import Incoterm
 from app.money import Money
 from app.web.api.contract import Amount, RequestModel, ResponseModel, Text
-from app.web.api.schemas.fulfilment import PaymentMilestone, Shipment, pdf_url, xml_url
+from app.web.api.schemas.fulfilment import OrderDocument, PaymentMilestone, Shipment
 
 
 def amount(minor: int, currency: str) -> str:
@@ -62,19 +61,6 @@ class OrderLine(ResponseModel):
     unit: str = Field(description="UN/ECE Recommendation 20 code, such as KGM.")
     unit_price: Amount
     line_total: Amount
-
-
-class OrderDocument(ResponseModel):
-    id: str
-    kind: DocumentKind
-    number: str
-    issued_at: datetime
-    status: DocumentStatus
-    sha256: str | None
-    # Download links (GET /api/v1/documents/<id>.pdf and .xml) once the PDF is issued;
-    # the XML only for invoices and credit notes, which carry an e-invoice.
-    pdf_url: str | None
-    xml_url: str | None
 
 
 class OrderEvent(ResponseModel):
@@ -174,16 +160,7 @@ class OrderDetail(OrderSummary):
                 for event in order.events
             ],
             documents=[
-                OrderDocument(
-                    id=document.public_id,
-                    kind=document.kind,
-                    number=document.number,
-                    issued_at=document.issued_at,
-                    status=document.status,
-                    sha256=document.sha256,
-                    pdf_url=pdf_url(document),
-                    xml_url=xml_url(document),
-                )
+                OrderDocument.of(document)
                 for document in sorted(order.documents, key=lambda document: document.id)
             ],
             shipments=[Shipment.of(shipment) for shipment in order.shipments],

@@ -1,0 +1,241 @@
+"""Every e-invoice XML Corridor issues passes the official EN 16931 business rules for CII.
+
+The rules are the European Commission's schematron (release 1.3.16) compiled to XSLT 2.0,
+kept in ``shared/einvoice`` beside the repository; ``saxonche`` runs it. An invoice or
+credit note whose XML has a ``failed-assert`` of flag ``fatal`` would be rejected by the
+buyer's e-invoicing platform. The orders are real ones, placed, accepted and shipped
+through the services, and the XML is the one the render job embeds in the PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from lxml import etree  # type: ignore[import-untyped]
+from saxonche import PySaxonProcessor, PyXsltExecutable  # type: ignore[import-not-found]
+
+from app.documents.einvoice import NS, cii_xml, einvoice_from_pdf
+from app.extensions import db
+from app.models import (
+    Document,
+    DocumentKind,
+    ExchangeRate,
+    Incoterm,
+    Order,
+    OrderStatus,
+    ProductIncoterm,
+)
+from app.models.base import utcnow
+from app.reference.text import neutralise_bidi_data
+from app.services.audit.recording import Actor
+from app.services.documents.issuing import issue_credit_note
+from tests.builders.documents import render_pending
+from tests.builders.orders import accept, advance, place_for
+from tests.builders.trade import Trade, finance_of, make_trade
+
+pytestmark = pytest.mark.usefixtures("exchange_rates")
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+# In CI the clone sits beside a copy of shared/, as the working tree does here.
+RULES = REPOSITORY.parent / "shared" / "einvoice" / "EN16931-CII-validation.xslt"
+SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    flag: str  # "fatal" or "warning"
+    rule: str  # e.g. "BR-CO-10"
+    text: str
+    location: str
+
+
+class Rules:
+    """The compiled EN 16931 CII rules: ``findings(xml)`` is each failed assertion."""
+
+    def __init__(self, processor: PySaxonProcessor, executable: PyXsltExecutable) -> None:
+        self.processor, self.executable = processor, executable
+
+    def findings(self, xml: bytes) -> list[Finding]:
+        node = self.processor.parse_xml(xml_text=xml.decode("utf-8"))
+        report = etree.fromstring(self.executable.transform_to_string(xdm_node=node).encode())
+        return [
+            Finding(
+                flag=str(failed.get("flag")),
+                rule=str(failed.get("id")),
+                text=" ".join("".join(failed.itertext()).split()),
+                location=re.sub(r"\[namespace-uri\(\)='[^']*'\]", "", str(failed.get("location"))),
+            )
+            for failed in report.iter(f"{SVRL}failed-assert")
+        ]
+
+
+@pytest.fixture(scope="session")
+def rules() -> Iterator[Rules]:
+    """The stylesheet compiled once for the session (it is 700 kB of XSLT)."""
+    if not RULES.is_file():
+        pytest.fail(
+            f"The EN 16931 CII validation stylesheet is missing: expected {RULES} "
+            "(shared/einvoice beside the repository). These tests must run against it."
+        )
+    with PySaxonProcessor(license=False) as processor:
+        compiler = processor.new_xslt30_processor()
+        executable = compiler.compile_stylesheet(stylesheet_file=str(RULES))
+        assert executable is not None, f"{RULES} did not compile"
+        yield Rules(processor, executable)
+
+
+def assert_passes(rules: Rules, xml: bytes) -> None:
+    """No fatal finding; the message lists every finding, warnings too."""
+    findings = rules.findings(xml)
+    fatal = [finding for finding in findings if finding.flag == "fatal"]
+    listed = "\n".join(
+        f"{finding.flag} {finding.rule}: {finding.text} at {finding.location}"
+        for finding in findings
+    )
+    assert fatal == [], f"EN 16931 findings:\n{listed}"
+
+
+def xml_of(document: Document) -> bytes:
+    """The XML the render job embeds in ``document``'s PDF (app.documents.pdf)."""
+    return cii_xml(neutralise_bidi_data(document.data))
+
+
+def amounts(xml: bytes, name: str) -> list[str]:
+    return [str(e.text) for e in etree.fromstring(xml).xpath(f"//ram:{name}", namespaces=NS)]
+
+
+# Reference figures the operator would enter, so invoices in these currencies freeze a rate
+# into the seller's (PKR) and the buyer's (CNY) books.
+RATES = {
+    ("JPY", "PKR"): Decimal("1.8410"),
+    ("JPY", "CNY"): Decimal("0.04710"),
+    ("KWD", "PKR"): Decimal("905.60"),
+    ("KWD", "CNY"): Decimal("23.160"),
+}
+
+
+def trade_in(currency: str, unit_price_minor: int) -> Trade:
+    """Wah Nobel lists in ``currency`` (FOB Karachi or CIF Shanghai) at one price."""
+    today = utcnow().date()
+    for (base, quote), rate in RATES.items():
+        if base == currency:
+            db.session.add(
+                ExchangeRate(rate_date=today, base=base, quote=quote, rate=rate, source="Test")
+            )
+    trade = make_trade(currency=currency, price_from_minor=unit_price_minor)
+    trade.product.incoterms.append(ProductIncoterm(rule=Incoterm.CIF, named_place="Shanghai"))
+    db.session.flush()
+    return trade
+
+
+def shipped_cif(
+    app: Flask, trade: Trade, quantity: int, freight: Decimal, insurance: Decimal
+) -> Order:
+    """Ordered CIF Shanghai, accepted with freight and insurance, produced and shipped."""
+    order = place_for(
+        app,
+        trade.purchaser,
+        [(trade.product, quantity)],
+        incoterm="CIF",
+        incoterm_place="Shanghai",
+    )
+    accept(app, trade, order, freight=freight, insurance=insurance)
+    return advance(app, trade, order, OrderStatus.SHIPPED)
+
+
+def documents_of(order: Order, kind: DocumentKind) -> list[Document]:
+    return [document for document in order.documents if document.kind is kind]
+
+
+def credit(app: Flask, trade: Trade, invoice: Document, amount_minor: int) -> Document:
+    """The seller's finance credits ``invoice`` (short delivery)."""
+    with app.test_request_context():
+        note = issue_credit_note(
+            Actor(finance_of(trade.seller)), invoice, amount_minor, "Short delivery: 2 drums"
+        )
+        db.session.commit()
+    return note
+
+
+def test_the_commercial_invoice_and_its_credit_note_in_usd_pass(app: Flask, rules: Rules) -> None:
+    trade = trade_in("USD", 375)  # USD 3.75 a kilogram
+    order = shipped_cif(app, trade, 500, Decimal("185.00"), Decimal("12.37"))
+    (invoice,) = documents_of(order, DocumentKind.COMMERCIAL_INVOICE)
+    # The XML as issued: read back from the rendered PDF.
+    render_pending(app, DocumentKind.COMMERCIAL_INVOICE)
+    embedded = einvoice_from_pdf(invoice.pdf or b"")
+    assert embedded is not None
+    assert_passes(rules, embedded)
+    # 500 x 3.75 + 185.00 + 12.37
+    assert amounts(embedded, "GrandTotalAmount") == ["2072.37"]
+
+    note = credit(app, trade, invoice, 750)
+    assert_passes(rules, xml_of(note))
+    assert amounts(xml_of(note), "GrandTotalAmount") == ["7.50"]
+
+
+def test_an_invoice_in_yen_passes(app: Flask, rules: Rules) -> None:
+    trade = trade_in("JPY", 415)  # 415 yen a kilogram
+    order = shipped_cif(app, trade, 300, Decimal(18_500), Decimal(1_237))
+    (invoice,) = documents_of(order, DocumentKind.COMMERCIAL_INVOICE)
+    xml = xml_of(invoice)
+    assert_passes(rules, xml)
+    # 300 x 415 + 18,500 + 1,237 yen, no decimals
+    assert amounts(xml, "GrandTotalAmount") == ["144237"]
+    assert_passes(rules, xml_of(credit(app, trade, invoice, 830)))
+
+
+def test_an_invoice_in_kuwaiti_dinar_passes_with_two_decimals(app: Flask, rules: Rules) -> None:
+    trade = trade_in("KWD", 1_235)  # KWD 1.235 a kilogram
+    order = shipped_cif(app, trade, 200, Decimal("56.12"), Decimal("3.7"))
+    (invoice,) = documents_of(order, DocumentKind.COMMERCIAL_INVOICE)
+    xml = xml_of(invoice)
+    assert_passes(rules, xml)
+    # 200 x 1.235 + 56.120 + 3.700, exact with 2 decimals (BR-DEC-*); the price keeps its fils
+    assert amounts(xml, "GrandTotalAmount") == ["306.82"]
+    assert amounts(xml, "ChargeAmount") == ["1.235"]
+    note = xml_of(credit(app, trade, invoice, 2_470))
+    assert_passes(rules, note)
+    assert amounts(note, "GrandTotalAmount") == ["2.47"]
+
+
+def test_a_dinar_invoice_with_fils_past_two_decimals_is_issued_without_the_xml(
+    app: Flask,
+) -> None:
+    trade = trade_in("KWD", 1_235)
+    # 301 x 1.235 = 371.735: EN 16931 cannot carry the last fils without rounding.
+    order = shipped_cif(app, trade, 301, Decimal("56.12"), Decimal("3.7"))
+    (invoice,) = documents_of(order, DocumentKind.COMMERCIAL_INVOICE)
+    render_pending(app, DocumentKind.COMMERCIAL_INVOICE)
+    assert invoice.is_ready and invoice.pdf
+    assert einvoice_from_pdf(invoice.pdf) is None
+
+
+def test_the_proforma_carries_no_e_invoice(app: Flask) -> None:
+    trade = trade_in("USD", 375)
+    order = place_for(app, trade.purchaser, [(trade.product, 500)])
+    accept(app, trade, order)
+    (proforma,) = documents_of(order, DocumentKind.PROFORMA_INVOICE)
+    data: dict[str, Any] = proforma.data
+    assert data["kind"] == "proforma_invoice"
+    render_pending(app, DocumentKind.PROFORMA_INVOICE)
+    assert einvoice_from_pdf(proforma.pdf or b"") is None
+
+
+def test_the_rules_catch_totals_that_do_not_add_up(app: Flask, rules: Rules) -> None:
+    # The check is not vacuous: a grand total one cent off is fatal (BR-CO-15).
+    trade = trade_in("USD", 375)
+    order = shipped_cif(app, trade, 500, Decimal("185.00"), Decimal("12.37"))
+    (invoice,) = documents_of(order, DocumentKind.COMMERCIAL_INVOICE)
+    xml = xml_of(invoice).replace(
+        b"2072.37</ram:GrandTotalAmount>", b"2072.38</ram:GrandTotalAmount>"
+    )
+    fatal = {finding.rule for finding in rules.findings(xml) if finding.flag == "fatal"}
+    assert "BR-CO-15" in fatal
