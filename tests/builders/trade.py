@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.models import Company, CompanyRole, Product, User
+from app.extensions import db
+from app.models import Company, CompanyRole, PriceTier, Product, User
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
 
 
@@ -41,3 +42,11 @@ def finance_of(company: Company) -> User:
     """A finance clerk of ``company`` (the seller's records receipts and credits invoices)."""
     user: User = UserFactory(company=company, company_role=CompanyRole.FINANCE)
     return user
+
+
+def committed_trade() -> Trade:
+    """The trade of the API and webhook tests: $2.50 a unit from 100 units, committed so
+    that requests made over HTTP see it."""
+    trade = make_trade(price_tiers=[PriceTier(min_quantity=100, unit_price_minor=250)])
+    db.session.commit()
+    return trade

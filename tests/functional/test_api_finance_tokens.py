@@ -23,7 +23,6 @@ from app.models import (
     DocumentKind,
     Order,
     PaymentProof,
-    PriceTier,
     User,
 )
 from app.models.api_token import ApiTokenRevocation, ApiTokenScope
@@ -32,7 +31,7 @@ from app.services.audit.recording import Actor
 from app.services.documents.issuing import issue_credit_note
 from tests.builders import orders as order_steps
 from tests.builders.documents import render_pending
-from tests.builders.trade import Trade, finance_of, make_trade
+from tests.builders.trade import Trade, committed_trade, finance_of
 from tests.factories import UserFactory
 from tests.support.auth import TEST_PASSWORD
 from tests.support.http import assert_csrf_refused, csrf_token, field_errors, page_of
@@ -49,9 +48,7 @@ def csrf_on(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def trade() -> Trade:
-    trade = make_trade(price_tiers=[PriceTier(min_quantity=100, unit_price_minor=250)])
-    db.session.commit()
-    return trade
+    return committed_trade()
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from openapi_spec_validator import OpenAPIV31SpecValidator
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Order, PriceTier, User
+from app.models import Order, User
 from app.services.accounts.api_tokens import create_token
 from app.services.audit.recording import Actor
-from tests.builders.trade import Trade, make_trade
+from tests.builders.trade import Trade, committed_trade
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
@@ -26,9 +26,7 @@ pytestmark = pytest.mark.usefixtures("exchange_rates")
 
 @pytest.fixture
 def trade() -> Trade:
-    trade = make_trade(price_tiers=[PriceTier(min_quantity=100, unit_price_minor=250)])
-    db.session.commit()
-    return trade
+    return committed_trade()
 
 
 def token_for(client: FlaskClient, user: User) -> dict[str, str]:

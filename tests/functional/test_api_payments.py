@@ -20,7 +20,6 @@ from app.models import (
     Order,
     OrderStatus,
     PaymentProof,
-    PriceTier,
     User,
 )
 from app.models.api_token import ApiTokenScope
@@ -28,7 +27,7 @@ from app.services.accounts.api_tokens import create_token
 from app.services.audit.recording import Actor
 from app.services.files import read_stored
 from tests.builders.orders import order_in
-from tests.builders.trade import Trade, make_trade
+from tests.builders.trade import Trade, committed_trade
 from tests.factories import CompanyFactory, UserFactory
 from tests.support.pdfs import save, text_pdf
 
@@ -39,9 +38,7 @@ SLIP = save(text_pdf("Transfer of USD 150.00 to Wah Nobel"))
 
 @pytest.fixture
 def trade() -> Trade:
-    trade = make_trade(price_tiers=[PriceTier(min_quantity=100, unit_price_minor=250)])
-    db.session.commit()
-    return trade
+    return committed_trade()
 
 
 @pytest.fixture

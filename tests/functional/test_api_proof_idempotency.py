@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from app.extensions import db
-from app.models import AuditEvent, Order, OrderStatus, PaymentProof, PriceTier
+from app.models import AuditEvent, Order, OrderStatus, PaymentProof
 from app.models.api_token import ApiTokenScope
 from app.services.accounts.api_tokens import create_token
 from app.services.audit.recording import Actor
 from tests.builders.orders import order_in
-from tests.builders.trade import Trade, make_trade
+from tests.builders.trade import Trade, committed_trade
 from tests.support.pdfs import save, text_pdf
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
@@ -33,9 +33,7 @@ KEY = "FT26341-CO-000042-1"
 
 @pytest.fixture
 def trade() -> Trade:
-    trade = make_trade(price_tiers=[PriceTier(min_quantity=100, unit_price_minor=250)])
-    db.session.commit()
-    return trade
+    return committed_trade()
 
 
 @pytest.fixture

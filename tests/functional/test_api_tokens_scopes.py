@@ -16,12 +16,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import ApiToken, AuditEvent, CompanyRole, Order, PriceTier, User
+from app.models import ApiToken, AuditEvent, CompanyRole, Order, User
 from app.models.api_token import ApiTokenRevocation, ApiTokenScope
 from app.services.accounts.api_tokens import create_token
 from app.services.audit.recording import Actor
 from app.web.api.scopes import needed_scope
-from tests.builders.trade import Trade, make_trade
+from tests.builders.trade import Trade, committed_trade
 from tests.factories import UserFactory
 from tests.support.auth import AuthActions
 
@@ -32,9 +32,7 @@ _SECRET = re.compile(r'id="new-api-token">(crd_[^<]+)<')
 
 @pytest.fixture
 def trade() -> Trade:
-    trade = make_trade(price_tiers=[PriceTier(min_quantity=100, unit_price_minor=250)])
-    db.session.commit()
-    return trade
+    return committed_trade()
 
 
 @pytest.fixture

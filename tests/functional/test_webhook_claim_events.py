@@ -24,7 +24,6 @@ from app.models import (
     ClaimStatus,
     Company,
     CompanyRole,
-    PriceTier,
     User,
     WebhookDelivery,
     WebhookEndpoint,
@@ -35,7 +34,7 @@ from app.services.claims import escalation, filing
 from app.services.claims import responses as claim_responses
 from app.services.webhooks import endpoints as webhook_endpoints
 from tests.builders.claims import claim_on, delivered_paid
-from tests.builders.trade import Trade, make_trade
+from tests.builders.trade import Trade, committed_trade
 from tests.factories import CompanyFactory, UserFactory
 from tests.support.auth import AuthActions
 from tests.support.webhooks import Receiver, register
@@ -47,9 +46,7 @@ ENDINGS = ("claim.agreed", "claim.withdrawn", "claim.lapsed")
 
 @pytest.fixture
 def trade() -> Trade:
-    trade = make_trade(price_tiers=[PriceTier(min_quantity=100, unit_price_minor=250)])
-    db.session.commit()
-    return trade
+    return committed_trade()
 
 
 @pytest.fixture

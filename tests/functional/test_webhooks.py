@@ -58,7 +58,7 @@ from tests.builders.claims import claim_on, delivered_paid
 from tests.builders.claims import operator as claims_operator
 from tests.builders.licences import authority, licence
 from tests.builders.orders import DEFAULT_TERMS, group_key, order_in
-from tests.builders.trade import Trade, make_trade
+from tests.builders.trade import Trade, committed_trade, make_trade
 from tests.factories import CompanyFactory, UserFactory
 from tests.support.auth import TEST_PASSWORD, AuthActions
 from tests.support.webhooks import SECRET_SHOWN_ONCE, Receiver, register
@@ -75,9 +75,7 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def trade() -> Trade:
-    trade = make_trade(price_tiers=[PriceTier(min_quantity=100, unit_price_minor=250)])
-    db.session.commit()
-    return trade
+    return committed_trade()
 
 
 def owner_of(trade: Trade) -> User:
