@@ -116,8 +116,10 @@ def seed_credits() -> int:
     ):
         return 0
     for discrepant in (False, True):
+        # Trial lots of 5 t (200 cartons): their 200 shipping marks each render in seconds
+        # while a new user's first pages wait for the demo's documents.
         order = _accepted_order(
-            buyer, sales, product, "MCCT-PO-2026-LC" + ("2" if discrepant else "1")
+            buyer, sales, product, "MCCT-PO-2026-LC" + ("2" if discrepant else "1"), 5_000
         )
         milestone = terms.credit_milestone(order)
         assert milestone is not None
@@ -142,8 +144,10 @@ def seed_credits() -> int:
     return 3
 
 
-def _accepted_order(buyer: User, sales: User, product: Product, po_number: str) -> Order:
-    cart.set_cart_quantity(Actor(buyer), product, 25_000)
+def _accepted_order(
+    buyer: User, sales: User, product: Product, po_number: str, kilograms: int = 25_000
+) -> Order:
+    cart.set_cart_quantity(Actor(buyer), product, kilograms)
     group = find_group(Actor(buyer), f"{product.seller.public_id}-{product.currency}")
     assert group is not None
     order = place_order(

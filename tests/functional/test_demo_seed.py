@@ -82,9 +82,9 @@ def test_demo_shipments_are_packed_as_their_listings_pack(app: Flask) -> None:
     nitrate = "Porous prilled ammonium nitrate (UN1942, 5.1)"
     assert packed == [
         ("Copper concentrate Cu 24 %", 1, "bulk", 1_000_000_000, 1_000_000_000),
-        # The two shipped L/C orders: 25,000 kg at 25 kg a carton (26.4 kg gross).
-        (emulsion, 1_000, "box", 25_000_000, 26_400_000),
-        (emulsion, 1_000, "box", 25_000_000, 26_400_000),
+        # The two shipped L/C orders: 5,000 kg at 25 kg a carton (26.4 kg gross).
+        (emulsion, 200, "box", 5_000_000, 5_280_000),
+        (emulsion, 200, "box", 5_000_000, 5_280_000),
         ("Himalayan rock salt, industrial grade", 250, "bag", 250_000_000, 250_625_000),
         ("Non-electric shock-tube detonators (UN0360, 1.1B)", 100, "box", 1_800_000, 2_150_000),
         # The claims' two orders, 100 t and 200 t in one-tonne big bags ("12 of the 100").
