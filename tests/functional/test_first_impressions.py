@@ -22,7 +22,7 @@ from tests.builders.quotations import open_rfq, quote_input
 from tests.builders.trade import Trade, finance_of, make_trade
 from tests.factories import CompanyFactory, UserFactory
 from tests.support.auth import AuthActions
-from tests.support.http import page_of
+from tests.support.http import order_references, page_of, waiting_count
 from tests.support.pdfs import save, text_pdf
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
@@ -31,18 +31,6 @@ pytestmark = pytest.mark.usefixtures("exchange_rates")
 @pytest.fixture
 def trade() -> Trade:
     return make_trade()
-
-
-def waiting_count(page: str, step: str) -> int:
-    """The count a home page shows for ``step`` (its card's data-count)."""
-    match = re.search(rf'id="waiting-{step}" data-count="(\d+)"', page)
-    assert match is not None, f"no {step} count on the page"
-    return int(match.group(1))
-
-
-def references(page: str) -> list[str]:
-    """The order references an order list shows, in order."""
-    return re.findall(r">(CO-\d{6})</a>", page)
 
 
 # --- the seller's home ---------------------------------------------------------------------
@@ -59,9 +47,9 @@ def test_the_seller_home_counts_orders_to_accept_and_lists_them(
     assert 'href="/seller/orders?waiting=accept"' in home
     # Orders exist: the home lists them and no longer promises they "will appear here".
     assert "will appear here" not in home and "No buyer has ordered from you yet" not in home
-    assert set(references(home)) == {order.reference for order in placed}
+    assert set(order_references(home)) == {order.reference for order in placed}
     waiting = page_of(client.get("/seller/orders?waiting=accept"))
-    assert sorted(references(waiting)) == sorted(o.reference for o in placed[1:])
+    assert sorted(order_references(waiting)) == sorted(o.reference for o in placed[1:])
     assert 'id="waiting-filter"' in waiting and "accept or reject" in waiting
     # The filter stays while another one is added (a hidden field of the filter form).
     assert '<input type="hidden" name="waiting" value="accept">' in waiting
@@ -106,9 +94,11 @@ def test_the_buyer_home_counts_orders_to_pay_and_documents_to_download(
     home = page_of(client.get("/buyer/"))
     assert waiting_count(home, "payment") == 1
     assert waiting_count(home, "documents") == 1
-    assert references(page_of(client.get("/buyer/orders?waiting=payment"))) == [shipped.reference]
+    assert order_references(page_of(client.get("/buyer/orders?waiting=payment"))) == [
+        shipped.reference
+    ]
     to_download = page_of(client.get("/buyer/orders?waiting=documents"))
-    assert references(to_download) == [shipped.reference]
+    assert order_references(to_download) == [shipped.reference]
     assert placed.reference not in to_download
     # Downloading every document of the order answers the count.
     for document in shipped.documents:
@@ -123,7 +113,7 @@ def test_an_unknown_waiting_filter_is_ignored_not_an_error(
     auth.login(trade.purchaser.email)
     response = client.get("/buyer/orders?waiting=<script>")
     assert response.status_code == 200
-    assert references(page_of(response)) == [order.reference]
+    assert order_references(page_of(response)) == [order.reference]
     assert 'id="waiting-filter"' not in page_of(response)
 
 

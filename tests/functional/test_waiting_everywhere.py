@@ -5,8 +5,6 @@ and operators land on their home, and the logo takes a signed-in user there."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -23,7 +21,7 @@ from tests.builders.register_books import TODAY, Books, books_fixture  # noqa: F
 from tests.builders.trade import Trade, make_trade
 from tests.factories import UserFactory
 from tests.support.auth import AuthActions
-from tests.support.http import page_of
+from tests.support.http import order_references, page_of, waiting_count
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -31,16 +29,6 @@ pytestmark = pytest.mark.usefixtures("exchange_rates")
 @pytest.fixture
 def trade() -> Trade:
     return make_trade()
-
-
-def waiting_count(page: str, step: str) -> int:
-    match = re.search(rf'id="waiting-{step}" data-count="(\d+)"', page)
-    assert match is not None, f"no {step} count on the page"
-    return int(match.group(1))
-
-
-def references(page: str) -> list[str]:
-    return re.findall(r">(CO-\d{6})</a>", page)
 
 
 def test_the_seller_home_counts_every_order_whose_next_step_is_the_sellers(
@@ -54,9 +42,11 @@ def test_the_seller_home_counts_every_order_whose_next_step_is_the_sellers(
     assert (waiting_count(home, "accept"), waiting_count(home, "produce")) == (0, 1)
     assert waiting_count(home, "ship") == 2
     assert 'href="/seller/orders?waiting=ship"' in home
-    assert references(page_of(client.get("/seller/orders?waiting=produce"))) == [accepted.reference]
+    assert order_references(page_of(client.get("/seller/orders?waiting=produce"))) == [
+        accepted.reference
+    ]
     to_ship = page_of(client.get("/seller/orders?waiting=ship"))
-    assert sorted(references(to_ship)) == sorted(o.reference for o in producing)
+    assert sorted(order_references(to_ship)) == sorted(o.reference for o in producing)
     assert "waiting for you to record the shipment" in to_ship
 
 
@@ -69,7 +59,7 @@ def test_the_buyer_home_counts_shipped_orders_to_confirm(
     home = page_of(client.get("/buyer/"))
     assert waiting_count(home, "delivery") == 1
     listed = page_of(client.get("/buyer/orders?waiting=delivery"))
-    assert references(listed) == [shipped.reference]
+    assert order_references(listed) == [shipped.reference]
 
 
 def test_overdue_invoices_are_counted_on_either_side(books: Books) -> None:

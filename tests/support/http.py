@@ -45,3 +45,15 @@ def field_errors(page: str, field: str) -> list[str]:
     if block is None:
         return []
     return [html.unescape(message) for message in re.findall(r"<div>(.*?)</div>", block.group(1))]
+
+
+def waiting_count(page: str, step: str) -> int:
+    """The count a home page shows for ``step`` (its card's data-count)."""
+    match = re.search(rf'id="waiting-{step}" data-count="(\d+)"', page)
+    assert match is not None, f"no {step} count on the page"
+    return int(match.group(1))
+
+
+def order_references(page: str) -> list[str]:
+    """The order references an order list shows, in order."""
+    return re.findall(r">(CO-\d{6})</a>", page)
