@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from app.extensions import babel
 from app.money import InvalidCurrency, Money
 from app.reference.reader_text import company_name, in_reader_language, local_name
+from app.reference.units import quantity_places, unit_rule
 from app.time_zones import viewer_zone_name, zone_abbreviation
 
 # Locale code -> name of the language in that language (what the switcher shows).
@@ -134,6 +135,17 @@ def exact_number(value: Decimal | int) -> str:
     return str(format_decimal(value, locale=get_locale(), decimal_quantization=False))
 
 
+def format_quantity(value: Decimal | int | None, unit: str) -> str:
+    """A quantity as its unit is traded, in the viewer's digits grouping: 12.500 TNE to the
+    kilogram, 1,200 PCE whole (issue #20)."""
+    if value is None:
+        return ""
+    places = quantity_places(unit)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    number = format_decimal(Decimal(value), format=pattern, locale=get_locale())
+    return f"{number} {unit}"
+
+
 def figure(value: object) -> Markup:
     """An amount, date or count marked as one unbreakable figure: CSS keeps it on one line
     and isolated from the text direction around it (class ``figure``)."""
@@ -219,6 +231,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["figure"] = figure
+    app.jinja_env.filters["quantity"] = format_quantity
+    # Every quantity box (order box, cart, RFQ, listing, shipment) shows its unit's rule
+    # and picks the keyboard by it (issue #20).
+    app.jinja_env.globals.update(unit_rule=unit_rule, quantity_places=quantity_places)
     app.jinja_env.filters["bdi"] = bdi
     app.jinja_env.filters["list_join"] = lambda items: join_for_reader(items)
     app.jinja_env.globals["list_separator"] = list_separator

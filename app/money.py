@@ -125,6 +125,19 @@ def _to_decimal(value: object) -> Decimal:
     return result
 
 
+def line_amount_minor(quantity: Decimal | int, unit_price_minor: Decimal | int) -> int:
+    """Quantity times unit price in minor units, rounded once, half up (issue #20).
+
+    The one rounding of a line amount: the order, its PDFs, the e-invoice XML and every
+    total add up the lines this returns, so they cannot disagree by a cent.
+    """
+    for value in (quantity, unit_price_minor):
+        if isinstance(value, bool | float) or not isinstance(value, int | Decimal):
+            raise TypeError("quantities and prices are exact: Decimal or int only")
+    exact = Decimal(quantity) * Decimal(unit_price_minor)
+    return int(exact.to_integral_value(rounding=ROUND_HALF_UP))
+
+
 @total_ordering
 @dataclass(frozen=True, slots=True)
 class Money:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pikepdf
 from sqlalchemy import select
@@ -132,7 +133,7 @@ def _record(
     goods: list[LicenceGoods],
     *,
     basis: LimitBasis,
-    limit: int | None,
+    limit: Decimal | int | None,
     valid_from: date,
     valid_to: date,
     order: Order | None = None,

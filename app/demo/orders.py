@@ -160,7 +160,9 @@ def _packed(line: OrderLine, first: int, reference: str) -> actions.PackageInput
             net_g = count * line.net_weight_g
             gross_g = count * (line.gross_weight_g or line.net_weight_g)
     elif line.unit in _GRAMS_PER_UNIT:
-        net_g = gross_g = line.quantity * _GRAMS_PER_UNIT[line.unit]
+        # Whole grams: a quantity has at most 3 decimals, and a tonne or kilogram is a
+        # thousand grams or more, so the product is exact.
+        net_g = gross_g = int(line.quantity * _GRAMS_PER_UNIT[line.unit])
     last = first + count - 1
     numbers = f"{first}-{last}" if count > 1 else str(first)
     return actions.PackageInput(

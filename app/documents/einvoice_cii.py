@@ -7,6 +7,7 @@ minor units the PDF prints; the choices it makes are listed in ``app.documents.e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
@@ -23,6 +24,8 @@ from app.documents.einvoice_xml import (
     plain_text,
     qname,
 )
+from app.documents.snapshot import quantity_data, quantity_value
+from app.money import line_amount_minor
 
 GUIDELINE = "urn:cen.eu:en16931:2017"
 TYPE_CODES = {"commercial_invoice": "380", "credit_note": "381"}
@@ -48,7 +51,7 @@ def _line(
     *,
     number: int,
     title: str,
-    quantity: int,
+    quantity: Decimal | int,
     unit: str,
     unit_price_minor: int,
     line_total_minor: int,
@@ -69,7 +72,8 @@ def _line(
     add(price, "ram:ChargeAmount", money.price(unit_price_minor))
     delivery = add(item, "ram:SpecifiedLineTradeDelivery")
     unit_code = UNIT_CODES.get(unit.upper(), unit.upper())
-    add(delivery, "ram:BilledQuantity", str(quantity), unitCode=unit_code)
+    # Exactly as ordered: 12.5 tonnes, 1200 pieces (BT-129 takes any decimals).
+    add(delivery, "ram:BilledQuantity", quantity_data(quantity), unitCode=unit_code)
     settlement = add(item, "ram:SpecifiedLineTradeSettlement")
     _zero_rated(settlement)
     summation = add(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation")
@@ -80,9 +84,10 @@ def _lines(snapshot: Snapshot, transaction: etree._Element, money: Amounts) -> i
     """Write the snapshot's lines; return their total in minor units."""
     total = 0
     for number, line in enumerate(snapshot["lines"], start=1):
-        quantity, price = int(line["quantity"]), int(line["unit_price_minor"])
+        quantity, price = quantity_value(line["quantity"]), int(line["unit_price_minor"])
         line_total = int(line["line_total_minor"])
-        if quantity * price != line_total:
+        # The order's one rounding (half up, once a line): the PDF prints the same amount.
+        if line_amount_minor(quantity, price) != line_total:
             raise EInvoiceError(f"line {number}: {quantity} x {price} is not {line_total}")
         _line(
             transaction,

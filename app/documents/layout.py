@@ -25,9 +25,11 @@ from markupsafe import Markup
 from app.documents import labels
 from app.documents.glyphs import printable_data
 from app.documents.presentation import country_zh, presentation_view
+from app.documents.snapshot import quantity_value
 from app.models import DocumentKind
 from app.money import Money
 from app.reference.trade_codes import is_explosive
+from app.reference.units import quantity_places
 
 Snapshot = dict[str, Any]
 
@@ -87,6 +89,21 @@ def day(iso: str | None) -> str:
 
 def number(value: int | None) -> str:
     return DASH if value is None else format_decimal(value, format="#,##0", locale="en")
+
+
+def quantity_number(value: object, unit: str) -> str:
+    """``12.500`` of TNE, ``1,200`` of PCE: the figure alone, to the unit's decimals."""
+    places = quantity_places(unit)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return str(format_decimal(quantity_value(value), format=pattern, locale="en"))
+
+
+def quantity(value: object, unit: str) -> str:
+    """``12.500 TNE``, ``1,200 PCE``: to the unit's decimals, exactly as the ``quantity``
+    filter prints it on an English page (documents print English digits)."""
+    if value is None:
+        return DASH
+    return f"{quantity_number(value, unit)} {unit}"
 
 
 def bilingual(pair: Sequence[str]) -> Markup:
@@ -226,12 +243,12 @@ def shipped_line(line: Snapshot, shipment: Snapshot | None) -> Snapshot | None:
     return None
 
 
-def shipped_quantity(line: Snapshot, shipment: Snapshot | None) -> int:
+def shipped_quantity(line: Snapshot, shipment: Snapshot | None) -> Decimal:
     """The quantity the shipment carries of ``line`` (the whole line for old snapshots)."""
     if shipment is None or "lines" not in shipment:
-        return int(line["quantity"])
+        return quantity_value(line["quantity"])
     row = shipped_line(line, shipment)
-    return int(row["quantity"]) if row else 0
+    return quantity_value(row["quantity"]) if row else Decimal(0)
 
 
 def _packages_of_line(line: Snapshot, shipment: Snapshot | None) -> tuple[int | None, str | None]:
@@ -340,6 +357,7 @@ _HELPERS = {
     "cbm": cbm,
     "day": day,
     "number": number,
+    "quantity": quantity,
     "label": label,
     "bilingual": bilingual,
     "package_type": package_type,

@@ -42,7 +42,9 @@ def _english(key: str) -> str:
     return labels.FIELDS[key][0]
 
 
-def goods_layout(snapshot: Snapshot, money: Formatter, number: Formatter, tax: bool) -> TableLayout:
+def goods_layout(
+    snapshot: Snapshot, money: Formatter, quantity: Formatter, tax: bool
+) -> TableLayout:
     """The goods lines' columns (see ``_blocks.html`` ``goods_lines``)."""
     cur = snapshot["currency"]
     lines = snapshot["lines"]
@@ -54,7 +56,7 @@ def goods_layout(snapshot: Snapshot, money: Formatter, number: Formatter, tax: b
         Column(_english("origin"), weight=1.0, min_mm=14),
         Column(
             _english("quantity"),
-            [f"{number(line['quantity'])} {line['unit']}" for line in lines],
+            [quantity(line["quantity"], line["unit"]) for line in lines],
             numeric=True,
         ),
         Column(
@@ -145,7 +147,7 @@ def presentation_view(
     extra: dict[str, object] = letterhead_view(snapshot, pictures)
     if kind in (DocumentKind.PROFORMA_INVOICE, DocumentKind.COMMERCIAL_INVOICE):
         tax = kind is DocumentKind.COMMERCIAL_INVOICE
-        extra["goods_layout"] = goods_layout(snapshot, money, number, tax)
+        extra["goods_layout"] = goods_layout(snapshot, money, helpers["quantity"], tax)
     if kind is DocumentKind.PACKING_LIST:
         extra["packing_layout"] = packing_layout(
             snapshot, view["package_rows"], helpers["kg"], helpers["cbm"], number

@@ -9,6 +9,7 @@ dates are ISO strings; texts are the user's text, escaped only when rendered.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pycountry
@@ -23,6 +24,7 @@ from app.models import (
     ShipmentPackage,
     StoredFile,
 )
+from app.models.base import plain_decimal
 from app.reference.trade_codes import is_explosive
 from app.time_zones import local_date
 
@@ -30,6 +32,20 @@ from app.time_zones import local_date
 PROFORMA_VALIDITY_DAYS = 30
 
 Snapshot = dict[str, Any]
+
+
+def quantity_data(value: Decimal | int) -> str:
+    """A quantity as the snapshot keeps it: exact text ("12.5", "1200"), as JSON holds no
+    Decimal and a float would lose the kilogram."""
+    return format(plain_decimal(Decimal(value)), "f")
+
+
+def quantity_value(data: object) -> Decimal:
+    """A snapshot's quantity read back exactly: text, or an int in documents issued before
+    quantities took decimals (issue #20)."""
+    if isinstance(data, bool | float) or not isinstance(data, str | int | Decimal):
+        raise TypeError(f"not a quantity in a snapshot: {data!r}")
+    return Decimal(data)
 
 
 def country_name(code: str | None) -> str:
@@ -146,7 +162,7 @@ def order_lines(order: Order) -> list[Snapshot]:
             "origin_country": line.origin_country,
             "origin_country_name": country_name(line.origin_country),
             "unit": line.unit,
-            "quantity": line.quantity,
+            "quantity": quantity_data(line.quantity),
             "unit_price_minor": line.unit_price_minor,
             "line_total_minor": line.line_total_minor,
             "lead_time_days": line.lead_time_days,
@@ -207,7 +223,7 @@ def shipment_lines(shipment: Shipment, packages: list[Snapshot]) -> list[Snapsho
                 "line_no": order_line.line_no,
                 "title": order_line.title,
                 "unit": order_line.unit,
-                "quantity": quantity,
+                "quantity": quantity_data(quantity),
                 "un_number": order_line.un_number,
                 "hazard_class": order_line.hazard_class,
                 "packages": sum(p["count"] for p in held) if held else None,

@@ -7,6 +7,7 @@ import secrets
 import string
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -70,6 +71,57 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
         return None if value is None else Decimal(value)
+
+
+# Quantities are kept to the thousandth: tonnes to the kilogram (issue #20).
+QUANTITY_PLACES = 3
+_QUANTITY_STEP = Decimal(1).scaleb(-QUANTITY_PLACES)
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros, never in exponent form: 12.500 → 12.5, 1200.000 →
+    1200 (``normalize`` alone would give 1.2E+3)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+class Quantity(sa.types.TypeDecorator[Decimal]):
+    """Exact quantities to the thousandth on every backend, read back as Decimal.
+
+    PostgreSQL keeps NUMERIC(18, 3). SQLite's NUMERIC is a float, so there the column holds
+    whole thousandths in an INTEGER: sums, comparisons and stock decrements in SQL stay
+    exact on both. Adding, subtracting and comparing such columns in SQL is safe; never
+    multiply one in SQL, as SQLite would read the factor as thousandths too.
+    """
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        stored: sa.types.TypeEngine[Any] = (
+            sa.BigInteger() if dialect.name == "sqlite" else sa.Numeric(18, QUANTITY_PLACES)
+        )
+        return dialect.type_descriptor(stored)
+
+    def process_bind_param(self, value: Decimal | int | None, dialect: Dialect) -> object:
+        if value is None:
+            return None
+        if isinstance(value, bool | float) or not isinstance(value, Decimal | int):
+            raise TypeError("quantities are exact: Decimal or int only")
+        exact = Decimal(value)
+        if not exact.is_finite() or exact != exact.quantize(_QUANTITY_STEP):
+            raise ValueError(f"a quantity has at most {QUANTITY_PLACES} decimals: {value}")
+        if dialect.name == "sqlite":
+            return int(exact.scaleb(QUANTITY_PLACES))
+        return exact
+
+    def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return plain_decimal(Decimal(int(value)).scaleb(-QUANTITY_PLACES))  # type: ignore[call-overload]
+        return plain_decimal(Decimal(value))  # type: ignore[arg-type]
 
 
 _PUBLIC_ID_ALPHABET = string.ascii_letters + string.digits

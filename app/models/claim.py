@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, PublicIdMixin, enum_column_type, utcnow
+from app.models.base import Base, PublicIdMixin, Quantity, enum_column_type, utcnow
 from app.money import Money
 
 if TYPE_CHECKING:
@@ -219,7 +220,7 @@ class ClaimLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(sa.ForeignKey("claims.id", ondelete="CASCADE"))
     order_line_id: Mapped[int] = mapped_column(sa.ForeignKey("order_lines.id"))
-    quantity: Mapped[int] = mapped_column(sa.BigInteger)
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
     amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
 
     claim: Mapped[Claim] = relationship(back_populates="lines")

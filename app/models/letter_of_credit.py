@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, PublicIdMixin, enum_column_type, utcnow
+from app.models.base import Base, PublicIdMixin, Quantity, enum_column_type, utcnow
 from app.money import Money
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ class CreditTerms(Base):
     port_of_discharge: Mapped[str] = mapped_column(sa.String(100))  # 44F
     latest_shipment_date: Mapped[date]  # 44C
     goods_description: Mapped[str] = mapped_column(sa.Text)  # 45A
-    quantity: Mapped[int | None] = mapped_column(sa.BigInteger)
+    quantity: Mapped[Decimal | None] = mapped_column(Quantity())
     quantity_unit: Mapped[str | None] = mapped_column(sa.String(10))
     incoterm: Mapped[str] = mapped_column(sa.String(3))
     incoterm_place: Mapped[str | None] = mapped_column(sa.String(100))

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, PublicIdMixin, enum_column_type, utcnow
+from app.models.base import Base, PublicIdMixin, Quantity, enum_column_type, utcnow
 
 if TYPE_CHECKING:
     from app.models.company import Company
@@ -89,11 +90,11 @@ class Licence(PublicIdMixin, Base):
         enum_column_type(LimitBasis), default=LimitBasis.NET_EXPLOSIVE_MASS
     )
     # None: the document sets no overall (or per-shipment) limit.
-    quantity_limit: Mapped[int | None] = mapped_column(sa.BigInteger)
-    per_shipment_limit: Mapped[int | None] = mapped_column(sa.BigInteger)
+    quantity_limit: Mapped[Decimal | None] = mapped_column(Quantity())
+    per_shipment_limit: Mapped[Decimal | None] = mapped_column(Quantity())
     # Σ of the drawdowns, kept on the row so one conditional UPDATE takes a shipment's
     # quantity or refuses it: racing shipments never pass the limit, on either database.
-    drawn_quantity: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    drawn_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=0)
     # What the document names, where it names it.
     counterparty_id: Mapped[int | None] = mapped_column(sa.ForeignKey("companies.id"))
     counterparty_name: Mapped[str | None] = mapped_column(sa.String(200))
@@ -196,7 +197,7 @@ class LicenceDrawdown(Base):
     licence_id: Mapped[int] = mapped_column(sa.ForeignKey("licences.id"), index=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
     shipment_id: Mapped[int] = mapped_column(sa.ForeignKey("shipments.id"), index=True)
-    quantity: Mapped[int] = mapped_column(sa.BigInteger)
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     licence: Mapped[Licence] = relationship(back_populates="drawdowns")

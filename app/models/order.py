@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, PublicIdMixin, enum_column_type, utcnow
+from app.models.base import Base, PublicIdMixin, Quantity, enum_column_type, utcnow
 from app.models.product import Incoterm
 
 if TYPE_CHECKING:
@@ -164,7 +165,6 @@ class OrderLine(Base):
     __table_args__ = (
         sa.UniqueConstraint("order_id", "line_no"),
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
-        sa.CheckConstraint("line_total_minor = quantity * unit_price_minor", name="line_adds_up"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,11 +180,11 @@ class OrderLine(Base):
     hs_code: Mapped[str] = mapped_column(sa.String(10))
     origin_country: Mapped[str] = mapped_column(sa.String(2))
     unit: Mapped[str] = mapped_column(sa.String(3))
-    quantity: Mapped[int] = mapped_column(sa.BigInteger)
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
     unit_price_minor: Mapped[int] = mapped_column(sa.BigInteger)
     line_total_minor: Mapped[int] = mapped_column(sa.BigInteger)
     # Units taken from stock (0 for made-to-order lines); released on rejection/cancellation.
-    reserved_quantity: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    reserved_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=0)
     lead_time_days: Mapped[int | None]
     units_per_package: Mapped[int | None]
     net_weight_g: Mapped[int | None]
@@ -308,7 +308,7 @@ class CartLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"))
-    quantity: Mapped[int] = mapped_column(sa.BigInteger)
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     product: Mapped[Product] = relationship()

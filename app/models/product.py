@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, PublicIdMixin, enum_column_type, utcnow
+from app.models.base import Base, PublicIdMixin, Quantity, enum_column_type, utcnow
 
 if TYPE_CHECKING:
     from app.models.category import Category
@@ -82,12 +83,12 @@ class Product(PublicIdMixin, Base):
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"))
     hs_code: Mapped[str] = mapped_column(sa.String(10), index=True)
     unit: Mapped[str] = mapped_column(sa.String(3))
-    moq: Mapped[int] = mapped_column(sa.BigInteger)
+    moq: Mapped[Decimal] = mapped_column(Quantity())
     currency: Mapped[str] = mapped_column(sa.String(3))
     # Cheapest tier, kept with the tiers so price filters and sorts need no join.
     price_from_minor: Mapped[int] = mapped_column(sa.BigInteger)
     # None means made to order (then lead_time_days says how long).
-    stock_quantity: Mapped[int | None] = mapped_column(sa.BigInteger)
+    stock_quantity: Mapped[Decimal | None] = mapped_column(Quantity())
     lead_time_days: Mapped[int | None]
     origin_country: Mapped[str] = mapped_column(sa.String(2))
     # Where the goods leave for export ("Karachi (PKKHI)"): the shipment's port of loading
@@ -154,7 +155,7 @@ class PriceTier(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"))
-    min_quantity: Mapped[int] = mapped_column(sa.BigInteger)
+    min_quantity: Mapped[Decimal] = mapped_column(Quantity())
     unit_price_minor: Mapped[int] = mapped_column(sa.BigInteger)
 
     product: Mapped[Product] = relationship(back_populates="price_tiers")

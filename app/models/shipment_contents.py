@@ -9,12 +9,13 @@ from these rows, so their counts agree.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base
+from app.models.base import Base, Quantity
 
 if TYPE_CHECKING:
     from app.models.order import OrderLine, Shipment, ShipmentPackage
@@ -37,7 +38,7 @@ class ShipmentLine(Base):
         sa.ForeignKey("order_lines.id", ondelete="CASCADE"), index=True
     )
     # In the order line's unit; whole units today (issue #20 brings decimal tonnes).
-    quantity: Mapped[int] = mapped_column(sa.BigInteger)
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
 
     shipment: Mapped[Shipment] = relationship(back_populates="lines")
     order_line: Mapped[OrderLine] = relationship()

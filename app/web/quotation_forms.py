@@ -29,6 +29,12 @@ from app.web.forms import CorridorForm, as_choices
 from app.web.order_labels import PAYMENT_TERMS_LABELS
 from app.web.places import PlaceField
 
+# The unit is chosen beside the quantity, so the help gives both rules (issue #20).
+QUANTITY_HELP = _l(
+    "Whole numbers for pieces and sets; up to 3 decimals for tonnes, kilograms, litres "
+    "and other measures (for example 12.500)."
+)
+
 
 def incoterm_choices() -> list[tuple[str, str]]:
     return [(rule.value, rule.value) for rule in Incoterm]
@@ -51,7 +57,13 @@ class RfqForm(CorridorForm):
     )
     hs_code = StringField(_l("HS code"), validators=[Optional(), Length(max=14)])
     category = SelectField(_l("Category"), validators=[Optional()])
-    quantity = StringField(_l("Quantity"), validators=[DataRequired()])
+    # Read by the chosen unit's rule in the service (issue #20), so the text box stays text.
+    quantity = StringField(
+        _l("Quantity"),
+        validators=[DataRequired()],
+        description=QUANTITY_HELP,
+        render_kw={"inputmode": "decimal"},
+    )
     unit = SelectField(_l("Unit"), validators=[DataRequired()])
     incoterm = SelectField(_l("Incoterm"), validators=[DataRequired()])
     incoterm_place = StringField(
@@ -145,7 +157,12 @@ class QuoteForm(PriceBreaks, CorridorForm):
     product = SelectField(_l("Listing"), validators=[Optional()])
     title = StringField(_l("Goods (if not a listing)"), validators=[Optional(), Length(max=200)])
     hs_code = StringField(_l("HS code"), validators=[Optional(), Length(max=14)])
-    quantity = StringField(_l("Quantity"), validators=[DataRequired()])
+    quantity = StringField(
+        _l("Quantity"),
+        validators=[DataRequired()],
+        description=QUANTITY_HELP,
+        render_kw={"inputmode": "decimal"},
+    )
     unit_price = StringField(_l("Unit price"), validators=[DataRequired()])
     incoterm = SelectField(_l("Incoterm"), validators=[DataRequired()])
     incoterm_place = StringField(

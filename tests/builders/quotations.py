@@ -54,6 +54,7 @@ def quote_input(
     product_public_id: str = "",
     payment_terms: str = "deposit_30_balance_70_bl",
     tiers: list[tuple[object, object]] | None = None,
+    unit: str = "TNE",
 ) -> QuoteInput:
     """One free-text line of 500 t at US$524/t, freight US$28,000, valid for 14 days."""
     return QuoteInput(
@@ -64,7 +65,7 @@ def quote_input(
                 product_public_id=product_public_id,
                 title="" if product_public_id else "Ammonium nitrate, porous prilled",
                 hs_code="310230",
-                unit="TNE",
+                unit=unit,
                 tiers=tiers or [],
             )
         ],

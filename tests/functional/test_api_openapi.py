@@ -20,6 +20,7 @@ from app.services.accounts.api_tokens import create_token
 from app.services.audit.recording import Actor
 from tests.builders.trade import Trade, committed_trade
 from tests.factories import ProductFactory
+from tests.support.api import order_body
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -34,20 +35,6 @@ def token_for(client: FlaskClient, user: User) -> dict[str, str]:
         _token, secret = create_token(Actor(user), "SAP")
         db.session.commit()
     return {"Authorization": f"Bearer {secret}"}
-
-
-def order_body(*lines: tuple[str, Any], **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "lines": [{"product": product, "quantity": quantity} for product, quantity in lines],
-        "incoterm": "FOB",
-        "named_place": "Karachi",
-        "destination_country": "CN",
-        "destination_port": "Shanghai",
-        "consignee": "Shanghai Minmetals Trading Co., Ltd.\n88 Century Avenue, Shanghai",
-        "payment_terms": "advance",
-    }
-    body.update(changes)
-    return body
 
 
 def orders_count() -> int:
@@ -99,7 +86,11 @@ def test_the_document_describes_placing_an_order_from_its_models(client: FlaskCl
     assert "Orders as XML: Order-X and UBL 2.1" in xml["description"]
     assert {"name": "Idempotency-Key", "in": "header"}.items() <= place["parameters"][0].items()
     assert schemas["PlaceOrder"]["required"] == ["lines"]
-    assert schemas["OrderLineRequest"]["properties"]["quantity"]["type"] == "integer"
+    # A quantity is a decimal string ("12.5") or a whole number; never a JSON float.
+    assert schemas["OrderLineRequest"]["properties"]["quantity"]["anyOf"] == [
+        {"type": "integer"},
+        {"type": "string"},
+    ]
     assert schemas["OrderSummary"]["properties"]["total"]["type"] == "string", "money as text"
     assert document["security"] == [{"bearer": []}]
     show = document["paths"]["/api/v1/orders/{public_id}"]["get"]
@@ -141,7 +132,7 @@ def test_a_line_of_the_wrong_type_is_named_by_its_index(client: FlaskClient, tra
 
     answer = client.post(
         "/api/v1/orders",
-        json=order_body((trade.product.public_id, 100), (second.public_id, "20")),
+        json=order_body((trade.product.public_id, 100), (second.public_id, 20.5)),
         headers=headers,
     )
 
@@ -149,7 +140,7 @@ def test_a_line_of_the_wrong_type_is_named_by_its_index(client: FlaskClient, tra
     assert answer.get_json() == {
         "error": 422,
         "code": "invalid",
-        "message": "Give quantity as a whole number.",
+        "message": 'Give quantity as text such as "12.5", or as a whole number.',
         "field": "quantity",
         "path": "lines[1].quantity",
     }

@@ -38,6 +38,7 @@ from app.services.audit.recording import Actor
 from app.services.orders.cart import set_cart_quantity
 from tests.builders.trade import Trade, make_trade
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
+from tests.support import api
 from tests.support.auth import AuthActions
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
@@ -69,20 +70,7 @@ def make_token(client: FlaskClient, auth: AuthActions, email: str, name: str = "
 
 
 def order_body(*lines: tuple[Product, Any], **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "lines": [
-            {"product": product.public_id, "quantity": quantity} for product, quantity in lines
-        ],
-        "incoterm": "FOB",
-        "named_place": "Karachi",
-        "destination_country": "CN",
-        "destination_port": "Shanghai",
-        "consignee": "Shanghai Minmetals Trading Co., Ltd.\n88 Century Avenue, Shanghai",
-        "payment_terms": "advance",
-        "buyer_po_number": "SAP-4500012345",
-    }
-    body.update(changes)
-    return body
+    return api.order_body(*lines, **{"buyer_po_number": "SAP-4500012345", **changes})
 
 
 def post_order(client: FlaskClient, token: str, body: object, key: str | None = None) -> Any:
@@ -236,8 +224,8 @@ def test_erp_places_an_order_priced_by_tier_and_the_seller_hears(
     assert [
         (line["quantity"], line["unit_price"], line["line_total"]) for line in body["lines"]
     ] == [
-        (1000, "2.00", "2000.00"),
-        (20, "2.50", "50.00"),
+        ("1000", "2.00", "2000.00"),
+        ("20", "2.50", "50.00"),
     ]
     assert body["goods_total"] == "2050.00" and body["total"] == "2050.00"
     order = db.session.scalar(select(Order).where(Order.public_id == body["id"]))
@@ -279,16 +267,17 @@ def test_same_idempotency_key_returns_the_first_order(
         (99, "Order at least 100"),
         (0, "Order at least 100"),
         (-5, "Order at least 100"),
-        ("150", "whole number"),
-        (150.5, "whole number"),
-        (True, "whole number"),
-        (None, "whole number"),
+        # The listing is sold by the kilogram: a fourth decimal is past its rule.
+        ("150.0005", "Quantities in KGM take up to 3 decimals"),
+        (150.5, 'as text such as "12.5", or as a whole number'),
+        (True, 'as text such as "12.5", or as a whole number'),
+        (None, 'as text such as "12.5", or as a whole number'),
         (10**13, "too large"),
         # Other scripts' digits stay refused, as the checkout form refuses them.
-        ("١٥٠", "whole number"),
-        ("１５０", "whole number"),
-        ("+150", "whole number"),
-        ("NaN", "whole number"),
+        ("١٥٠", "with the digits 0 to 9"),
+        ("１５０", "with the digits 0 to 9"),
+        ("+150", "Write a plain number"),
+        ("NaN", "Write a plain number"),
     ],
 )
 def test_bad_quantities_are_422_and_write_nothing(

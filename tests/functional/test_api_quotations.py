@@ -84,7 +84,9 @@ def test_the_erp_creates_an_rfq_once_per_key(client: FlaskClient, trade: Trade, 
     ("changes", "status", "field"),
     [
         ({"quantity": 1.5}, 422, "quantity"),
-        ({"quantity": "1.5"}, 422, "quantity"),
+        # Tonnes take 3 decimals, pieces none (issue #20).
+        ({"quantity": "1.0005"}, 422, "quantity"),
+        ({"quantity": "12.5", "unit": "PCE"}, 422, "quantity"),
         ({"sellers": "all"}, 422, "sellers"),
         ({"incoterm": "CNF"}, 422, "incoterm"),
     ],

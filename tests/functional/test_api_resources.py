@@ -89,7 +89,8 @@ def test_order_list_pages_by_cursor_and_filters(
     first = client.get("/api/v1/orders?limit=2", headers=headers).get_json()
     assert [o["id"] for o in first["data"]] == [placed[2].public_id, placed[1].public_id]
     assert first["has_more"] is True
-    assert first["data"][0]["lines"][0]["quantity"] == 102
+    # Quantities are exact decimal strings in answers (issue #20).
+    assert first["data"][0]["lines"][0]["quantity"] == "102"
     assert first["data"][0]["named_place"] == "Karachi (PKKHI)"
 
     after = placed[1].public_id
@@ -182,8 +183,8 @@ def test_catalogue_listing_shows_offers_with_their_codes(
         {"incoterm": "FOB", "named_place": "Karachi (PKKHI)", "locode": "PKKHI"}
     ]
     assert body["price_tiers"] == [
-        {"min_quantity": 100, "unit_price": "2.50"},
-        {"min_quantity": 1000, "unit_price": "2.00"},
+        {"min_quantity": "100", "unit_price": "2.50"},
+        {"min_quantity": "1000", "unit_price": "2.00"},
     ]
     draft = ProductFactory(seller=trade.seller, status="draft")
     db.session.commit()
@@ -263,8 +264,8 @@ def test_listing_change_needs_the_current_version(
     changed = client.patch(url, json=change, headers={**headers, "If-Match": f'"{version}"'})
     assert changed.status_code == 200, changed.get_json()
     body = changed.get_json()
-    assert body["price_tiers"] == [{"min_quantity": 100, "unit_price": "2.40"}]
-    assert body["stock_quantity"] == 7000
+    assert body["price_tiers"] == [{"min_quantity": "100", "unit_price": "2.40"}]
+    assert body["stock_quantity"] == "7000"
     assert body["version"] != version
 
     stale = client.patch(url, json=change, headers={**headers, "If-Match": f'"{version}"'})
@@ -372,7 +373,8 @@ def test_seller_records_a_shipment(client: FlaskClient, app: Flask, trade: Trade
     assert body["status"] == "shipped"
     assert body["shipments"][0]["transport_document_number"] == "COSU6312345670"
     assert body["shipments"][0]["packages"][0]["marks"] == "MCCT/SH/001-100"
-    assert body["shipments"][0]["lines"] == [{"line_no": 1, "quantity": 100}]
+    # Quantities answer as exact decimal text, as every quantity the API sends.
+    assert body["shipments"][0]["lines"] == [{"line_no": 1, "quantity": "100"}]
     buyer = client.get(f"/api/v1/orders/{order.public_id}", headers=token_for(app, trade.purchaser))
     assert buyer.get_json()["shipments"] == body["shipments"]
 
@@ -407,7 +409,7 @@ def test_catalogue_hides_controlled_prices_from_unverified_companies(
     client: FlaskClient, app: Flask, trade: Trade, controlled: Product
 ) -> None:
     verified = _found(client, token_for(app, trade.purchaser), controlled.public_id)
-    assert (verified["price_from"], verified["stock_quantity"]) == ("1234.56", 7777)
+    assert (verified["price_from"], verified["stock_quantity"]) == ("1234.56", "7777")
     assert verified["controlled"] is True
 
     pending = CompanyFactory(pending=True, chinese_buyer=True, legal_name="Pending Imports Co.")
@@ -475,11 +477,11 @@ def test_an_order_taking_stock_makes_the_read_version_stale(
     assert stale.status_code == 409
     assert stale.get_json()["code"] == "stale_version"
     fresh = client.get(url, headers=headers).get_json()
-    assert fresh["stock_quantity"] == 49_700
+    assert fresh["stock_quantity"] == "49700"
     changed = client.patch(
         url, json={"stock_quantity": 60_000, "version": fresh["version"]}, headers=headers
     )
-    assert changed.get_json()["stock_quantity"] == 60_000
+    assert changed.get_json()["stock_quantity"] == "60000"
 
 
 # --- each side's area, as on the pages ---------------------------------------------------

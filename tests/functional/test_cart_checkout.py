@@ -85,8 +85,9 @@ def test_the_whole_flow_through_the_pages(
     cart = page_of(client.get("/buyer/cart"))
     assert "Emulsion explosive 32 mm" in cart
     assert "$2.00" in cart and "$3,000.00" in cart  # the 1,000+ tier, not the MOQ tier
-    assert "100 KGM" in cart  # the MOQ
-    assert "In stock: 10,000" in cart
+    # Kilograms are traded to the gram (issue #20): quantities print with 3 decimals.
+    assert "100.000 KGM" in cart  # the MOQ
+    assert "In stock: 10,000.000 KGM" in cart
     assert f"/buyer/checkout/{group_key(product)}" in cart
 
     checkout_url = f"/buyer/checkout/{group_key(product)}"
@@ -97,7 +98,7 @@ def test_the_whole_flow_through_the_pages(
     data = checkout_form(delivery="CFR|Shanghai")
     review = page_of(client.post(checkout_url, data=data))
     assert "Review your order" in review
-    for figure in ("$2.00", "$3,000.00", "1,500 KGM", "USD", "CFR Shanghai", "PO-2026-0042"):
+    for figure in ("$2.00", "$3,000.00", "1,500.000 KGM", "USD", "CFR Shanghai", "PO-2026-0042"):
         assert figure in review, figure
     assert "Advance payment (100%)" in review and "88 Century Avenue" in review
     assert 'name="expected_total_minor" value="300000"' in review
@@ -296,8 +297,10 @@ def test_a_total_other_than_the_reviewed_one_refuses_the_order(
         ("-1", "Order at least 100 KGM of Emulsion explosive 32 mm."),
         (str(10**13), "This quantity is too large."),
         ("abc", "Write a plain number, with a point for decimals"),
-        ("1.5", "Enter a whole number."),
-        ("", "Give the quantity as a whole number."),
+        # Kilograms take decimals (issue #20): 1.5 KGM is a quantity, just below the MOQ.
+        ("1.5", "Order at least 100 KGM of Emulsion explosive 32 mm."),
+        ("100.0005", "Quantities in KGM take up to 3 decimals (for example 12.500)."),
+        ("", "Enter a number."),
         # Other scripts' digits are refused, never read as 123 or 12.
         ("١٢٣", "Write the number with the digits 0 to 9"),
         ("１２", "Write the number with the digits 0 to 9"),

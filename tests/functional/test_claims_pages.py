@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -19,7 +21,7 @@ from app.services.claims import escalation
 from tests.builders.claims import claim_on, delivered_paid, operator
 from tests.builders.orders import order_in
 from tests.builders.trade import Trade, finance_of, make_trade
-from tests.factories import CompanyFactory, UserFactory
+from tests.factories import CompanyFactory, ProductFactory, UserFactory
 from tests.support.auth import AuthActions
 from tests.support.http import field_errors, page_of
 from tests.support.pdfs import pdf_text, save, text_pdf
@@ -221,3 +223,55 @@ def test_the_operator_only_decides(
     assert answer.status_code == 403
     assert claim.status is ClaimStatus.ESCALATED
     _ = Actor  # the services' own refusals are in test_claims.py
+
+
+def _short_delivery_form(quantity: str) -> dict[str, object]:
+    return {
+        "claim_type": "quantity",
+        "statement": "The draft survey at discharge shows less than the bill of lading.",
+        "quantity-1": quantity,
+        "amount-1": "1.00",
+        "kind": "weight_certificate",
+        "file": _certificate(),
+    }
+
+
+def test_a_claim_names_part_of_a_tonne_but_never_half_a_piece(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    # Issue 20: the quantity concerned follows the line's unit, as ordering did.
+    tonnes = make_trade(unit="TNE")
+    order = delivered_paid(app, tonnes, quantity=200)
+    auth.login(tonnes.purchaser.email)
+    url = f"/claims/orders/{order.public_id}/new"
+    page = page_of(client.get(url))
+    assert 'inputmode="decimal" name="quantity-1"' in page
+    assert "Quantities in TNE take up to 3 decimals (for example 12.500)." in page
+    too_fine = client.post(url, data=_short_delivery_form("0.7505"))
+    assert too_fine.status_code == 422
+    assert field_errors(page_of(too_fine), "lines") == [
+        "Line 1: Quantities in TNE take up to 3 decimals (for example 12.500)."
+    ]
+    filed = client.post(url, data=_short_delivery_form("0.75"))
+    assert filed.status_code == 302
+    db.session.expire_all()
+    claim = db.session.scalars(select(Claim)).one()
+    assert [line.quantity for line in claim.lines] == [Decimal("0.75")]
+    assert '<span class="figure">0.750 TNE</span>' in page_of(
+        client.get(f"/claims/{claim.public_id}")
+    )
+
+    # The same parties trading pieces (one seller: its documents number in one series).
+    pieces = replace(tonnes, product=ProductFactory(seller=tonnes.seller, unit="PCE"))
+    order = delivered_paid(app, pieces, quantity=200)
+    auth.login(pieces.purchaser.email)
+    url = f"/claims/orders/{order.public_id}/new"
+    page = page_of(client.get(url))
+    assert 'inputmode="numeric" name="quantity-1"' in page
+    assert "Quantities in PCE are whole numbers." in page
+    refused = client.post(url, data=_short_delivery_form("0.5"))
+    assert refused.status_code == 422
+    assert field_errors(page_of(refused), "lines") == [
+        "Line 1: Quantities in PCE are whole numbers."
+    ]
+    assert db.session.scalar(select(func.count(Claim.id))) == 1  # the tonnes' claim only

@@ -436,6 +436,31 @@ def test_hostile_terms_are_refused_on_their_field(
     assert [d["kind"] for d in credit.terms.documents_required] == ["bill_of_lading"]
 
 
+def test_the_credits_quantity_follows_its_unit(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    # Issue 20: a credit for 12.5 tonnes states 12.5; one for pieces states whole pieces.
+    trade, order = _accepted_lc_order(app)
+    clerk = finance_of(trade.buyer)
+    db.session.commit()
+    auth.login(clerk.email)
+    url = f"/credits/orders/{order.public_id}/terms"
+    pieces = client.post(
+        url, data=_terms_form(**{"terms-quantity": "12.5", "terms-quantity_unit": "PCE"})
+    )
+    assert pieces.status_code == 422
+    assert "Quantities in PCE are whole numbers." in pieces.get_data(as_text=True)
+    assert terms.credit_of_order(order) is None
+    tonnes = client.post(
+        url, data=_terms_form(**{"terms-quantity": "12.500", "terms-quantity_unit": "TNE"})
+    )
+    assert tonnes.status_code == 302
+    credit = terms.credit_of_order(order)
+    assert credit is not None
+    db.session.expire_all()
+    assert (credit.terms.quantity, credit.terms.quantity_unit) == (Decimal("12.5"), "TNE")
+
+
 def test_hostile_upload_values_are_refused(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:

@@ -490,7 +490,10 @@ def test_demo_packing_list_prints_the_listing_carton_and_the_un_number_once(
     # The order line's carton (600 × 400 × 350 mm) and its volume: 100 × 0.084 m³.
     assert "600×400×350" in text
     assert "8.400 m³" in text
-    assert text.count("UN0360") == 1
+    # Once in the packages (not again after a contents line that names it), once in the
+    # quantities shipped per order line, where the bank reads "50,000 PCE" (issue #20).
+    assert text.count("UN0360") == 2
+    assert "50,000 PCE" in text
     # The heading keeps "L×W×H" on one line, not a few letters a line.
     assert "L×W×H (mm)" in text
 

@@ -39,6 +39,7 @@ from app.services.documents.issuing import issue_credit_note
 from tests.builders.documents import render_pending
 from tests.builders.orders import accept, advance, place_for
 from tests.builders.trade import Trade, finance_of, make_trade
+from tests.support.pdfs import pdf_text
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -136,7 +137,7 @@ def trade_in(currency: str, unit_price_minor: int) -> Trade:
 
 
 def shipped_cif(
-    app: Flask, trade: Trade, quantity: int, freight: Decimal, insurance: Decimal
+    app: Flask, trade: Trade, quantity: int | Decimal, freight: Decimal, insurance: Decimal
 ) -> Order:
     """Ordered CIF Shanghai, accepted with freight and insurance, produced and shipped."""
     order = place_for(
@@ -239,3 +240,28 @@ def test_the_rules_catch_totals_that_do_not_add_up(app: Flask, rules: Rules) -> 
     )
     fatal = {finding.rule for finding in rules.findings(xml) if finding.flag == "fatal"}
     assert "BR-CO-15" in fatal
+
+
+def test_twelve_and_a_half_tonnes_invoice_with_the_line_rounded_once_half_up(
+    app: Flask, rules: Rules
+) -> None:
+    # Issue 20: 12.5 t of chromite at USD 185.53 a tonne is USD 2,319.125, which rounds
+    # half up to 2,319.13 (half to even would give 2,319.12): the order, the PDF and the
+    # XML carry that one figure.
+    trade = make_trade(currency="USD", price_from_minor=18_553, unit="TNE", moq=1)
+    trade.product.incoterms.append(ProductIncoterm(rule=Incoterm.CIF, named_place="Shanghai"))
+    db.session.flush()
+    order = shipped_cif(app, trade, Decimal("12.5"), Decimal("185.00"), Decimal("12.37"))
+    (line,) = order.lines
+    assert (line.quantity, line.line_total_minor) == (Decimal("12.5"), 231_913)
+    (invoice,) = documents_of(order, DocumentKind.COMMERCIAL_INVOICE)
+    render_pending(app, DocumentKind.COMMERCIAL_INVOICE)
+    embedded = einvoice_from_pdf(invoice.pdf or b"")
+    assert embedded is not None
+    assert_passes(rules, embedded)
+    quantities = etree.fromstring(embedded).xpath("//ram:BilledQuantity", namespaces=NS)
+    assert [(q.text, q.get("unitCode")) for q in quantities] == [("12.5", "TNE")]
+    assert amounts(embedded, "LineTotalAmount") == ["2319.13", "2319.13"]
+    # 2,319.13 + freight 185.00 + insurance 12.37
+    assert amounts(embedded, "GrandTotalAmount") == ["2516.50"]
+    assert re.search(r"12\.500 TNE\s+185\.53\s+2,319\.13", pdf_text(invoice.pdf or b""))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -353,6 +354,29 @@ def test_a_shipment_draws_its_nem_down_from_each_licence(app: Flask) -> None:
         )
     ).all()
     assert sorted(rows) == sorted([(export.id, 500_000), (approval.id, 500_000)])
+
+
+def test_a_shipment_of_part_of_a_kilogram_draws_its_exact_nem(app: Flask) -> None:
+    # Issue 20: 500.25 kg of emulsion (1 kg NEM a kilogram) draws 500,250 g, not 500 kg;
+    # the export licence limits 500.5 kg, so 250 g are left after it.
+    trade = _trade()
+    _buyer_papers(trade)
+    export = licence(trade.seller, K.EXPORT, number="EXP-1", limit_kg=2000)
+    export.quantity_limit = Decimal("500500")  # 500.5 kg NEM, kept in grams
+    order = place_for(app, trade.purchaser, [(trade.product, Decimal("500.25"))])
+    accept(app, trade, order)
+    start_production(app, trade, order)
+    licence(trade.buyer, K.PER_SHIPMENT_APPROVAL, number="MIIT-1", order=order, limit_kg=501)
+    record_shipment(app, trade, order)
+    assert order.status is OrderStatus.SHIPPED
+    db.session.expire_all()
+    drawn = db.session.scalars(select(LicenceDrawdown.quantity)).all()
+    assert drawn == [Decimal("500250"), Decimal("500250")]
+    assert export.quantity_limit - export.drawn_quantity == Decimal("250")
+    audited = db.session.scalars(
+        select(AuditEvent.details).where(AuditEvent.action == "licence.drawn_down")
+    ).all()
+    assert [details["quantity"] for details in audited] == ["500250", "500250"]
 
 
 @pytest.mark.parametrize(

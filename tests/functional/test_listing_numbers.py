@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from decimal import Decimal
 
 import pytest
 from flask.testing import FlaskClient
@@ -110,12 +111,27 @@ def test_hostile_prices_are_refused_on_their_tier(client: FlaskClient, sales: Us
     assert count(Product) == 0 and count(PriceTier) == 0
 
 
+PIECES_ARE_WHOLE = "Quantities in PCE are whole numbers."
+
+
 @pytest.mark.parametrize(
-    "field", ["moq", "stock_quantity", "units_per_package", "price_tiers-0-min_quantity"]
+    ("field", "half"),
+    [
+        # A listing by the piece: its quantities are whole, and the refusal says why.
+        ("moq", PIECES_ARE_WHOLE),
+        ("stock_quantity", PIECES_ARE_WHOLE),
+        ("price_tiers-0-min_quantity", PIECES_ARE_WHOLE),
+        # A count of units in a package is whole whatever the unit.
+        ("units_per_package", "Enter a whole number."),
+    ],
 )
-def test_hostile_quantities_are_refused(client: FlaskClient, sales: User, field: str) -> None:
-    for value, message in [*HOSTILE, ("1.5", "Enter a whole number."), ("-5", "negative")]:
-        response = client.post("/seller/listings/new", data=packed_listing(**{field: value}))
+def test_hostile_quantities_are_refused(
+    client: FlaskClient, sales: User, field: str, half: str
+) -> None:
+    for value, message in [*HOSTILE, ("1.5", half), ("-5", "negative")]:
+        response = client.post(
+            "/seller/listings/new", data=packed_listing(unit="PCE", **{field: value})
+        )
         assert response.status_code == 200, value
         page = page_of(response)
         errors = (
@@ -175,3 +191,78 @@ def test_grouped_thousands_and_trailing_zeros_read_as_the_import_reads_them(
         (500, 26550),
         (2000, 125250),
     ]
+
+
+def test_a_listing_by_the_kilogram_is_saved_and_shown_to_the_gram(
+    client: FlaskClient, sales: User
+) -> None:
+    """MOQ 0.5 kg, a tier from 2.5 kg and 12.345 kg of stock go in and come back exactly."""
+    response = client.post(
+        "/seller/listings/new",
+        data=packed_listing(
+            **{
+                "unit": "KGM",
+                "moq": "0.5",
+                "price_tiers-0-min_quantity": "0.5",
+                "price_tiers-1-min_quantity": "2.5",
+                "stock_quantity": "12.345",
+            }
+        ),
+    )
+    assert response.status_code == 302
+    product = db.session.scalars(select(Product)).one()
+    db.session.expire_all()
+    assert product.moq == Decimal("0.5")
+    assert product.stock_quantity == Decimal("12.345")
+    assert format(product.stock_quantity, "f") == "12.345"  # not 12.34, not a float
+    assert [t.min_quantity for t in product.price_tiers] == [Decimal("0.5"), Decimal("2.5")]
+
+    page = page_of(client.get(f"/seller/listings/{product.public_id}/edit"))
+    assert re.search(
+        r'name="stock_quantity"[^>]*value="12.345"|value="12.345"[^>]*name="stock_quantity"', page
+    )
+    assert re.search(r'name="moq"[^>]*value="0.5"|value="0.5"[^>]*name="moq"', page)
+    # The unit's rule stands beside the box, and the box offers the decimal keypad.
+    assert "Quantities in KGM take up to 3 decimals (for example 12.500)." in html.unescape(page)
+    assert re.search(r'inputmode="decimal"[^>]*name="moq"|name="moq"[^>]*inputmode="decimal"', page)
+
+    listings = page_of(client.get("/seller/listings"))
+    assert "12.345 KGM" in listings
+
+
+def test_a_tier_from_two_and_a_half_tonnes_is_saved(client: FlaskClient, sales: User) -> None:
+    response = client.post(
+        "/seller/listings/new",
+        data=packed_listing(
+            **{
+                "moq": "1",
+                "price_tiers-0-min_quantity": "1",
+                "price_tiers-1-min_quantity": "2.5",
+                "stock_quantity": "2,480.350",
+            }
+        ),
+    )
+    assert response.status_code == 302
+    product = db.session.scalars(select(Product)).one()
+    assert [(t.min_quantity, t.unit_price_minor) for t in product.price_tiers] == [
+        (Decimal("1"), 26550),
+        (Decimal("2.5"), 25200),
+    ]
+    assert product.stock_quantity == Decimal("2480.35")
+
+
+def test_a_listing_by_the_piece_shows_its_rule_and_refuses_half_pieces(
+    client: FlaskClient, sales: User
+) -> None:
+    response = client.post(
+        "/seller/listings/new",
+        data=packed_listing(**{"unit": "PCE", "moq": "1.5", "price_tiers-0-min_quantity": "1.5"}),
+    )
+    assert response.status_code == 200
+    page = page_of(response)
+    assert field_errors(page, "moq") == ["Quantities in PCE are whole numbers."]
+    assert row_errors(page, "price_tiers-0-min_quantity") == [
+        "Quantities in PCE are whole numbers."
+    ]
+    assert re.search(r'inputmode="numeric"[^>]*name="moq"|name="moq"[^>]*inputmode="numeric"', page)
+    assert count(Product) == 0

@@ -92,8 +92,14 @@ def test_a_seller_cannot_ask_for_quotes(trade: Trade) -> None:
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"quantity": "1.5"}, "quantity", "Enter a whole number."),
-        ({"quantity": "0"}, "quantity", "Enter at least 1."),
+        # The RFQ's unit decides the decimals (issue #20): tonnes to the kilogram.
+        (
+            {"quantity": "1.5005"},
+            "quantity",
+            "Quantities in TNE take up to 3 decimals (for example 12.500).",
+        ),
+        ({"quantity": "12.5", "unit": "PCE"}, "quantity", "Quantities in PCE are whole numbers."),
+        ({"quantity": "0"}, "quantity", "Enter at least 0.001."),
         ({"incoterm": "XYZ"}, "incoterm", "Choose a delivery term (Incoterm)."),
         ({"unit": "BAG"}, "unit", "Choose a unit from the list."),
         ({"incoterm_place": ""}, "incoterm_place", "This field is required."),

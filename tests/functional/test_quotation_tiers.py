@@ -46,7 +46,7 @@ def trade(app: Flask) -> Trade:
         ([("1000", "510.005")], "lines-0-tiers-0-unit_price", ""),
         ([("1000", "")], "lines-0-tiers-0-unit_price", "Enter an amount."),
         ([("", "510")], "lines-0-tiers-0-quantity", "Enter a number."),
-        ([("2.5", "510")], "lines-0-tiers-0-quantity", ""),
+        ([("2.5005", "510")], "lines-0-tiers-0-quantity", "up to 3 decimals"),
         ([("1", "510")], "lines-0-tiers-0-quantity", "above 1 unit"),
         ([("600", "1"), ("700", "1"), ("800", "1"), ("900", "1")], "lines-0-tiers-3-quantity", "3"),
     ],
@@ -152,7 +152,7 @@ def test_the_seller_quotes_breaks_the_buyer_sees_them_and_the_next_form_keeps_th
     auth.login(trade.purchaser.email)
     page = page_of(client.get(f"/buyer/rfqs/{rfq_id}"))
     breaks = page.split('data-testid="price-breaks"')[1].split("</ul>")[0]
-    assert "from 1,000 TNE: $510.00 each" in breaks
-    assert "from 2,000 TNE: $499.50 each" in breaks
+    assert "from 1,000.000 TNE: $510.00 each" in breaks
+    assert "from 2,000.000 TNE: $499.50 each" in breaks
     # 400 t reaches no break: the line's own price, 400 × 524.00 = 209,600.00.
     assert "$209,600.00" in page

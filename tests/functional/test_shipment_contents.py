@@ -527,9 +527,10 @@ def test_the_form_records_lines_containers_and_where_each_package_travels(
     ]
     assert shipment.container_numbers == "CSNU6342117 TGHU1234567"
     page = page_of(client.get(f"/seller/orders/{order.public_id}"))
-    # The goods isolated by direction, the quantity with its unit one figure (issue 26).
+    # The goods isolated by direction, the quantity with its unit one figure (issue 26),
+    # tonnes printed to the kilogram (issue 20).
     assert (
-        '1 · <bdi>Porous prilled ammonium nitrate</bdi>: <span class="figure">180 TNE</span>'
+        '1 · <bdi>Porous prilled ammonium nitrate</bdi>: <span class="figure">180.000 TNE</span>'
         in page
     )
     assert "CSNU6342117 (22G1, seal PK 0042117)" in page
@@ -596,14 +597,15 @@ def test_packing_list_invoice_and_dg_declaration_print_the_same_shipment(
     assert re.search(r"101–150 50 Bags 袋 MCCT 101-150", packing)
     assert re.search(r"1–100 MCCT 1-100 100 Bags 袋 UN1942\n101–150 MCCT 101-150 50 Bags", invoice)
     assert re.search(r"Net weight 净重 150,000\.000 kg · 150\n", invoice)
-    assert re.search(r"150 Bags 袋; 150 TNE", declaration)
+    # Tonnes to the kilogram, as the unit is traded (issue 20).
+    assert re.search(r"150 Bags 袋; 150\.000 TNE", declaration)
     # Weights: the same totals where each paper prints them.
     assert "Gross weight 毛重 150,450.000 kg" in invoice
     # UN numbers: UN1942 and no other on any of them.
     for text in (packing, invoice, declaration):
         assert set(re.findall(r"UN\d{4}", text)) == {"UN1942"}
     # The declaration never claims the ordered quantity when less was shipped.
-    assert "200 TNE" not in declaration and "200 Bags" not in declaration
+    assert "200.000 TNE" not in declaration and "200 Bags" not in declaration
     # Per container: what it holds, its seal and its packing certificate.
     assert "CSNU6342117 22G1 SEAL-2117 100 Bags 袋 UN1942 (Order line 订单行 1)" in declaration
     assert "TGHU1234567 22G1 SEAL-4567 50 Bags 袋 UN1942 (Order line 订单行 1)" in declaration
@@ -611,3 +613,86 @@ def test_packing_list_invoice_and_dg_declaration_print_the_same_shipment(
         len(re.findall(r"Packed by 装箱人: Imran\s+Qureshi, Wah Cantt\s+magazine", declaration))
         == 2
     )
+
+
+# --- decimal quantities (issue 20) ------------------------------------------------------------
+
+
+def chromite(seller: Company) -> Product:
+    """Chromite ore sold by the tonne to the kilogram, $185.50 a tonne, shipped loose."""
+    product: Product = ProductFactory(
+        seller=seller,
+        title="Chromite ore lumps Cr2O3 40 %",
+        hs_code="261000",
+        unit="TNE",
+        moq=1,
+        price_from_minor=18_550,
+        stock_quantity=5_000,
+    )
+    return product
+
+
+def test_twelve_and_a_half_tonnes_ship_and_print_to_the_kilogram(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    order = in_production(app, trade, [(chromite(trade.seller), Decimal("12.5"))])
+    auth.login(trade.sales.email)
+    url = f"/seller/orders/{order.public_id}/shipment"
+    page = page_of(client.get(url))
+    # Prefilled with what is left, exactly; the box takes decimals and says how many.
+    assert re.search(r'id="lines-0-quantity" inputmode="decimal"[^>]*value="12.5"', page)
+    assert "Quantities in TNE take up to 3 decimals (for example 12.500)." in page
+    assert '<span class="figure">12.500 TNE</span>' in page
+    too_fine = client.post(
+        url, data=shipment_form(**{"lines-0-line_no": "1", "lines-0-quantity": "12.4995"})
+    )
+    assert too_fine.status_code == 200
+    assert (
+        '<div class="invalid-feedback d-block">Quantities in TNE take up to 3 decimals (for'
+        " example 12.500).</div>" in page_of(too_fine)
+    )
+    assert db.session.scalar(select(func.count(Shipment.id))) == 0
+    recorded = client.post(
+        url, data=shipment_form(**{"lines-0-line_no": "1", "lines-0-quantity": "12.500"})
+    )
+    assert recorded.status_code == 302
+    db.session.expire_all()
+    shipment = db.session.scalars(select(Shipment)).one()
+    (line,) = order.lines
+    assert shipped_quantities(shipment) == {line.id: Decimal("12.5")}
+    assert remaining_quantities(order) == {line.id: Decimal("0")}
+
+    render_pending(app, DocumentKind.PACKING_LIST, DocumentKind.COMMERCIAL_INVOICE)
+    db.session.expire_all()
+    packing = pdf_text(client, order, DocumentKind.PACKING_LIST)
+    invoice = pdf_text(client, order, DocumentKind.COMMERCIAL_INVOICE)
+    # 12.5 t x $185.50 = $2,318.75, the quantity to the kilogram on both papers.
+    assert re.search(r"\b1 Chromite ore lumps Cr2O3 40 % 12\.500 TNE", packing)
+    assert re.search(r"261000\s+Pakistan\s+12\.500 TNE\s+185\.50\s+2,318\.75", invoice)
+    for text in (packing, invoice):
+        assert "12.5 TNE" not in text and "13 TNE" not in text
+
+
+def test_half_a_piece_is_refused_with_the_units_rule(
+    app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
+) -> None:
+    cartons = ProductFactory(seller=trade.seller, title="Safety fuse reels", unit="PCE", moq=1)
+    order = in_production(app, trade, [(cartons, 40)])
+    assert refused(app, trade, order, sailing(lines=[LineInput(1, Decimal("1.5"))])) == (
+        "Line 1: Quantities in PCE are whole numbers."
+    )
+    auth.login(trade.sales.email)
+    url = f"/seller/orders/{order.public_id}/shipment"
+    page = page_of(client.get(url))
+    assert re.search(r'id="lines-0-quantity" inputmode="numeric"[^>]*value="40"', page)
+    assert "Quantities in PCE are whole numbers." in page
+    answer = client.post(
+        url, data=shipment_form(**{"lines-0-line_no": "1", "lines-0-quantity": "1.5"})
+    )
+    assert answer.status_code == 200
+    assert re.search(
+        r'<div class="invalid-feedback d-block">Quantities in PCE are whole numbers\.</div>',
+        page_of(answer),
+    )
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Shipment.id))) == 0

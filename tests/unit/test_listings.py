@@ -85,6 +85,41 @@ def test_a_complete_listing_is_stored_exactly(seller: Actor, category_slug: str)
     ]
 
 
+def test_a_listing_by_the_kilogram_keeps_its_decimals_exactly(
+    seller: Actor, category_slug: str
+) -> None:
+    """0.5 kg as MOQ and 12.345 kg of stock are stored and read back to the gram."""
+    data = replace(
+        _good(category_slug),
+        moq=Decimal("0.5"),
+        price_tiers=[(Decimal("0.5"), Decimal("2.40")), (Decimal("2.5"), Decimal("2.15"))],
+        stock_quantity=Decimal("12.345"),
+    )
+    product = listings.create_listing(seller, data)
+    db.session.expire_all()
+    stored = db.session.get(Product, product.id)
+    assert stored is not None
+    assert (stored.moq, stored.stock_quantity) == (Decimal("0.5"), Decimal("12.345"))
+    assert str(stored.stock_quantity) == "12.345"
+    assert [(t.min_quantity, t.unit_price_minor) for t in stored.price_tiers] == [
+        (Decimal("0.5"), 240),
+        (Decimal("2.5"), 215),
+    ]
+
+
+def test_a_tier_from_2_5_tonnes_is_accepted(seller: Actor, category_slug: str) -> None:
+    data = replace(
+        _good(category_slug),
+        unit="TNE",
+        moq=Decimal("1"),
+        price_tiers=[(1, Decimal("265.50")), ("2.5", Decimal("252"))],
+        stock_quantity=Decimal("40.125"),
+    )
+    product = listings.create_listing(seller, data)
+    assert [t.min_quantity for t in product.price_tiers] == [Decimal("1"), Decimal("2.5")]
+    assert product.stock_quantity == Decimal("40.125")
+
+
 def _errors(seller: Actor, data: ListingInput) -> dict[str, str]:
     before = db.session.scalar(select(func.count(Product.id)))
     with pytest.raises(ListingInvalid) as caught:
@@ -101,8 +136,23 @@ def _errors(seller: Actor, data: ListingInput) -> dict[str, str]:
         ({"hs_code": "36020000001"}, "hs_code", "6 to 10 digits"),
         ({"hs_code": "3602AB"}, "hs_code", "6 to 10 digits"),
         ({"unit": "BOX"}, "unit", "unit"),
-        ({"moq": 0}, "moq", "at least 1"),
-        ({"moq": None}, "moq", "at least 1"),
+        ({"moq": 0}, "moq", "The minimum order quantity is above zero."),
+        ({"moq": None}, "moq", "Give the minimum order quantity."),
+        # The unit sets the rule: kilograms to the gram, never finer.
+        ({"moq": Decimal("0.0005")}, "moq", "Quantities in KGM take up to 3 decimals"),
+        ({"stock_quantity": Decimal("12.3456")}, "stock_quantity", "KGM take up to 3 decimals"),
+        (
+            {"unit": "PCE", "moq": Decimal("1.5")},
+            "moq",
+            "Quantities in PCE are whole numbers.",
+        ),
+        (
+            {"unit": "SET", "price_tiers": [(500, Decimal("2")), (Decimal("600.5"), Decimal("1"))]},
+            "price_tiers-1-min_quantity",
+            "Quantities in SET are whole numbers.",
+        ),
+        ({"unit": "PCE", "stock_quantity": "20000.5"}, "stock_quantity", "PCE are whole numbers"),
+        ({"moq": "NaN"}, "moq", "plain number"),
         ({"currency": "XYZ"}, "currency", "currency"),
         ({"price_tiers": []}, "price_tiers-0-min_quantity", "at least one price"),
         (
@@ -128,7 +178,7 @@ def _errors(seller: Actor, data: ListingInput) -> dict[str, str]:
             "at most 2 decimals",
         ),
         ({"stock_quantity": 100}, "moq", "above the stock"),
-        ({"stock_quantity": -1}, "stock_quantity", "zero or more"),
+        ({"stock_quantity": -1}, "stock_quantity", "The number cannot be negative."),
         ({"stock_quantity": None, "lead_time_days": None}, "lead_time_days", "lead time"),
         ({"lead_time_days": 0}, "lead_time_days", "1 to 730"),
         ({"origin_country": "XX"}, "origin_country", "country of origin"),

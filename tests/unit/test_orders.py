@@ -89,7 +89,10 @@ def test_price_comes_from_the_matching_tier(
     assert product.stock_quantity == 10_000 - quantity
 
 
-@pytest.mark.parametrize("quantity", [99, 0, -1, 10**13, "abc", Decimal("150.5"), 1.5, True])
+# 150.5 KGM is a quantity now (issue #20); a fourth decimal is not.
+@pytest.mark.parametrize(
+    "quantity", [99, 0, -1, 10**13, "abc", Decimal("150.0005"), "150.0005", 1.5, True]
+)
 def test_bad_quantities_are_refused(purchaser: Actor, quantity: object) -> None:
     product = _tiered()
     if quantity == 0:

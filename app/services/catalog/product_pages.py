@@ -27,7 +27,7 @@ from app.services.catalog.search import _PUBLIC_ID, CatalogPage, CatalogQuery, s
 
 @dataclass(frozen=True)
 class PriceTierView:
-    min_quantity: int
+    min_quantity: Decimal  # in the listing's unit
     unit_price: Money
 
 

@@ -184,8 +184,8 @@ class CatalogItem:
     seller_verified: bool
     price_from: Money
     unit: str
-    moq: int
-    stock_quantity: int | None  # None: made to order
+    moq: Decimal  # in ``unit``: 0.5 (t) or 100 (pieces)
+    stock_quantity: Decimal | None  # None: made to order
     lead_time_days: int | None
     origin_country: str
     dangerous: bool

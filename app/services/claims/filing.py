@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import IO
 
 from flask_babel import lazy_gettext
@@ -29,8 +30,10 @@ from app.models import (
     OrderLine,
     OrderStatus,
 )
-from app.models.base import utcnow
+from app.models.base import plain_decimal, utcnow
 from app.money import Money
+from app.numbers import NumberProblem
+from app.reference.units import parse_quantity, quantity_places
 from app.services.accounts.capabilities import Action, Side, can, require, side_of
 from app.services.accounts.clock import company_today
 from app.services.audit.recording import Actor, record_audit
@@ -50,7 +53,7 @@ BEFORE_SHIPMENT = frozenset({OrderStatus.ACCEPTED, OrderStatus.IN_PRODUCTION})
 @dataclass(frozen=True)
 class ClaimLineInput:
     line_no: int
-    quantity: int
+    quantity: Decimal | int | str  # in the line's unit: 0.75 t, 20 pieces; text as typed
     amount: str  # in the order's currency, as typed
 
 
@@ -71,6 +74,30 @@ def paid_on_line(order: Order, line: OrderLine) -> int:
         return 0
     paid = min(max(order.paid_minor, 0), order.total_minor)
     return line.line_total_minor * paid // order.total_minor
+
+
+def _claimed_quantity(entry: ClaimLineInput, line: OrderLine) -> Decimal:
+    """The quantity concerned, by the line's unit (0.75 t may be short, half a piece may
+    not) and never more than was ordered."""
+    try:
+        # From zero, so half a piece is refused with the unit's rule, not "at least 1".
+        quantity = parse_quantity(entry.quantity, line.unit, minimum=0, maximum=None)
+    except NumberProblem as problem:
+        raise ValidationFailed(
+            lazy_gettext("Line %(no)s: %(problem)s", no=line.line_no, problem=problem.message),
+            "lines",
+        ) from None
+    if not 0 < quantity <= line.quantity:
+        raise ValidationFailed(
+            lazy_gettext(
+                "The quantity on line %(no)s must be between %(least)s and %(most)s.",
+                no=line.line_no,
+                least=Decimal(1).scaleb(-quantity_places(line.unit)),
+                most=plain_decimal(line.quantity),
+            ),
+            "lines",
+        )
+    return quantity
 
 
 def _lines_under_claim(order: Order) -> set[int]:
@@ -135,15 +162,7 @@ def file_claim(actor: Actor, order: Order, data: ClaimInput, now: datetime | Non
                 lazy_gettext("Line %(no)s is already under a running claim.", no=line.line_no),
                 "lines",
             )
-        if not 0 < entry.quantity <= line.quantity:
-            raise ValidationFailed(
-                lazy_gettext(
-                    "The quantity on line %(no)s must be between 1 and %(most)s.",
-                    no=line.line_no,
-                    most=line.quantity,
-                ),
-                "lines",
-            )
+        quantity = _claimed_quantity(entry, line)
         amount = parse_amount(entry.amount, order.currency, "lines", zero=True).to_minor()
         most = paid_on_line(order, line)
         if amount > most:
@@ -155,7 +174,7 @@ def file_claim(actor: Actor, order: Order, data: ClaimInput, now: datetime | Non
                 ),
                 "lines",
             )
-        lines.append(ClaimLine(order_line_id=line.id, quantity=entry.quantity, amount_minor=amount))
+        lines.append(ClaimLine(order_line_id=line.id, quantity=quantity, amount_minor=amount))
     if not lines:
         raise ValidationFailed(lazy_gettext("Choose at least one line."), "lines")
     asked = sum(line.amount_minor for line in lines)

@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
 from sqlalchemy import select, update
 
 from app.documents.claim_record import claim_record_pdf
 from app.documents.claim_record_languages import heading, in_languages, record_languages
+from app.documents.layout import quantity_number
 from app.documents.snapshot import party
 from app.extensions import db
 from app.models import Claim, ClaimRecord, Message, MessageThread, ThreadTopic, User
@@ -35,10 +34,6 @@ MAX_MESSAGES = 200
 def _money(claim: Claim, minor: int | None) -> str:
     money = claim.money(minor)
     return money.format("en") if money is not None else "—"
-
-
-def _quantity(value: Decimal | int) -> str:
-    return str(format_decimal(value, locale="en", decimal_quantization=False))
 
 
 class _Clock:
@@ -137,8 +132,9 @@ def claim_snapshot(
                 "line_no": line.order_line.line_no,
                 "title": line.order_line.title,
                 "unit": line.order_line.unit,
-                "ordered": _quantity(line.order_line.quantity),
-                "quantity": _quantity(line.quantity),
+                # The figure to the unit's decimals (12.500), as the trade documents print.
+                "ordered": quantity_number(line.order_line.quantity, line.order_line.unit),
+                "quantity": quantity_number(line.quantity, line.order_line.unit),
                 "amount": _money(claim, line.amount_minor),
             }
             for line in claim.lines

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext
@@ -29,8 +30,11 @@ from app.models import (
     ShipmentLine,
     ShipmentPackage,
 )
+from app.models.base import plain_decimal
+from app.numbers import NumberProblem
 from app.reference.stowage import Goods, check_mix, compatibility_group
 from app.reference.trade_codes import normalize_un_number
+from app.reference.units import parse_quantity
 from app.services.errors import ValidationFailed
 
 if TYPE_CHECKING:
@@ -47,10 +51,11 @@ MAX_CONTAINERS = 200
 
 @dataclass
 class LineInput:
-    """How much of order line ``line_no`` this shipment carries (its unit)."""
+    """How much of order line ``line_no`` this shipment carries, in its unit: whole pieces,
+    tonnes to the kilogram (text as typed, or an exact number)."""
 
     line_no: int
-    quantity: int | None
+    quantity: Decimal | int | str | None
 
 
 @dataclass
@@ -63,7 +68,7 @@ class ContainerInput:
     packed_on: date | None = None
 
 
-def shipped_quantities(shipment: Shipment) -> dict[int, int]:
+def shipped_quantities(shipment: Shipment) -> dict[int, Decimal]:
     """order_line_id → quantity this shipment carries, in the order line's unit.
 
     A shipment without lines (recorded before lines existed) shipped every line whole.
@@ -73,33 +78,52 @@ def shipped_quantities(shipment: Shipment) -> dict[int, int]:
     return {line.id: line.quantity for line in shipment.order.lines}
 
 
-def already_shipped(order: Order, *, excluding: Shipment | None = None) -> dict[int, int]:
+def already_shipped(order: Order, *, excluding: Shipment | None = None) -> dict[int, Decimal]:
     """order_line_id → quantity shipped so far on every shipment of the order.
 
     ``excluding`` leaves out a shipment being recorded (it may already be in the session).
     """
-    totals: dict[int, int] = {line.id: 0 for line in order.lines}
+    totals: dict[int, Decimal] = {line.id: Decimal(0) for line in order.lines}
     for shipment in order.shipments:
         if shipment is excluding:
             continue
         for line_id, quantity in shipped_quantities(shipment).items():
-            totals[line_id] = totals.get(line_id, 0) + quantity
+            totals[line_id] = totals.get(line_id, Decimal(0)) + quantity
     return totals
 
 
-def tolerance(line: OrderLine) -> int:
+def tolerance(line: OrderLine) -> Decimal:
     """How many units beyond the ordered quantity the parties agreed may ship.
 
     Orders carry no tolerance today (no "more or less" clause is ever agreed), so none;
     an order that gains one answers here.
     """
-    return 0
+    return Decimal(0)
 
 
-def remaining_quantities(order: Order) -> dict[int, int]:
+def remaining_quantities(order: Order) -> dict[int, Decimal]:
     """order_line_id → quantity still to ship (never below zero)."""
     shipped = already_shipped(order)
-    return {line.id: max(line.quantity - shipped.get(line.id, 0), 0) for line in order.lines}
+    return {
+        line.id: max(line.quantity - shipped.get(line.id, Decimal(0)), Decimal(0))
+        for line in order.lines
+    }
+
+
+def _quantity(entry: LineInput, line: OrderLine) -> Decimal:
+    """The quantity typed for ``line``, by its unit's rule (1.5 pieces is refused, 12.5 t
+    is not); blank is none."""
+    if entry.quantity is None or entry.quantity == "":
+        return Decimal(0)
+    if not isinstance(entry.quantity, str) and entry.quantity < 0:
+        raise _refuse(lazy_gettext("Quantities shipped cannot be negative."), "lines")
+    try:
+        return parse_quantity(entry.quantity, line.unit, minimum=0)
+    except NumberProblem as problem:
+        raise _refuse(
+            lazy_gettext("Line %(no)s: %(problem)s", no=line.line_no, problem=problem.message),
+            "lines",
+        ) from None
 
 
 # The gate ------------------------------------------------------------------------------
@@ -122,9 +146,7 @@ def _shipment_lines(order: Order, wanted: Sequence[LineInput]) -> list[ShipmentL
         if line is None or entry.line_no in seen:
             raise _refuse(lazy_gettext("Choose the order lines this shipment carries."), "lines")
         seen.add(entry.line_no)
-        quantity = entry.quantity or 0
-        if quantity < 0:
-            raise _refuse(lazy_gettext("Quantities shipped cannot be negative."), "lines")
+        quantity = _quantity(entry, line)
         if quantity == 0:
             continue
         allowed = remaining[line.id] + tolerance(line)
@@ -134,10 +156,10 @@ def _shipment_lines(order: Order, wanted: Sequence[LineInput]) -> list[ShipmentL
                     "Line %(no)s: %(quantity)s %(unit)s is more than the order leaves to ship "
                     "(%(allowed)s %(unit)s of %(ordered)s %(unit)s ordered).",
                     no=line.line_no,
-                    quantity=quantity,
+                    quantity=plain_decimal(quantity),
                     unit=line.unit,
-                    allowed=allowed,
-                    ordered=line.quantity,
+                    allowed=plain_decimal(allowed),
+                    ordered=plain_decimal(line.quantity),
                 ),
                 "lines",
             )

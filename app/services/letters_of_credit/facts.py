@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.documents.snapshot import quantity_value
 from app.extensions import db
 from app.models import (
     CreditDocumentKind,
@@ -46,9 +47,9 @@ def _goods(data: dict[str, Any]) -> str:
     return "; ".join(str(line["title"]) for line in data.get("lines", []))
 
 
-def _quantity(data: dict[str, Any]) -> int | None:
+def _quantity(data: dict[str, Any]) -> Decimal | None:
     lines = data.get("lines", [])
-    return sum(int(line["quantity"]) for line in lines) if lines else None
+    return sum((quantity_value(line["quantity"]) for line in lines), Decimal(0)) if lines else None
 
 
 def _shipment_values(data: dict[str, Any]) -> dict[str, Any]:

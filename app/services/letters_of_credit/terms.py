@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext
@@ -28,6 +29,8 @@ from app.models import (
     TermsState,
 )
 from app.models.base import utcnow
+from app.numbers import NumberProblem
+from app.reference.units import parse_quantity
 from app.services.accounts.capabilities import Action, require
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import Conflict, NotFound, ValidationFailed
@@ -101,7 +104,7 @@ class CreditTermsInput:
     port_of_discharge: str = ""
     latest_shipment_date: date | None = None
     goods_description: str = ""
-    quantity: int | None = None
+    quantity: Decimal | int | None = None
     quantity_unit: str | None = None
     incoterm: str = ""
     incoterm_place: str | None = None
@@ -132,6 +135,17 @@ def require_plausible(day: date, name: str) -> None:
     period is past the calendar's end (an OverflowError, a 500)."""
     if not PLAUSIBLE_YEARS[0] <= day.year <= PLAUSIBLE_YEARS[1]:
         raise ValidationFailed(lazy_gettext("This date is out of range."), name)
+
+
+def _quantity(value: Decimal | int | None, unit: str | None) -> Decimal | None:
+    """The credit's quantity (45A) by its unit's rule: 12.5 tonnes, never 12.5 pieces; a
+    unit the credit words freely ("bags", "MT") is read to the thousandth."""
+    if value is None:
+        return None
+    try:
+        return parse_quantity(value, (unit or "").upper())
+    except NumberProblem as problem:
+        raise ValidationFailed(problem.message, "quantity") from None
 
 
 def _validated(data: CreditTermsInput, milestone: PaymentMilestone) -> dict[str, Any]:
@@ -178,11 +192,11 @@ def _validated(data: CreditTermsInput, milestone: PaymentMilestone) -> dict[str,
         ("presentation_days", 1, 90),
         ("insurance_percent", 100, 200),
         ("usance_days", 1, 360),
-        ("quantity", 1, 10**12),
     ):
-        optional = name in ("usance_days", "quantity")
+        optional = name == "usance_days"
         if (values[name] is not None or not optional) and not low <= int(values[name]) <= high:
             raise ValidationFailed(lazy_gettext("This number is out of range."), name)
+    values["quantity"] = _quantity(values["quantity"], values["quantity_unit"])
     if values["available_by"] is not AvailableBy.SIGHT_PAYMENT and not values["usance_days"]:
         raise ValidationFailed(
             lazy_gettext("Give the days after which the bank pays."), "usance_days"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import LazyString, lazy_gettext
@@ -69,9 +70,9 @@ def _kinds_text(kinds: frozenset[LicenceKind]) -> str:
 class _Allocation:
     """What one gate check has already counted against each licence."""
 
-    taken: dict[int, int] = field(default_factory=dict)
+    taken: dict[int, Decimal | int] = field(default_factory=dict)
 
-    def left(self, licence: Licence) -> int | None:
+    def left(self, licence: Licence) -> Decimal | None:
         if licence.quantity_limit is None:
             return None
         return licence.quantity_limit - licence.drawn_quantity - self.taken.get(licence.id, 0)
@@ -80,7 +81,7 @@ class _Allocation:
 @dataclass(frozen=True)
 class _Pick:
     licence: Licence
-    amount: int | None
+    amount: Decimal | int | None  # grams of NEM, or the goods' unit (12.5 t)
 
 
 def _find(
@@ -175,7 +176,7 @@ def _find(
                     2,
                     lazy_gettext(
                         "has %(left)s left of %(limit)s",
-                        left=limit_text(licence, max(left, 0), need.unit),
+                        left=limit_text(licence, max(left, Decimal(0)), need.unit),
                         limit=limit_text(licence, licence.quantity_limit or 0, need.unit),
                     ),
                     licence,

@@ -3,6 +3,7 @@ conditional UPDATE per licence: racing shipments never take more than the limit.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import cast
 
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from app.services.licences.types import Session
 def _draw(
     session: Session, actor: Actor, order: Order, shipment: Shipment, picks: list[_Pick]
 ) -> list[LicenceDrawdown]:
-    totals: dict[int, int] = {}
+    totals: dict[int, Decimal | int] = {}
     licences: dict[int, Licence] = {}
     for pick in picks:
         if pick.amount is None or pick.amount <= 0:
@@ -69,7 +70,10 @@ def _draw(
                                 document=_document(licence),
                                 left=limit_text(
                                     licence,
-                                    max((licence.quantity_limit or 0) - licence.drawn_quantity, 0),
+                                    max(
+                                        (licence.quantity_limit or 0) - licence.drawn_quantity,
+                                        Decimal(0),
+                                    ),
                                 ),
                                 quantity=limit_text(licence, amount),
                             )
@@ -89,7 +93,12 @@ def _draw(
             company_id=licence.holder_id,
             object_type="licence",
             object_id=licence.public_id,
-            details={"order": order.public_id, "shipment": shipment.id, "quantity": amount},
+            # Exact text: the audit's JSON holds no Decimal ("12.5", not 12.499999...).
+            details={
+                "order": order.public_id,
+                "shipment": shipment.id,
+                "quantity": format(Decimal(amount), "f"),
+            },
         )
     session.flush()
     for licence in licences.values():

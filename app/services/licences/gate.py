@@ -12,6 +12,7 @@ take more than the limit.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy.orm import object_session
 
@@ -73,7 +74,7 @@ def listing_publish_shortfalls(
         hazard_class=hazard_class,
         hs_code=hs_code,
         title=title,
-        units=1,
+        units=Decimal(1),
         nem_g=None,
     )
     kinds = rules_for(seller.country).publish
@@ -266,7 +267,7 @@ def check_and_draw_for_shipment(
     shipment: Shipment,
     user: User | None,
     *,
-    shipped: dict[int, int] | None = None,
+    shipped: dict[int, Decimal] | None = None,
     address: str | None = None,
 ) -> list[LicenceDrawdown]:
     """Recording a shipment of controlled goods: each side's licence (or approval bound to

@@ -4,8 +4,10 @@ refusals are worded."""
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,7 +58,7 @@ class Need:
     hazard_class: str | None
     hs_code: str | None
     title: str
-    units: int
+    units: Decimal  # in ``unit``: whole pieces, tonnes to the kilogram
     nem_g: int | None  # None: the listing states no net explosive mass
     unit: str | None = None  # the lines' UN/ECE unit (TNE ...); None when they differ
 
@@ -64,7 +66,7 @@ class Need:
     def label(self) -> str:
         return self.un_number or self.hs_code or self.title
 
-    def amount(self, basis: LimitBasis) -> int | None:
+    def amount(self, basis: LimitBasis) -> Decimal | int | None:
         return self.nem_g if basis is LimitBasis.NET_EXPLOSIVE_MASS else self.units
 
     def quantity_text(self) -> str:
@@ -79,7 +81,7 @@ class Need:
         return units_text(self.units, self.unit)
 
 
-def limit_text(licence: Licence, amount: int, unit: str | None = None) -> str:
+def limit_text(licence: Licence, amount: Decimal | int, unit: str | None = None) -> str:
     """An amount in ``licence``'s basis: kg of NEM, or the goods' unit (``unit``, else
     the unit its goods are sold in, ``licence_unit``)."""
     if licence.limit_basis is LimitBasis.NET_EXPLOSIVE_MASS:
@@ -158,13 +160,13 @@ def controlled_lines(session: Session, lines: Iterable[OrderLine]) -> list[Order
 
 
 def needs_for(
-    session: Session, lines: Iterable[OrderLine], shipped: dict[int, int] | None = None
+    session: Session, lines: Iterable[OrderLine], shipped: dict[int, Decimal] | None = None
 ) -> list[Need]:
     """The controlled goods on ``lines`` by UN number (``shipped``: quantities by line id,
     for a shipment that carries less than the whole order)."""
     grouped: dict[str, dict[str, Any]] = {}
     for line in controlled_lines(session, lines):
-        units = line.quantity if shipped is None else shipped.get(line.id, 0)
+        units = line.quantity if shipped is None else shipped.get(line.id, Decimal(0))
         if units <= 0:
             continue
         key = line.un_number or line.hs_code or line.title
@@ -175,7 +177,7 @@ def needs_for(
                 "hazard_class": line.hazard_class,
                 "hs_code": line.hs_code,
                 "title": line.title,
-                "units": 0,
+                "units": Decimal(0),
                 "nem_g": 0,
                 "unit": line.unit,
             },
@@ -190,9 +192,10 @@ def needs_for(
     return [Need(**entry) for entry in grouped.values()]
 
 
-def line_nem_g(units: int, nem_per_package_g: int, units_per_package: int | None) -> int:
+def line_nem_g(units: Decimal | int, nem_per_package_g: int, units_per_package: int | None) -> int:
     """Net explosive mass of ``units`` of a listing whose NEM is stated per package (of
     ``units_per_package`` units; none stated: per unit), in whole grams rounded up so a
     licence is never drawn short."""
     per = units_per_package or 1
-    return -(-units * nem_per_package_g // per)
+    # math.ceil, not -(-a // b): Decimal's // truncates towards zero, which rounds down.
+    return math.ceil(Decimal(units) * nem_per_package_g / per)

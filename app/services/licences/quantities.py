@@ -28,15 +28,16 @@ def number_text(value: int | Decimal) -> str:
     return str(format_decimal(value, locale=get_locale(), decimal_quantization=False))
 
 
-def nem_text(grams: int) -> str:
+def nem_text(grams: int | Decimal) -> str:
     """Grams of net explosive mass as kilograms, exactly: 449955000 → "449,955 kg NEM"."""
     kg = Decimal(grams) / 1000
     kg = kg.quantize(Decimal(1)) if kg == kg.to_integral_value() else kg.normalize()
     return str(lazy_gettext("%(kg)s kg NEM", kg=number_text(kg)))
 
 
-def units_text(amount: int, unit: str | None) -> str:
-    """A count in the goods' own unit: 200 TNE → "200 t"; unknown unit → "200 units"."""
+def units_text(amount: int | Decimal, unit: str | None) -> str:
+    """An amount in the goods' own unit, exactly: 200 TNE → "200 t", 12.5 TNE → "12.5 t";
+    unknown unit → "200 units"."""
     template = UNIT_AMOUNTS.get((unit or "").upper())
     if template is None:
         return str(lazy_gettext("%(units)s units", units=number_text(amount)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import IO
 
 import sqlalchemy as sa
@@ -33,7 +34,9 @@ from app.services.webhooks import events as webhook_events
 _UN = re.compile(r"^UN\d{4}$")
 _CLASS = re.compile(r"^(1\.[1-6])([A-HJKLNS])?$")
 _HS = re.compile(r"^\d{4,10}$")
-MAX_LIMIT = 10**15
+MAX_LIMIT = 10**12  # as kept: grams of NEM, or the goods' unit (inside NUMERIC(18, 3))
+# Limits to the thousandth: a gram of NEM, a kilogram of goods counted in tonnes.
+_LIMIT_STEP = Decimal("0.001")
 
 
 @dataclass
@@ -45,8 +48,9 @@ class LicenceInput:
     valid_to: date | None
     goods: str  # "UN0360, 1.1D, 360200": UN numbers, divisions with groups, HS codes
     limit_basis: str = LimitBasis.NET_EXPLOSIVE_MASS.value
-    quantity_limit: int | None = None  # kg of NEM or units, as the basis says
-    per_shipment_limit: int | None = None
+    # kg of NEM (to the gram), or the goods' unit (12.5 t), as the basis says.
+    quantity_limit: Decimal | int | None = None
+    per_shipment_limit: Decimal | int | None = None
     counterparty_name: str | None = None
     port: str | None = None
     order_public_id: str | None = None
@@ -86,13 +90,17 @@ def parse_goods(text: str) -> list[LicenceGoods]:
     return goods
 
 
-def _scaled(value: int | None, basis: LimitBasis, name: str) -> int | None:
+def _scaled(value: Decimal | int | None, basis: LimitBasis, name: str) -> Decimal | int | None:
     if value is None:
         return None
-    if not 0 < value <= MAX_LIMIT:
+    exact = Decimal(value)
+    if not exact > 0 or exact != exact.quantize(_LIMIT_STEP):
         raise ValidationFailed(lazy_gettext("Give a positive quantity."), name)
-    # Limits in net explosive mass are entered in kg and kept in grams.
-    return value * 1000 if basis is LimitBasis.NET_EXPLOSIVE_MASS else value
+    # Limits in net explosive mass are entered in kg and kept in whole grams.
+    kept = int(exact * 1000) if basis is LimitBasis.NET_EXPLOSIVE_MASS else exact
+    if kept > MAX_LIMIT:
+        raise ValidationFailed(lazy_gettext("Give a positive quantity."), name)
+    return kept
 
 
 def authorities(session: Session) -> list[Authority]:

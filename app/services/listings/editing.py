@@ -28,7 +28,6 @@ from app.services.listings.listing_checks import CheckedListing, check_listing
 from app.services.listings.listing_input import (
     MAX_INCOTERMS,
     MAX_LEAD_TIME_DAYS,
-    MAX_QUANTITY,
     MAX_SPECIFICATIONS,
     MAX_TIERS,
     ListingInput,
@@ -38,7 +37,6 @@ from app.services.listings.listing_input import (
 __all__ = [
     "MAX_INCOTERMS",
     "MAX_LEAD_TIME_DAYS",
-    "MAX_QUANTITY",
     "MAX_SPECIFICATIONS",
     "MAX_TIERS",
     "ListingInput",

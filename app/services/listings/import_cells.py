@@ -15,8 +15,9 @@ from typing import TypeAlias
 from flask_babel import LazyString, lazy_gettext
 
 from app.models import ProductStatus
+from app.models.base import QUANTITY_PLACES
 from app.numbers import NumberProblem, parse_decimal
-from app.services.listings.listing_input import MAX_QUANTITY
+from app.reference.units import MAX_QUANTITY
 
 Message: TypeAlias = LazyString | str
 Cell: TypeAlias = str | int | Decimal | None
@@ -91,7 +92,7 @@ def trimmed(value: Decimal) -> Decimal:
     return value.normalize()
 
 
-def read_decimal(places: int, maximum: int) -> Callable[[object], Decimal | None]:
+def read_decimal(places: int, maximum: Decimal | int) -> Callable[[object], Decimal | None]:
     """A number cell read by the rule the form and the listing checks share
     (``app.numbers``): weights in kg and sizes in cm are stored as g and mm, so more
     decimals would be rounded away."""
@@ -110,9 +111,18 @@ def read_decimal(places: int, maximum: int) -> Callable[[object], Decimal | None
 
 
 def read_count(raw: object) -> int | None:
-    """A whole number cell (a quantity, a count of days), as the form reads it."""
+    """A whole number cell (units per package, a count of days), as the form reads it."""
     value = read_decimal(0, MAX_QUANTITY)(raw)
     return None if value is None else int(value)
+
+
+def read_quantity(raw: object) -> Decimal | None:
+    """A quantity cell (MOQ, stock, a tier's start), exactly as typed: 12.345 stays 12.345.
+
+    Read with room beyond the finest unit, so that 12.5 pieces or 1.2345 t reach the
+    listing checks, which refuse them with the unit's rule (a cell alone has no unit).
+    """
+    return read_decimal(QUANTITY_PLACES + 6, MAX_QUANTITY)(raw)
 
 
 def read_yes_no(raw: object) -> bool:

@@ -22,6 +22,7 @@ from app.services.listings.import_cells import (
     neutralise,
     read_count,
     read_decimal,
+    read_quantity,
     read_specifications,
     read_status,
     read_yes_no,
@@ -102,7 +103,7 @@ def _tier_columns() -> list[Column]:
         column
         for i in range(MAX_TIERS)
         for column in (
-            Column(f"tier{i + 1}_min_quantity", read_count, quantity(i)),
+            Column(f"tier{i + 1}_min_quantity", read_quantity, quantity(i)),
             Column(f"tier{i + 1}_unit_price", read_decimal(PRICE_PLACES, MAX_UNIT_PRICE), price(i)),
         )
     ]
@@ -147,10 +148,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("category", cell_text, lambda p: p.category.slug, "category_slug"),
     _plain("hs_code", cell_text),
     _plain("unit", cell_text),
-    _plain("moq", read_count),
+    _plain("moq", read_quantity),
     _plain("currency", cell_text),
     *_tier_columns(),
-    _plain("stock_quantity", read_count),
+    _plain("stock_quantity", read_quantity),
     _plain("lead_time_days", read_count),
     _plain("origin_country", cell_text),
     *_incoterm_columns(),

@@ -19,11 +19,11 @@ from app.extensions import db
 from app.models import Category, Incoterm
 from app.reference.trade_codes import UNIT_CODES, normalize_hs_code
 from app.services.listings.listing_input import (
-    MAX_QUANTITY,
     MAX_SPECIFICATIONS,
     FieldErrors,
     ListingInput,
     ListingInvalid,
+    checked_quantity,
 )
 from app.services.listings.price_checks import check_availability, check_prices
 from app.services.listings.shipping_checks import check_dangerous_goods, check_packaging
@@ -39,7 +39,7 @@ class CheckedListing:
 
     values: dict[str, object]
     category: Category
-    tiers: list[tuple[int, int]]
+    tiers: list[tuple[Decimal, int]]  # (from quantity, unit price in minor units)
     incoterms: list[tuple[Incoterm, str]]
     # name, value, Chinese label, Urdu label
     specifications: list[tuple[str, str, str | None, str | None]]
@@ -85,10 +85,16 @@ def _check_identity(data: ListingInput, errors: FieldErrors) -> _Identity:
     return _Identity(title, description, category, hs_code, unit)
 
 
-def _check_moq(data: ListingInput, errors: FieldErrors) -> int | None:
-    moq = data.moq
-    if moq is None or not 1 <= moq <= MAX_QUANTITY:
-        errors["moq"] = lazy_gettext("The minimum order quantity is a whole number of at least 1.")
+def _check_moq(data: ListingInput, unit: str, errors: FieldErrors) -> Decimal | None:
+    """The MOQ in the listing's unit: above zero, with no more decimals than the unit takes
+    (0.5 t of a sample lot; whole pieces)."""
+    if data.moq is None:
+        errors["moq"] = lazy_gettext("Give the minimum order quantity.")
+        return None
+    moq = checked_quantity(data.moq, unit, "moq", errors)
+    if moq is not None and moq == 0:
+        errors["moq"] = lazy_gettext("The minimum order quantity is above zero.")
+        return None
     return moq
 
 
@@ -149,9 +155,9 @@ def check_listing(data: ListingInput) -> CheckedListing:
     """The values to store, or ``ListingInvalid`` with every problem of ``data``."""
     errors: FieldErrors = {}
     identity = _check_identity(data, errors)
-    moq = _check_moq(data, errors)
-    prices = check_prices(data, moq, errors)
-    stock, lead_time = check_availability(data, moq, errors)
+    moq = _check_moq(data, identity.unit, errors)
+    prices = check_prices(data, identity.unit, moq, errors)
+    stock, lead_time = check_availability(data, identity.unit, moq, errors)
     origin = check_origin(data, errors)
     incoterms = check_incoterms(data, errors)
     package_type = check_packaging(data, errors)

@@ -14,17 +14,19 @@ from flask_babel import LazyString, lazy_gettext
 
 from app.money import MAX_CURRENCY_EXPONENT
 from app.numbers import NumberProblem, parse_decimal
+from app.reference.units import parse_quantity
 from app.services.errors import DomainError
 
 MAX_TIERS = 6
 MAX_INCOTERMS = 6
 MAX_SPECIFICATIONS = 30
-MAX_QUANTITY = 10**12
 MAX_LEAD_TIME_DAYS = 730
 
 # How the numbers of a listing are read, the same on the form, in the import and in the
-# checks (``app.numbers`` reads them; these are their decimals and upper bounds). Counts
-# are whole numbers up to MAX_QUANTITY.
+# checks (``app.numbers`` reads them; these are their decimals and upper bounds).
+# Quantities (MOQ, stock, tier starts) follow their unit (``app.reference.units``): whole
+# for pieces and sets, to the thousandth for tonnes and kilograms; counts (units per
+# package, days) are whole numbers.
 PRICE_PLACES = MAX_CURRENCY_EXPONENT  # the checks hold each currency to its own
 MAX_UNIT_PRICE = 10**12  # the checks refuse this and above; far inside a BIGINT in minor units
 WEIGHT_PLACES = 3  # kg to the gram, as stored
@@ -35,6 +37,9 @@ MAX_DIMENSION_CM = 10**5
 # Problems by field name (``price_tiers-1-min_quantity`` style, as WTForms' FieldList
 # names them), so the form and the import put each one where the seller typed it.
 FieldErrors: TypeAlias = dict[str, LazyString | str]
+# A quantity as it reaches the checks: a Decimal the form or the file read, or the API's
+# decimal string or integer. The checks hold it to the listing's unit.
+QuantityInput: TypeAlias = Decimal | int | str | None
 
 
 def checked_number(
@@ -63,6 +68,23 @@ def checked_number(
         return None
 
 
+def checked_quantity(
+    value: QuantityInput, unit: str, name: str, errors: FieldErrors
+) -> Decimal | None:
+    """A quantity of ``unit``, zero or more, or None with the reason put on ``name`` (too
+    many decimals for the unit is refused with the unit's rule). None stays None, for the
+    caller to judge, as does zero where it is not allowed."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal) and value.is_finite():
+        value = value.normalize()  # 2.500 t is 2.5 t: trailing zeros add no decimals
+    try:
+        return parse_quantity(value, unit, minimum=0)
+    except NumberProblem as problem:
+        errors[name] = problem.message
+        return None
+
+
 class ListingInvalid(DomainError):
     """Every problem found in a listing, by field name."""
 
@@ -79,15 +101,15 @@ class ListingInput:
     category_slug: str
     hs_code: str
     unit: str
-    moq: int | None
+    moq: QuantityInput
     currency: str
-    price_tiers: list[tuple[int | None, Decimal | None]]
+    price_tiers: list[tuple[QuantityInput, Decimal | None]]
     origin_country: str
     incoterms: list[tuple[str, str]]
     description: str = ""
     # The port of loading the goods usually leave from ("Karachi (PKKHI)"); optional.
     origin_port: str = ""
-    stock_quantity: int | None = None
+    stock_quantity: QuantityInput = None
     lead_time_days: int | None = None
     package_type: str | None = None
     units_per_package: int | None = None

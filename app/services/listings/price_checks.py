@@ -11,13 +11,13 @@ from flask_babel import LazyString, lazy_gettext
 from app.money import InvalidCurrency, Money, currency_exponent, normalize_currency
 from app.services.listings.listing_input import (
     MAX_LEAD_TIME_DAYS,
-    MAX_QUANTITY,
     MAX_TIERS,
     MAX_UNIT_PRICE,
     PRICE_PLACES,
     FieldErrors,
     ListingInput,
     checked_number,
+    checked_quantity,
 )
 
 
@@ -45,19 +45,19 @@ def _price_problem(price: Decimal, currency: str) -> LazyString | None:
 @dataclass(frozen=True)
 class Prices:
     currency: str  # "" when the seller's was refused
-    tiers: list[tuple[int, int]]  # (minimum quantity, unit price in minor units)
+    tiers: list[tuple[Decimal, int]]  # (minimum quantity, unit price in minor units)
 
 
-def check_prices(data: ListingInput, moq: int | None, errors: FieldErrors) -> Prices:
-    """The currency and the price tiers: rising quantities from the MOQ, prices above zero
-    with no more decimals than the currency has."""
+def check_prices(data: ListingInput, unit: str, moq: Decimal | None, errors: FieldErrors) -> Prices:
+    """The currency and the price tiers: rising quantities of ``unit`` (by its rule) from
+    the MOQ, prices above zero with no more decimals than the currency has."""
     currency = ""
     try:
         currency = normalize_currency(data.currency)
     except InvalidCurrency:
         errors["currency"] = lazy_gettext("Choose a currency from the list.")
 
-    tiers: list[tuple[int, int]] = []
+    tiers: list[tuple[Decimal, int]] = []
     # Blank rows are skipped but keep their place, so an error names the row the seller sees.
     rows = [
         (i, q, p) for i, (q, p) in enumerate(data.price_tiers) if q is not None or p is not None
@@ -66,17 +66,23 @@ def check_prices(data: ListingInput, moq: int | None, errors: FieldErrors) -> Pr
         errors["price_tiers-0-min_quantity"] = lazy_gettext("Give at least one price.")
     if len(rows) > MAX_TIERS:
         errors["price_tiers"] = lazy_gettext("At most %(count)d price tiers.", count=MAX_TIERS)
-    previous = 0
-    for position, (index, quantity, price) in enumerate(rows[:MAX_TIERS]):
+    previous = Decimal(0)
+    for position, (index, typed, price) in enumerate(rows[:MAX_TIERS]):
         name = f"price_tiers-{index}"
-        if quantity is None or not 1 <= quantity <= MAX_QUANTITY:
-            errors[f"{name}-min_quantity"] = lazy_gettext("Give the minimum quantity of this tier.")
+        quantity_field = f"{name}-min_quantity"
+        quantity = checked_quantity(typed, unit, quantity_field, errors)
+        if quantity is None or quantity == 0:
+            quantity = None
+            # The unit's rule (or why it is no number) speaks first, when it was broken.
+            errors.setdefault(
+                quantity_field, lazy_gettext("Give the minimum quantity of this tier.")
+            )
         elif quantity <= previous:
-            errors[f"{name}-min_quantity"] = lazy_gettext(
+            errors[quantity_field] = lazy_gettext(
                 "Each tier starts at a larger quantity than the one before."
             )
         elif position == 0 and moq is not None and quantity != moq:
-            errors[f"{name}-min_quantity"] = lazy_gettext(
+            errors[quantity_field] = lazy_gettext(
                 "The first tier starts at the minimum order quantity."
             )
         price_field = f"{name}-unit_price"
@@ -98,19 +104,17 @@ def check_prices(data: ListingInput, moq: int | None, errors: FieldErrors) -> Pr
 
 
 def check_availability(
-    data: ListingInput, moq: int | None, errors: FieldErrors
-) -> tuple[int | None, int | None]:
-    """Stock (in stock) or lead time (made to order); returns both as given."""
-    stock = data.stock_quantity
+    data: ListingInput, unit: str, moq: Decimal | None, errors: FieldErrors
+) -> tuple[Decimal | None, int | None]:
+    """Stock (in stock, in ``unit`` by its rule) or lead time (made to order)."""
+    stock = checked_quantity(data.stock_quantity, unit, "stock_quantity", errors)
     lead_time = data.lead_time_days
-    if stock is not None and not 0 <= stock <= MAX_QUANTITY:
-        errors["stock_quantity"] = lazy_gettext("Stock is a whole number, zero or more.")
-    elif stock is not None and moq is not None and moq > stock > 0:
+    if stock is not None and moq is not None and moq > stock > 0:
         errors["moq"] = lazy_gettext(
             "The minimum order quantity is above the stock. Lower it or add stock."
         )
     if lead_time is not None and not 1 <= lead_time <= MAX_LEAD_TIME_DAYS:
         errors["lead_time_days"] = lazy_gettext("Lead time is 1 to 730 days.")
-    if stock is None and lead_time is None:
+    if data.stock_quantity is None and lead_time is None:
         errors["lead_time_days"] = lazy_gettext("Give the lead time of a made-to-order item.")
     return stock, lead_time

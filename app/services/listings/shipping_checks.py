@@ -17,10 +17,10 @@ from app.reference.trade_codes import (
     normalize_un_number,
     takes_packing_group,
 )
+from app.reference.units import MAX_QUANTITY
 from app.services.listings.listing_input import (
     DIMENSION_PLACES,
     MAX_DIMENSION_CM,
-    MAX_QUANTITY,
     MAX_WEIGHT_KG,
     WEIGHT_PLACES,
     FieldErrors,
@@ -34,6 +34,7 @@ def check_packaging(data: ListingInput, errors: FieldErrors) -> str | None:
     package_type = (data.package_type or "").strip() or None
     if package_type is not None and package_type not in PACKAGE_TYPES:
         errors["package_type"] = lazy_gettext("Choose a package type from the list.")
+    # A count of units in one package (50 bags of 25 kg), whole whatever the listing's unit.
     if data.units_per_package is not None and not 1 <= data.units_per_package <= MAX_QUANTITY:
         errors["units_per_package"] = lazy_gettext(
             "Units per package is a whole number of at least 1."

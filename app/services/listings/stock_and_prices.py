@@ -26,6 +26,7 @@ from app.services.audit.recording import Actor
 from app.services.errors import Conflict, NotAllowed
 from app.services.listings.editing import require_listing_editor, update_listing
 from app.services.listings.import_rows import current_input
+from app.services.listings.listing_input import QuantityInput
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TICK = timedelta(microseconds=1)
@@ -58,13 +59,15 @@ def update_stock_and_prices(
     product: Product,
     *,
     seen_version: str,
-    price_tiers: list[tuple[int | None, Decimal | None]] | None = None,
-    stock_quantity: int | object | None = KEEP,
+    price_tiers: list[tuple[QuantityInput, Decimal | None]] | None = None,
+    stock_quantity: QuantityInput | object = KEEP,
 ) -> None:
     """Replace the listing's price tiers and/or stock if it is still at ``seen_version``.
 
     ``price_tiers`` are (minimum quantity, unit price) pairs as the listing form takes them;
-    ``stock_quantity`` None makes the listing made to order (it then needs a lead time).
+    quantities may be the API's text ("12.345") and are held to the listing's unit by the
+    listing checks. ``stock_quantity`` None makes the listing made to order (it then needs
+    a lead time).
     """
     if require_listing_editor(actor) != product.seller_id:
         raise NotAllowed(lazy_gettext("This listing belongs to another company."))

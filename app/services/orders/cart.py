@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
 from flask_babel import lazy_gettext
@@ -13,13 +14,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import CartLine, Company, Product, ProductStatus, User
-from app.money import Money
+from app.money import Money, line_amount_minor
+from app.numbers import NumberProblem
+from app.reference.units import MAX_QUANTITY, parse_quantity
 from app.services.accounts.capabilities import Action, require
 from app.services.audit.recording import Actor
 from app.services.errors import ValidationFailed
 
 MAX_CART_LINES = 50
-MAX_ORDER_QUANTITY = 10**12
 
 
 def require_purchaser(actor: Actor) -> User:
@@ -27,7 +29,7 @@ def require_purchaser(actor: Actor) -> User:
     return require(actor.user, Action.BUY)
 
 
-def unit_price_minor(product: Product, quantity: int) -> int:
+def unit_price_minor(product: Product, quantity: Decimal) -> int:
     """The price of the highest tier whose minimum ``quantity`` reaches."""
     price = None
     for tier in product.price_tiers:  # ordered by min_quantity
@@ -46,11 +48,18 @@ def unit_price_minor(product: Product, quantity: int) -> int:
     return price
 
 
-def check_quantity(product: Product, quantity: object) -> int:
-    """A whole quantity at or above the MOQ, or ``ValidationFailed`` naming the listing."""
-    if not isinstance(quantity, int) or isinstance(quantity, bool):
-        raise ValidationFailed(lazy_gettext("Give the quantity as a whole number."), "quantity")
-    if quantity < product.moq:
+def check_quantity(product: Product, quantity: object) -> Decimal:
+    """A quantity the listing's unit allows (whole pieces, tonnes to the kilogram) at or
+    above the MOQ, or ``ValidationFailed`` naming the rule or the listing."""
+    if isinstance(quantity, bool | float):
+        # A JSON true or 1.5 from a careless client: not an exact quantity.
+        raise ValidationFailed(lazy_gettext("Enter a number."), "quantity")
+    try:
+        # No lower bound here: anything below the MOQ (negatives too) is worded by the MOQ.
+        quantity = parse_quantity(quantity, product.unit, minimum=-MAX_QUANTITY, maximum=None)
+    except NumberProblem as problem:
+        raise ValidationFailed(problem.message, "quantity") from None
+    if quantity < product.moq or quantity <= 0:
         raise ValidationFailed(
             lazy_gettext(
                 "Order at least %(moq)s %(unit)s of %(title)s.",
@@ -60,7 +69,7 @@ def check_quantity(product: Product, quantity: object) -> int:
             ),
             "quantity",
         )
-    if quantity > MAX_ORDER_QUANTITY:
+    if quantity > MAX_QUANTITY:
         raise ValidationFailed(lazy_gettext("This quantity is too large."), "quantity")
     return quantity
 
@@ -153,7 +162,7 @@ class WantedLine(Protocol):
     def product_id(self) -> int: ...
 
     @property
-    def quantity(self) -> int: ...
+    def quantity(self) -> Decimal: ...
 
 
 @dataclass(frozen=True)
@@ -161,7 +170,7 @@ class RequestedLine:
     """A line of an order sent through the API, with its listing already loaded."""
 
     product: Product
-    quantity: int
+    quantity: Decimal
 
     @property
     def product_id(self) -> int:
@@ -184,9 +193,8 @@ class CartGroup:
     def goods_total(self) -> Money:
         total = Money.zero(self.currency)
         for line in self.lines:
-            total += Money.from_minor(
-                unit_price_minor(line.product, line.quantity) * line.quantity, self.currency
-            )
+            price = unit_price_minor(line.product, line.quantity)
+            total += Money.from_minor(line_amount_minor(line.quantity, price), self.currency)
         return total
 
 

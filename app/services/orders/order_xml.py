@@ -89,9 +89,9 @@ def _wanted_lines(order: XmlOrder) -> tuple[list[tuple[str, object]], str | None
                 "lines",
                 f"{path}.quantity",
             )
-        whole = int(line.quantity) if line.quantity == line.quantity.to_integral_value() else None
         try:
-            wanted.append((line.listing_id, check_quantity(product, whole)))
+            # The listing's unit decides the decimals: 12.5 TNE is read, 12.5 PCE refused.
+            wanted.append((line.listing_id, check_quantity(product, line.quantity)))
         except ValidationFailed as error:
             raise _refusal(
                 lazy_gettext("Line %(line)s: %(reason)s", line=line.line_id, reason=str(error)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pycountry
 from flask_babel import lazy_gettext, lazy_ngettext
@@ -28,6 +29,7 @@ from app.models import (
     TrustedBuyer,
     User,
 )
+from app.money import line_amount_minor
 from app.services.accounts.clock import company_today
 from app.services.accounts.companies import ensure_can_trade
 from app.services.audit.recording import Actor
@@ -189,16 +191,17 @@ def _checked_terms(terms: OrderTerms, group: CartGroup, buyer: Company) -> dict[
     }
 
 
-def _snapshot(line_no: int, product: Product, quantity: int) -> OrderLine:
+def _snapshot(line_no: int, product: Product, quantity: Decimal) -> OrderLine:
     # The listing may have changed since the line went into the cart: check again.
     quantity = check_quantity(product, quantity)
     return snapshot_line(line_no, product, quantity, unit_price_minor(product, quantity))
 
 
-def snapshot_line(line_no: int, product: Product, quantity: int, price: int) -> OrderLine:
+def snapshot_line(line_no: int, product: Product, quantity: Decimal, price: int) -> OrderLine:
     """A line frozen from the listing at ``price`` (the tier's, or an accepted quote's);
     stock is reserved for it unless the listing is made to order."""
-    if price * quantity > MAX_LINE_TOTAL_MINOR:
+    line_total = line_amount_minor(quantity, price)
+    if line_total > MAX_LINE_TOTAL_MINOR:
         raise ValidationFailed(lazy_gettext("This quantity is too large."), "quantity")
     return OrderLine(
         line_no=line_no,
@@ -209,7 +212,7 @@ def snapshot_line(line_no: int, product: Product, quantity: int, price: int) -> 
         unit=product.unit,
         quantity=quantity,
         unit_price_minor=price,
-        line_total_minor=price * quantity,
+        line_total_minor=line_total,
         reserved_quantity=0 if product.made_to_order else quantity,
         lead_time_days=product.lead_time_days,
         units_per_package=product.units_per_package,

@@ -8,6 +8,7 @@ buyers racing for the last units never oversell and never deadlock. Any shortfal
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import cast
 
 import sqlalchemy as sa
@@ -64,4 +65,4 @@ def release_stock(order: Order) -> None:
                 .values(stock_quantity=Product.stock_quantity + line.reserved_quantity)
                 .execution_options(synchronize_session=False)
             )
-        line.reserved_quantity = 0
+        line.reserved_quantity = Decimal(0)

@@ -82,7 +82,8 @@ def _order_lines(revision: QuoteRevision) -> list[OrderLine]:
     }
     lines = []
     for line in revision.lines:
-        quantity = int(line.quantity)  # whole units today (figures.parse_quantity)
+        # Exactly as quoted (12.5 t stays 12.5 t): the quote read it by its unit's rule.
+        quantity = line.quantity
         # The highest price break the quantity reaches; the revision's totals used it too.
         price = unit_price_at(line.quantity, line.unit_price_minor, line.tiers)
         product = products.get(line.product_id or 0)

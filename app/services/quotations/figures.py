@@ -1,7 +1,7 @@
 """Reading the figures of RFQs, quotes and counters: quantities, prices, charges, texts.
 
-Quantities are stored as exact decimals but read by today's rule, whole units
-(``app.numbers``); allowing decimals per unit changes ``parse_quantity`` only.
+Quantities are exact decimals read by their unit's rule (``app.reference.units``): whole
+pieces and sets, tonnes and litres to the thousandth (issue #20).
 """
 
 from __future__ import annotations
@@ -11,19 +11,21 @@ from decimal import Decimal
 from flask_babel import lazy_gettext, lazy_ngettext
 
 from app.money import Money, currency_exponent
-from app.numbers import NumberProblem, parse_decimal, parse_whole
+from app.numbers import NumberProblem, parse_decimal
+from app.reference import units
 from app.services.errors import ValidationFailed
 
-# Exactly representable in every backend's column (SQLite's text, PostgreSQL's NUMERIC).
-MAX_QUANTITY = 10**12
 # A price or a charge: far inside BIGINT in minor units, line totals included.
 MAX_AMOUNT = Decimal(10) ** 12
 
 
-def parse_quantity(raw: object, field: str = "quantity") -> Decimal:
-    """A quantity by today's rule (whole units, at least 1), as an exact decimal."""
+def parse_quantity(raw: object, unit: str, field: str = "quantity") -> Decimal:
+    """A quantity of ``unit`` by its rule (at least one step: 1 piece, 0.001 t), exactly;
+    too many decimals is refused naming the rule."""
+    if isinstance(raw, bool | float):
+        raise ValidationFailed(lazy_gettext("Enter a number."), field)
     try:
-        return Decimal(parse_whole(raw, minimum=1, maximum=MAX_QUANTITY))
+        return units.parse_quantity(raw, unit)
     except NumberProblem as problem:
         raise ValidationFailed(problem.message, field) from None
 

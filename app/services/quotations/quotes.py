@@ -31,6 +31,7 @@ from app.models import (
     RfqStatus,
 )
 from app.models.base import utcnow
+from app.money import line_amount_minor
 from app.reference.trade_codes import UNIT_CODES, normalize_hs_code
 from app.services.accounts.capabilities import Action, require
 from app.services.accounts.companies import ensure_can_trade
@@ -101,7 +102,6 @@ def invited(rfq: Rfq, seller_id: int) -> bool:
 
 def _line(n: int, data: QuoteLineInput, rfq: Rfq, seller_id: int) -> QuoteLine:
     field_name = f"lines-{n - 1}"
-    quantity = parse_quantity(data.quantity, field_name)
     price = parse_amount_minor(data.unit_price, rfq.currency, field_name)
     assert price is not None
     if price <= 0:
@@ -132,8 +132,10 @@ def _line(n: int, data: QuoteLineInput, rfq: Rfq, seller_id: int) -> QuoteLine:
     unit = product.unit if product else (data.unit or rfq.unit).strip().upper()
     if unit not in UNIT_CODES:
         raise ValidationFailed(lazy_gettext("Choose a unit from the list."), field_name)
-    tiers = parse_tiers(data.tiers, rfq.currency, field_name)
-    total = int(quantity * unit_price_at(quantity, price, tiers))
+    # Read once the unit is known: it decides the decimals (12.5 t, never 12.5 pieces).
+    quantity = parse_quantity(data.quantity, unit, field_name)
+    tiers = parse_tiers(data.tiers, rfq.currency, field_name, unit)
+    total = line_amount_minor(quantity, unit_price_at(quantity, price, tiers))
     return QuoteLine(
         line_no=n,
         product_id=product.id if product else None,
@@ -320,7 +322,7 @@ def counter(
         raise InvalidMove(lazy_gettext("This quote has expired."))
     price = parse_amount_minor(data.unit_price, revision.currency, "unit_price", required=False)
     quantity = (
-        parse_quantity(data.quantity)
+        parse_quantity(data.quantity, rfq.unit)
         if data.quantity is not None and str(data.quantity).strip()
         else None
     )

@@ -128,7 +128,7 @@ def _checked(data: RfqInput, buyer: Company, now: datetime) -> dict[str, object]
         "hs_code": hs_code or (product.hs_code if product is not None else None),
         "category_id": category.id if category is not None else None,
         "product_id": product.id if product is not None else None,
-        "quantity": parse_quantity(data.quantity),
+        "quantity": parse_quantity(data.quantity, unit),
         "unit": unit,
         "incoterm": Incoterm(rule),
         "incoterm_place": clean_text(data.incoterm_place, "incoterm_place", limit=100, minimum=2),

@@ -21,10 +21,10 @@ MAX_TIERS = 3
 
 
 def parse_tiers(
-    raw: Sequence[tuple[object, object]], currency: str, line_field: str
+    raw: Sequence[tuple[object, object]], currency: str, line_field: str, unit: str
 ) -> list[QuoteLineTier]:
-    """The tiers typed for one line, as (from quantity, unit price) pairs; refusals name
-    ``<line_field>-tiers-<k>-quantity`` or ``-unit_price`` (k counts from 0)."""
+    """The tiers typed for one line of ``unit``, as (from quantity, unit price) pairs;
+    refusals name ``<line_field>-tiers-<k>-quantity`` or ``-unit_price`` (k from 0)."""
     if len(raw) > MAX_TIERS:
         raise ValidationFailed(
             lazy_gettext("A line has at most 3 price breaks."), f"{line_field}-tiers-3-quantity"
@@ -32,7 +32,7 @@ def parse_tiers(
     tiers: list[QuoteLineTier] = []
     for k, (quantity_raw, price_raw) in enumerate(raw):
         field = f"{line_field}-tiers-{k}"
-        quantity = parse_quantity(quantity_raw, f"{field}-quantity")
+        quantity = parse_quantity(quantity_raw, unit, f"{field}-quantity")
         # A break from 1 unit would be the line's own price under another name.
         if quantity < 2:
             raise ValidationFailed(

@@ -241,7 +241,8 @@ def _message(detail: ErrorDetails, name: str) -> str:
 
 def refusal(error: ValidationError) -> ResponseReturnValue:
     """The first fault of a request that does not fit its model: 422, named by its path."""
-    detail = error.errors(include_url=False)[0]
+    details = error.errors(include_url=False)
+    detail = details[0]
     # A union's failed branch adds its type name to the location ("int", "str"): dropped,
     # the ERP only needs to know which of its fields is wrong.
     location = [
@@ -252,7 +253,29 @@ def refusal(error: ValidationError) -> ResponseReturnValue:
     path = error_path(location)
     names = [part for part in location if isinstance(part, str)]
     name = names[-1] if names else "body"
+    if _figure_refused(details):
+        # A figure (a quantity, a price) takes text for its decimals or a whole number:
+        # a JSON float such as 12.5 fails both branches, and "whole number" alone would
+        # send the ERP the wrong way (issue #20).
+        message = str(
+            lazy_gettext('Give %(field)s as text such as "12.5", or as a whole number.', field=name)
+        )
+        return render_error(422, message, name, path=path or None)
     return render_error(422, _message(detail, name), name, path=path or None)
+
+
+def _figure_refused(details: list[ErrorDetails]) -> bool:
+    """Both branches of a whole-number-or-text union failed at the same place."""
+    if len(details) < 2:
+        return False
+    first, second = details[0]["loc"], details[1]["loc"]
+    text_branch = str(second[-1]) if second else ""
+    # The text branch is named by its type, or by its validator ("function-after[…, str]").
+    return (
+        first[-1:] == ("int",)
+        and (text_branch == "str" or text_branch.endswith(", str]"))
+        and first[:-1] == second[:-1]
+    )
 
 
 def _is_type_tag(part: str) -> bool:

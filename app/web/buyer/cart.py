@@ -15,6 +15,7 @@ from flask_babel import gettext
 from flask_wtf import FlaskForm
 
 from app.models import Company, ProductStatus, User
+from app.money import line_amount_minor
 from app.security import safe_next_path
 from app.services.errors import ValidationFailed
 from app.services.orders.cart import (
@@ -66,7 +67,7 @@ class PricedLine:
     def total_minor(self) -> int | None:
         if self.unit_price_minor is None:
             return None
-        return self.unit_price_minor * self.line.quantity
+        return line_amount_minor(self.line.quantity, self.unit_price_minor)
 
 
 @dataclass

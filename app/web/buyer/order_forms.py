@@ -20,7 +20,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from app.web.forms import CorridorForm, WholeNumberField
+from app.models.base import QUANTITY_PLACES
+from app.web.forms import CorridorForm, ExactDecimalField, WholeNumberField
 from app.web.places import PlaceField
 
 
@@ -29,10 +30,13 @@ class CartForm(CorridorForm):
 
     product = HiddenField(validators=[DataRequired()])
     # Read by the one number rule (0 removes the line); the cart service judges the
-    # quantity against the listing (its MOQ, the largest order) and words that refusal.
-    quantity = WholeNumberField(
+    # quantity against the listing (its unit's decimals, its MOQ, the largest order) and
+    # words that refusal. Read finer than any unit allows, so that 12.5 pieces is refused
+    # with the unit's rule rather than a bare "Enter a whole number".
+    quantity = ExactDecimalField(
         _l("Quantity"),
-        validators=[InputRequired(message=_l("Give the quantity as a whole number."))],
+        validators=[InputRequired(message=_l("Enter a number."))],
+        places=QUANTITY_PLACES + 6,
         minimum=None,  # below the MOQ, negatives included, is the service's to word
     )
     next = HiddenField()

@@ -148,11 +148,8 @@ def _claim_input(form: FileClaimForm, order: Order) -> ClaimInput:
         amount = (request.form.get(f"amount-{line.line_no}") or "").strip()
         if not quantity and not amount:
             continue
-        try:
-            count = int(quantity)
-        except ValueError:
-            count = 0
-        lines.append(ClaimLineInput(line_no=line.line_no, quantity=count, amount=amount or "0"))
+        # As typed: the service reads it by the line's unit and names the rule it breaks.
+        lines.append(ClaimLineInput(line_no=line.line_no, quantity=quantity, amount=amount or "0"))
     return ClaimInput(
         claim_type=form.claim_type.data or "",
         statement=form.statement.data or "",

@@ -5,6 +5,7 @@ the field it names."""
 from __future__ import annotations
 
 from dataclasses import fields as dataclass_fields
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -13,11 +14,13 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.models import AvailableBy, CreditDocumentKind, PresentationState
+from app.models.base import QUANTITY_PLACES
 from app.models.letter_of_credit import UPLOADED_KINDS
+from app.reference.units import MAX_QUANTITY
 from app.services.letters_of_credit.findings import DOCUMENT_NAMES
 from app.services.letters_of_credit.shipment_documents import ShipmentDocumentInput
 from app.services.letters_of_credit.terms import CreditTermsInput
-from app.web.forms import CorridorForm, as_choices
+from app.web.forms import CorridorForm, ExactDecimalField, as_choices
 from app.web.once import SubmissionKeyField
 
 KIND_LABELS = DOCUMENT_NAMES
@@ -35,8 +38,6 @@ BANK_ANSWERS = [
     (PresentationState.REFUSED.value, _l("Refused")),
 ]
 _TEXT = [Optional(), Length(max=200)]
-# Far above any shipment, well inside the BIGINT column (a bigger number answered 500).
-MAX_QUANTITY = 10**12
 _LONG = [Optional(), Length(max=4000)]
 
 
@@ -75,7 +76,15 @@ class CreditTermsForm(CorridorForm):
     goods_description = TextAreaField(
         _l("Description of goods (45A)"), [InputRequired(), Length(max=4000)]
     )
-    quantity = IntegerField(_l("Quantity"), [Optional(), NumberRange(1, MAX_QUANTITY)])
+    # As the credit states it: 5000 MT, 12.5 tonnes; the unit's own rule is the service's.
+    quantity = ExactDecimalField(
+        _l("Quantity"),
+        [Optional()],
+        places=QUANTITY_PLACES,
+        minimum=Decimal(1).scaleb(-QUANTITY_PLACES),
+        maximum=MAX_QUANTITY,
+        description=_l("Up to 3 decimals for weights and volumes; whole pieces and sets."),
+    )
     quantity_unit = StringField(_l("Unit"), [Optional(), Length(max=10)])
     incoterm = StringField(_l("Trade term (Incoterm)"), [InputRequired(), Length(max=3)])
     incoterm_place = StringField(_l("Named place"), [Optional(), Length(max=100)])

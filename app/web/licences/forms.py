@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.models.base import QUANTITY_PLACES
 from app.models.licence import LicenceKind, LimitBasis
-from app.web.forms import CorridorForm, as_choices
+from app.reference.units import MAX_QUANTITY
+from app.web.forms import CorridorForm, ExactDecimalField, as_choices
+
+_LEAST_LIMIT = Decimal(1).scaleb(-QUANTITY_PLACES)
 
 KIND_CHOICES = [
     (LicenceKind.MANUFACTURE.value, _l("Manufacture licence (Pakistan: form EL-01)")),
@@ -59,13 +64,20 @@ class LicenceForm(CorridorForm):
         choices=as_choices(BASIS_CHOICES),
         default=LimitBasis.NET_EXPLOSIVE_MASS.value,
     )
-    quantity_limit = IntegerField(
+    # Up to 3 decimals: kilograms of NEM to the gram, or the goods' unit (tonnes to the kg).
+    quantity_limit = ExactDecimalField(
         _l("Overall limit (blank: none)"),
-        validators=[Optional(), NumberRange(min=1, max=10**12)],
+        validators=[Optional()],
+        places=QUANTITY_PLACES,
+        minimum=_LEAST_LIMIT,
+        maximum=MAX_QUANTITY,
     )
-    per_shipment_limit = IntegerField(
+    per_shipment_limit = ExactDecimalField(
         _l("Limit per shipment (blank: none)"),
-        validators=[Optional(), NumberRange(min=1, max=10**12)],
+        validators=[Optional()],
+        places=QUANTITY_PLACES,
+        minimum=_LEAST_LIMIT,
+        maximum=MAX_QUANTITY,
     )
     counterparty_name = StringField(
         _l("Counterparty named on it (optional)"), validators=[Optional(), Length(max=200)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -15,10 +17,13 @@ from wtforms import (
 from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.models.base import QUANTITY_PLACES
+from app.numbers import NumberProblem
+from app.reference.trade_codes import UNIT_CODES
+from app.reference.units import MAX_QUANTITY, parse_quantity, quantity_places, unit_rule
 from app.services.listings.listing_input import (
     DIMENSION_PLACES,
     MAX_DIMENSION_CM,
-    MAX_QUANTITY,
     MAX_UNIT_PRICE,
     MAX_WEIGHT_KG,
     PRICE_PLACES,
@@ -35,8 +40,48 @@ LISTING_CURRENCIES = ("USD", "CNY", "PKR", "EUR", "GBP", "AED", "SAR", "JPY", "K
 
 
 def _count(label: object, **kwargs: object) -> WholeNumberField:
-    """A quantity of the listing, read by the rule the import and the checks share."""
+    """A count (units per package, days), read by the rule the import and the checks share."""
     return WholeNumberField(label, [Optional()], maximum=MAX_QUANTITY, **kwargs)
+
+
+class QuantityField(ExactDecimalField):
+    """A quantity in a unit (a listing's MOQ, stock, a tier's start; a shipped line): to the
+    thousandth for tonnes and kilograms, whole for pieces and sets, refused with the unit's
+    rule, zero or more unless ``minimum`` says otherwise.
+
+    The unit is known only once the form is built (another field, or the order's line), so
+    ``for_unit`` sets it; until then the finest rule applies. ``data`` is the exact Decimal
+    (12.345, never a float).
+    """
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, places=QUANTITY_PLACES, maximum=MAX_QUANTITY, **kwargs)
+        self.unit = ""
+
+    def for_unit(self, unit: str) -> None:
+        """Hold the box to ``unit``'s rule, show the rule beside it, read the text again."""
+        self.unit = unit
+        self.description = unit_rule(unit)
+        places = quantity_places(unit)
+        shown: dict[str, Any] = dict(getattr(self, "render_kw", None) or {})
+        self.render_kw = {**shown, "inputmode": self._input_mode(places)}
+        self.limit(places=places)
+
+    def _read(self) -> None:
+        self.problem = None
+        text = self.raw_data[0] if self.raw_data else ""
+        if not str(text).strip():
+            return  # blank: Optional judges
+        try:
+            self.data = parse_quantity(
+                str(text), self.unit, minimum=self.minimum, maximum=self.maximum
+            )
+        except NumberProblem as problem:
+            self.data, self.problem = None, str(problem)
+
+
+def _quantity(label: object) -> QuantityField:
+    return QuantityField(label, [Optional()])
 
 
 def _weight(label: object) -> ExactDecimalField:
@@ -58,7 +103,7 @@ class _RowForm(PlainForm):
 
 
 class PriceTierForm(_RowForm):
-    min_quantity = _count(_l("From quantity"))
+    min_quantity = _quantity(_l("From quantity"))
     # The currency's own decimals are the listing checks' to hold it to (the currency is
     # another field); here the most any currency has.
     unit_price = ExactDecimalField(
@@ -101,7 +146,7 @@ class ListingForm(CorridorForm):
         description=_l("6 to 10 digits, e.g. 3602.00 for prepared explosives."),
     )
     unit = SelectField(_l("Unit"), validators=[DataRequired()])
-    moq = _count(_l("Minimum order quantity"))
+    moq = _quantity(_l("Minimum order quantity"))
     currency = SelectField(_l("Currency"), validators=[DataRequired()])
     price_tiers = FieldList(
         FormField(PriceTierForm), min_entries=PRICE_TIER_ROWS, max_entries=PRICE_TIER_ROWS
@@ -112,7 +157,7 @@ class ListingForm(CorridorForm):
         default="stock",
         validators=[DataRequired()],
     )
-    stock_quantity = _count(_l("Stock quantity"))
+    stock_quantity = _quantity(_l("Stock quantity"))
     lead_time_days = _count(
         _l("Lead time (days)"), description=_l("Required for made-to-order items.")
     )
@@ -160,6 +205,16 @@ class ListingForm(CorridorForm):
     specifications = FieldList(
         FormField(SpecificationForm), min_entries=SPECIFICATION_ROWS, max_entries=SPECIFICATION_ROWS
     )
+
+    def hold_quantities_to_unit(self) -> str:
+        """Hold every quantity box to the chosen unit's rule (the first unit on a blank
+        form, as the list shows it selected); returns the unit."""
+        unit = self.unit.data if self.unit.data in UNIT_CODES else next(iter(UNIT_CODES))
+        self.moq.for_unit(unit)
+        self.stock_quantity.for_unit(unit)
+        for row in self.price_tiers:
+            row.form.min_quantity.for_unit(unit)
+        return unit
 
 
 class ListingActionForm(CorridorForm):

@@ -42,6 +42,7 @@ def _prepare(form: ListingForm) -> ListingForm:
         row.form.rule.choices = as_choices(
             [blank, *((rule.value, rule.value) for rule in Incoterm)]
         )
+    form.hold_quantities_to_unit()
     return form
 
 
@@ -216,6 +217,7 @@ def edit_listing(public_id: str) -> ResponseReturnValue:
             return redirect(url_for("seller.edit_listing", public_id=product.public_id))
     elif request.method == "GET":
         _fill(form, product)
+        form.hold_quantities_to_unit()
     return render_template(
         "seller/listing_form.html",
         form=form,

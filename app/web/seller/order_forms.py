@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from app.money import MAX_CURRENCY_EXPONENT
 from app.web.forms import CorridorForm, ExactDecimalField, WholeNumberField
 from app.web.places import PlaceField
-from app.web.seller.forms import _RowForm
+from app.web.seller.forms import QuantityField, _RowForm
 
 PACKAGE_ROWS = 4
 MAX_PACKAGE_ROWS = 30
@@ -86,9 +86,8 @@ class ShipmentLineRowForm(_RowForm):
     """How much of one order line the shipment carries; the view prefills what is left."""
 
     line_no = HiddenField()
-    quantity = WholeNumberField(
-        _l("Quantity shipped"), validators=[Optional()], minimum=0, maximum=10**15
-    )
+    # Held to the order line's unit by the view (``for_unit``): 2480.350 t, 40 pieces.
+    quantity = QuantityField(_l("Quantity shipped"), validators=[Optional()])
 
 
 # ISO 6346 size and type codes of the containers general cargo travels in.

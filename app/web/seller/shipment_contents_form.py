@@ -5,9 +5,7 @@ Kept beside ``orders.py`` so the shipment view only asks for the prefill and the
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from app.models import Order
+from app.models import Order, OrderLine
 from app.services.fulfilment import actions
 from app.services.fulfilment.shipment_contents import (
     ContainerInput,
@@ -15,17 +13,28 @@ from app.services.fulfilment.shipment_contents import (
     remaining_quantities,
 )
 from app.web.forms import as_choices
-from app.web.seller.order_forms import ShipmentForm
+from app.web.seller.order_forms import ShipmentForm, ShipmentLineRowForm
+
+
+def _fit_to_unit(row: ShipmentLineRowForm, line: OrderLine | None) -> None:
+    """Hold a line row's quantity box to its order line's unit and show the rule beside it;
+    a row naming no line of the order keeps the finest rule (the service refuses it)."""
+    if line is not None:
+        row.quantity.for_unit(line.unit)
 
 
 def offer_lines(form: ShipmentForm, order: Order) -> None:
-    """The order lines a package row may hold (choices of every row's select)."""
+    """The order lines a package row may hold (choices of every row's select), and each
+    line row held to its unit's rule (whole pieces, tonnes to the kilogram)."""
     choices = as_choices(
         [("", "—")]
         + [(str(line.line_no), f"{line.line_no} · {line.title}") for line in order.lines]
     )
     for row in form.packages:
         row.form.line_no.choices = choices
+    by_no = {str(line.line_no): line for line in order.lines}
+    for entry in form.lines:
+        _fit_to_unit(entry.form, by_no.get(str(entry.form.line_no.data or "").strip()))
 
 
 def prefill_contents(form: ShipmentForm, order: Order) -> None:
@@ -37,8 +46,9 @@ def prefill_contents(form: ShipmentForm, order: Order) -> None:
     for line in order.lines:
         entry = form.lines.append_entry()
         entry.form.line_no.data = str(line.line_no)
-        # A Decimal prints as typed ("200"); the field reads it back as a whole number.
-        entry.form.quantity.data = Decimal(remaining[line.id])
+        _fit_to_unit(entry.form, line)
+        # Exact and without trailing zeros ("200", "2480.35"): the field reads it back so.
+        entry.form.quantity.data = remaining[line.id]
     for row, line in zip(form.packages, order.lines, strict=False):
         row.form.line_no.data = str(line.line_no)
 

@@ -11,7 +11,13 @@ from app.services.catalog.product_pages import ProductView
 from app.services.catalog.search import CatalogItem
 from app.services.licences.rules import is_controlled
 from app.web.api.contract import Amount, QueryModel, ResponseModel, Text
-from app.web.api.schemas.listings import DeliveryOffer, PriceBreak, delivery_offers
+from app.web.api.schemas.listings import (
+    DeliveryOffer,
+    PriceBreak,
+    delivery_offers,
+    optional_quantity_text,
+)
+from app.web.api.schemas.orders import Quantity, quantity_text
 
 
 class CatalogueItem(ResponseModel):
@@ -25,10 +31,10 @@ class CatalogueItem(ResponseModel):
     seller_country: str
     origin_country: str
     unit: str
-    moq: int
+    moq: Quantity
     currency: str | None
     price_from: Amount | None
-    stock_quantity: int | None
+    stock_quantity: Quantity | None
     lead_time_days: int | None
     dangerous: bool
     hazard_class: str | None
@@ -45,10 +51,10 @@ class CatalogueItem(ResponseModel):
             seller_country=item.seller_country,
             origin_country=item.origin_country,
             unit=item.unit,
-            moq=item.moq,
+            moq=quantity_text(item.moq),
             currency=None if hide else item.price_from.currency,
             price_from=None if hide else str(item.price_from.amount),
-            stock_quantity=None if hide else item.stock_quantity,
+            stock_quantity=None if hide else optional_quantity_text(item.stock_quantity),
             lead_time_days=item.lead_time_days,
             dangerous=item.dangerous,
             hazard_class=item.hazard_class,
@@ -82,11 +88,11 @@ class CatalogueListing(ResponseModel):
     seller_name: str
     hs_code: str
     unit: str
-    moq: int
+    moq: Quantity
     origin_country: str
     currency: str | None
     price_tiers: list[PriceBreak] | None
-    stock_quantity: int | None
+    stock_quantity: Quantity | None
     lead_time_days: int | None
     incoterms: list[DeliveryOffer]
     un_number: str | None
@@ -106,16 +112,19 @@ class CatalogueListing(ResponseModel):
             seller_name=product.seller.legal_name,
             hs_code=product.hs_code,
             unit=product.unit,
-            moq=product.moq,
+            moq=quantity_text(product.moq),
             origin_country=product.origin_country,
             currency=None if hide else product.currency,
             price_tiers=None
             if hide
             else [
-                PriceBreak(min_quantity=tier.min_quantity, unit_price=str(tier.unit_price.amount))
+                PriceBreak(
+                    min_quantity=quantity_text(tier.min_quantity),
+                    unit_price=str(tier.unit_price.amount),
+                )
                 for tier in view.price_tiers
             ],
-            stock_quantity=None if hide else product.stock_quantity,
+            stock_quantity=None if hide else optional_quantity_text(product.stock_quantity),
             lead_time_days=product.lead_time_days,
             incoterms=delivery_offers(product),
             un_number=product.un_number,

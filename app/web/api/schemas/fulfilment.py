@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from flask import url_for
+from pydantic import Field
 
 from app.models import Document as DocumentRow
 from app.models import (
@@ -19,6 +21,7 @@ from app.models import (
 )
 from app.models import PaymentMilestone as MilestoneRow
 from app.models import Shipment as ShipmentRow
+from app.models.base import plain_decimal
 from app.money import Money
 from app.web.api.contract import Amount, ResponseModel
 
@@ -33,7 +36,9 @@ def _kg(grams: int | None) -> str | None:
 
 class ShippedQuantity(ResponseModel):
     line_no: int
-    quantity: int
+    # Exact decimal text in the order line's unit ("2480.35", "150"), as every quantity
+    # the API answers.
+    quantity: Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?$", examples=["150", "12.5"])]
 
 
 class ShippedPackage(ResponseModel):
@@ -91,7 +96,8 @@ class Shipment(ResponseModel):
             recorded_at=shipment.recorded_at,
             lines=[
                 ShippedQuantity(
-                    line_no=line_numbers.get(line.order_line_id, 0), quantity=line.quantity
+                    line_no=line_numbers.get(line.order_line_id, 0),
+                    quantity=format(plain_decimal(line.quantity), "f"),
                 )
                 for line in shipment.lines
             ],

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import Field, StrictInt
+from decimal import Decimal
+
+from pydantic import Field
 
 from app.models import Incoterm, Product, ProductStatus
 from app.services.listings.stock_and_prices import listing_version
 from app.services.places import offered_places
 from app.web.api.contract import Amount, RequestModel, ResponseModel, Text
-from app.web.api.schemas.orders import amount
+from app.web.api.schemas.orders import Figure, Quantity, amount, quantity_text
+
+
+def optional_quantity_text(value: Decimal | None) -> str | None:
+    return None if value is None else quantity_text(value)
 
 
 class PriceBreak(ResponseModel):
     """From ``min_quantity`` on, ``unit_price`` applies (the highest tier reached)."""
 
-    min_quantity: int
+    min_quantity: Quantity
     unit_price: Amount
 
 
@@ -40,9 +46,9 @@ class SellerListing(ResponseModel):
     status: ProductStatus
     hs_code: str
     unit: str
-    moq: int
+    moq: Quantity = Field(description="In ``unit``, by its rule (decimals for TNE, KGM …).")
     currency: str
-    stock_quantity: int | None = Field(description="null: made to order.")
+    stock_quantity: Quantity | None = Field(description="null: made to order.")
     lead_time_days: int | None
     price_tiers: list[PriceBreak]
     incoterms: list[DeliveryOffer]
@@ -56,13 +62,13 @@ class SellerListing(ResponseModel):
             status=product.status,
             hs_code=product.hs_code,
             unit=product.unit,
-            moq=product.moq,
+            moq=quantity_text(product.moq),
             currency=product.currency,
-            stock_quantity=product.stock_quantity,
+            stock_quantity=optional_quantity_text(product.stock_quantity),
             lead_time_days=product.lead_time_days,
             price_tiers=[
                 PriceBreak(
-                    min_quantity=tier.min_quantity,
+                    min_quantity=quantity_text(tier.min_quantity),
                     unit_price=amount(tier.unit_price_minor, product.currency),
                 )
                 for tier in product.price_tiers
@@ -78,7 +84,10 @@ class SellerListingList(ResponseModel):
 
 
 class PriceTierChange(RequestModel):
-    min_quantity: StrictInt = Field(ge=1)
+    min_quantity: Figure = Field(
+        description='A decimal string ("12.345") or an integer, in the listing\'s unit by its'
+        " rule: up to 3 decimals for TNE, KGM, LTR, MTQ, MTK, MTR; whole for PCE, SET."
+    )
     unit_price: Amount
 
 
@@ -89,6 +98,8 @@ class ListingChange(RequestModel):
         default=None, max_length=24, description="The version read; or send If-Match."
     )
     price_tiers: list[PriceTierChange] | None = Field(default=None, min_length=1, max_length=6)
-    stock_quantity: StrictInt | None = Field(
-        default=None, ge=0, description="null: made to order (the listing needs a lead time)."
+    stock_quantity: Figure | None = Field(
+        default=None,
+        description='A decimal string ("12.345") or an integer, in the listing\'s unit by its'
+        " rule; null: made to order (the listing needs a lead time).",
     )

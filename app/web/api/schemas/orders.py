@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field, StrictInt
@@ -14,6 +15,17 @@ from app.money import Money
 from app.web.api.contract import Amount, RequestModel, ResponseModel, Text
 from app.web.api.schemas.fulfilment import OrderDocument, PaymentMilestone, Shipment
 
+# A figure as the ERP sends it: a decimal string such as "524.00" or "12.5", or a whole
+# number; never a JSON float, which could not carry "12.500" exactly.
+Figure = StrictInt | Text
+# A quantity in the answer: an exact decimal string ("1200", "12.5").
+Quantity = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?$", examples=["1200", "12.5"])]
+
+
+def quantity_text(value: Decimal) -> str:
+    """A quantity as the API sends it: exact, no exponent, no trailing zeros ("12.5")."""
+    return format(value.normalize(), "f")
+
 
 def amount(minor: int, currency: str) -> str:
     """Minor units as the decimal string the API sends (``200000`` USD → ``"2000.00"``)."""
@@ -22,8 +34,11 @@ def amount(minor: int, currency: str) -> str:
 
 class OrderLineRequest(RequestModel):
     product: Text = Field(description="The listing's id, as the catalogue shows it.")
-    quantity: StrictInt = Field(
-        description="A whole number of the listing's unit, at least its minimum order."
+    quantity: Figure = Field(
+        description="A quantity of the listing's unit, at least its minimum order, as a "
+        'decimal string ("12.5") or a whole number: whole for counted units (PCE, SET), '
+        "up to 3 decimals for measured ones (TNE, KGM, MTQ ...).",
+        examples=["12.5", 1200],
     )
 
 
@@ -57,7 +72,7 @@ class OrderLine(ResponseModel):
     line_no: int
     title: str
     hs_code: str
-    quantity: int
+    quantity: Quantity
     unit: str = Field(description="UN/ECE Recommendation 20 code, such as KGM.")
     unit_price: Amount
     line_total: Amount
@@ -125,7 +140,7 @@ class OrderSummary(ResponseModel):
                     line_no=line.line_no,
                     title=line.title,
                     hs_code=line.hs_code,
-                    quantity=line.quantity,
+                    quantity=quantity_text(line.quantity),
                     unit=line.unit,
                     unit_price=amount(line.unit_price_minor, currency),
                     line_total=amount(line.line_total_minor, currency),

@@ -7,25 +7,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, StrictInt
+from pydantic import Field
 
 from app.models import QuoteRevision, Rfq
 from app.models.order import PaymentTerms
 from app.models.product import Incoterm
 from app.models.quotation import QuoteStatus, RfqStatus
 from app.web.api.contract import Amount, RequestModel, ResponseModel, Text
-from app.web.api.schemas.orders import OrderEvent, amount
+from app.web.api.schemas.orders import Figure, OrderEvent, Quantity, amount, quantity_text
 
-# A figure as the ERP sends it: a decimal string such as "524.00", or a whole number;
-# never a JSON float, which could not carry "524.00" exactly.
-Figure = StrictInt | Text
-# A quantity in the answer: an exact decimal string ("1200", "12.5").
-Quantity = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?$", examples=["1200"])]
 LaxDate = Annotated[date, Field(strict=False, examples=["2027-03-01"])]
 
 
 def _quantity(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+    return quantity_text(value)
 
 
 class CreateRfq(RequestModel):

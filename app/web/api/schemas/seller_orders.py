@@ -43,7 +43,9 @@ class PackageRow(RequestModel):
 
 class ShippedLine(RequestModel):
     line_no: StrictInt = Field(ge=1, le=50)
-    quantity: StrictInt = Field(ge=0)
+    # A decimal string ("2480.350") or a whole number, by the line's unit: whole for
+    # pieces and sets, up to 3 decimals for tonnes, kilograms, cubic metres; never a float.
+    quantity: StrictInt | Text = Field(examples=["2480.350", 40])
 
 
 class RecordShipment(RequestModel):

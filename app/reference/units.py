@@ -1,0 +1,55 @@
+"""How finely each unit is traded (issue #20): measured goods to the thousandth, counted
+goods whole.
+
+A tonne of chromite is sold as 12.500 t (to the kilogram); pieces, sets and cartons are
+whole. The rule comes from the unit alone, so the listing form, the cart, RFQs, quotes,
+orders, shipments, imports and the API all refuse the same quantities with the same words.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import LazyString, lazy_gettext
+
+from app.models.base import QUANTITY_PLACES
+from app.numbers import NumberProblem, parse_decimal
+
+# Units counted in whole numbers (UN/ECE Rec 20); every other unit is a measure.
+COUNTED_UNITS = frozenset({"PCE", "SET"})
+# The most anyone may order, stock or ship of one thing, in its unit (fits NUMERIC(18, 3)).
+MAX_QUANTITY = Decimal(10**12)
+
+
+def quantity_places(unit: str) -> int:
+    """How many decimals a quantity in ``unit`` may carry: 0 counted, 3 measured."""
+    return 0 if unit in COUNTED_UNITS else QUANTITY_PLACES
+
+
+def unit_rule(unit: str) -> LazyString:
+    """The rule in words, shown beside every quantity box and in every refusal."""
+    if quantity_places(unit) == 0:
+        return lazy_gettext("Quantities in %(unit)s are whole numbers.", unit=unit)
+    return lazy_gettext(
+        "Quantities in %(unit)s take up to 3 decimals (for example 12.500).", unit=unit
+    )
+
+
+def parse_quantity(
+    raw: object,
+    unit: str,
+    *,
+    minimum: Decimal | int | None = None,
+    maximum: Decimal | int | None = MAX_QUANTITY,
+) -> Decimal:
+    """A quantity of ``unit`` as typed, or ``NumberProblem``; too many decimals is refused
+    with the unit's rule. ``minimum`` defaults to the smallest step above zero."""
+    places = quantity_places(unit)
+    if minimum is None:
+        minimum = Decimal(1).scaleb(-places)
+    # Read with room for more decimals than any unit takes, so that 12.5 pieces or 1.2345 t
+    # is refused with the unit's rule rather than a bare "at most 3 decimals".
+    value = parse_decimal(raw, places=QUANTITY_PLACES + 6, minimum=minimum, maximum=maximum)
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        raise NumberProblem(unit_rule(unit))
+    return value

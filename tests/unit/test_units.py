@@ -1,0 +1,74 @@
+"""How finely each unit is traded, and the one rounding of a line amount (issue #20)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from flask import Flask
+
+from app.money import line_amount_minor
+from app.numbers import NumberProblem
+from app.reference.units import parse_quantity
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "expected"),
+    [
+        ("12.5", "TNE", Decimal("12.5")),
+        ("2,480.350", "TNE", Decimal("2480.350")),
+        ("0.001", "KGM", Decimal("0.001")),
+        ("12.000", "PCE", Decimal(12)),  # zero decimals are still a whole number
+        ("1200", "PCE", Decimal(1200)),
+        (7, "SET", Decimal(7)),
+        ("3.75", "MTQ", Decimal("3.75")),
+        ("1.5", "LTR", Decimal("1.5")),
+    ],
+)
+def test_quantities_the_unit_allows_are_read_exactly(
+    app: Flask, raw: object, unit: str, expected: Decimal
+) -> None:
+    with app.test_request_context():
+        value = parse_quantity(raw, unit)
+    assert value == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "message"),
+    [
+        ("12.5", "PCE", "Quantities in PCE are whole numbers."),
+        ("1.5", "SET", "Quantities in SET are whole numbers."),
+        ("1.2345", "TNE", "Quantities in TNE take up to 3 decimals (for example 12.500)."),
+        ("0.0005", "KGM", "Enter at least 0.001."),
+        ("0", "PCE", "Enter at least 1."),
+        ("-2", "TNE", "Enter at least 0.001."),
+        ("1e3", "TNE", "Write a plain number"),
+        ("1000000000001", "TNE", "Enter at most 1000000000000."),
+    ],
+)
+def test_refusals_name_the_unit_rule(app: Flask, raw: str, unit: str, message: str) -> None:
+    with app.test_request_context(), pytest.raises(NumberProblem) as refused:
+        parse_quantity(raw, unit)
+    assert str(refused.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("quantity", "price_minor", "expected"),
+    [
+        (Decimal("12.5"), 30_000, 375_000),  # 12.5 t at USD 300.00
+        (Decimal("2480.35"), 8_950, 22_199_133),  # 22,199,132.5 cents: half up
+        (Decimal("0.001"), 1, 0),  # a thousandth of a cent rounds away
+        (Decimal("0.5"), 1, 1),  # exactly half a cent rounds up
+        (Decimal("2611.125"), 4_125, 10_770_891),  # 10,770,890.625 cents
+        (200, 1_250, 250_000),
+    ],
+)
+def test_a_line_amount_is_rounded_once_half_up(
+    quantity: Decimal | int, price_minor: int, expected: int
+) -> None:
+    assert line_amount_minor(quantity, price_minor) == expected
+
+
+def test_a_float_quantity_is_refused() -> None:
+    with pytest.raises(TypeError):
+        line_amount_minor(12.5, 30_000)  # type: ignore[arg-type]
