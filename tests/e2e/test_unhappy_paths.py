@@ -70,11 +70,14 @@ def test_ordering_more_than_the_stock_is_refused_naming_the_line(people: People)
     assert buyer.locator("html").get_attribute("lang") == "zh-Hans"
     empty_cart(buyer)
     open_product(buyer, NITRATE)
-    # The product page says what is in stock ("现货：2,800 TNE"); ask for one tonne more.
+    # The product page says what is in stock ("现货：2,800.000 TNE", tonnes to the kilogram);
+    # ask for one tonne more.
     availability = buyer.locator("main dl").first.inner_text()
-    found = re.search(r"([\d,.\s]+)\s*TNE", availability)
+    found = re.search(
+        zh("In stock: %(quantity)s") % {"quantity": r"([\d,]+)\.000 TNE"}, availability
+    )
     assert found is not None, availability
-    stock = int(re.sub(r"\D", "", found.group(1)))
+    stock = int(found.group(1).replace(",", ""))
     wanted = stock + 1
     add_to_cart(buyer, NITRATE, wanted)
     po = f"OVER-STOCK-{secrets.token_hex(3)}"
