@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, Field
 
 from app.documents.einvoice import einvoice_from_pdf
 from app.models import DocumentKind, OrderStatus, User
+from app.security import writes_on_get
 from app.services.accounts.capabilities import Side
 from app.services.documents import api_access
 from app.services.errors import NotFound
@@ -135,6 +136,7 @@ def _unchanged(tag: str) -> Response:
 
 
 @bp.get("/documents/<public_id>.pdf")
+@writes_on_get  # the download's audit row (see app.security.writes_on_get)
 @operation(
     responses={200: None, 304: None},
     content={200: {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
@@ -154,6 +156,7 @@ def document_pdf(public_id: str) -> ApiAnswer:
 
 
 @bp.get("/documents/<public_id>.xml")
+@writes_on_get
 @operation(
     responses={200: None, 304: None},
     content={200: {"application/xml": {"schema": {"type": "string", "format": "binary"}}}},

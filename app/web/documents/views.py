@@ -27,7 +27,7 @@ from flask_wtf.file import FileField, FileRequired
 
 from app.documents.einvoice import einvoice_from_pdf
 from app.extensions import limiter, login_manager
-from app.security import session_id_if_protected
+from app.security import session_id_if_protected, writes_on_get
 from app.services.documents.downloads import IssuedPdf, Refusal, download_issued_pdf
 from app.services.documents.issuing import document_by_token
 from app.services.documents.states import document_states
@@ -86,6 +86,7 @@ def _attachment(issued: IssuedPdf, content: bytes, mimetype: str, filename: str)
 
 
 @bp.get("/<public_id>.pdf")
+@writes_on_get  # its audit row: on SQLite a reader cannot become a writer under load
 def download(public_id: str) -> ResponseReturnValue:
     issued = _download(public_id, "document.downloaded")
     return _attachment(issued, issued.pdf, "application/pdf", issued.filename)
@@ -113,6 +114,7 @@ def states() -> ResponseReturnValue:
 
 
 @bp.get("/<public_id>.xml")
+@writes_on_get
 def download_xml(public_id: str) -> ResponseReturnValue:
     """The e-invoice (Factur-X CII XML) as embedded in the issued PDF, for the buyer's ERP."""
     issued = _download(public_id, "document.xml_downloaded")

@@ -8,6 +8,7 @@ from flask_babel import gettext
 
 from app.extensions import db
 from app.models.licence import Authority
+from app.security import writes_on_get
 from app.services.errors import NotFound
 from app.services.licences import authority as authority_service
 from app.services.licences import vault
@@ -69,6 +70,7 @@ def revoke(public_id: str) -> ResponseReturnValue:
 
 
 @authority_bp.get("/documents/<public_id>.pdf")
+@writes_on_get  # the download is audited
 def authority_document(public_id: str) -> ResponseReturnValue:
     try:
         document = authority_service.shipment_document(db.session, acting(), public_id)
