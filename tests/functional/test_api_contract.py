@@ -32,6 +32,7 @@ from app.services.accounts.api_tokens import create_token
 from app.services.audit.recording import Actor
 from config import TestingConfig
 from tests.builders.trade import Trade, make_trade
+from tests.support.api import order_body
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -113,17 +114,9 @@ def test_every_operation_keeps_its_contract_for_a_seller(
 def test_a_placed_order_and_its_detail_match_the_document(
     client: FlaskClient, trade: Trade, buyer_headers: dict[str, str]
 ) -> None:
-    body = {
-        "lines": [{"product": trade.product.public_id, "quantity": 100}],
-        "incoterm": "FOB",
-        "named_place": "Karachi",
-        "destination_country": "CN",
-        "destination_port": "Shanghai",
-        "consignee": "Shanghai Minmetals Trading Co., Ltd.\n88 Century Avenue, Shanghai",
-        "payment_terms": "advance",
-        "requested_delivery_date": "2099-01-31",
-        "expected_total_minor": 25000,
-    }
+    body = order_body(
+        (trade.product, 100), requested_delivery_date="2099-01-31", expected_total_minor=25000
+    )
     placed = client.post("/api/v1/orders", json=body, headers=buyer_headers)
     again = client.post(
         "/api/v1/orders", json=body, headers={**buyer_headers, "Idempotency-Key": "k" * 20}

@@ -23,6 +23,7 @@ from app.services.audit.recording import Actor
 from app.web.api.scopes import needed_scope
 from tests.builders.trade import Trade, committed_trade
 from tests.factories import UserFactory
+from tests.support import api
 from tests.support.auth import AuthActions
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
@@ -58,15 +59,7 @@ def make_token(
 
 
 def order_body(trade: Trade) -> dict[str, Any]:
-    return {
-        "lines": [{"product": trade.product.public_id, "quantity": 100}],
-        "incoterm": "FOB",
-        "named_place": "Karachi",
-        "destination_country": "CN",
-        "destination_port": "Shanghai",
-        "consignee": "Shanghai Minmetals Trading Co., Ltd.\n88 Century Avenue, Shanghai",
-        "payment_terms": "advance",
-    }
+    return api.order_body((trade.product, 100))
 
 
 def bearer(secret: str) -> dict[str, str]:
