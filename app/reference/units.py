@@ -44,6 +44,10 @@ def parse_quantity(
 ) -> Decimal:
     """A quantity of ``unit`` as typed, or ``NumberProblem``; too many decimals is refused
     with the unit's rule. ``minimum`` defaults to the smallest step above zero."""
+    if isinstance(raw, bool | float):
+        # A JSON true or 12.5 from a client: not an exact quantity, and its sender's fault
+        # (``parse_decimal`` treats a float as our own bug).
+        raise NumberProblem(lazy_gettext("Enter a number."))
     places = quantity_places(unit)
     if minimum is None:
         minimum = Decimal(1).scaleb(-places)

@@ -51,9 +51,6 @@ def unit_price_minor(product: Product, quantity: Decimal) -> int:
 def check_quantity(product: Product, quantity: object) -> Decimal:
     """A quantity the listing's unit allows (whole pieces, tonnes to the kilogram) at or
     above the MOQ, or ``ValidationFailed`` naming the rule or the listing."""
-    if isinstance(quantity, bool | float):
-        # A JSON true or 1.5 from a careless client: not an exact quantity.
-        raise ValidationFailed(lazy_gettext("Enter a number."), "quantity")
     try:
         # No lower bound here: anything below the MOQ (negatives too) is worded by the MOQ.
         quantity = parse_quantity(quantity, product.unit, minimum=-MAX_QUANTITY, maximum=None)

@@ -22,8 +22,6 @@ MAX_AMOUNT = Decimal(10) ** 12
 def parse_quantity(raw: object, unit: str, field: str = "quantity") -> Decimal:
     """A quantity of ``unit`` by its rule (at least one step: 1 piece, 0.001 t), exactly;
     too many decimals is refused naming the rule."""
-    if isinstance(raw, bool | float):
-        raise ValidationFailed(lazy_gettext("Enter a number."), field)
     try:
         return units.parse_quantity(raw, unit)
     except NumberProblem as problem:
