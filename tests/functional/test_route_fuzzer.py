@@ -174,6 +174,22 @@ def _row_counts() -> dict[str, int]:
     return {name: number for name, number in counts}
 
 
+class RowCounts:
+    """Every table's row count, carried from one request to the next.
+
+    Counting once after each request (the last count is the next one's "before") halves
+    the counting, which is most of this file's time on PostgreSQL.
+    """
+
+    def __init__(self) -> None:
+        self._last = _row_counts()
+
+    def changed(self) -> bool:
+        now = _row_counts()
+        changed, self._last = now != self._last, now
+        return changed
+
+
 def _send(client: FlaskClient, method: str, path: str, body: str) -> int:
     if method == "post":
         response = client.post(path, data=body, content_type="application/x-www-form-urlencoded")
@@ -228,17 +244,18 @@ def _fuzz_forms(
     client: FlaskClient, forms: set[Form], values: list[str | bytes], *, stranger: bool
 ) -> int:
     sent = 0
+    counts = RowCounts()
     for form in sorted(forms, key=lambda f: (f.action, f.method)):
         path = _local_path(form.action)
         if path is None or SESSION_ENDING.search(path):
             continue
         for hostile in values:
-            before = _row_counts()
             status = _send(client, form.method, path, _body(form, hostile))
             sent += 1
             assert status != 500, f"{form.method.upper()} {path} with {hostile!r:.40}"
+            wrote = counts.changed()
             if (stranger and not OWN_COMPANY_FORMS.match(path)) or status >= 400:
-                assert _row_counts() == before, f"{form.method.upper()} {path} wrote"
+                assert not wrote, f"{form.method.upper()} {path} wrote"
     return sent
 
 
@@ -290,21 +307,24 @@ def _rule_paths(app: Flask, hostile: str | bytes) -> Iterator[tuple[str, str]]:
             yield method.lower(), path
 
 
+# Each person's hostile values in two halves, so the pieces spread over the test workers
+# and none runs near the per-test time limit on a loaded machine.
+@pytest.mark.parametrize("half", [0, 1])
 @pytest.mark.parametrize("person", ["seller owner", "buyer owner", None])
 def test_no_url_rule_answers_500_to_hostile_paths_and_queries(
-    app: Flask, visitors: Visitors, person: str | None
+    app: Flask, visitors: Visitors, person: str | None, half: int
 ) -> None:
     params = ["q", "page", "amount_min", "amount_max", "date_from", "date_to", "currency"]
     sent = 0
     client = visitors.client(None if person is None else visitors.people[person])
-    for hostile in HOSTILE:
+    counts = RowCounts()
+    for hostile in HOSTILE[half::2]:
         query = "&".join(f"{name}={_encoded(hostile)}" for name in params)
         for method, path in _rule_paths(app, hostile):
-            before = _row_counts()
             status = _send(client, method, path, query)
             sent += 1
             assert status != 500, f"{method.upper()} {path[:80]} with {hostile!r:.40}"
-            if status >= 400:
-                assert _row_counts() == before, f"{method.upper()} {path[:80]} wrote"
+            if counts.changed():
+                assert status < 400, f"{method.upper()} {path[:80]} wrote"
     print(f"route fuzzer, {person or 'nobody'}: {sent} rule requests")
     assert_ledger_holds()
