@@ -87,6 +87,7 @@ FIELDS: dict[str, Bilingual] = {
     "currency": ("Currency", "币种"),
     "incoterm": ("Delivery terms", "交货条款"),
     "payment_terms": ("Payment terms", "付款条件"),
+    "quantity_tolerance": ("Quantity tolerance", "溢短装"),
     "delivery_period": ("Delivery period", "交货期"),
     "ship_by": ("Ship by", "最迟装运日期"),
     "lead_time": ("Lead time (days)", "生产周期（天）"),
@@ -180,6 +181,12 @@ PACKAGE_TYPES: dict[str, Bilingual] = {
     "crate": ("Crates", "板条箱"),
     "bulk": ("Bulk", "散装"),
     "block": ("Blocks / slabs", "石块/板材"),
+}
+
+# "More or less 5 % at seller's option" (UCP 600 art. 30); {percent} is a whole number.
+TOLERANCE_AT: dict[str, Bilingual] = {
+    "seller": ("More or less {percent}% at seller's option", "溢短装{percent}%，由卖方选择"),
+    "buyer": ("More or less {percent}% at buyer's option", "溢短装{percent}%，由买方选择"),
 }
 
 PACKAGE_N_OF: Bilingual = ("Package {n} of {total}", "第{n}件，共{total}件")

@@ -98,6 +98,13 @@ class Order(PublicIdMixin, Base):
     notify_party: Mapped[str | None] = mapped_column(sa.Text)
     requested_delivery_date: Mapped[date | None]
     payment_terms: Mapped[PaymentTerms] = mapped_column(enum_column_type(PaymentTerms))
+    # "More or less N % at seller's (or buyer's) option" on every line's quantity (UCP 600
+    # art. 30): 0 to 10 whole percent; what ships within it completes the order and sets
+    # the amount invoiced (app.services.orders.tolerance).
+    tolerance_percent: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    tolerance_at_buyers_option: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false()
+    )
     notes: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[OrderStatus] = mapped_column(
         enum_column_type(OrderStatus), default=OrderStatus.PLACED, index=True

@@ -175,6 +175,11 @@ class QuoteRevision(PublicIdMixin, Base):
     total_minor: Mapped[int] = mapped_column(sa.BigInteger)
     lead_time_days: Mapped[int]
     payment_terms: Mapped[PaymentTerms] = mapped_column(enum_column_type(PaymentTerms))
+    # The quantity tolerance the order awarded from this revision carries (as on Order).
+    tolerance_percent: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    tolerance_at_buyers_option: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false()
+    )
     valid_until: Mapped[datetime] = mapped_column(index=True)
     remarks: Mapped[str | None] = mapped_column(sa.Text)
     # SHA-256 of the canonical terms, written once at creation; the order carries it too.

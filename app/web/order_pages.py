@@ -22,13 +22,16 @@ from app.i18n import current_locale_code
 from app.models import Company, Order, OrderChangeProposal, OrderStatus
 from app.models.base import utcnow
 from app.payments.gateway import configured_gateway
+from app.money import line_amount_minor
 from app.services.accounts.capabilities import Action, Side, can
 from app.services.accounts.clock import company_today
 from app.services.fulfilment.proposals import PROPOSAL_LABELS, order_proposals
 from app.services.fulfilment.proposals import describe as describe_proposal
+from app.services.fulfilment.shipment_contents import already_shipped
 from app.services.orders.bank_changes import recent_bank_change
 from app.services.orders.lifecycle import STATUS_LABELS
 from app.services.orders.queries import OrderFilter, next_action
+from app.services.orders.tolerance import Tolerance
 from app.services.orders.waiting import WaitingFor
 from app.services.payments.controls import current_hold
 from app.services.quotations.queries import rfq_of_order
@@ -110,6 +113,11 @@ def order_template_helpers() -> dict[str, Any]:
         "bank_change_notice": _bank_change_notice,
         # An order awarded from a quote links back to its RFQ and history.
         "rfq_of_order": rfq_of_order,
+        # "More or less 5 %": the clause, and each line's range until it ships.
+        "tolerance_of": Tolerance.of,
+        # order_line_id → quantity shipped, once anything shipped (else an empty dict).
+        "shipped_of": lambda order: already_shipped(order) if order.shipments else {},
+        "line_amount_minor": line_amount_minor,
     }
 
 

@@ -28,6 +28,7 @@ from app.reference.trade_codes import UNIT_CODES
 from app.web.forms import CorridorForm, as_choices
 from app.web.order_labels import PAYMENT_TERMS_LABELS
 from app.web.places import PlaceField
+from app.web.tolerance_fields import ToleranceFields
 
 # The unit is chosen beside the quantity, so the help gives both rules (issue #20).
 QUANTITY_HELP = _l(
@@ -148,7 +149,7 @@ class QuoteLineRow(PriceBreaks, Form):
         )
 
 
-class QuoteForm(PriceBreaks, CorridorForm):
+class QuoteForm(ToleranceFields, PriceBreaks, CorridorForm):
     """A new revision: lines (a listing of the seller's or free text each) and the terms.
 
     The first line's fields sit on the form itself; ``more_lines`` are the optional rows.

@@ -16,6 +16,7 @@ from flask_babel import to_utc
 
 from app.models import QuoteRevision, Rfq
 from app.services.accounts.capabilities import Side
+from app.services.orders.tolerance import Tolerance
 from app.services.quotations.queries import (
     company_revision,
     company_rfq,
@@ -41,6 +42,7 @@ def quotation_helpers() -> dict[str, Any]:
         "rfq_terms_labels": PAYMENT_TERMS_LABELS,
         "live_rfq": LIVE_RFQ,
         "unit_price_at": unit_price_at,
+        "tolerance_of": Tolerance.of,
     }
 
 

@@ -20,10 +20,13 @@ from tests.builders.orders import accept, place_for, release_if_held, start_prod
 from tests.builders.trade import Trade
 
 
-def in_production(app: Flask, trade: Trade, lines: list[tuple[Product, int]]) -> Order:
-    """``lines`` ordered by the trade's purchaser, accepted and in production, with any
-    hold on the shipment (an unpaid deposit) released."""
-    order = place_for(app, trade.purchaser, lines)
+def in_production(
+    app: Flask, trade: Trade, lines: list[tuple[Product, int]], **terms: Any
+) -> Order:
+    """``lines`` ordered by the trade's purchaser (on ``terms`` beyond the usual ones, e.g.
+    a tolerance), accepted and in production, with any hold on the shipment (an unpaid
+    deposit) released."""
+    order = place_for(app, trade.purchaser, lines, **terms)
     accept(app, trade, order)
     start_production(app, trade, order)
     release_if_held(app, trade, order)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,8 +36,16 @@ from app.models.base import utcnow
 from app.reference.text import neutralise_bidi_data
 from app.services.audit.recording import Actor
 from app.services.documents.issuing import issue_credit_note
+from app.services.fulfilment.shipment_contents import LineInput
 from tests.builders.documents import render_pending
-from tests.builders.orders import accept, advance, place_for
+from tests.builders.orders import (
+    accept,
+    advance,
+    place_for,
+    record_shipment,
+    sea_shipment,
+    start_production,
+)
 from tests.builders.trade import Trade, finance_of, make_trade
 from tests.support.pdfs import pdf_text
 
@@ -265,3 +273,36 @@ def test_twelve_and_a_half_tonnes_invoice_with_the_line_rounded_once_half_up(
     # 2,319.13 + freight 185.00 + insurance 12.37
     assert amounts(embedded, "GrandTotalAmount") == ["2516.50"]
     assert re.search(r"12\.500 TNE\s+185\.53\s+2,319\.13", pdf_text(invoice.pdf or b""))
+
+
+def test_a_shipment_within_the_tolerance_is_invoiced_on_what_shipped(
+    app: Flask, rules: Rules
+) -> None:
+    # Issue 20: 12.5 t more or less 10 %; 13.75 t ship. 13.75 t x USD 185.53 = 2,551.0375,
+    # rounded once half up to 2,551.04; the stored total, the PDF and the XML agree.
+    trade = make_trade(currency="USD", price_from_minor=18_553, unit="TNE", moq=1)
+    trade.product.incoterms.append(ProductIncoterm(rule=Incoterm.CIF, named_place="Shanghai"))
+    db.session.flush()
+    order = place_for(
+        app,
+        trade.purchaser,
+        [(trade.product, Decimal("12.5"))],
+        incoterm="CIF",
+        incoterm_place="Shanghai",
+        tolerance_percent=10,
+    )
+    accept(app, trade, order, freight=Decimal("185.00"), insurance=Decimal("12.37"))
+    start_production(app, trade, order)
+    record_shipment(app, trade, order, replace(sea_shipment(), lines=[LineInput(1, "13.75")]))
+    (invoice,) = documents_of(order, DocumentKind.COMMERCIAL_INVOICE)
+    # 2,551.04 + freight 185.00 + insurance 12.37
+    assert (order.total_minor, invoice.total_minor) == (274_841, 274_841)
+    render_pending(app, DocumentKind.COMMERCIAL_INVOICE)
+    embedded = einvoice_from_pdf(invoice.pdf or b"")
+    assert embedded is not None
+    assert_passes(rules, embedded)
+    quantities = etree.fromstring(embedded).xpath("//ram:BilledQuantity", namespaces=NS)
+    assert [(q.text, q.get("unitCode")) for q in quantities] == [("13.75", "TNE")]
+    assert amounts(embedded, "LineTotalAmount") == ["2551.04", "2551.04"]
+    assert amounts(embedded, "GrandTotalAmount") == ["2748.41"]
+    assert re.search(r"13\.750 TNE\s+185\.53\s+2,551\.04", pdf_text(invoice.pdf or b""))

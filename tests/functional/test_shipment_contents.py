@@ -43,6 +43,7 @@ from tests.builders.dangerous_goods import (
 )
 from tests.builders.documents import render_pending
 from tests.builders.licences import licence
+from tests.builders.minerals import chromite
 from tests.builders.trade import Trade, make_trade
 from tests.factories import ProductFactory
 from tests.support.auth import AuthActions
@@ -220,21 +221,55 @@ def test_no_lines_given_ships_what_is_left_of_every_line(app: Flask, trade: Trad
     assert [p.order_line_id for p in shipment.packages] == [line.id]
 
 
-def test_a_short_shipment_ships_its_own_quantity(app: Flask, trade: Trade) -> None:
-    order = in_production(app, trade, [(ammonium_nitrate(trade.seller), 200)])
+def test_a_shipment_within_the_tolerance_ships_its_own_quantity(app: Flask, trade: Trade) -> None:
+    # 200 t, more or less 10 %: 180 t completes the line.
+    order = in_production(app, trade, [(ammonium_nitrate(trade.seller), 200)], tolerance_percent=10)
     (line,) = order.lines
     shipment = record(
         app,
         trade,
         order,
         sailing(
-            lines=[LineInput(1, 150)],
-            packages=[actions.PackageInput(count=150, marks="MCCT 1-150", package_type="bag")],
+            lines=[LineInput(1, 180)],
+            packages=[actions.PackageInput(count=180, marks="MCCT 1-180", package_type="bag")],
         ),
     )
-    assert shipped_quantities(shipment) == {line.id: 150}
-    assert already_shipped(order) == {line.id: 150}
-    assert remaining_quantities(order) == {line.id: 50}
+    assert shipped_quantities(shipment) == {line.id: 180}
+    assert already_shipped(order) == {line.id: 180}
+    assert remaining_quantities(order) == {line.id: 20}
+    assert order.status is OrderStatus.SHIPPED
+
+
+@pytest.mark.parametrize(
+    ("tolerance", "quantity", "message"),
+    [
+        (
+            0,
+            150,
+            "Line 1: the order ships in one lot, so this shipment carries the 200 TNE ordered.",
+        ),
+        (
+            10,
+            "179.999",
+            "Line 1: the order ships in one lot, so this shipment carries 180 to 220 TNE "
+            "(200 TNE ordered, more or less 10 %).",
+        ),
+        (
+            10,
+            "220.001",
+            "Line 1: 220.001 TNE is more than the order leaves to ship "
+            "(220 TNE of 200 TNE ordered).",
+        ),
+    ],
+)
+def test_a_shipment_outside_the_tolerance_is_refused_with_the_range(
+    app: Flask, trade: Trade, tolerance: int, quantity: object, message: str
+) -> None:
+    order = in_production(
+        app, trade, [(ammonium_nitrate(trade.seller), 200)], tolerance_percent=tolerance
+    )
+    lines = [LineInput(1, quantity)]  # type: ignore[arg-type]
+    assert refused(app, trade, order, sailing(lines=lines)) == message
 
 
 def test_a_shipment_recorded_before_lines_existed_shipped_the_whole_order(
@@ -479,7 +514,7 @@ def test_the_form_refuses_more_than_ordered_and_writes_nothing(
 def test_the_form_records_lines_containers_and_where_each_package_travels(
     app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
 ) -> None:
-    order = in_production(app, trade, [(ammonium_nitrate(trade.seller), 200)])
+    order = in_production(app, trade, [(ammonium_nitrate(trade.seller), 200)], tolerance_percent=10)
     auth.login(trade.sales.email)
     form = shipment_form(
         **{
@@ -547,7 +582,8 @@ def pdf_text(client: FlaskClient, order: Order, kind: DocumentKind) -> str:
 def test_packing_list_invoice_and_dg_declaration_print_the_same_shipment(
     app: Flask, client: FlaskClient, auth: AuthActions, trade: Trade
 ) -> None:
-    order = in_production(app, trade, [(ammonium_nitrate(trade.seller), 200)])
+    # 160 t more or less 10 %; 150 t ship, and are what every paper prints.
+    order = in_production(app, trade, [(ammonium_nitrate(trade.seller), 160)], tolerance_percent=10)
     record(
         app,
         trade,
@@ -604,8 +640,14 @@ def test_packing_list_invoice_and_dg_declaration_print_the_same_shipment(
     # UN numbers: UN1942 and no other on any of them.
     for text in (packing, invoice, declaration):
         assert set(re.findall(r"UN\d{4}", text)) == {"UN1942"}
-    # The declaration never claims the ordered quantity when less was shipped.
-    assert "200.000 TNE" not in declaration and "200 Bags" not in declaration
+    # No paper claims the ordered quantity when less was shipped: the invoice bills
+    # 150 t at $465.00 = $69,750.00, and prints the tolerance agreed.
+    assert "160.000 TNE" not in declaration and "160 Bags" not in declaration
+    assert "160.000" not in invoice and "74,400.00" not in invoice
+    assert re.search(r"150\.000 TNE .*465\.00 .*69,750\.00", invoice)
+    # (the clause wraps beside the transport column)
+    assert "Quantity tolerance 溢短装 More" in invoice
+    assert "or less 10% at seller's option" in invoice
     # Per container: what it holds, its seal and its packing certificate.
     assert "CSNU6342117 22G1 SEAL-2117 100 Bags 袋 UN1942 (Order line 订单行 1)" in declaration
     assert "TGHU1234567 22G1 SEAL-4567 50 Bags 袋 UN1942 (Order line 订单行 1)" in declaration
@@ -616,20 +658,6 @@ def test_packing_list_invoice_and_dg_declaration_print_the_same_shipment(
 
 
 # --- decimal quantities (issue 20) ------------------------------------------------------------
-
-
-def chromite(seller: Company) -> Product:
-    """Chromite ore sold by the tonne to the kilogram, $185.50 a tonne, shipped loose."""
-    product: Product = ProductFactory(
-        seller=seller,
-        title="Chromite ore lumps Cr2O3 40 %",
-        hs_code="261000",
-        unit="TNE",
-        moq=1,
-        price_from_minor=18_550,
-        stock_quantity=5_000,
-    )
-    return product
 
 
 def test_twelve_and_a_half_tonnes_ship_and_print_to_the_kilogram(

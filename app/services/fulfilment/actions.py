@@ -30,6 +30,7 @@ from app.services.fulfilment.charges import (
 )
 from app.services.fulfilment.document_hooks import on_order_accepted, on_order_shipped
 from app.services.fulfilment.proposals import ProposedChange
+from app.services.fulfilment.shipped_value import value_what_shipped
 from app.services.licences import gate as licence_gate
 from app.services.orders.lifecycle import complete_if_settled, may_move, record_event, transition
 from app.services.orders.notifications import notify_counterparty
@@ -255,7 +256,8 @@ def _checked_shipment(data: ShipmentInput) -> dict[str, object]:
 
 
 def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment:
-    """The seller records the shipment; the order becomes shipped and the papers are due.
+    """The seller records the shipment; the order becomes shipped and the papers are due,
+    on the quantities shipped (within the order's tolerance).
 
     On deposit and advance terms the shipment, and so the commercial invoice, waits for
     that money (or a release).
@@ -280,6 +282,8 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
         shipped=shipment_contents.shipped_quantities(shipment),
         address=actor.address,
     )
+    # Within the tolerance, what shipped is what is sold: the invoice is issued on it.
+    value_what_shipped(order)
     on_order_shipped(actor, order)
     # The public statistics count the order once its commercial invoice exists.
     ask_for_trade_flow_refresh(order.id)

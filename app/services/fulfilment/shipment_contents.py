@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -36,17 +35,15 @@ from app.reference.stowage import Goods, check_mix, compatibility_group
 from app.reference.trade_codes import normalize_un_number
 from app.reference.units import parse_quantity
 from app.services.errors import ValidationFailed
+from app.services.fulfilment.containers import ContainerInput as ContainerInput
+from app.services.fulfilment.containers import checked_containers
+from app.services.orders.tolerance import Tolerance
 
 if TYPE_CHECKING:
     from app.services.fulfilment.actions import ShipmentInput
 
-# ISO 6346: owner code and category (4 letters), serial number and check digit (7 digits).
-_CONTAINER_NUMBER = re.compile(r"^[A-Z]{4}\d{7}$")
-# ISO 6346 size and type code: length, height/width, type group, detail (22G1, 45G1, 22R1).
-_CONTAINER_TYPE = re.compile(r"^[0-9A-Z]{2}[A-Z][0-9A-Z]$")
 # A UN number written in marks or contents ("UN0360", "UN 1942"): checked against the order.
 _UN_IN_TEXT = re.compile(r"\bUN\s?(\d{4})\b", re.IGNORECASE | re.ASCII)
-MAX_CONTAINERS = 200
 
 
 @dataclass
@@ -56,16 +53,6 @@ class LineInput:
 
     line_no: int
     quantity: Decimal | int | str | None
-
-
-@dataclass
-class ContainerInput:
-    container_number: str
-    container_type: str
-    seal_number: str | None = None
-    packed_by: str | None = None
-    packed_at: str | None = None
-    packed_on: date | None = None
 
 
 def shipped_quantities(shipment: Shipment) -> dict[int, Decimal]:
@@ -90,15 +77,6 @@ def already_shipped(order: Order, *, excluding: Shipment | None = None) -> dict[
         for line_id, quantity in shipped_quantities(shipment).items():
             totals[line_id] = totals.get(line_id, Decimal(0)) + quantity
     return totals
-
-
-def tolerance(line: OrderLine) -> Decimal:
-    """How many units beyond the ordered quantity the parties agreed may ship.
-
-    Orders carry no tolerance today (no "more or less" clause is ever agreed), so none;
-    an order that gains one answers here.
-    """
-    return Decimal(0)
 
 
 def remaining_quantities(order: Order) -> dict[int, Decimal]:
@@ -134,10 +112,17 @@ def _refuse(message: Any, field: str) -> ValidationFailed:
 
 
 def _shipment_lines(order: Order, wanted: Sequence[LineInput]) -> list[ShipmentLine]:
-    """The shipment's lines: what was asked for, or everything still to ship."""
+    """The shipment's lines: what was asked for, or everything still to ship.
+
+    Each line may ship up to its quantity plus the order's tolerance. Orders ship in one
+    lot, so the shipment also brings every line to at least its quantity less the
+    tolerance: what ships then completes the order and is what is invoiced.
+    """
     by_no = {line.line_no: line for line in order.lines}
-    remaining = remaining_quantities(order)
+    shipped = already_shipped(order)
+    tolerance = Tolerance.of(order)
     if not wanted:
+        remaining = remaining_quantities(order)
         wanted = [LineInput(line.line_no, remaining[line.id]) for line in order.lines]
     result: list[ShipmentLine] = []
     seen: set[int] = set()
@@ -149,7 +134,7 @@ def _shipment_lines(order: Order, wanted: Sequence[LineInput]) -> list[ShipmentL
         quantity = _quantity(entry, line)
         if quantity == 0:
             continue
-        allowed = remaining[line.id] + tolerance(line)
+        allowed = max(tolerance.bounds(line.quantity, line.unit)[1] - shipped[line.id], Decimal(0))
         if quantity > allowed:
             raise _refuse(
                 lazy_gettext(
@@ -166,62 +151,33 @@ def _shipment_lines(order: Order, wanted: Sequence[LineInput]) -> list[ShipmentL
         result.append(ShipmentLine(order_line=line, quantity=quantity))
     if not result:
         raise _refuse(lazy_gettext("Give the quantity this shipment carries."), "lines")
+    carried = {shipment_line.order_line.line_no: shipment_line.quantity for shipment_line in result}
+    for line in order.lines:
+        low, high = tolerance.bounds(line.quantity, line.unit)
+        if shipped[line.id] + carried.get(line.line_no, Decimal(0)) < low:
+            raise _refuse(_one_lot_refusal(line, tolerance, low, high), "lines")
     return result
 
 
-def _containers(entries: Sequence[ContainerInput], dangerous: bool) -> list[ShipmentContainer]:
-    containers: list[ShipmentContainer] = []
-    numbers: set[str] = set()
-    for position, entry in enumerate(entries, start=1):
-        number = (entry.container_number or "").strip().upper().replace(" ", "")
-        kind = (entry.container_type or "").strip().upper()
-        if not _CONTAINER_NUMBER.match(number):
-            raise _refuse(
-                lazy_gettext(
-                    "Container numbers are four letters and seven digits, e.g. MSCU1234567."
-                ),
-                "containers",
-            )
-        if number in numbers:
-            raise _refuse(
-                lazy_gettext("Container %(number)s is listed twice.", number=number), "containers"
-            )
-        numbers.add(number)
-        if not _CONTAINER_TYPE.match(kind):
-            raise _refuse(
-                lazy_gettext(
-                    "Give the container's ISO size and type code (e.g. 22G1 or 45G1) for "
-                    "%(number)s.",
-                    number=number,
-                ),
-                "containers",
-            )
-        packed_by = (entry.packed_by or "").strip()[:120] or None
-        packed_at = (entry.packed_at or "").strip()[:100] or None
-        if dangerous and not (packed_by and packed_at and entry.packed_on):
-            # IMDG 5.4.2: whoever packed dangerous goods into the container certifies it.
-            raise _refuse(
-                lazy_gettext(
-                    "Container %(number)s carries dangerous goods: give its packing certificate "
-                    "(who packed it, where and on which day).",
-                    number=number,
-                ),
-                "containers",
-            )
-        containers.append(
-            ShipmentContainer(
-                position=position,
-                container_number=number,
-                container_type=kind,
-                seal_number=(entry.seal_number or "").strip()[:40] or None,
-                packed_by=packed_by,
-                packed_at=packed_at,
-                packed_on=entry.packed_on,
-            )
+def _one_lot_refusal(line: OrderLine, tolerance: Tolerance, low: Decimal, high: Decimal) -> Any:
+    if not tolerance.percent:
+        return lazy_gettext(
+            "Line %(no)s: the order ships in one lot, so this shipment carries the "
+            "%(ordered)s %(unit)s ordered.",
+            no=line.line_no,
+            ordered=plain_decimal(line.quantity),
+            unit=line.unit,
         )
-    if len(containers) > MAX_CONTAINERS:
-        raise _refuse(lazy_gettext("Too many containers on one shipment."), "containers")
-    return containers
+    return lazy_gettext(
+        "Line %(no)s: the order ships in one lot, so this shipment carries %(low)s to "
+        "%(high)s %(unit)s (%(ordered)s %(unit)s ordered, more or less %(percent)s %%).",
+        no=line.line_no,
+        low=plain_decimal(low),
+        high=plain_decimal(high),
+        ordered=plain_decimal(line.quantity),
+        unit=line.unit,
+        percent=tolerance.percent,
+    )
 
 
 def _un_numbers_in(package: ShipmentPackage) -> set[str]:
@@ -390,7 +346,7 @@ def checked_contents(
             ),
             "lines",
         )
-    shipment_containers = _containers(containers, dangerous)
+    shipment_containers = checked_containers(containers, dangerous)
     _check_packages(order, shipment_lines, packages, package_lines)
     _place_packages(packages, package_containers, shipment_containers)
     _check_stowage(shipment_lines, packages, shipment_containers)

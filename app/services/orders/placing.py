@@ -52,6 +52,7 @@ from app.services.orders.cart import (
 from app.services.orders.lifecycle import record_event
 from app.services.orders.notifications import notify_counterparty
 from app.services.orders.stock import reserve_stock
+from app.services.orders.tolerance import Tolerance, parse_tolerance
 from app.services.places import offered_place
 
 # Line totals live in signed 64-bit integers; stay well inside them.
@@ -74,6 +75,9 @@ class OrderTerms:
     notes: str | None = None
     # The total the buyer saw on the review page; a changed price refuses the order.
     expected_total_minor: int | None = None
+    # "More or less N %" on the quantities, as typed (``tolerance.parse_tolerance``).
+    tolerance_percent: object = None
+    tolerance_option: object = None
 
 
 def common_incoterms(group: CartGroup) -> list[tuple[Incoterm, str]]:
@@ -188,6 +192,14 @@ def _checked_terms(terms: OrderTerms, group: CartGroup, buyer: Company) -> dict[
         "requested_delivery_date": terms.requested_delivery_date,
         "payment_terms": PaymentTerms(terms.payment_terms),
         "notes": _optional_text(terms.notes, "notes"),
+        **_tolerance_columns(parse_tolerance(terms.tolerance_percent, terms.tolerance_option)),
+    }
+
+
+def _tolerance_columns(tolerance: Tolerance) -> dict[str, object]:
+    return {
+        "tolerance_percent": tolerance.percent,
+        "tolerance_at_buyers_option": tolerance.at_buyers_option,
     }
 
 

@@ -106,6 +106,44 @@ def create_milestones(order: Order, today: date) -> list[PaymentMilestone]:
     return milestones
 
 
+def follow_total(order: Order) -> None:
+    """The order's total moved at shipment (what shipped within the tolerance is what is
+    owed): the milestones still to fall due share the new total by their percents; those
+    already due (deposit, advance) keep their amounts.
+
+    An order paid wholly before shipment gains a balance milestone when more shipped than
+    was paid for, and its one milestone shrinks when less shipped (what was paid beyond it
+    is the buyer's credit, as ever). The milestones always sum to the total.
+    """
+    milestones = list(order.milestones)
+    if not milestones:
+        return
+    later = [m for m in milestones if m.trigger is not MilestoneTrigger.ACCEPTANCE]
+    fixed = sum(m.amount_minor for m in milestones if m not in later)
+    rest = order.total_minor - fixed
+    if later and rest > 0:
+        amounts = Money.from_minor(rest, order.currency).allocate([m.percent for m in later])
+        for milestone, amount in zip(later, amounts, strict=True):
+            milestone.amount_minor = amount.to_minor()
+    elif rest > 0:
+        last = milestones[-1]
+        db.session.add(
+            PaymentMilestone(
+                order=order,
+                sequence=last.sequence + 1,
+                kind=MilestoneKind.BALANCE,
+                method=last.method,
+                percent=0,
+                amount_minor=rest,
+                currency=order.currency,
+                trigger=MilestoneTrigger.SHIPMENT,
+            )
+        )
+    elif rest < 0:
+        # Paid (or due) before shipment for more than shipped: the last one shrinks.
+        milestones[-1].amount_minor += rest
+
+
 def on_shipment(order: Order, shipped_on: date) -> None:
     """The B/L exists and the commercial invoice is issued: the rest falls due."""
     for milestone in order.milestones:

@@ -145,6 +145,8 @@ def award(
         buyer_po_number=clean_text(data.buyer_po_number, "buyer_po_number", limit=50) or None,
         requested_delivery_date=rfq.required_by,
         payment_terms=revision.payment_terms,
+        tolerance_percent=revision.tolerance_percent,
+        tolerance_at_buyers_option=revision.tolerance_at_buyers_option,
         notes=revision.remarks,
         status=OrderStatus.ACCEPTED,
         goods_total_minor=revision.goods_total_minor,

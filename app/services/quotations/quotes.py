@@ -38,6 +38,7 @@ from app.services.accounts.companies import ensure_can_trade
 from app.services.audit.recording import Actor
 from app.services.errors import NotFound, ValidationFailed
 from app.services.fulfilment.charges import check_charges
+from app.services.orders.tolerance import Tolerance, parse_tolerance
 from app.services.quotations.figures import clean_text, parse_amount_minor, parse_quantity
 from app.services.quotations.states import (
     LIVE_QUOTE,
@@ -78,6 +79,9 @@ class QuoteInput:
     freight: object = None
     insurance: object = None
     remarks: str = ""
+    # "More or less N %" on every line, as typed (``tolerance.parse_tolerance``).
+    tolerance_percent: object = None
+    tolerance_option: object = None
 
 
 @dataclass
@@ -188,6 +192,11 @@ def canonical_terms(revision: QuoteRevision, rfq: Rfq, product_ids: dict[int, st
         "valid_until": revision.valid_until.isoformat(),
         "remarks": revision.remarks,
     }
+    tolerance = Tolerance.of(revision)
+    if tolerance.percent:
+        # Only when there is one: the revisions written before tolerances keep their hash.
+        terms["tolerance_percent"] = tolerance.percent
+        terms["tolerance_option"] = tolerance.option
     return json.dumps(terms, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -220,6 +229,7 @@ def _checked_terms(data: QuoteInput, rfq: Rfq, now: datetime) -> dict[str, objec
         )
     if valid_until > now + timedelta(days=MAX_VALID_DAYS):
         raise ValidationFailed(lazy_gettext("A quote is valid for at most 90 days."), "valid_until")
+    tolerance = parse_tolerance(data.tolerance_percent, data.tolerance_option)
     return {
         "incoterm": incoterm,
         "incoterm_place": clean_text(data.incoterm_place, "incoterm_place", limit=100, minimum=2),
@@ -229,6 +239,8 @@ def _checked_terms(data: QuoteInput, rfq: Rfq, now: datetime) -> dict[str, objec
         "payment_terms": PaymentTerms(data.payment_terms),
         "valid_until": valid_until,
         "remarks": clean_text(data.remarks, "remarks", limit=2000) or None,
+        "tolerance_percent": tolerance.percent,
+        "tolerance_at_buyers_option": tolerance.at_buyers_option,
     }
 
 

@@ -92,6 +92,8 @@ def _terms(body: PlaceOrder) -> OrderTerms:
         requested_delivery_date=body.requested_delivery_date,
         notes=body.notes,
         expected_total_minor=body.expected_total_minor,
+        tolerance_percent=body.tolerance_percent,
+        tolerance_option=body.tolerance_option,
     )
 
 

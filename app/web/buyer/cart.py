@@ -36,6 +36,7 @@ from app.services.orders.placing import (
     offered_payment_terms,
     place_order,
 )
+from app.services.orders.tolerance import parse_tolerance
 from app.web.boundary import attempt
 from app.web.buyer.blueprint import bp
 from app.web.buyer.order_forms import CartForm, CheckoutForm
@@ -182,6 +183,8 @@ def _terms(form: CheckoutForm) -> OrderTerms:
         requested_delivery_date=form.requested_delivery_date.data,
         notes=form.notes.data,
         expected_total_minor=form.expected_total_minor.data,
+        tolerance_percent=form.tolerance_percent.data,
+        tolerance_option=form.tolerance_option.data,
     )
 
 
@@ -203,7 +206,14 @@ def checkout(group_key: str) -> ResponseReturnValue:
             form.expected_total_minor.data = shown.goods_total_minor
             delivery = form.delivery.data or ""
             return render_template(
-                "buyer/review.html", form=form, group=shown, delivery=delivery.replace("|", " ")
+                "buyer/review.html",
+                form=form,
+                group=shown,
+                delivery=delivery.replace("|", " "),
+                # The form checked the percent by the same rule: it reads here.
+                tolerance_clause=parse_tolerance(
+                    form.tolerance_percent.data, form.tolerance_option.data
+                ).clause(),
             )
     return render_template("buyer/checkout.html", form=form, group=shown)
 

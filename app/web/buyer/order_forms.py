@@ -23,6 +23,7 @@ from wtforms.widgets import HiddenInput
 from app.models.base import QUANTITY_PLACES
 from app.web.forms import CorridorForm, ExactDecimalField, WholeNumberField
 from app.web.places import PlaceField
+from app.web.tolerance_fields import ToleranceFields
 
 
 class CartForm(CorridorForm):
@@ -42,7 +43,7 @@ class CartForm(CorridorForm):
     next = HiddenField()
 
 
-class CheckoutForm(CorridorForm):
+class CheckoutForm(ToleranceFields, CorridorForm):
     """The terms of one order; the lines and their prices come from the cart."""
 
     delivery = SelectField(

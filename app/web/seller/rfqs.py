@@ -16,6 +16,7 @@ from app.models import Rfq
 from app.models.base import utcnow
 from app.money import Money
 from app.services.accounts.capabilities import Action, Side, require
+from app.services.orders.tolerance import Tolerance
 from app.services.quotations import quotes
 from app.services.quotations.figures import quantity_text
 from app.services.quotations.queries import (
@@ -82,6 +83,9 @@ def _prefill(form: QuoteForm, rfq: Rfq) -> None:
             quantity.data = quantity_text(tier.min_quantity)
             price.data = str(Money.from_minor(tier.unit_price_minor, live.currency).amount)
     form.lead_time_days.data = str(live.lead_time_days)
+    if live.tolerance_percent:
+        form.tolerance_percent.data = str(live.tolerance_percent)
+        form.tolerance_option.data = Tolerance.of(live).option
     form.payment_terms.data = live.payment_terms.value
     for name, minor in (("freight", live.freight_minor), ("insurance", live.insurance_minor)):
         if minor:
@@ -160,6 +164,8 @@ def quote(public_id: str) -> ResponseReturnValue:
             freight=form.freight.data,
             insurance=form.insurance.data,
             remarks=form.remarks.data or "",
+            tolerance_percent=form.tolerance_percent.data,
+            tolerance_option=form.tolerance_option.data,
         )
         if attempt(lambda: quotes.submit_quote(acting(), found, data), _LineErrors(form, rows)).ok:
             flash(gettext("Your quote is sent to the buyer."), "success")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt
 
@@ -12,12 +12,15 @@ from app.models import Order
 from app.models.order import OrderStatus, PaymentStatus, PaymentTerms, ShipmentStatus
 from app.models.product import Incoterm
 from app.money import Money
+from app.services.orders.tolerance import MAX_PERCENT, HasTolerance, Tolerance
 from app.web.api.contract import Amount, RequestModel, ResponseModel, Text
 from app.web.api.schemas.fulfilment import OrderDocument, PaymentMilestone, Shipment
 
 # A figure as the ERP sends it: a decimal string such as "524.00" or "12.5", or a whole
 # number; never a JSON float, which could not carry "12.500" exactly.
 Figure = StrictInt | Text
+# Whose option the quantity tolerance is (``app.services.orders.tolerance.OPTIONS``).
+ToleranceOption = Literal["seller", "buyer"]
 # A quantity in the answer: an exact decimal string ("1200", "12.5").
 Quantity = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?$", examples=["1200", "12.5"])]
 
@@ -25,6 +28,15 @@ Quantity = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?$", examples=["1200"
 def quantity_text(value: Decimal) -> str:
     """A quantity as the API sends it: exact, no exponent, no trailing zeros ("12.5")."""
     return format(value.normalize(), "f")
+
+
+def tolerance_option(terms: HasTolerance) -> ToleranceOption | None:
+    """Whose option an order's or a quote's tolerance is, as the API answers it: null
+    without a tolerance."""
+    tolerance = Tolerance.of(terms)
+    if not tolerance.percent:
+        return None
+    return "buyer" if tolerance.at_buyers_option else "seller"
 
 
 def amount(minor: int, currency: str) -> str:
@@ -66,6 +78,15 @@ class PlaceOrder(RequestModel):
         None,
         description="The total in minor units the ERP computed; a different price is refused.",
     )
+    tolerance_percent: Annotated[StrictInt, Field(ge=0, le=MAX_PERCENT)] | None = Field(
+        None,
+        description='"More or less N %" on every line (UCP 600 art. 30): a whole number from '
+        "0 to 10; each line may then ship that percent more or less. Absent or 0: none.",
+        examples=[5],
+    )
+    tolerance_option: ToleranceOption | None = Field(
+        None, description="Who chooses within the tolerance; the seller when absent."
+    )
 
 
 class OrderLine(ResponseModel):
@@ -102,6 +123,12 @@ class OrderSummary(ResponseModel):
     destination_country: str
     destination_port: str
     payment_terms: PaymentTerms
+    tolerance_percent: int = Field(
+        description="More or less this percent on every line's quantity; 0 for none."
+    )
+    tolerance_option: ToleranceOption | None = Field(
+        description="Whose option the tolerance is; null without one."
+    )
     goods_total: Amount
     freight: Amount
     insurance: Amount
@@ -128,6 +155,8 @@ class OrderSummary(ResponseModel):
             destination_country=order.destination_country,
             destination_port=order.destination_port,
             payment_terms=order.payment_terms,
+            tolerance_percent=order.tolerance_percent,
+            tolerance_option=tolerance_option(order),
             goods_total=amount(order.goods_total_minor, currency),
             freight=amount(order.freight_minor, currency),
             insurance=amount(order.insurance_minor, currency),

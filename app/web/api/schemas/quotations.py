@@ -14,7 +14,15 @@ from app.models.order import PaymentTerms
 from app.models.product import Incoterm
 from app.models.quotation import QuoteStatus, RfqStatus
 from app.web.api.contract import Amount, RequestModel, ResponseModel, Text
-from app.web.api.schemas.orders import Figure, OrderEvent, Quantity, amount, quantity_text
+from app.web.api.schemas.orders import (
+    Figure,
+    OrderEvent,
+    Quantity,
+    ToleranceOption,
+    amount,
+    quantity_text,
+    tolerance_option,
+)
 
 LaxDate = Annotated[date, Field(strict=False, examples=["2027-03-01"])]
 
@@ -108,6 +116,12 @@ class Quote(ResponseModel):
     total: Amount
     lead_time_days: int
     payment_terms: PaymentTerms
+    tolerance_percent: int = Field(
+        description="More or less this percent on every line's quantity; 0 for none."
+    )
+    tolerance_option: ToleranceOption | None = Field(
+        description="Whose option the tolerance is; null without one."
+    )
     valid_until: datetime
     remarks: str | None
     terms_sha256: str
@@ -133,6 +147,8 @@ class Quote(ResponseModel):
             total=amount(revision.total_minor, currency),
             lead_time_days=revision.lead_time_days,
             payment_terms=revision.payment_terms,
+            tolerance_percent=revision.tolerance_percent,
+            tolerance_option=tolerance_option(revision),
             valid_until=revision.valid_until,
             remarks=revision.remarks,
             terms_sha256=revision.terms_sha256,

@@ -1,0 +1,41 @@
+"""What a shipped order is worth: the quantities that shipped at the agreed unit prices.
+
+Within the tolerance the parties agreed (``app.services.orders.tolerance``) the shipped
+quantity, not the ordered one, is sold and invoiced: 5,250 t shipped on 5,000 t ±5 % is
+5,250 t owed. The order's goods total and its unpaid milestones follow at shipment, so the
+commercial invoice, the register and the payments all read one figure. Each line rounds
+once (``app.money.line_amount_minor``), as everywhere.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.extensions import db
+from app.models import Order
+from app.money import line_amount_minor
+from app.services.fulfilment.shipment_contents import already_shipped
+from app.services.payments import milestones
+from app.services.payments.ledger import store_payment_figures
+
+
+def line_amounts_shipped(order: Order) -> dict[int, int]:
+    """order_line_id → what its shipped quantity is worth, in minor units."""
+    shipped = already_shipped(order)
+    return {
+        line.id: line_amount_minor(shipped.get(line.id, Decimal(0)), line.unit_price_minor)
+        for line in order.lines
+    }
+
+
+def value_what_shipped(order: Order) -> None:
+    """Set the order's goods total to what shipped, and its milestones to follow."""
+    goods = sum(line_amounts_shipped(order).values())
+    if goods == order.goods_total_minor:
+        return
+    order.goods_total_minor = goods
+    order.total_minor = goods + order.freight_minor + order.insurance_minor
+    milestones.follow_total(order)
+    db.session.flush()
+    # Paid, partly paid or due a credit: against the new total.
+    store_payment_figures(order)

@@ -1,0 +1,53 @@
+"""The quantity tolerance's two fields, as checkout and the seller's quote form ask them.
+
+"More or less 5 % at seller's option" (UCP 600 art. 30): a whole percent, blank for none,
+and whose option it is. The percent is read by the service's own rule
+(``app.services.orders.tolerance.parse_tolerance``), here too, so that checkout refuses 11 %
+on the field before the review page rather than when the order is placed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, SelectField, StringField
+from wtforms.validators import Optional, ValidationError
+
+from app.services.errors import ValidationFailed
+from app.services.orders.tolerance import MAX_PERCENT, parse_tolerance
+from app.web.forms import as_choices
+
+TOLERANCE_OPTION_LABELS = {
+    "seller": _l("Seller's option"),
+    "buyer": _l("Buyer's option"),
+}
+
+
+def _whole_percent(form: Any, field: Field) -> None:
+    try:
+        parse_tolerance(field.data, None)
+    except ValidationFailed as error:
+        raise ValidationError(str(error)) from None
+
+
+class ToleranceFields:
+    """Mixed into a form: ``tolerance_percent`` and ``tolerance_option``, named as the
+    services name their refusals, so ``attempt`` puts those on these fields."""
+
+    tolerance_percent = StringField(
+        _l("Quantity tolerance (%)"),
+        validators=[Optional(), _whole_percent],
+        description=_l(
+            "A whole number from 0 to %(most)s: each line may ship that much more or less. "
+            "Leave blank for none.",
+            most=MAX_PERCENT,
+        ),
+        render_kw={"inputmode": "numeric"},
+    )
+    tolerance_option = SelectField(
+        _l("At whose option"),
+        choices=as_choices(tuple(TOLERANCE_OPTION_LABELS.items())),
+        default="seller",
+        description=_l("Who chooses, within the tolerance, how much ships."),
+    )
