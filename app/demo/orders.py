@@ -20,6 +20,7 @@ from app.models import Order, OrderLine, OrderStatus, Product, ProposalState, Us
 from app.services.audit.recording import Actor
 from app.services.claims import window as claims_window
 from app.services.fulfilment import actions, proposals
+from app.services.fulfilment.shipment_contents import LineInput
 from app.services.orders import cart
 from app.services.orders.placing import OrderTerms, common_incoterms, find_group, place_order
 from app.services.payments import cards as card_payments
@@ -41,6 +42,13 @@ DEMO_ORDERS: list[tuple[str, int, OrderStatus]] = [
     ("Ziarat white marble blocks", 100, OrderStatus.REJECTED),
     ("Chromite ore lumps Cr2O3 40 %", 500, OrderStatus.CANCELLED),
 ]
+# "More or less N % at seller's option" on bulk ore, as MCCT buys it (issue #20).
+DEMO_TOLERANCE: dict[str, int] = {
+    "Chromite ore lumps Cr2O3 40 %": 10,
+    "Copper concentrate Cu 24 %": 5,
+}
+# Bulk ore ships what the loading weighed, within the tolerance: that is what is invoiced.
+DEMO_WEIGHED: dict[str, Decimal] = {"Copper concentrate Cu 24 %": Decimal("1012.450")}
 _PATH = [
     OrderStatus.ACCEPTED,
     OrderStatus.IN_PRODUCTION,
@@ -148,21 +156,21 @@ def _advance(
 _GRAMS_PER_UNIT = {"TNE": 1_000_000, "KGM": 1_000}
 
 
-def _packed(line: OrderLine, first: int, reference: str) -> actions.PackageInput:
-    """The packages of ``line`` as its listing packs them: quantity / units per package
+def _packed(line: OrderLine, quantity: Decimal, first: int, reference: str) -> actions.PackageInput:
+    """The packages of ``quantity`` of ``line`` as its listing packs them: quantity / units per package
     (50,000 detonators at 500 a carton are 100 cartons), numbered on from ``first``; goods
     with no units per package (bulk) are one lot. Weights are the listing's per package."""
     kind = line.product.package_type if line.product is not None else None
     count, net_g, gross_g = 1, None, None
     if line.units_per_package:
-        count = math.ceil(line.quantity / line.units_per_package)
+        count = math.ceil(quantity / line.units_per_package)
         if line.net_weight_g:
             net_g = count * line.net_weight_g
             gross_g = count * (line.gross_weight_g or line.net_weight_g)
     elif line.unit in _GRAMS_PER_UNIT:
         # Whole grams: a quantity has at most 3 decimals, and a tonne or kilogram is a
         # thousand grams or more, so the product is exact.
-        net_g = gross_g = int(line.quantity * _GRAMS_PER_UNIT[line.unit])
+        net_g = gross_g = int(quantity * _GRAMS_PER_UNIT[line.unit])
     last = first + count - 1
     numbers = f"{first}-{last}" if count > 1 else str(first)
     return actions.PackageInput(
@@ -179,8 +187,10 @@ def _packed(line: OrderLine, first: int, reference: str) -> actions.PackageInput
 def _shipment(order: Order) -> actions.ShipmentInput:
     today = date.today()
     packages: list[actions.PackageInput] = []
+    shipped = {line.line_no: DEMO_WEIGHED.get(line.title, line.quantity) for line in order.lines}
     for line in order.lines:
-        packages.append(_packed(line, sum(p.count for p in packages) + 1, order.reference))
+        first = sum(p.count for p in packages) + 1
+        packages.append(_packed(line, shipped[line.line_no], first, order.reference))
     weighed = all(p.net_weight_kg is not None for p in packages)
     return actions.ShipmentInput(
         mode="sea",
@@ -201,6 +211,7 @@ def _shipment(order: Order) -> actions.ShipmentInput:
         voyage="118E",
         container_numbers="CSNU6342117",
         packages=packages,
+        lines=[LineInput(line_no, quantity) for line_no, quantity in shipped.items()],
     )
 
 
@@ -236,6 +247,7 @@ def seed_orders() -> int:
                 notify_party="Same as consignee",
                 payment_terms="deposit_30_balance_70_bl",
                 buyer_po_number=f"MCCT-PO-2026-{placed + 101}",
+                tolerance_percent=DEMO_TOLERANCE.get(title),
             ),
         )
         if target is not OrderStatus.PLACED:

@@ -81,7 +81,8 @@ def test_demo_shipments_are_packed_as_their_listings_pack(app: Flask) -> None:
     emulsion = "Emulsion explosive cartridges 32 mm (UN0241, 1.5D)"
     nitrate = "Porous prilled ammonium nitrate (UN1942, 5.1)"
     assert packed == [
-        ("Copper concentrate Cu 24 %", 1, "bulk", 1_000_000_000, 1_000_000_000),
+        # 1,000 t ±5 % of copper concentrate, loaded and shipped at 1,012.450 t.
+        ("Copper concentrate Cu 24 %", 1, "bulk", 1_012_450_000, 1_012_450_000),
         # The two shipped L/C orders: 5,000 kg at 25 kg a carton (26.4 kg gross).
         (emulsion, 200, "box", 5_000_000, 5_280_000),
         (emulsion, 200, "box", 5_000_000, 5_280_000),
@@ -91,6 +92,11 @@ def test_demo_shipments_are_packed_as_their_listings_pack(app: Flask) -> None:
         (nitrate, 100, "bag", 100_000_000, 100_300_000),
         (nitrate, 200, "bag", 200_000_000, 200_600_000),
     ]
+    # What the copper concentrate's loading weighed is what MCCT was invoiced and paid.
+    copper = db.session.scalar(select(Order).where(Order.tolerance_percent == 5))
+    assert copper is not None and copper.status is OrderStatus.COMPLETED
+    # 1,012.450 t x US$1,985.50 = 2,010,219.475, rounded half up.
+    assert copper.goods_total_minor == 201_021_948
     (detonators,) = db.session.scalars(
         select(ShipmentPackage).where(ShipmentPackage.contents.startswith("Non-electric"))
     )
