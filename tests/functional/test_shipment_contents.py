@@ -257,8 +257,8 @@ def test_a_shipment_within_the_tolerance_ships_its_own_quantity(app: Flask, trad
         (
             10,
             "220.001",
-            "Line 1: 220.001 TNE is more than the order leaves to ship "
-            "(220 TNE of 200 TNE ordered).",
+            "Line 1: 220.001 TNE is more than the order allows: at most 220 TNE "
+            "(200 TNE ordered, more or less 10 %).",
         ),
     ],
 )

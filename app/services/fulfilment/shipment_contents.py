@@ -135,6 +135,21 @@ def _shipment_lines(order: Order, wanted: Sequence[LineInput]) -> list[ShipmentL
         if quantity == 0:
             continue
         allowed = max(tolerance.bounds(line.quantity, line.unit)[1] - shipped[line.id], Decimal(0))
+        if quantity > allowed and tolerance.percent:
+            raise _refuse(
+                lazy_gettext(
+                    "Line %(no)s: %(quantity)s %(unit)s is more than the order allows: at most "
+                    "%(allowed)s %(unit)s (%(ordered)s %(unit)s ordered, more or less "
+                    "%(percent)s %%).",
+                    no=line.line_no,
+                    quantity=plain_decimal(quantity),
+                    unit=line.unit,
+                    allowed=plain_decimal(allowed),
+                    ordered=plain_decimal(line.quantity),
+                    percent=tolerance.percent,
+                ),
+                "lines",
+            )
         if quantity > allowed:
             raise _refuse(
                 lazy_gettext(

@@ -34,6 +34,7 @@ from app.models import (
 from app.money import Money, currency_exponent
 from app.numbers import NumberProblem, parse_decimal
 from app.services.accounts.capabilities import Action, require
+from app.services.accounts.clock import company_today
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import ValidationFailed
 from app.services.files import store_upload
@@ -262,7 +263,9 @@ def record_receipt(actor: Actor, milestone: PaymentMilestone, data: ReceiptInput
     bearer = _bearer(data.bearer)
     if data.value_date is None:
         raise ValidationFailed(lazy_gettext("Give the value date."), "value_date")
-    if data.value_date > date.today():
+    # The seller's bank credits on the seller's day (Karachi is a day ahead of UTC from
+    # 19:00 UTC): the form offers that day, and it is not in the future.
+    if data.value_date > company_today(order.seller):
         raise ValidationFailed(lazy_gettext("The value date is in the future."), "value_date")
     reference = (data.bank_reference or "").strip()
     if not 2 <= len(reference) <= 100:
