@@ -21,8 +21,8 @@ from wtforms.validators import Length, Optional
 from app.i18n import current_locale_code
 from app.models import Company, Order, OrderChangeProposal, OrderStatus
 from app.models.base import utcnow
-from app.payments.gateway import configured_gateway
 from app.money import line_amount_minor
+from app.payments.gateway import configured_gateway
 from app.services.accounts.capabilities import Action, Side, can
 from app.services.accounts.clock import company_today
 from app.services.fulfilment.proposals import PROPOSAL_LABELS, order_proposals
