@@ -12,15 +12,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from openapi_spec_validator import OpenAPIV31SpecValidator
-from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Order, User
-from app.services.accounts.api_tokens import create_token
-from app.services.audit.recording import Actor
 from tests.builders.trade import Trade, committed_trade
 from tests.factories import ProductFactory
-from tests.support.api import order_body
+from tests.support.api import order_body, orders_count, token_for
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -28,17 +24,6 @@ pytestmark = pytest.mark.usefixtures("exchange_rates")
 @pytest.fixture
 def trade() -> Trade:
     return committed_trade()
-
-
-def token_for(client: FlaskClient, user: User) -> dict[str, str]:
-    with client.application.test_request_context():
-        _token, secret = create_token(Actor(user), "SAP")
-        db.session.commit()
-    return {"Authorization": f"Bearer {secret}"}
-
-
-def orders_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Order)) or 0
 
 
 # --- the document -------------------------------------------------------------------------

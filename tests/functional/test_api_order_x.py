@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Order, OrderEvent, PriceTier, Product
@@ -21,6 +21,7 @@ from app.services.accounts.api_tokens import create_token
 from app.services.audit.recording import Actor
 from tests.builders.trade import Trade, make_trade
 from tests.factories import ProductFactory
+from tests.support.api import orders_count
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -210,10 +211,6 @@ def post_xml(
         headers["Idempotency-Key"] = key
     data = document.encode() if isinstance(document, str) else document
     return client.post("/api/v1/orders", data=data, headers=headers)
-
-
-def orders_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Order)) or 0
 
 
 def stock_of(product: Product) -> int | None:

@@ -39,6 +39,7 @@ from app.services.orders.cart import set_cart_quantity
 from tests.builders.trade import Trade, make_trade
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
 from tests.support import api
+from tests.support.api import orders_count
 from tests.support.auth import AuthActions
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
@@ -78,10 +79,6 @@ def post_order(client: FlaskClient, token: str, body: object, key: str | None = 
     if key is not None:
         headers["Idempotency-Key"] = key
     return client.post("/api/v1/orders", json=body, headers=headers)
-
-
-def orders_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Order)) or 0
 
 
 def stock_of(product: Product) -> int | None:

@@ -20,15 +20,13 @@ from app.models import (
     Order,
     OrderStatus,
     PaymentProof,
-    User,
 )
 from app.models.api_token import ApiTokenScope
-from app.services.accounts.api_tokens import create_token
-from app.services.audit.recording import Actor
 from app.services.files import read_stored
 from tests.builders.orders import order_in
 from tests.builders.trade import Trade, committed_trade
 from tests.factories import CompanyFactory, UserFactory
+from tests.support.api import token_for
 from tests.support.pdfs import save, text_pdf
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
@@ -47,15 +45,6 @@ def order(app: Flask, trade: Trade) -> Order:
     order = order_in(app, trade, OrderStatus.ACCEPTED, payment_terms="deposit_30_balance_70_bl")
     db.session.commit()
     return order
-
-
-def token_for(
-    client: FlaskClient, user: User, scope: ApiTokenScope = ApiTokenScope.PERSONAL
-) -> dict[str, str]:
-    with client.application.test_request_context():
-        _token, secret = create_token(Actor(user), "SAP", scope)
-        db.session.commit()
-    return {"Authorization": f"Bearer {secret}"}
 
 
 def send(

@@ -23,13 +23,12 @@ from app.models import (
     Product,
     ProductIncoterm,
 )
-from app.services.accounts.api_tokens import create_token
-from app.services.audit.recording import Actor
 from app.services.catalog.facet_cache import CATALOG_CACHE
 from tests.builders import orders as order_steps
 from tests.builders.documents import render_pending
 from tests.builders.trade import Trade, make_trade
 from tests.factories import CompanyFactory, ProductFactory, UserFactory
+from tests.support.api import token_for
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -46,13 +45,6 @@ def trade() -> Trade:
     )
     db.session.commit()
     return trade
-
-
-def token_for(app: Flask, user: Any) -> dict[str, str]:
-    with app.test_request_context():
-        _, secret = create_token(Actor(user), "ERP")
-        db.session.commit()
-    return {"Authorization": f"Bearer {secret}"}
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import ApiToken, AuditEvent, CompanyRole, Order, User
+from app.models import ApiToken, AuditEvent, CompanyRole, User
 from app.models.api_token import ApiTokenRevocation, ApiTokenScope
 from app.services.accounts.api_tokens import create_token
 from app.services.audit.recording import Actor
@@ -24,6 +24,7 @@ from app.web.api.scopes import needed_scope
 from tests.builders.trade import Trade, committed_trade
 from tests.factories import UserFactory
 from tests.support import api
+from tests.support.api import orders_count
 from tests.support.auth import AuthActions
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
@@ -64,10 +65,6 @@ def order_body(trade: Trade) -> dict[str, Any]:
 
 def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
-
-
-def orders_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Order)) or 0
 
 
 def token_named(name: str) -> ApiToken:

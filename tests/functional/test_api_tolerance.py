@@ -9,14 +9,12 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Order, User
-from app.services.accounts.api_tokens import create_token
-from app.services.audit.recording import Actor
+from app.models import Order
 from tests.builders.trade import Trade, committed_trade
-from tests.support.api import order_body
+from tests.support.api import order_body, orders_count, token_for
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
 
@@ -24,17 +22,6 @@ pytestmark = pytest.mark.usefixtures("exchange_rates")
 @pytest.fixture
 def trade() -> Trade:
     return committed_trade()
-
-
-def token_for(client: FlaskClient, user: User) -> dict[str, str]:
-    with client.application.test_request_context():
-        _token, secret = create_token(Actor(user), "SAP")
-        db.session.commit()
-    return {"Authorization": f"Bearer {secret}"}
-
-
-def orders_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Order)) or 0
 
 
 def conforms(client: FlaskClient, answer: dict[str, Any], model: str) -> None:

@@ -5,7 +5,6 @@ rounded once, half up, and the order total the sum of its rounded lines."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -14,7 +13,6 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import CartLine, Order, OrderStatus, PriceTier, Product
-from app.services.accounts.api_tokens import create_token
 from app.services.audit.recording import Actor
 from app.services.errors import ValidationFailed
 from app.services.quotations.quotes import submit_quote
@@ -22,7 +20,7 @@ from tests.builders.orders import group_key, place_for
 from tests.builders.quotations import awarded, open_rfq, quote_input
 from tests.builders.trade import Trade, make_trade
 from tests.factories import ProductFactory
-from tests.support.api import order_body
+from tests.support.api import order_body, token_for
 from tests.support.auth import AuthActions
 from tests.support.forms import checkout_form
 from tests.support.http import page_of
@@ -71,13 +69,6 @@ def pieces(trade: Trade) -> Product:
 def stock_of(product: Product) -> Decimal | None:
     db.session.expire_all()
     return db.session.get(Product, product.id).stock_quantity  # type: ignore[union-attr]
-
-
-def token_for(app: Flask, user: Any) -> dict[str, str]:
-    with app.test_request_context():
-        _, secret = create_token(Actor(user), "ERP")
-        db.session.commit()
-    return {"Authorization": f"Bearer {secret}"}
 
 
 def api_order(product: Product, quantity: object, **changes: object) -> dict[str, object]:

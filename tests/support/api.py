@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.models import Product
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Order, Product, User
+from app.models.api_token import ApiTokenScope
+from app.services.accounts.api_tokens import create_token
+from app.services.audit.recording import Actor
 
 
 def order_body(*lines: tuple[Product | str, object], **changes: object) -> dict[str, Any]:
@@ -23,3 +31,19 @@ def order_body(*lines: tuple[Product | str, object], **changes: object) -> dict[
         "payment_terms": "advance",
         **changes,
     }
+
+
+def token_for(
+    holder: Flask | FlaskClient, user: User, scope: ApiTokenScope = ApiTokenScope.PERSONAL
+) -> dict[str, str]:
+    """The headers of an ERP holding a new API token of ``user`` (``scope``: personal by
+    default), committed so requests over HTTP see it."""
+    app = holder.application if isinstance(holder, FlaskClient) else holder
+    with app.test_request_context():
+        _token, secret = create_token(Actor(user), "SAP", scope)
+        db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def orders_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Order)) or 0
