@@ -15,6 +15,7 @@ from flask import Flask
 from app.extensions import db
 from app.models import Document, DocumentKind, DocumentStatus, Order
 from app.services.files.storage import LocalStorage
+from app.services.fulfilment.shipped_value import line_amounts_shipped
 from tests.builders.documents import render_pending
 
 SPEC_SHEET = b"%PDF-1.7\n% chromite ore lumps, Cr2O3 40 %, Fe 12 %, SiO2 6 %\n%%EOF\n"
@@ -52,7 +53,11 @@ def _orders() -> dict[int, tuple[int, int, int, int, int, str]]:
             order.freight_minor,
             order.insurance_minor,
             order.total_minor,
-            sum(line.line_total_minor for line in order.lines),
+            # What the goods total is made of: the lines as ordered, or once shipped, the
+            # quantities shipped within the tolerance (issue #20).
+            sum(line_amounts_shipped(order).values())
+            if order.shipments
+            else sum(line.line_total_minor for line in order.lines),
             order.currency,
         )
         for order in db.session.scalars(sa.select(Order))

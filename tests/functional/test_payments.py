@@ -144,9 +144,11 @@ def test_bad_amounts_are_refused_and_nothing_is_written(
 def test_a_future_value_date_and_a_missing_reference_are_refused(app: Flask, trade: Trade) -> None:
     deposit = _accepted(app, trade).milestones[0]
     with app.test_request_context():
+        # The seller's bank day (Karachi's, a day ahead of UTC's from 19:00 UTC).
+        today = company_today(trade.seller)
         for data, field in (
-            (payments.ReceiptInput("10", date.today() + timedelta(days=1), "REF-1"), "value_date"),
-            (payments.ReceiptInput("10", date.today(), " "), "bank_reference"),
+            (payments.ReceiptInput("10", today + timedelta(days=1), "REF-1"), "value_date"),
+            (payments.ReceiptInput("10", today, " "), "bank_reference"),
         ):
             with pytest.raises(ValidationFailed) as refused:
                 payments.record_receipt(_finance(trade), deposit, data)
