@@ -27,10 +27,10 @@ from app.services.accounts.capabilities import Action, Side, can
 from app.services.accounts.clock import company_today
 from app.services.fulfilment.proposals import PROPOSAL_LABELS, order_proposals
 from app.services.fulfilment.proposals import describe as describe_proposal
-from app.services.fulfilment.shipment_contents import already_shipped
 from app.services.orders.bank_changes import recent_bank_change
 from app.services.orders.lifecycle import STATUS_LABELS
 from app.services.orders.queries import OrderFilter, next_action
+from app.services.orders.shipped import already_shipped
 from app.services.orders.tolerance import Tolerance
 from app.services.orders.waiting import WaitingFor
 from app.services.payments.controls import current_hold

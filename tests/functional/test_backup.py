@@ -15,7 +15,7 @@ from flask import Flask
 from app.extensions import db
 from app.models import Document, DocumentKind, DocumentStatus, Order
 from app.services.files.storage import LocalStorage
-from app.services.fulfilment.shipped_value import line_amounts_shipped
+from app.services.orders.shipped import line_amounts_shipped
 from tests.builders.documents import render_pending
 
 SPEC_SHEET = b"%PDF-1.7\n% chromite ore lumps, Cr2O3 40 %, Fe 12 %, SiO2 6 %\n%%EOF\n"

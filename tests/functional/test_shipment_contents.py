@@ -28,13 +28,8 @@ from app.models.licence import LicenceKind
 from app.services.audit.recording import Actor
 from app.services.errors import ValidationFailed
 from app.services.fulfilment import actions
-from app.services.fulfilment.shipment_contents import (
-    ContainerInput,
-    LineInput,
-    already_shipped,
-    remaining_quantities,
-    shipped_quantities,
-)
+from app.services.fulfilment.shipment_contents import ContainerInput, LineInput
+from app.services.orders.shipped import already_shipped, remaining_quantities, shipped_quantities
 from tests.builders.dangerous_goods import (
     in_production,
     karachi_to_shanghai,

@@ -24,10 +24,14 @@ from app.models import (
     PaymentStatus,
 )
 from app.services.accounts.clock import company_today
+from app.services.audit.recording import Actor
+from app.services.claims.filing import ClaimInput, ClaimLineInput, file_claim
+from app.services.errors import ValidationFailed
 from app.services.fulfilment.shipment_contents import LineInput
+from tests.builders.claims import SHORT_DELIVERY
 from tests.builders.dangerous_goods import in_production
 from tests.builders.minerals import chromite
-from tests.builders.orders import record_shipment, sea_shipment
+from tests.builders.orders import deliver, record_shipment, sea_shipment
 from tests.builders.payments import pay
 from tests.builders.trade import Trade, make_trade
 from tests.support.ledger import assert_ledger_holds
@@ -127,3 +131,30 @@ def test_the_quantity_ordered_ships_at_the_amount_ordered(app: Flask, trade: Tra
     assert order.total_minor == 1_855_000
     assert milestones_of(order) == [(MilestoneKind.FULL, MilestoneTrigger.SHIPMENT, 1_855_000)]
     assert invoice_total(order) == 1_855_000
+
+
+def test_a_claim_is_bounded_by_what_shipped_and_what_it_is_worth(app: Flask, trade: Trade) -> None:
+    # 100 t ±5 %, paid in advance (US$18,550.00); 95 t shipped (US$17,622.50) and delivered.
+    order = hundred_tonnes(app, trade, "advance")
+    pay(app, trade, order)
+    ship_tonnes(app, trade, order, "95")
+    deliver(app, trade, order)
+    with app.test_request_context():
+        buyer = Actor(trade.purchaser)
+        for tonnes, amount, message in (
+            ("95.001", "100.00", "The quantity on line 1 must be between 0.001 and 95."),
+            (
+                "95",
+                "17622.51",
+                "On line 1 you may ask at most what was paid on it: $17,622.50.",
+            ),
+        ):
+            asked = ClaimInput("quantity", SHORT_DELIVERY, [ClaimLineInput(1, tonnes, amount)])
+            with pytest.raises(ValidationFailed) as refusal:
+                file_claim(buyer, order, asked)
+            assert str(refusal.value) == message
+        asked = ClaimInput("quantity", SHORT_DELIVERY, [ClaimLineInput(1, "95", "17622.50")])
+        claim = file_claim(buyer, order, asked)
+        assert [(line.quantity, line.amount_minor) for line in claim.lines] == [
+            (Decimal("95"), 1_762_250)
+        ]

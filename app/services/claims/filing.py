@@ -43,6 +43,7 @@ from app.services.errors import NotAllowed, ValidationFailed
 from app.services.files import store_upload
 from app.services.orders.lifecycle import complete_if_settled
 from app.services.orders.notifications import notify_counterparty
+from app.services.orders.shipped import already_shipped, line_amounts_shipped
 from app.services.payments.milestones import parse_amount
 
 MIN_STATEMENT = 10
@@ -64,7 +65,7 @@ class ClaimInput:
     lines: list[ClaimLineInput] = field(default_factory=list)
 
 
-def paid_on_line(order: Order, line: OrderLine) -> int:
+def paid_on_line(order: Order, line: OrderLine, value_minor: int | None = None) -> int:
     """What was paid on ``line``: its share of what the order's payments now count.
 
     Payments are not earmarked per line, so a line is paid in the proportion the order is
@@ -73,12 +74,13 @@ def paid_on_line(order: Order, line: OrderLine) -> int:
     if order.total_minor <= 0:
         return 0
     paid = min(max(order.paid_minor, 0), order.total_minor)
-    return line.line_total_minor * paid // order.total_minor
+    value = line.line_total_minor if value_minor is None else value_minor
+    return value * paid // order.total_minor
 
 
-def _claimed_quantity(entry: ClaimLineInput, line: OrderLine) -> Decimal:
+def _claimed_quantity(entry: ClaimLineInput, line: OrderLine, most: Decimal) -> Decimal:
     """The quantity concerned, by the line's unit (0.75 t may be short, half a piece may
-    not) and never more than was ordered."""
+    not) and never more than ``most``: what shipped, or before shipment what was ordered."""
     try:
         # From zero, so half a piece is refused with the unit's rule, not "at least 1".
         quantity = parse_quantity(entry.quantity, line.unit, minimum=0, maximum=None)
@@ -87,13 +89,13 @@ def _claimed_quantity(entry: ClaimLineInput, line: OrderLine) -> Decimal:
             lazy_gettext("Line %(no)s: %(problem)s", no=line.line_no, problem=problem.message),
             "lines",
         ) from None
-    if not 0 < quantity <= line.quantity:
+    if not 0 < quantity <= most:
         raise ValidationFailed(
             lazy_gettext(
                 "The quantity on line %(no)s must be between %(least)s and %(most)s.",
                 no=line.line_no,
                 least=Decimal(1).scaleb(-quantity_places(line.unit)),
-                most=plain_decimal(line.quantity),
+                most=plain_decimal(most),
             ),
             "lines",
         )
@@ -152,6 +154,10 @@ def file_claim(actor: Actor, order: Order, data: ClaimInput, now: datetime | Non
         )
     by_number = {line.line_no: line for line in order.lines}
     taken = _lines_under_claim(order)
+    # Once goods shipped, a line is what shipped of it (within the tolerance, not always
+    # what was ordered) and what that is worth; before, as ordered.
+    shipped = already_shipped(order) if order.shipments else None
+    values = line_amounts_shipped(order) if order.shipments else None
     lines: list[ClaimLine] = []
     for entry in data.lines:
         line = by_number.get(entry.line_no)
@@ -162,9 +168,11 @@ def file_claim(actor: Actor, order: Order, data: ClaimInput, now: datetime | Non
                 lazy_gettext("Line %(no)s is already under a running claim.", no=line.line_no),
                 "lines",
             )
-        quantity = _claimed_quantity(entry, line)
+        quantity = _claimed_quantity(
+            entry, line, line.quantity if shipped is None else shipped[line.id]
+        )
         amount = parse_amount(entry.amount, order.currency, "lines", zero=True).to_minor()
-        most = paid_on_line(order, line)
+        most = paid_on_line(order, line, None if values is None else values[line.id])
         if amount > most:
             raise ValidationFailed(
                 lazy_gettext(

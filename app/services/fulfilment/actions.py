@@ -34,6 +34,7 @@ from app.services.fulfilment.shipped_value import value_what_shipped
 from app.services.licences import gate as licence_gate
 from app.services.orders.lifecycle import complete_if_settled, may_move, record_event, transition
 from app.services.orders.notifications import notify_counterparty
+from app.services.orders.shipped import shipped_quantities
 from app.services.orders.stock import release_stock
 from app.services.payments import controls
 from app.services.payments import milestones as payments
@@ -279,7 +280,7 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
         order,
         shipment,
         actor.user,
-        shipped=shipment_contents.shipped_quantities(shipment),
+        shipped=shipped_quantities(shipment),
         address=actor.address,
     )
     # Within the tolerance, what shipped is what is sold: the invoice is issued on it.

@@ -24,7 +24,6 @@ from flask_babel import lazy_gettext
 from app.models import (
     Order,
     OrderLine,
-    Shipment,
     ShipmentContainer,
     ShipmentLine,
     ShipmentPackage,
@@ -37,6 +36,7 @@ from app.reference.units import parse_quantity
 from app.services.errors import ValidationFailed
 from app.services.fulfilment.containers import ContainerInput as ContainerInput
 from app.services.fulfilment.containers import checked_containers
+from app.services.orders.shipped import already_shipped, remaining_quantities
 from app.services.orders.tolerance import Tolerance
 
 if TYPE_CHECKING:
@@ -53,39 +53,6 @@ class LineInput:
 
     line_no: int
     quantity: Decimal | int | str | None
-
-
-def shipped_quantities(shipment: Shipment) -> dict[int, Decimal]:
-    """order_line_id → quantity this shipment carries, in the order line's unit.
-
-    A shipment without lines (recorded before lines existed) shipped every line whole.
-    """
-    if shipment.lines:
-        return {line.order_line.id: line.quantity for line in shipment.lines}
-    return {line.id: line.quantity for line in shipment.order.lines}
-
-
-def already_shipped(order: Order, *, excluding: Shipment | None = None) -> dict[int, Decimal]:
-    """order_line_id → quantity shipped so far on every shipment of the order.
-
-    ``excluding`` leaves out a shipment being recorded (it may already be in the session).
-    """
-    totals: dict[int, Decimal] = {line.id: Decimal(0) for line in order.lines}
-    for shipment in order.shipments:
-        if shipment is excluding:
-            continue
-        for line_id, quantity in shipped_quantities(shipment).items():
-            totals[line_id] = totals.get(line_id, Decimal(0)) + quantity
-    return totals
-
-
-def remaining_quantities(order: Order) -> dict[int, Decimal]:
-    """order_line_id → quantity still to ship (never below zero)."""
-    shipped = already_shipped(order)
-    return {
-        line.id: max(line.quantity - shipped.get(line.id, Decimal(0)), Decimal(0))
-        for line in order.lines
-    }
 
 
 def _quantity(entry: LineInput, line: OrderLine) -> Decimal:

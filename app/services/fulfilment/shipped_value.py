@@ -9,23 +9,11 @@ once (``app.money.line_amount_minor``), as everywhere.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from app.extensions import db
 from app.models import Order
-from app.money import line_amount_minor
-from app.services.fulfilment.shipment_contents import already_shipped
+from app.services.orders.shipped import line_amounts_shipped
 from app.services.payments import milestones
 from app.services.payments.ledger import store_payment_figures
-
-
-def line_amounts_shipped(order: Order) -> dict[int, int]:
-    """order_line_id → what its shipped quantity is worth, in minor units."""
-    shipped = already_shipped(order)
-    return {
-        line.id: line_amount_minor(shipped.get(line.id, Decimal(0)), line.unit_price_minor)
-        for line in order.lines
-    }
 
 
 def value_what_shipped(order: Order) -> None:

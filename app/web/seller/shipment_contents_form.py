@@ -10,8 +10,8 @@ from app.services.fulfilment import actions
 from app.services.fulfilment.shipment_contents import (
     ContainerInput,
     LineInput,
-    remaining_quantities,
 )
+from app.services.orders.shipped import remaining_quantities
 from app.web.forms import as_choices
 from app.web.seller.order_forms import ShipmentForm, ShipmentLineRowForm
 

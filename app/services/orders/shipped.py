@@ -1,0 +1,55 @@
+"""What an order has shipped, per order line: the one reading every other module asks.
+
+Shipments record their lines (how much of each order line they carry); a shipment recorded
+before lines existed shipped the whole order. The shipment gate, the invoice's amounts, the
+pages and claims all read shipped quantities and their worth from here, so they agree.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.models import Order, Shipment
+from app.money import line_amount_minor
+
+
+def shipped_quantities(shipment: Shipment) -> dict[int, Decimal]:
+    """order_line_id → quantity this shipment carries, in the order line's unit.
+
+    A shipment without lines (recorded before lines existed) shipped every line whole.
+    """
+    if shipment.lines:
+        return {line.order_line.id: line.quantity for line in shipment.lines}
+    return {line.id: line.quantity for line in shipment.order.lines}
+
+
+def already_shipped(order: Order, *, excluding: Shipment | None = None) -> dict[int, Decimal]:
+    """order_line_id → quantity shipped so far on every shipment of the order.
+
+    ``excluding`` leaves out a shipment being recorded (it may already be in the session).
+    """
+    totals: dict[int, Decimal] = {line.id: Decimal(0) for line in order.lines}
+    for shipment in order.shipments:
+        if shipment is excluding:
+            continue
+        for line_id, quantity in shipped_quantities(shipment).items():
+            totals[line_id] = totals.get(line_id, Decimal(0)) + quantity
+    return totals
+
+
+def remaining_quantities(order: Order) -> dict[int, Decimal]:
+    """order_line_id → quantity still to ship (never below zero)."""
+    shipped = already_shipped(order)
+    return {
+        line.id: max(line.quantity - shipped.get(line.id, Decimal(0)), Decimal(0))
+        for line in order.lines
+    }
+
+
+def line_amounts_shipped(order: Order) -> dict[int, int]:
+    """order_line_id → what its shipped quantity is worth, in minor units."""
+    shipped = already_shipped(order)
+    return {
+        line.id: line_amount_minor(shipped.get(line.id, Decimal(0)), line.unit_price_minor)
+        for line in order.lines
+    }
