@@ -71,6 +71,12 @@ def _bank_change_notice(order: Order) -> tuple[Company, datetime] | None:
     return (other, changed_at) if changed_at else None
 
 
+def _priced_as_ordered(order: Order) -> bool:
+    """Whether the order is still worth what its lines were ordered at (nothing shipped
+    other than ordered within the tolerance)."""
+    return order.goods_total_minor == sum(line.line_total_minor for line in order.lines)
+
+
 def order_template_helpers() -> dict[str, Any]:
     """What the shared order macros (templates/orders/_order.html) read, on both sides."""
     territories = Locale.parse(current_locale_code()).territories
@@ -118,6 +124,7 @@ def order_template_helpers() -> dict[str, Any]:
         # order_line_id → quantity shipped, once anything shipped (else an empty dict).
         "shipped_of": lambda order: already_shipped(order) if order.shipments else {},
         "line_amount_minor": line_amount_minor,
+        "priced_as_ordered": _priced_as_ordered,
     }
 
 

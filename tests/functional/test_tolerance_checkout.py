@@ -140,6 +140,7 @@ def test_after_shipment_the_page_shows_what_shipped_instead_of_the_range(
     order = in_production(app, trade, [(bags, 200)], tolerance_percent=10)
     before = text_of(client.get(f"/buyer/orders/{order.public_id}"))
     assert "Ships 180.000 TNE to 220.000 TNE" in before and "Shipped 180" not in before
+    assert "Full payment (100%)" in before  # the advance, as agreed
 
     record(
         app,
@@ -156,3 +157,5 @@ def test_after_shipment_the_page_shows_what_shipped_instead_of_the_range(
     assert "Shipped 180.000 TNE" in after
     assert "Ships 180.000 TNE to 220.000 TNE" not in after
     assert "More or less 10 % at seller's option" in after
+    # The advance now covers the 180 t shipped, no longer 100 % of the 200 t ordered.
+    assert "Full payment (100%)" not in after and "Full payment ·" in after
