@@ -21,7 +21,6 @@ from wtforms.validators import Length, Optional
 from app.i18n import current_locale_code
 from app.models import Company, Order, OrderChangeProposal, OrderStatus
 from app.models.base import utcnow
-from app.money import line_amount_minor
 from app.payments.gateway import configured_gateway
 from app.services.accounts.capabilities import Action, Side, can
 from app.services.accounts.clock import company_today
@@ -30,7 +29,7 @@ from app.services.fulfilment.proposals import describe as describe_proposal
 from app.services.orders.bank_changes import recent_bank_change
 from app.services.orders.lifecycle import STATUS_LABELS
 from app.services.orders.queries import OrderFilter, next_action
-from app.services.orders.shipped import already_shipped
+from app.services.orders.shipped import already_shipped, line_amounts_shipped
 from app.services.orders.tolerance import Tolerance
 from app.services.orders.waiting import WaitingFor
 from app.services.payments.controls import current_hold
@@ -123,7 +122,7 @@ def order_template_helpers() -> dict[str, Any]:
         "tolerance_of": Tolerance.of,
         # order_line_id → quantity shipped, once anything shipped (else an empty dict).
         "shipped_of": lambda order: already_shipped(order) if order.shipments else {},
-        "line_amount_minor": line_amount_minor,
+        "shipped_amounts_of": line_amounts_shipped,
         "priced_as_ordered": _priced_as_ordered,
     }
 

@@ -102,34 +102,8 @@ def _shipment_lines(order: Order, wanted: Sequence[LineInput]) -> list[ShipmentL
         if quantity == 0:
             continue
         allowed = max(tolerance.bounds(line.quantity, line.unit)[1] - shipped[line.id], Decimal(0))
-        if quantity > allowed and tolerance.percent:
-            raise _refuse(
-                lazy_gettext(
-                    "Line %(no)s: %(quantity)s %(unit)s is more than the order allows: at most "
-                    "%(allowed)s %(unit)s (%(ordered)s %(unit)s ordered, more or less "
-                    "%(percent)s %%).",
-                    no=line.line_no,
-                    quantity=plain_decimal(quantity),
-                    unit=line.unit,
-                    allowed=plain_decimal(allowed),
-                    ordered=plain_decimal(line.quantity),
-                    percent=tolerance.percent,
-                ),
-                "lines",
-            )
         if quantity > allowed:
-            raise _refuse(
-                lazy_gettext(
-                    "Line %(no)s: %(quantity)s %(unit)s is more than the order leaves to ship "
-                    "(%(allowed)s %(unit)s of %(ordered)s %(unit)s ordered).",
-                    no=line.line_no,
-                    quantity=plain_decimal(quantity),
-                    unit=line.unit,
-                    allowed=plain_decimal(allowed),
-                    ordered=plain_decimal(line.quantity),
-                ),
-                "lines",
-            )
+            raise _refuse(_over_refusal(line, tolerance, quantity, allowed), "lines")
         result.append(ShipmentLine(order_line=line, quantity=quantity))
     if not result:
         raise _refuse(lazy_gettext("Give the quantity this shipment carries."), "lines")
@@ -139,6 +113,31 @@ def _shipment_lines(order: Order, wanted: Sequence[LineInput]) -> list[ShipmentL
         if shipped[line.id] + carried.get(line.line_no, Decimal(0)) < low:
             raise _refuse(_one_lot_refusal(line, tolerance, low, high), "lines")
     return result
+
+
+def _over_refusal(
+    line: OrderLine, tolerance: Tolerance, quantity: Decimal, allowed: Decimal
+) -> Any:
+    figures = {
+        "no": line.line_no,
+        "quantity": plain_decimal(quantity),
+        "unit": line.unit,
+        "allowed": plain_decimal(allowed),
+        "ordered": plain_decimal(line.quantity),
+    }
+    if tolerance.percent:
+        return lazy_gettext(
+            "Line %(no)s: %(quantity)s %(unit)s is more than the order allows: at most "
+            "%(allowed)s %(unit)s (%(ordered)s %(unit)s ordered, more or less "
+            "%(percent)s %%).",
+            percent=tolerance.percent,
+            **figures,
+        )
+    return lazy_gettext(
+        "Line %(no)s: %(quantity)s %(unit)s is more than the order leaves to ship "
+        "(%(allowed)s %(unit)s of %(ordered)s %(unit)s ordered).",
+        **figures,
+    )
 
 
 def _one_lot_refusal(line: OrderLine, tolerance: Tolerance, low: Decimal, high: Decimal) -> Any:
