@@ -88,6 +88,8 @@ FIELDS: dict[str, Bilingual] = {
     "incoterm": ("Delivery terms", "交货条款"),
     "payment_terms": ("Payment terms", "付款条件"),
     "quantity_tolerance": ("Quantity tolerance", "溢短装"),
+    "partial_shipments": ("Partial shipments", "分批装运"),
+    "lot": ("Lot", "批次"),
     "delivery_period": ("Delivery period", "交货期"),
     "ship_by": ("Ship by", "最迟装运日期"),
     "lead_time": ("Lead time (days)", "生产周期（天）"),
@@ -188,6 +190,9 @@ TOLERANCE_AT: dict[str, Bilingual] = {
     "seller": ("More or less {percent}% at seller's option", "溢短装{percent}%，由卖方选择"),
     "buyer": ("More or less {percent}% at buyer's option", "溢短装{percent}%，由买方选择"),
 }
+
+PARTIAL_SHIPMENTS_ALLOWED: Bilingual = ("Allowed", "允许")
+LOT_N: Bilingual = ("Lot {n}", "第{n}批")
 
 PACKAGE_N_OF: Bilingual = ("Package {n} of {total}", "第{n}件，共{total}件")
 

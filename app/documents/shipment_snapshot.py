@@ -85,7 +85,20 @@ def package_dimensions(package: ShipmentPackage) -> tuple[int | None, int | None
     return line.length_mm, line.width_mm, line.height_mm
 
 
+def lot_number(shipment: Shipment) -> int | None:
+    """The lot's place among the order's shipments (1, 2, ...) when the order ships in
+    lots; None for an order in one lot."""
+    order = shipment.order
+    if not order.partial_shipments:
+        return None
+    ordered = sorted(order.shipments, key=lambda s: (s.recorded_at, s.id))
+    return ordered.index(shipment) + 1
+
+
 def shipment_data(shipment: Shipment) -> Snapshot:
+    lot = lot_number(shipment)
+    # Package ids are printed on labels: a later lot's restart at 1, so they name the lot.
+    package_prefix = shipment.order.reference + (f"-L{lot}" if lot and lot > 1 else "")
     packages = []
     for package in sorted(shipment.packages, key=lambda p: p.package_no):
         length_mm, width_mm, height_mm = package_dimensions(package)
@@ -95,7 +108,7 @@ def shipment_data(shipment: Shipment) -> Snapshot:
         packages.append(
             {
                 "package_no": package.package_no,
-                "public_id": f"{shipment.order.reference}-{package.package_no:03d}",
+                "public_id": f"{package_prefix}-{package.package_no:03d}",
                 "count": package.count,
                 "package_type": package.package_type,
                 "marks": package.marks,
@@ -135,8 +148,14 @@ def shipment_data(shipment: Shipment) -> Snapshot:
         "package_count": sum(p["count"] for p in packages),
         "lines": shipment_lines(shipment, packages),
         "containers": containers_data(shipment, packages),
+        **({"lot": [text.format(n=lot) for text in labels.LOT_N]} if lot else {}),
     }
 
 
 def latest_shipment(order: Order) -> Shipment | None:
     return max(order.shipments, key=lambda s: (s.recorded_at, s.id), default=None)
+
+
+def first_shipment(order: Order) -> Shipment | None:
+    """The order's first lot: it carries the freight and insurance on its invoice."""
+    return min(order.shipments, key=lambda s: (s.recorded_at, s.id), default=None)

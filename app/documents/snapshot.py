@@ -14,7 +14,7 @@ from decimal import Decimal
 import pycountry
 
 from app.documents import labels
-from app.documents.shipment_snapshot import latest_shipment, shipment_data
+from app.documents.shipment_snapshot import first_shipment, latest_shipment, shipment_data
 from app.documents.snapshot_values import Snapshot as Snapshot
 from app.documents.snapshot_values import iso
 from app.documents.snapshot_values import quantity_data as quantity_data
@@ -134,6 +134,12 @@ def _order_terms(order: Order) -> Snapshot:
         "confirmed_ship_date": iso(order.confirmed_ship_date),
         "notes": order.notes,
         **_tolerance(order),
+        # Only on orders that agreed it (older snapshots and one-lot orders lack the key).
+        **(
+            {"partial_shipments": list(labels.PARTIAL_SHIPMENTS_ALLOWED)}
+            if order.partial_shipments
+            else {}
+        ),
     }
 
 
@@ -194,15 +200,26 @@ def order_lines(order: Order, shipment: Shipment | None = None) -> list[Snapshot
     ]
 
 
-def amounts(order: Order) -> Snapshot:
+def amounts(
+    order: Order, lot: Shipment | None = None, lines: list[Snapshot] | None = None
+) -> Snapshot:
+    """The order's amounts; for a ``lot`` of an order shipped in several, the amounts of
+    its ``lines`` (as printed), freight and insurance on the first lot only."""
+    goods, freight, insurance = order.goods_total_minor, order.freight_minor, order.insurance_minor
+    total = order.total_minor
+    if lot is not None and lines is not None and order.partial_shipments:
+        goods = sum(int(line["line_total_minor"]) for line in lines)
+        if lot is not first_shipment(order):
+            freight = insurance = 0
+        total = goods + freight + insurance
     # Exports are zero-rated: tax is shown, and is zero, as s.23 asks.
     return {
-        "goods_minor": order.goods_total_minor,
-        "freight_minor": order.freight_minor,
-        "insurance_minor": order.insurance_minor,
+        "goods_minor": goods,
+        "freight_minor": freight,
+        "insurance_minor": insurance,
         "tax_rate_percent": "0",
         "tax_minor": 0,
-        "total_minor": order.total_minor,
+        "total_minor": total,
         "tax_basis": list(labels.EXPORT_ZERO_RATED),
     }
 
@@ -227,6 +244,9 @@ def build_snapshot(
     # Dates print as the issuer's (the seller's) clock reads them.
     issued_on = local_date(issued_at, order.seller.timezone)
     shipment = latest_shipment(order)
+    # What the document is about: the order (proforma, credit note) or the lot shipped.
+    lot = None if kind in (DocumentKind.PROFORMA_INVOICE, DocumentKind.CREDIT_NOTE) else shipment
+    lines = order_lines(order, None if kind is DocumentKind.PROFORMA_INVOICE else shipment)
     snapshot: Snapshot = {
         "kind": kind.value,
         "title": list(labels.TITLES[kind]),
@@ -239,8 +259,8 @@ def build_snapshot(
         "buyer": party(order.buyer),
         "order": order_terms(order),
         "currency": order.currency,
-        "lines": order_lines(order, None if kind is DocumentKind.PROFORMA_INVOICE else shipment),
-        "amounts": amounts(order),
+        "lines": lines,
+        "amounts": amounts(order, lot, lines),
         "shipment": shipment_data(shipment) if shipment is not None else None,
         "related": dict(related or {}),
         "verify_url": verify_url,

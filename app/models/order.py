@@ -105,6 +105,10 @@ class Order(PublicIdMixin, Base):
     tolerance_at_buyers_option: Mapped[bool] = mapped_column(
         default=False, server_default=sa.false()
     )
+    # Partial shipments allowed (L/C field 43P): the order may ship in several lots, each
+    # with its own papers; the last lot, or the seller closing the balance within the
+    # tolerance, moves the order on (app.services.fulfilment.lots).
+    partial_shipments: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     notes: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[OrderStatus] = mapped_column(
         enum_column_type(OrderStatus), default=OrderStatus.PLACED, index=True

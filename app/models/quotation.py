@@ -180,6 +180,7 @@ class QuoteRevision(PublicIdMixin, Base):
     tolerance_at_buyers_option: Mapped[bool] = mapped_column(
         default=False, server_default=sa.false()
     )
+    partial_shipments: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     valid_until: Mapped[datetime] = mapped_column(index=True)
     remarks: Mapped[str | None] = mapped_column(sa.Text)
     # SHA-256 of the canonical terms, written once at creation; the order carries it too.

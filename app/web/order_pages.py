@@ -28,6 +28,7 @@ from app.services.fulfilment.proposals import PROPOSAL_LABELS, order_proposals
 from app.services.fulfilment.proposals import describe as describe_proposal
 from app.services.orders.bank_changes import recent_bank_change
 from app.services.orders.lifecycle import STATUS_LABELS
+from app.services.orders.lots import partly_shipped
 from app.services.orders.queries import OrderFilter, next_action
 from app.services.orders.shipped import already_shipped, line_amounts_shipped
 from app.services.orders.tolerance import Tolerance
@@ -124,6 +125,8 @@ def order_template_helpers() -> dict[str, Any]:
         "shipped_of": lambda order: already_shipped(order) if order.shipments else {},
         "shipped_amounts_of": line_amounts_shipped,
         "priced_as_ordered": _priced_as_ordered,
+        # Lots have left and more may follow (an order allowed partial shipments).
+        "partly_shipped": partly_shipped,
     }
 
 

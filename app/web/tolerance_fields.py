@@ -1,4 +1,5 @@
-"""The quantity tolerance's two fields, as checkout and the seller's quote form ask them.
+"""The quantity tolerance's two fields and the partial-shipments box, as checkout and the
+seller's quote form ask them.
 
 "More or less 5 % at seller's option" (UCP 600 art. 30): a whole percent, blank for none,
 and whose option it is. The percent is read by the service's own rule
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectField, StringField
+from wtforms import BooleanField, Field, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
 from app.services.errors import ValidationFailed
@@ -32,8 +33,9 @@ def _whole_percent(form: Any, field: Field) -> None:
 
 
 class ToleranceFields:
-    """Mixed into a form: ``tolerance_percent`` and ``tolerance_option``, named as the
-    services name their refusals, so ``attempt`` puts those on these fields."""
+    """Mixed into a form: ``tolerance_percent``, ``tolerance_option`` and
+    ``partial_shipments``, named as the services name their refusals, so ``attempt`` puts
+    those on these fields."""
 
     tolerance_percent = StringField(
         _l("Quantity tolerance (%)"),
@@ -50,4 +52,11 @@ class ToleranceFields:
         choices=as_choices(tuple(TOLERANCE_OPTION_LABELS.items())),
         default="seller",
         description=_l("Who chooses, within the tolerance, how much ships."),
+    )
+    partial_shipments = BooleanField(
+        _l("Partial shipments allowed"),
+        description=_l(
+            "The seller may ship the order in several lots, each with its own B/L and "
+            "invoice. Not with letter of credit terms."
+        ),
     )

@@ -18,16 +18,19 @@ def bank_transfer(amount: str, reference: str = "SCBL-TT-0001") -> payments.Rece
     return payments.ReceiptInput(amount, date.today(), reference)
 
 
-def pay(app: Flask, trade: Trade, order: Order, *, finance: User | None = None) -> Order:
+def pay(
+    app: Flask, trade: Trade, order: Order, *, finance: User | None = None, due_only: bool = False
+) -> Order:
     """Record, as the seller's finance, a transfer of what remains on every milestone.
 
     The order becomes paid (and completes, if it was delivered). ``finance`` records the
-    receipts; by default a new finance clerk of the seller.
+    receipts; by default a new finance clerk of the seller. ``due_only``: only milestones
+    fallen due (a lot's share of the balance, not the balance still to come).
     """
     with app.test_request_context():
         clerk = Actor(finance or finance_of(trade.seller))
         for milestone in order.milestones:
-            if not milestone.is_paid:
+            if not milestone.is_paid and (milestone.due_on is not None or not due_only):
                 payments.record_receipt(
                     clerk,
                     milestone,

@@ -141,8 +141,10 @@ def issue_document(
     )
     if kind is DocumentKind.CREDIT_NOTE:
         total: int | None = int((credit or {})["amount_minor"])
-    elif kind in (DocumentKind.PROFORMA_INVOICE, DocumentKind.COMMERCIAL_INVOICE):
+    elif kind is DocumentKind.PROFORMA_INVOICE:
         total = order.total_minor
+    elif kind is DocumentKind.COMMERCIAL_INVOICE:
+        total = int(snapshot["amounts"]["total_minor"])  # the lot's, on an order in lots
     else:
         total = None
     document = Document(

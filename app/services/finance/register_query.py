@@ -62,6 +62,62 @@ _CORRECTED = aliased(Document, name="corrected")
 _CREDIT_NOTE = aliased(Document, name="credit_note")
 
 
+_EARLIER = aliased(Document, name="earlier")
+_LATER = aliased(Document, name="later")
+
+
+def _outstanding(net: ColumnElement[Any]) -> ColumnElement[Any]:
+    """What is still owed on each invoice of ``net``: the order's receipts less the net.
+
+    An order shipped in lots has an invoice per lot; its receipts pay them oldest first,
+    so a lot's invoice is open for what the receipts left after the earlier ones, and
+    what was paid beyond them all shows (negative) on the last. The subqueries run only
+    for such orders: every other order has one invoice.
+    """
+    earlier = _EARLIER
+    prior_net = (
+        select(
+            func.coalesce(
+                func.sum(
+                    case(
+                        (earlier.kind == DocumentKind.CREDIT_NOTE, -earlier.total_minor),
+                        else_=earlier.total_minor,
+                    )
+                ),
+                0,
+            )
+        )
+        .where(
+            earlier.order_id == Document.order_id,
+            or_(
+                and_(earlier.kind == DocumentKind.COMMERCIAL_INVOICE, earlier.id < Document.id),
+                and_(earlier.kind == DocumentKind.CREDIT_NOTE, earlier.corrects_id < Document.id),
+            ),
+        )
+        .correlate(Document)
+        .scalar_subquery()
+    )
+    later_exists = (
+        select(_LATER.id)
+        .where(
+            _LATER.order_id == Document.order_id,
+            _LATER.kind == DocumentKind.COMMERCIAL_INVOICE,
+            _LATER.id > Document.id,
+        )
+        .correlate(Document)
+        .exists()
+    )
+    left = prior_net + net - Order.paid_minor  # owed on this and the earlier lots
+    capped = case((left > net, net), else_=left)
+    return case(
+        (
+            Order.partial_shipments,
+            case((and_(later_exists, capped < 0), 0), else_=capped),
+        ),
+        else_=net - Order.paid_minor,
+    )
+
+
 @dataclass
 class RegisterQuery:
     """The statement's pieces: the columns rows and totals need, and the WHERE clauses."""
@@ -99,7 +155,7 @@ class RegisterQuery:
         credited = func.coalesce(self.credited.c.amount, 0)
         self.net = case((self.is_invoice, Document.total_minor - credited), else_=0)
         self.outstanding = case(
-            (self.is_invoice, Document.total_minor - credited - Order.paid_minor), else_=0
+            (self.is_invoice, _outstanding(Document.total_minor - credited)), else_=0
         )
 
     def party(self) -> ColumnElement[bool]:
@@ -203,9 +259,11 @@ class RegisterQuery:
         if chosen.status is InvoiceStatus.PAID:
             clauses.append(and_(self.is_invoice, self.outstanding <= 0))
         elif chosen.status is InvoiceStatus.PARTLY_PAID:
-            clauses.append(and_(self.is_invoice, self.outstanding > 0, Order.paid_minor > 0))
+            clauses.append(and_(self.is_invoice, self.outstanding > 0, self.outstanding < self.net))
         elif chosen.status is InvoiceStatus.UNPAID:
-            clauses.append(and_(self.is_invoice, self.outstanding > 0, Order.paid_minor <= 0))
+            clauses.append(
+                and_(self.is_invoice, self.outstanding > 0, self.outstanding >= self.net)
+            )
         elif chosen.status is InvoiceStatus.OVERDUE:
             clauses.append(self.overdue())
         if chosen.aging is not None:

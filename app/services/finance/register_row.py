@@ -52,7 +52,11 @@ class RegisterRow:
             return None
         if self.outstanding_minor <= 0:
             return InvoiceStatus.PAID
-        return InvoiceStatus.PARTLY_PAID if self.paid_minor > 0 else InvoiceStatus.UNPAID
+        return (
+            InvoiceStatus.PARTLY_PAID
+            if self.outstanding_minor < self.net_minor
+            else InvoiceStatus.UNPAID
+        )
 
     @property
     def credit_minor(self) -> int:
@@ -119,7 +123,7 @@ def read_rows(register: RegisterQuery, statement: Select[Any]) -> Iterator[Regis
         buyer_po,
         corrects_number,
         net,
-        paid,
+        _order_paid,
         outstanding,
         due_on,
     ) in db.session.execute(statement):
@@ -137,7 +141,8 @@ def read_rows(register: RegisterQuery, statement: Select[Any]) -> Iterator[Regis
             buyer_po=buyer_po,
             corrects_number=corrects_number,
             net_minor=int(net or 0),
-            paid_minor=int(paid or 0),
+            # What the order's receipts paid of this invoice (all of them, with one invoice).
+            paid_minor=int(net or 0) - int(outstanding or 0),
             outstanding_minor=int(outstanding or 0),
             due_on=due_on if outstanding and outstanding > 0 else None,
             today=register.today,

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext
 
 from app.extensions import db
 from app.models import (
+    DocumentKind,
     Order,
     OrderStatus,
     Shipment,
@@ -32,10 +33,18 @@ from app.services.fulfilment.document_hooks import on_order_accepted, on_order_s
 from app.services.fulfilment.proposals import ProposedChange
 from app.services.fulfilment.shipped_value import value_what_shipped
 from app.services.licences import gate as licence_gate
-from app.services.orders.lifecycle import complete_if_settled, may_move, record_event, transition
+from app.services.orders.lifecycle import (
+    InvalidTransition,
+    check_move,
+    complete_if_settled,
+    may_move,
+    record_event,
+    transition,
+)
+from app.services.orders.lots import lot_closes, may_close_balance
 from app.services.orders.notifications import notify_counterparty
-from app.services.orders.shipped import shipped_quantities
-from app.services.orders.stock import release_stock
+from app.services.orders.shipped import already_shipped, lock_shipments, shipped_quantities
+from app.services.orders.stock import release_stock, release_unshipped
 from app.services.payments import controls
 from app.services.payments import milestones as payments
 from app.services.statistics.cube import ask_for_refresh as ask_for_trade_flow_refresh
@@ -160,6 +169,8 @@ class ShipmentInput:
     # Blank: every order line ships what is left of it.
     lines: list[shipment_contents.LineInput] = field(default_factory=list)
     containers: list[shipment_contents.ContainerInput] = field(default_factory=list)
+    # On an order allowed to ship in lots: the seller says this lot is the last.
+    last_lot: bool = False
 
     def listed_packages(self) -> list[PackageInput]:
         """The package rows filled in (blank rows of a form are left out)."""
@@ -257,16 +268,26 @@ def _checked_shipment(data: ShipmentInput) -> dict[str, object]:
 
 
 def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment:
-    """The seller records the shipment; the order becomes shipped and the papers are due,
-    on the quantities shipped (within the order's tolerance).
+    """The seller records a shipment with its papers, on the quantities shipped (within
+    the order's tolerance).
+
+    An order in one lot becomes shipped. On an order allowed partial shipments a lot that
+    leaves something to ship keeps the order in production (partly shipped); its invoice
+    is for the lot, and the milestones still to fall due ask their share of it now.
 
     On deposit and advance terms the shipment, and so the commercial invoice, waits for
     that money (or a release).
     """
     _require_payment_for(actor, order, OrderStatus.SHIPPED)
+    lock_shipments(order)  # two lots racing for what is left: the second sees the first
     values = _checked_shipment(data)
     values.update(shipment_contents.checked_contents(order, data, values["packages"]))  # type: ignore[arg-type]
-    transition(actor, order, OrderStatus.SHIPPED)
+    carried = {line.order_line.id: line.quantity for line in values["lines"]}  # type: ignore[attr-defined]
+    closes = lot_closes(order, already_shipped(order), carried, last_lot=data.last_lot)
+    if closes:
+        transition(actor, order, OrderStatus.SHIPPED)
+    else:
+        check_move(actor, order, OrderStatus.SHIPPED)
     shipment = Shipment(order=order, recorded_by_id=actor.user.id if actor.user else None, **values)
     db.session.add(shipment)
     order.shipment_status = ShipmentStatus.SHIPPED
@@ -283,14 +304,45 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
         shipped=shipped_quantities(shipment),
         address=actor.address,
     )
-    # Within the tolerance, what shipped is what is sold: the invoice is issued on it.
-    value_what_shipped(order)
-    on_order_shipped(actor, order)
+    if closes:
+        _close_shipped(order)
+    papers = on_order_shipped(actor, order)
     # The public statistics count the order once its commercial invoice exists.
     ask_for_trade_flow_refresh(order.id)
+    shipped_on = company_today(order.buyer)
+    if closes:
+        payments.on_shipment(order, shipped_on)
+    else:
+        invoice = next(d for d in papers if d.kind is DocumentKind.COMMERCIAL_INVOICE)
+        payments.on_lot_shipped(order, invoice.total_minor or 0, shipped_on)
+    notify_counterparty(actor, order, "shipped" if closes else "shipped_lot")
+    return shipment
+
+
+def close_balance(actor: Actor, order: Order, note: str | None = None) -> None:
+    """The seller closes a partly shipped order at what its lots carried, once every line
+    is within the tolerance: the order becomes shipped, what is owed follows the shipped
+    value and the stock kept for the rest goes back on sale."""
+    check_move(actor, order, OrderStatus.SHIPPED)
+    lock_shipments(order)
+    if not may_close_balance(order):
+        raise InvalidTransition(
+            lazy_gettext(
+                "The order closes once every line has shipped within its tolerance; ship "
+                "another lot first."
+            )
+        )
+    transition(actor, order, OrderStatus.SHIPPED, note)
+    _close_shipped(order)
     payments.on_shipment(order, company_today(order.buyer))
     notify_counterparty(actor, order, "shipped")
-    return shipment
+
+
+def _close_shipped(order: Order) -> None:
+    # Within the tolerance, what shipped is what is sold: the order's total follows it,
+    # and stock kept for a line that shipped short goes back on sale.
+    value_what_shipped(order)
+    release_unshipped(order, already_shipped(order))
 
 
 def confirm_delivery(actor: Actor, order: Order, note: str | None = None) -> None:

@@ -7,7 +7,7 @@ here, so no view or lifecycle code changes when it does.
 
 from __future__ import annotations
 
-from app.models import DocumentKind, Order
+from app.models import Document, DocumentKind, Order
 from app.services.audit.recording import Actor
 from app.services.documents.issuing import issue_documents
 
@@ -25,9 +25,10 @@ def on_order_accepted(actor: Actor, order: Order) -> None:
     issue_documents(actor, order, [DocumentKind.PROFORMA_INVOICE])
 
 
-def on_order_shipped(actor: Actor, order: Order) -> None:
-    """Issue the shipment papers; the dangerous-goods declaration when a line has a UN number."""
+def on_order_shipped(actor: Actor, order: Order) -> list[Document]:
+    """Issue the papers of the shipment (of the lot) just recorded; the dangerous-goods
+    declaration when a line has a UN number."""
     kinds = list(SHIPMENT_DOCUMENTS)
     if any(line.un_number for line in order.lines):
         kinds.append(DocumentKind.DANGEROUS_GOODS)
-    issue_documents(actor, order, kinds)
+    return issue_documents(actor, order, kinds)

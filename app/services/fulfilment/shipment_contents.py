@@ -36,6 +36,7 @@ from app.reference.units import parse_quantity
 from app.services.errors import ValidationFailed
 from app.services.fulfilment.containers import ContainerInput as ContainerInput
 from app.services.fulfilment.containers import checked_containers
+from app.services.orders.lots import lot_closes
 from app.services.orders.shipped import already_shipped, remaining_quantities
 from app.services.orders.tolerance import Tolerance
 
@@ -78,12 +79,15 @@ def _refuse(message: Any, field: str) -> ValidationFailed:
     return ValidationFailed(message, field)
 
 
-def _shipment_lines(order: Order, wanted: Sequence[LineInput]) -> list[ShipmentLine]:
+def _shipment_lines(
+    order: Order, wanted: Sequence[LineInput], *, last_lot: bool = False
+) -> list[ShipmentLine]:
     """The shipment's lines: what was asked for, or everything still to ship.
 
-    Each line may ship up to its quantity plus the order's tolerance. Orders ship in one
-    lot, so the shipment also brings every line to at least its quantity less the
-    tolerance: what ships then completes the order and is what is invoiced.
+    Each line may ship up to its quantity plus the order's tolerance, over all lots. The
+    shipment that completes the order (the only one of an order in one lot, or the last
+    lot: ``app.services.orders.lots.lot_closes``) also brings every line to at least its
+    quantity less the tolerance: what shipped then is what is invoiced.
     """
     by_no = {line.line_no: line for line in order.lines}
     shipped = already_shipped(order)
@@ -107,11 +111,13 @@ def _shipment_lines(order: Order, wanted: Sequence[LineInput]) -> list[ShipmentL
         result.append(ShipmentLine(order_line=line, quantity=quantity))
     if not result:
         raise _refuse(lazy_gettext("Give the quantity this shipment carries."), "lines")
-    carried = {shipment_line.order_line.line_no: shipment_line.quantity for shipment_line in result}
+    carried = {shipment_line.order_line.id: shipment_line.quantity for shipment_line in result}
+    if not lot_closes(order, shipped, carried, last_lot=last_lot):
+        return result
     for line in order.lines:
         low, high = tolerance.bounds(line.quantity, line.unit)
-        if shipped[line.id] + carried.get(line.line_no, Decimal(0)) < low:
-            raise _refuse(_one_lot_refusal(line, tolerance, low, high), "lines")
+        if shipped[line.id] + carried.get(line.id, Decimal(0)) < low:
+            raise _refuse(_closing_refusal(order, line, tolerance, low, high), "lines")
     return result
 
 
@@ -140,7 +146,20 @@ def _over_refusal(
     )
 
 
-def _one_lot_refusal(line: OrderLine, tolerance: Tolerance, low: Decimal, high: Decimal) -> Any:
+def _closing_refusal(
+    order: Order, line: OrderLine, tolerance: Tolerance, low: Decimal, high: Decimal
+) -> Any:
+    if order.partial_shipments:
+        # The last lot: what all lots carried must fulfil the line.
+        return lazy_gettext(
+            "Line %(no)s: with this last lot the order must have shipped %(low)s to "
+            "%(high)s %(unit)s of it in all (%(ordered)s %(unit)s ordered).",
+            no=line.line_no,
+            low=plain_decimal(low),
+            high=plain_decimal(high),
+            ordered=plain_decimal(line.quantity),
+            unit=line.unit,
+        )
     if not tolerance.percent:
         return lazy_gettext(
             "Line %(no)s: the order ships in one lot, so this shipment carries the "
@@ -317,7 +336,7 @@ def checked_contents(
     package_lines = [p.line_no for p in listed]
     package_containers = [p.container_number for p in listed]
     lines, containers = data.lines, data.containers
-    shipment_lines = _shipment_lines(order, lines)
+    shipment_lines = _shipment_lines(order, lines, last_lot=data.last_lot)
     dangerous = any(line.order_line.un_number for line in shipment_lines)
     if dangerous and not (order.seller.emergency_contact_phone or "").strip():
         raise _refuse(

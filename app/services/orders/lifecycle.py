@@ -88,6 +88,12 @@ def may_move(user: User | None, order: Order, to: OrderStatus) -> bool:
     return True
 
 
+def check_move(actor: Actor, order: Order, to: OrderStatus) -> None:
+    """Raise what ``transition`` would refuse, without moving (a lot of a partly shipped
+    order is a shipping move that leaves the order where it is)."""
+    _check(actor, order, to)
+
+
 def _check(actor: Actor, order: Order, to: OrderStatus, mover: Side | None = None) -> None:
     if to not in TRANSITIONS[order.status]:
         raise InvalidTransition(

@@ -50,6 +50,7 @@ from app.services.orders.cart import (
     unit_price_minor,
 )
 from app.services.orders.lifecycle import record_event
+from app.services.orders.lots import allowed_partial_shipments
 from app.services.orders.notifications import notify_counterparty
 from app.services.orders.stock import reserve_stock
 from app.services.orders.tolerance import Tolerance, parse_tolerance
@@ -78,6 +79,8 @@ class OrderTerms:
     # "More or less N %" on the quantities, as typed (``tolerance.parse_tolerance``).
     tolerance_percent: object = None
     tolerance_option: object = None
+    # Partial shipments allowed (``lots.allowed_partial_shipments``).
+    partial_shipments: object = False
 
 
 def common_incoterms(group: CartGroup) -> list[tuple[Incoterm, str]]:
@@ -193,6 +196,9 @@ def _checked_terms(terms: OrderTerms, group: CartGroup, buyer: Company) -> dict[
         "payment_terms": PaymentTerms(terms.payment_terms),
         "notes": _optional_text(terms.notes, "notes"),
         **_tolerance_columns(parse_tolerance(terms.tolerance_percent, terms.tolerance_option)),
+        "partial_shipments": allowed_partial_shipments(
+            terms.partial_shipments, terms.payment_terms
+        ),
     }
 
 

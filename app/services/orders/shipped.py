@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
+
+from app.extensions import db
 from app.models import Order, Shipment
 from app.money import line_amount_minor
+
+
+def lock_shipments(order: Order) -> None:
+    """Lock the order row and read its shipments afresh, so two lots recorded at once
+    count each other: the second waits for the first and sees what it shipped. (SQLite
+    holds its write lock from the first write anyway.)"""
+    db.session.execute(select(Order.id).where(Order.id == order.id).with_for_update())
+    db.session.expire(order, ["shipments"])
 
 
 def shipped_quantities(shipment: Shipment) -> dict[int, Decimal]:
@@ -47,9 +58,13 @@ def remaining_quantities(order: Order) -> dict[int, Decimal]:
 
 
 def line_amounts_shipped(order: Order) -> dict[int, int]:
-    """order_line_id → what its shipped quantity is worth, in minor units."""
-    shipped = already_shipped(order)
-    return {
-        line.id: line_amount_minor(shipped.get(line.id, Decimal(0)), line.unit_price_minor)
-        for line in order.lines
-    }
+    """order_line_id → what its shipped quantity is worth, in minor units: each lot's line
+    rounds once, as its invoice prints it, and the lots add up."""
+    amounts: dict[int, int] = {line.id: 0 for line in order.lines}
+    prices = {line.id: line.unit_price_minor for line in order.lines}
+    for shipment in order.shipments:
+        for line_id, quantity in shipped_quantities(shipment).items():
+            amounts[line_id] = amounts.get(line_id, 0) + line_amount_minor(
+                quantity, prices[line_id]
+            )
+    return amounts

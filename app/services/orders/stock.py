@@ -55,14 +55,26 @@ def reserve_stock(lines: list[OrderLine]) -> None:
             )
 
 
+def _give_back(line: OrderLine, quantity: Decimal) -> None:
+    if quantity > 0 and line.product_id is not None:
+        db.session.execute(
+            update(Product)
+            .where(Product.id == line.product_id, Product.stock_quantity.is_not(None))
+            .values(stock_quantity=Product.stock_quantity + quantity)
+            .execution_options(synchronize_session=False)
+        )
+    line.reserved_quantity = (line.reserved_quantity or Decimal(0)) - quantity
+
+
 def release_stock(order: Order) -> None:
     """Give back what the order's lines reserved (on rejection or cancellation)."""
     for line in sorted(order.lines, key=lambda item: item.product_id or 0):
-        if line.reserved_quantity and line.product_id is not None:
-            db.session.execute(
-                update(Product)
-                .where(Product.id == line.product_id, Product.stock_quantity.is_not(None))
-                .values(stock_quantity=Product.stock_quantity + line.reserved_quantity)
-                .execution_options(synchronize_session=False)
-            )
-        line.reserved_quantity = Decimal(0)
+        _give_back(line, line.reserved_quantity or Decimal(0))
+
+
+def release_unshipped(order: Order, shipped: dict[int, Decimal]) -> None:
+    """The order closed short (within its tolerance): give back what its lines reserved
+    beyond what shipped (``shipped``: order_line_id → quantity)."""
+    for line in sorted(order.lines, key=lambda item: item.product_id or 0):
+        reserved = line.reserved_quantity or Decimal(0)
+        _give_back(line, max(reserved - shipped.get(line.id, Decimal(0)), Decimal(0)))

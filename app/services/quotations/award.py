@@ -147,6 +147,7 @@ def award(
         payment_terms=revision.payment_terms,
         tolerance_percent=revision.tolerance_percent,
         tolerance_at_buyers_option=revision.tolerance_at_buyers_option,
+        partial_shipments=revision.partial_shipments,
         notes=revision.remarks,
         status=OrderStatus.ACCEPTED,
         goods_total_minor=revision.goods_total_minor,

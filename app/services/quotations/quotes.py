@@ -38,6 +38,7 @@ from app.services.accounts.companies import ensure_can_trade
 from app.services.audit.recording import Actor
 from app.services.errors import NotFound, ValidationFailed
 from app.services.fulfilment.charges import check_charges
+from app.services.orders.lots import allowed_partial_shipments
 from app.services.orders.tolerance import Tolerance, parse_tolerance
 from app.services.quotations.figures import clean_text, parse_amount_minor, parse_quantity
 from app.services.quotations.states import (
@@ -82,6 +83,7 @@ class QuoteInput:
     # "More or less N %" on every line, as typed (``tolerance.parse_tolerance``).
     tolerance_percent: object = None
     tolerance_option: object = None
+    partial_shipments: object = False
 
 
 @dataclass
@@ -197,6 +199,8 @@ def canonical_terms(revision: QuoteRevision, rfq: Rfq, product_ids: dict[int, st
         # Only when there is one: the revisions written before tolerances keep their hash.
         terms["tolerance_percent"] = tolerance.percent
         terms["tolerance_option"] = tolerance.option
+    if revision.partial_shipments:
+        terms["partial_shipments"] = True  # likewise only when agreed
     return json.dumps(terms, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -241,6 +245,7 @@ def _checked_terms(data: QuoteInput, rfq: Rfq, now: datetime) -> dict[str, objec
         "remarks": clean_text(data.remarks, "remarks", limit=2000) or None,
         "tolerance_percent": tolerance.percent,
         "tolerance_at_buyers_option": tolerance.at_buyers_option,
+        "partial_shipments": allowed_partial_shipments(data.partial_shipments, data.payment_terms),
     }
 
 

@@ -39,6 +39,7 @@ from app.web.api.schemas.listings import ListingChange, SellerListing, SellerLis
 from app.web.api.schemas.orders import OrderDetail, OrderList
 from app.web.api.schemas.seller_orders import (
     AcceptOrder,
+    CloseBalance,
     DeclineOrder,
     RecordShipment,
     StartProduction,
@@ -239,15 +240,25 @@ def _shipment_input(body: RecordShipment) -> actions.ShipmentInput:
             shipment_contents.LineInput(line_no=line.line_no, quantity=line.quantity)
             for line in body.lines
         ],
+        last_lot=body.last_lot,
     )
 
 
 @bp.post("/seller/orders/<public_id>/shipments")
 @operation(body=RecordShipment, responses={201: OrderDetail}, errors=(409,), tags=["seller"])
 def incoming_shipment(public_id: str, body: RecordShipment) -> ApiAnswer:
-    """Record the shipment: the order becomes shipped and its papers are issued."""
+    """Record the shipment (or a lot of an order allowing partial shipments) and issue its
+    papers: the order becomes shipped unless lots are still to follow."""
     return _act(
         public_id,
         lambda order: actions.record_shipment(_actor(), order, _shipment_input(body)),
         status=201,
     )
+
+
+@bp.post("/seller/orders/<public_id>/close-balance")
+@operation(body=CloseBalance, responses={200: OrderDetail}, errors=(409,), tags=["seller"])
+def incoming_close_balance(public_id: str, body: CloseBalance) -> ApiAnswer:
+    """Close a partly shipped order at what its lots carried (every line within its
+    tolerance): it becomes shipped and the buyer owes what shipped."""
+    return _act(public_id, lambda order: actions.close_balance(_actor(), order, body.note))

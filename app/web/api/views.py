@@ -94,6 +94,7 @@ def _terms(body: PlaceOrder) -> OrderTerms:
         expected_total_minor=body.expected_total_minor,
         tolerance_percent=body.tolerance_percent,
         tolerance_option=body.tolerance_option,
+        partial_shipments=body.partial_shipments,
     )
 
 

@@ -185,6 +185,7 @@ def _terms(form: CheckoutForm) -> OrderTerms:
         expected_total_minor=form.expected_total_minor.data,
         tolerance_percent=form.tolerance_percent.data,
         tolerance_option=form.tolerance_option.data,
+        partial_shipments=bool(form.partial_shipments.data),
     )
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     FormField,
@@ -152,6 +153,20 @@ class ShipmentForm(CorridorForm):
     containers = FieldList(
         FormField(ContainerRowForm), min_entries=CONTAINER_ROWS, max_entries=MAX_CONTAINER_ROWS
     )
+    # Offered on an order allowed partial shipments (the template asks ``partial_shipments``).
+    last_lot = BooleanField(
+        _l("This is the last lot"),
+        description=_l(
+            "The order closes with this lot: every line must then have shipped within its "
+            "tolerance. A lot that ships everything left closes it too."
+        ),
+    )
+
+
+class CloseBalanceForm(CorridorForm):
+    """The seller closes a partly shipped order at what its lots carried."""
+
+    note = TextAreaField(_l("Note (optional)"), validators=[Length(max=2000)])
 
 
 class TrustForm(CorridorForm):

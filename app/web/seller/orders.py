@@ -22,6 +22,7 @@ from app.services.fulfilment import actions
 from app.services.fulfilment.charges import FREIGHT_ON_SELLER, INSURANCE_ON_SELLER
 from app.services.fulfilment.shipment_prefill import shipment_ports
 from app.services.orders.lifecycle import may_move
+from app.services.orders.lots import may_close_balance
 from app.services.orders.queries import (
     PAGE_SIZE,
     company_order,
@@ -42,6 +43,7 @@ from app.web.seller import shipment_contents_form
 from app.web.seller.blueprint import bp
 from app.web.seller.order_forms import (
     AcceptForm,
+    CloseBalanceForm,
     RejectForm,
     ShipmentForm,
     StartProductionForm,
@@ -111,6 +113,7 @@ def _render_order(public_id: str, **forms: FlaskForm) -> ResponseReturnValue:
     forms.setdefault("accept_form", _accept_form(order, bound=False))
     forms.setdefault("reject_form", RejectForm(formdata=None))
     forms.setdefault("production_form", StartProductionForm(formdata=None))
+    forms.setdefault("close_form", CloseBalanceForm(formdata=None))
     return render_template(
         "seller/order.html",
         order=order,
@@ -118,6 +121,7 @@ def _render_order(public_id: str, **forms: FlaskForm) -> ResponseReturnValue:
         may_reject=may_move(user, order, OrderStatus.REJECTED),
         may_produce=may_move(user, order, OrderStatus.IN_PRODUCTION),
         may_ship=may_move(user, order, OrderStatus.SHIPPED),
+        may_close=may_move(user, order, OrderStatus.SHIPPED) and may_close_balance(order),
         **forms,
     )
 
@@ -189,6 +193,17 @@ def start_production(public_id: str) -> ResponseReturnValue:
         "production_form",
         lambda order, form: actions.start_production(acting(), order, form.note.data),
         gettext("The order is in production."),
+    )
+
+
+@bp.post("/orders/<public_id>/close-balance")
+def close_balance(public_id: str) -> ResponseReturnValue:
+    return _act(
+        public_id,
+        lambda order: CloseBalanceForm(),
+        "close_form",
+        lambda order, form: actions.close_balance(acting(), order, form.note.data),
+        gettext("The order is closed at the quantity shipped. The buyer has been told."),
     )
 
 

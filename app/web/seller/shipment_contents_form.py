@@ -80,4 +80,5 @@ def contents_input(form: ShipmentForm, data: actions.ShipmentInput) -> actions.S
     for package, row in zip(data.packages, form.packages, strict=True):
         package.line_no = _line_no(row.form.line_no.data)
         package.container_number = row.form.container_number.data
+    data.last_lot = bool(form.last_lot.data)
     return data

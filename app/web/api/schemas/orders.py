@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictInt
+from pydantic import Field, StrictBool, StrictInt
 
 from app.models import Order
 from app.models.order import OrderStatus, PaymentStatus, PaymentTerms, ShipmentStatus
@@ -87,6 +87,11 @@ class PlaceOrder(RequestModel):
     tolerance_option: ToleranceOption | None = Field(
         None, description="Who chooses within the tolerance; the seller when absent."
     )
+    partial_shipments: StrictBool = Field(
+        False,
+        description="Partial shipments allowed: the seller may ship in several lots, each "
+        "with its own papers. Refused with letter of credit terms.",
+    )
 
 
 class OrderLine(ResponseModel):
@@ -129,6 +134,7 @@ class OrderSummary(ResponseModel):
     tolerance_option: ToleranceOption | None = Field(
         description="Whose option the tolerance is; null without one."
     )
+    partial_shipments: bool = Field(description="Whether the order may ship in several lots.")
     goods_total: Amount
     freight: Amount
     insurance: Amount
@@ -157,6 +163,7 @@ class OrderSummary(ResponseModel):
             payment_terms=order.payment_terms,
             tolerance_percent=order.tolerance_percent,
             tolerance_option=tolerance_option(order),
+            partial_shipments=order.partial_shipments,
             goods_total=amount(order.goods_total_minor, currency),
             freight=amount(order.freight_minor, currency),
             insurance=amount(order.insurance_minor, currency),

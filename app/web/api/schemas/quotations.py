@@ -122,6 +122,7 @@ class Quote(ResponseModel):
     tolerance_option: ToleranceOption | None = Field(
         description="Whose option the tolerance is; null without one."
     )
+    partial_shipments: bool = Field(description="Whether the order may ship in several lots.")
     valid_until: datetime
     remarks: str | None
     terms_sha256: str
@@ -149,6 +150,7 @@ class Quote(ResponseModel):
             payment_terms=revision.payment_terms,
             tolerance_percent=revision.tolerance_percent,
             tolerance_option=tolerance_option(revision),
+            partial_shipments=revision.partial_shipments,
             valid_until=revision.valid_until,
             remarks=revision.remarks,
             terms_sha256=revision.terms_sha256,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import Field, StrictInt
+from pydantic import Field, StrictBool, StrictInt
 
 from app.services.fulfilment.actions import MAX_PACKAGES
 from app.web.api.contract import Amount, RequestModel, Text
@@ -27,6 +27,10 @@ class DeclineOrder(RequestModel):
 
 
 class StartProduction(RequestModel):
+    note: Text | None = Field(default=None, max_length=2000)
+
+
+class CloseBalance(RequestModel):
     note: Text | None = Field(default=None, max_length=2000)
 
 
@@ -67,4 +71,9 @@ class RecordShipment(RequestModel):
         default_factory=list,
         max_length=50,
         description="Blank: every order line ships what is left of it.",
+    )
+    last_lot: StrictBool = Field(
+        default=False,
+        description="On an order allowing partial shipments: this lot closes the order "
+        "(every line must then have shipped within its tolerance).",
     )
