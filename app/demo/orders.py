@@ -41,7 +41,13 @@ DEMO_ORDERS: list[tuple[str, int, OrderStatus]] = [
     ("Copper concentrate Cu 24 %", 1_000, OrderStatus.COMPLETED),
     ("Ziarat white marble blocks", 100, OrderStatus.REJECTED),
     ("Chromite ore lumps Cr2O3 40 %", 500, OrderStatus.CANCELLED),
+    ("Chromite ore lumps Cr2O3 40 %", 5_000, OrderStatus.SHIPPED),
 ]
+# Orders allowed partial shipments, and the lots they shipped in (issue #20): 5,000 t of
+# chromite, more or less 10 %, in two vessels; the first lot's share of the balance paid.
+DEMO_LOTS: dict[tuple[str, int], tuple[Decimal, ...]] = {
+    ("Chromite ore lumps Cr2O3 40 %", 5_000): (Decimal("2480.350"), Decimal("2611.125")),
+}
 # "More or less N % at seller's option" on bulk ore, as MCCT buys it (issue #20).
 DEMO_TOLERANCE: dict[str, int] = {
     "Chromite ore lumps Cr2O3 40 %": 10,
@@ -69,10 +75,13 @@ def _seller_actor(product: Product, *roles: str) -> Actor:
     return Actor(user)
 
 
-def _pay_by_transfer(order: Order, finance: Actor, milestones: int) -> None:
-    """The seller's finance records the first ``milestones`` transfers as received."""
+def _pay_by_transfer(
+    order: Order, finance: Actor, milestones: int, *, due_only: bool = False
+) -> None:
+    """The seller's finance records the first ``milestones`` transfers as received
+    (``due_only``: of those fallen due)."""
     for milestone in order.milestones[:milestones]:
-        if not milestone.is_paid:
+        if not milestone.is_paid and (milestone.due_on is not None or not due_only):
             payments.record_receipt(
                 finance,
                 milestone,
@@ -113,7 +122,12 @@ def _pay_deposit_by_card(order: Order) -> None:
 
 
 def _advance(
-    order: Order, target: OrderStatus, buyer: Actor, seller: Actor, finance: Actor
+    order: Order,
+    target: OrderStatus,
+    buyer: Actor,
+    seller: Actor,
+    finance: Actor,
+    lots: tuple[Decimal, ...] = (),
 ) -> None:
     today = date.today()
     if target is OrderStatus.REJECTED:
@@ -139,6 +153,9 @@ def _advance(
         elif step is OrderStatus.IN_PRODUCTION:
             actions.start_production(seller, order)
         elif step is OrderStatus.SHIPPED:
+            if lots:
+                _ship_in_lots(order, seller, finance, lots)
+                continue
             approve_shipment(order)  # MIIT's approval for this shipment to China
             actions.record_shipment(seller, order, _shipment(order))
         elif step is OrderStatus.DELIVERED:
@@ -184,18 +201,32 @@ def _packed(line: OrderLine, quantity: Decimal, first: int, reference: str) -> a
     )
 
 
-def _shipment(order: Order) -> actions.ShipmentInput:
+def _ship_in_lots(order: Order, seller: Actor, finance: Actor, lots: tuple[Decimal, ...]) -> None:
+    """One vessel per lot of the (single-line) order; the share of the balance each lot
+    makes due is paid before the next sails."""
+    for number, tonnes in enumerate(lots, start=1):
+        approve_shipment(order)
+        actions.record_shipment(seller, order, _shipment(order, {1: tonnes}, lot=number))
+        if number < len(lots):
+            _pay_by_transfer(order, finance, len(order.milestones), due_only=True)
+
+
+def _shipment(
+    order: Order, quantities: dict[int, Decimal] | None = None, lot: int = 1
+) -> actions.ShipmentInput:
     today = date.today()
     packages: list[actions.PackageInput] = []
-    shipped = {line.line_no: DEMO_WEIGHED.get(line.title, line.quantity) for line in order.lines}
-    for line in order.lines:
+    shipped = quantities or {
+        line.line_no: DEMO_WEIGHED.get(line.title, line.quantity) for line in order.lines
+    }
+    for line in (line for line in order.lines if line.line_no in shipped):
         first = sum(p.count for p in packages) + 1
         packages.append(_packed(line, shipped[line.line_no], first, order.reference))
     weighed = all(p.net_weight_kg is not None for p in packages)
     return actions.ShipmentInput(
         mode="sea",
         carrier="COSCO Shipping Lines",
-        transport_document_number=f"COSU63{order.id:08d}",
+        transport_document_number=f"COSU63{order.id:08d}" + (f"-{lot}" if lot > 1 else ""),
         port_of_loading="Karachi",
         port_of_discharge=order.destination_port,
         etd=today + timedelta(days=2),
@@ -248,6 +279,7 @@ def seed_orders() -> int:
                 payment_terms="deposit_30_balance_70_bl",
                 buyer_po_number=f"MCCT-PO-2026-{placed + 101}",
                 tolerance_percent=DEMO_TOLERANCE.get(title),
+                partial_shipments=(title, quantity) in DEMO_LOTS,
             ),
         )
         if target is not OrderStatus.PLACED:
@@ -257,6 +289,7 @@ def seed_orders() -> int:
                 buyer,
                 _seller_actor(product),
                 _seller_actor(product, "finance", "owner"),
+                DEMO_LOTS.get((title, quantity), ()),
             )
         placed += 1
     return placed

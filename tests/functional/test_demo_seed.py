@@ -81,6 +81,9 @@ def test_demo_shipments_are_packed_as_their_listings_pack(app: Flask) -> None:
     emulsion = "Emulsion explosive cartridges 32 mm (UN0241, 1.5D)"
     nitrate = "Porous prilled ammonium nitrate (UN1942, 5.1)"
     assert packed == [
+        # 5,000 t ±10 % of chromite in two lots (partial shipments), each one bulk lot.
+        ("Chromite ore lumps Cr2O3 40 %", 1, "bulk", 2_480_350_000, 2_480_350_000),
+        ("Chromite ore lumps Cr2O3 40 %", 1, "bulk", 2_611_125_000, 2_611_125_000),
         # 1,000 t ±5 % of copper concentrate, loaded and shipped at 1,012.450 t.
         ("Copper concentrate Cu 24 %", 1, "bulk", 1_012_450_000, 1_012_450_000),
         # The two shipped L/C orders: 5,000 kg at 25 kg a carton (26.4 kg gross).
@@ -97,6 +100,18 @@ def test_demo_shipments_are_packed_as_their_listings_pack(app: Flask) -> None:
     assert copper is not None and copper.status is OrderStatus.COMPLETED
     # 1,012.450 t x US$1,985.50 = 2,010,219.475, rounded half up.
     assert copper.goods_total_minor == 201_021_948
+    # The chromite's two lots, each invoiced for what it carried at US$252.00 a tonne
+    # (the 2,000 t price break): 2,480.350 t = US$625,048.20 with the US$2,400.00 freight
+    # (CFR), then 2,611.125 t = US$658,003.50 alone.
+    chromite = db.session.scalar(select(Order).where(Order.partial_shipments.is_(True)))
+    assert chromite is not None and chromite.status is OrderStatus.SHIPPED
+    invoiced = db.session.scalars(
+        select(Document.total_minor)
+        .where(Document.order_id == chromite.id, Document.kind == DocumentKind.COMMERCIAL_INVOICE)
+        .order_by(Document.id)
+    ).all()
+    assert invoiced == [62_744_820, 65_800_350]
+    assert chromite.total_minor == 62_744_820 + 65_800_350
     (detonators,) = db.session.scalars(
         select(ShipmentPackage).where(ShipmentPackage.contents.startswith("Non-electric"))
     )

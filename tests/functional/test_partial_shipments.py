@@ -9,7 +9,6 @@ lot's invoice as open for what the receipts left after the earlier one.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -21,10 +20,12 @@ from app.extensions import db
 from app.models import (
     Document,
     DocumentKind,
+    Incoterm,
     MilestoneKind,
     Order,
     OrderStatus,
     Product,
+    ProductIncoterm,
     ShipmentStatus,
 )
 from app.services.accounts.clock import company_today
@@ -33,13 +34,18 @@ from app.services.errors import DomainError, ValidationFailed
 from app.services.finance.register import register_rows
 from app.services.finance.register_filter import InvoiceStatus, RegisterFilter
 from app.services.fulfilment import actions
-from app.services.fulfilment.shipment_contents import LineInput
 from app.services.orders.placing import OrderTerms
 from tests.builders.dangerous_goods import in_production
-from tests.builders.minerals import chromite
-from tests.builders.orders import DEFAULT_TERMS, place_for, record_shipment, sea_shipment
+from tests.builders.minerals import chromite, ship_lot
+from tests.builders.orders import (
+    DEFAULT_TERMS,
+    accept,
+    place_for,
+    start_production,
+)
 from tests.builders.payments import pay
 from tests.builders.trade import Trade, make_trade
+from tests.factories import ProductFactory
 from tests.support.ledger import assert_ledger_holds
 
 pytestmark = pytest.mark.usefixtures("exchange_rates")
@@ -63,15 +69,6 @@ def in_lots(
         partial_shipments=True,
         payment_terms=DEPOSIT,
     )
-
-
-def ship_lot(
-    app: Flask, trade: Trade, order: Order, tonnes: str, *, last: bool = False, bl: str = "COSU1"
-) -> Order:
-    lot = replace(
-        sea_shipment(), lines=[LineInput(1, tonnes)], last_lot=last, transport_document_number=bl
-    )
-    return record_shipment(app, trade, order, lot)
 
 
 def invoices(order: Order) -> list[tuple[str, int | None]]:
@@ -262,3 +259,33 @@ def test_an_order_in_one_lot_still_ships_whole(app: Flask, trade: Trade) -> None
     with pytest.raises(ValidationFailed) as refused:
         ship_lot(app, trade, order, "60")
     assert "the order ships in one lot" in str(refused.value.message)
+
+
+def test_freight_is_invoiced_with_the_first_lot(app: Flask, trade: Trade) -> None:
+    cfr = ProductFactory(
+        seller=trade.seller,
+        title="Chromite ore lumps Cr2O3 40 %",
+        hs_code="261000",
+        unit="TNE",
+        moq=1,
+        price_from_minor=18_550,
+        stock_quantity=5_000,
+        incoterms=[ProductIncoterm(rule=Incoterm.CFR, named_place="Shanghai")],
+    )
+    order = place_for(
+        app,
+        trade.purchaser,
+        [(cfr, 100)],
+        incoterm="CFR",
+        incoterm_place="Shanghai",
+        partial_shipments=True,
+    )
+    accept(app, trade, order, freight=Decimal("12000.00"))
+    start_production(app, trade, order)
+    ship_lot(app, trade, order, "60")
+    ship_lot(app, trade, order, "40")
+    # 60 t (US$11,130.00) with the freight, then 40 t (US$7,420.00) alone: the invoices
+    # add up to the order's total, US$30,550.00, and neither bills the freight twice.
+    assert [total for _number, total in invoices(order)] == [2_313_000, 742_000]
+    db.session.refresh(order)
+    assert order.total_minor == 3_055_000

@@ -107,6 +107,17 @@ def test_a_tolerance_is_part_of_the_hashed_terms_and_reaches_the_order(
     assert order.quote_terms_sha256 == revision.terms_sha256
 
 
+def test_partial_shipments_are_part_of_the_hashed_terms_and_reach_the_order(
+    trade: Trade, ctx: None
+) -> None:
+    rfq, revision = _quoted(trade, partial_shipments=True)
+    assert revision.partial_shipments is True
+    assert revision.terms_sha256 == _expected_sha256(rfq, revision, partial_shipments=True)
+    order = awarded(trade, revision)
+    assert order.partial_shipments is True
+    assert order.quote_terms_sha256 == revision.terms_sha256
+
+
 @pytest.mark.parametrize(
     ("tolerance", "field"),
     [

@@ -45,7 +45,7 @@ from app.services.orders.lots import lot_closes, may_close_balance
 from app.services.orders.notifications import notify_counterparty
 from app.services.orders.shipped import already_shipped, lock_shipments, shipped_quantities
 from app.services.orders.stock import release_stock, release_unshipped
-from app.services.payments import controls
+from app.services.payments import controls, schedule
 from app.services.payments import milestones as payments
 from app.services.statistics.cube import ask_for_refresh as ask_for_trade_flow_refresh
 
@@ -311,10 +311,10 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
     ask_for_trade_flow_refresh(order.id)
     shipped_on = company_today(order.buyer)
     if closes:
-        payments.on_shipment(order, shipped_on)
+        schedule.on_shipment(order, shipped_on)
     else:
         invoice = next(d for d in papers if d.kind is DocumentKind.COMMERCIAL_INVOICE)
-        payments.on_lot_shipped(order, invoice.total_minor or 0, shipped_on)
+        schedule.on_lot_shipped(order, invoice.total_minor or 0, shipped_on)
     notify_counterparty(actor, order, "shipped" if closes else "shipped_lot")
     return shipment
 
@@ -334,7 +334,7 @@ def close_balance(actor: Actor, order: Order, note: str | None = None) -> None:
         )
     transition(actor, order, OrderStatus.SHIPPED, note)
     _close_shipped(order)
-    payments.on_shipment(order, company_today(order.buyer))
+    schedule.on_shipment(order, company_today(order.buyer))
     notify_counterparty(actor, order, "shipped")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from app.extensions import db
 from app.models import Order
 from app.services.orders.shipped import line_amounts_shipped
-from app.services.payments import milestones
+from app.services.payments import schedule
 from app.services.payments.ledger import store_payment_figures
 
 
@@ -23,7 +23,7 @@ def value_what_shipped(order: Order) -> None:
         return
     order.goods_total_minor = goods
     order.total_minor = goods + order.freight_minor + order.insurance_minor
-    milestones.follow_total(order)
+    schedule.follow_total(order)
     db.session.flush()
     # Paid, partly paid or due a credit: against the new total.
     store_payment_figures(order)
