@@ -227,6 +227,27 @@ def _tax_and_charges(
             add(charge, "ram:ReasonCode", code)  # UNTDID 7161: FC freight service
         add(charge, "ram:Reason", reason)
         _zero_rated(charge, "ram:CategoryTradeTax")
+    withheld = _withheld(invoice)
+    if withheld:
+        # A provisional invoice asks part of the value: the rest is a document allowance
+        # (BG-20), zero-rated like everything else, settled by the final invoice.
+        allowance = add(settlement, "ram:SpecifiedTradeAllowanceCharge")
+        add(add(allowance, "ram:ChargeIndicator"), "udt:Indicator", "false")
+        add(allowance, "ram:ActualAmount", money(withheld))
+        add(allowance, "ram:Reason", _withheld_reason(invoice))
+        _zero_rated(allowance, "ram:CategoryTradeTax")
+
+
+def _withheld(invoice: _Invoice) -> int:
+    return int(invoice.amounts.get("withheld_minor") or 0) if invoice.credit is None else 0
+
+
+def _withheld_reason(invoice: _Invoice) -> str:
+    percent = invoice.amounts.get("provisional_percent")
+    return (
+        f"Provisional invoice at {percent} % of the value on the loading weight; the rest "
+        "is settled by the final invoice on the outturn"
+    )
 
 
 def _settlement(
@@ -239,7 +260,8 @@ def _settlement(
     add(settlement, "ram:InvoiceCurrencyCode", money.currency)
     payment_means(settlement, invoice.snapshot["seller"].get("bank"))
     charges_total = sum(amount for _, _, amount in charges)
-    basis = lines_total + charges_total
+    withheld = _withheld(invoice)
+    basis = lines_total + charges_total - withheld
     _tax_and_charges(settlement, invoice, basis, charges)
     terms = add(settlement, "ram:SpecifiedTradePaymentTerms")
     if credit is not None:
@@ -260,10 +282,21 @@ def _settlement(
     add(summation, "ram:LineTotalAmount", money(lines_total))
     if charges:
         add(summation, "ram:ChargeTotalAmount", money(charges_total))
+    if withheld:
+        add(summation, "ram:AllowanceTotalAmount", money(withheld))
     add(summation, "ram:TaxBasisTotalAmount", money(basis))
     add(summation, "ram:TaxTotalAmount", money(tax_minor), currencyID=money.currency)
     add(summation, "ram:GrandTotalAmount", money(grand_total))
-    add(summation, "ram:DuePayableAmount", money(grand_total))
+    # A final invoice deducts what the provisional one asked (BT-113, paid amount).
+    prepaid = int(amounts.get("prepaid_minor") or 0) if credit is None else 0
+    if prepaid:
+        add(summation, "ram:TotalPrepaidAmount", money(prepaid))
+    add(summation, "ram:DuePayableAmount", money(grand_total - prepaid))
+    outturn = invoice.snapshot.get("outturn") or {}
+    if credit is None and outturn.get("provisional_invoice"):
+        # BT-25: the preceding invoice, the provisional one this final invoice settles.
+        referenced = add(settlement, "ram:InvoiceReferencedDocument")
+        add(referenced, "ram:IssuerAssignedID", plain_text(outturn["provisional_invoice"]))
     if credit is not None:
         referenced = add(settlement, "ram:InvoiceReferencedDocument")
         add(referenced, "ram:IssuerAssignedID", invoice.invoice_number)

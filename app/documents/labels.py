@@ -21,6 +21,12 @@ TITLES: dict[DocumentKind, Bilingual] = {
     DocumentKind.CREDIT_NOTE: ("Credit Note", "贷项通知单"),
 }
 
+# Commercial invoices on weight terms (issue #20): the two stages print their own title.
+STAGE_TITLES: dict[str, Bilingual] = {
+    "provisional": ("Provisional Commercial Invoice", "临时商业发票"),
+    "final": ("Final Commercial Invoice", "最终商业发票"),
+}
+
 PAYMENT_TERMS: dict[PaymentTerms, Bilingual] = {
     PaymentTerms.ADVANCE: ("100% advance payment by T/T", "100%预付款（电汇）"),
     PaymentTerms.DEPOSIT_BALANCE_BL: (
@@ -89,6 +95,20 @@ FIELDS: dict[str, Bilingual] = {
     "payment_terms": ("Payment terms", "付款条件"),
     "quantity_tolerance": ("Quantity tolerance", "溢短装"),
     "partial_shipments": ("Partial shipments", "分批装运"),
+    "value_on_loading": ("Value on loading weight", "按装货重量计算的货值"),
+    "withheld": ("Withheld until the final invoice", "留待最终发票结算"),
+    "final_value": ("Value on outturn", "按卸货结果计算的货值"),
+    "provisional_deducted": ("Less provisional invoice", "减：临时发票"),
+    "amount_due": ("Amount due", "应付金额"),
+    "amount_credited": ("Credited (credit note)", "退还金额（贷项通知单）"),
+    "outturn": ("Outturn at discharge", "卸货结果"),
+    "surveyor": ("Surveyor", "检验机构"),
+    "survey_certificate": ("Survey certificate (SHA-256)", "检验证书（SHA-256）"),
+    "outturn_quantity": ("Outturn (wet)", "卸货重量（湿）"),
+    "moisture": ("Moisture", "水分"),
+    "dry_quantity": ("Invoiced (dry)", "计价重量（干）"),
+    "price_adjustment": ("Grade adjustment / unit", "品位调整/单位"),
+    "provisional_invoice": ("Provisional invoice", "临时发票"),
     "lot": ("Lot", "批次"),
     "delivery_period": ("Delivery period", "交货期"),
     "ship_by": ("Ship by", "最迟装运日期"),

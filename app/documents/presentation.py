@@ -156,7 +156,8 @@ def presentation_view(
         minor = (
             (snapshot.get("credit") or {}).get("amount_minor") or 0
             if kind is DocumentKind.CREDIT_NOTE
-            else snapshot["amounts"]["total_minor"]
+            # A final invoice's words say what it asks (or gives back), not the value.
+            else abs(snapshot["amounts"].get("due_minor", snapshot["amounts"]["total_minor"]))
         )
         extra["amount_words"] = amount_in_words(int(minor), snapshot["currency"])
     if kind is DocumentKind.CERTIFICATE_OF_ORIGIN:

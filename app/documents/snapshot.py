@@ -19,6 +19,12 @@ from app.documents.snapshot_values import Snapshot as Snapshot
 from app.documents.snapshot_values import iso
 from app.documents.snapshot_values import quantity_data as quantity_data
 from app.documents.snapshot_values import quantity_value as quantity_value
+from app.documents.weight_snapshot import (
+    final_amounts,
+    final_lines,
+    outturn_data,
+    provisional_amounts,
+)
 from app.models import (
     Company,
     CompanyLetterhead,
@@ -26,6 +32,7 @@ from app.models import (
     Order,
     Shipment,
     StoredFile,
+    WeightSettlement,
 )
 from app.money import line_amount_minor
 from app.reference.trade_codes import is_explosive
@@ -201,13 +208,18 @@ def order_lines(order: Order, shipment: Shipment | None = None) -> list[Snapshot
 
 
 def amounts(
-    order: Order, lot: Shipment | None = None, lines: list[Snapshot] | None = None
+    order: Order,
+    lot: Shipment | None = None,
+    lines: list[Snapshot] | None = None,
+    *,
+    from_lines: bool = False,
 ) -> Snapshot:
-    """The order's amounts; for a ``lot`` of an order shipped in several, the amounts of
-    its ``lines`` (as printed), freight and insurance on the first lot only."""
+    """The order's amounts; for a ``lot`` of an order shipped in several (or ``from_lines``,
+    a final invoice's settled lines), the amounts of its ``lines`` as printed, freight
+    and insurance on the first lot only."""
     goods, freight, insurance = order.goods_total_minor, order.freight_minor, order.insurance_minor
     total = order.total_minor
-    if lot is not None and lines is not None and order.partial_shipments:
+    if lot is not None and lines is not None and (order.partial_shipments or from_lines):
         goods = sum(int(line["line_total_minor"]) for line in lines)
         if lot is not first_shipment(order):
             freight = insurance = 0
@@ -224,6 +236,17 @@ def amounts(
     }
 
 
+def invoice_stage(
+    kind: DocumentKind, order: Order, settlement: WeightSettlement | None
+) -> str | None:
+    """ "provisional" or "final" for a commercial invoice on weight terms; else None."""
+    if kind is not DocumentKind.COMMERCIAL_INVOICE:
+        return None
+    if settlement is not None:
+        return "final"
+    return "provisional" if order.provisional_percent else None
+
+
 def build_snapshot(
     kind: DocumentKind,
     order: Order,
@@ -235,18 +258,30 @@ def build_snapshot(
     credit: Snapshot | None = None,
     letter_of_credit: Snapshot | None = None,
     letterhead: CompanyLetterhead | None = None,
+    settlement: WeightSettlement | None = None,
 ) -> Snapshot:
     """Everything ``kind`` prints for ``order``: parties, terms, lines, amounts, shipment.
+
+    A commercial invoice on weight terms is the lot's provisional one, or with
+    ``settlement`` (the outturn entered) its final one (``weight_snapshot``).
 
     ``related`` names sibling documents by kind (e.g. the commercial invoice number on the
     packing list); ``credit`` carries a credit note's invoice, reason and amount.
     """
     # Dates print as the issuer's (the seller's) clock reads them.
     issued_on = local_date(issued_at, order.seller.timezone)
-    shipment = latest_shipment(order)
+    shipment = settlement.shipment if settlement is not None else latest_shipment(order)
     # What the document is about: the order (proforma, credit note) or the lot shipped.
     lot = None if kind in (DocumentKind.PROFORMA_INVOICE, DocumentKind.CREDIT_NOTE) else shipment
     lines = order_lines(order, None if kind is DocumentKind.PROFORMA_INVOICE else shipment)
+    stage = invoice_stage(kind, order, settlement)
+    if settlement is not None:
+        lines = final_lines(lines, settlement)
+    priced = amounts(order, lot, lines, from_lines=settlement is not None)
+    if stage == "provisional":
+        priced = provisional_amounts(priced, order.provisional_percent)
+    elif settlement is not None:
+        priced = final_amounts(priced, settlement)
     snapshot: Snapshot = {
         "kind": kind.value,
         "title": list(labels.TITLES[kind]),
@@ -260,12 +295,17 @@ def build_snapshot(
         "order": order_terms(order),
         "currency": order.currency,
         "lines": lines,
-        "amounts": amounts(order, lot, lines),
+        "amounts": priced,
         "shipment": shipment_data(shipment) if shipment is not None else None,
         "related": dict(related or {}),
         "verify_url": verify_url,
         "has_explosives": any(is_explosive(line.hazard_class) for line in order.lines),
     }
+    if stage is not None:
+        snapshot["stage"] = stage
+        snapshot["title"] = list(labels.STAGE_TITLES[stage])
+    if settlement is not None:
+        snapshot["outturn"] = outturn_data(order, settlement)
     if kind is DocumentKind.PROFORMA_INVOICE:
         snapshot["valid_until"] = (issued_on + timedelta(days=PROFORMA_VALIDITY_DAYS)).isoformat()
         lead_times = [line.lead_time_days for line in order.lines if line.lead_time_days]

@@ -141,6 +141,7 @@ from app.models.webhook import (
     WebhookEndpoint,
     WebhookEvent,
 )
+from app.models.weight_settlement import OutturnLine, WeightSettlement
 
 __all__ = [
     "SEA_ONLY_INCOTERMS",
@@ -216,6 +217,7 @@ __all__ = [
     "OrderLine",
     "OrderStatus",
     "OutboxEmail",
+    "OutturnLine",
     "PasswordReset",
     "PaymentMethod",
     "PaymentMilestone",
@@ -271,5 +273,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",
+    "WeightSettlement",
     "allocate",
 ]

@@ -93,6 +93,9 @@ class Document(PublicIdMixin, Base):
     # register filters, shows and freezes exchange rates on this day.
     issued_on: Mapped[date]
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # A commercial invoice on weight terms: "provisional" (loading weight) or "final"
+    # (outturn); None for every other document.
+    stage: Mapped[str | None] = mapped_column(sa.String(12))
     # The invoice a credit note corrects.
     corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id"))
     currency: Mapped[str | None] = mapped_column(sa.String(3))

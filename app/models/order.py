@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from app.models.quotation import QuoteRevision
     from app.models.shipment_contents import ShipmentContainer, ShipmentLine
     from app.models.user import User
+    from app.models.weight_settlement import WeightSettlement
 
 
 class OrderStatus(enum.StrEnum):
@@ -109,6 +110,9 @@ class Order(PublicIdMixin, Base):
     # with its own papers; the last lot, or the seller closing the balance within the
     # tolerance, moves the order on (app.services.fulfilment.lots).
     partial_shipments: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Weight terms: each lot is invoiced provisionally at this percent of its value on the
+    # loading weight, then finally on the outturn (app.services.fulfilment.outturn); 0: no.
+    provisional_percent: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     notes: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[OrderStatus] = mapped_column(
         enum_column_type(OrderStatus), default=OrderStatus.PLACED, index=True
@@ -275,6 +279,10 @@ class Shipment(Base):
         order_by="ShipmentContainer.position",
         cascade="all, delete-orphan",
         back_populates="shipment",
+    )
+    # Weight terms: the lot's provisional invoice and, once entered, its outturn.
+    weight_settlement: Mapped[WeightSettlement | None] = relationship(
+        back_populates="shipment", uselist=False
     )
 
 

@@ -181,6 +181,7 @@ class QuoteRevision(PublicIdMixin, Base):
         default=False, server_default=sa.false()
     )
     partial_shipments: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    provisional_percent: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     valid_until: Mapped[datetime] = mapped_column(index=True)
     remarks: Mapped[str | None] = mapped_column(sa.Text)
     # SHA-256 of the canonical terms, written once at creation; the order carries it too.

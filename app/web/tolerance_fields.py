@@ -17,6 +17,7 @@ from wtforms.validators import Optional, ValidationError
 
 from app.services.errors import ValidationFailed
 from app.services.orders.tolerance import MAX_PERCENT, parse_tolerance
+from app.services.orders.weight_terms import parse_provisional_percent
 from app.web.forms import as_choices
 
 TOLERANCE_OPTION_LABELS = {
@@ -28,6 +29,13 @@ TOLERANCE_OPTION_LABELS = {
 def _whole_percent(form: Any, field: Field) -> None:
     try:
         parse_tolerance(field.data, None)
+    except ValidationFailed as error:
+        raise ValidationError(str(error)) from None
+
+
+def _provisional_percent(form: Any, field: Field) -> None:
+    try:
+        parse_provisional_percent(field.data, "")
     except ValidationFailed as error:
         raise ValidationError(str(error)) from None
 
@@ -52,6 +60,16 @@ class ToleranceFields:
         choices=as_choices(tuple(TOLERANCE_OPTION_LABELS.items())),
         default="seller",
         description=_l("Who chooses, within the tolerance, how much ships."),
+    )
+    provisional_percent = StringField(
+        _l("Provisional invoice (% of the value)"),
+        validators=[Optional(), _provisional_percent],
+        description=_l(
+            "Weight terms: each lot is invoiced at this percent of its value on the loading "
+            "weight, then finally on the outturn weight at discharge. Leave blank for one "
+            "invoice."
+        ),
+        render_kw={"inputmode": "numeric"},
     )
     partial_shipments = BooleanField(
         _l("Partial shipments allowed"),

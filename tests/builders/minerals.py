@@ -6,11 +6,15 @@ from dataclasses import replace
 
 from flask import Flask
 
-from app.models import Company, Order, Product
+from app.extensions import db
+from app.models import Company, Document, Order, Product
+from app.services.audit.recording import Actor
+from app.services.fulfilment import outturn
 from app.services.fulfilment.shipment_contents import LineInput
 from tests.builders.orders import record_shipment, sea_shipment
-from tests.builders.trade import Trade
+from tests.builders.trade import Trade, finance_of
 from tests.factories import ProductFactory
+from tests.support.pdfs import save, text_pdf
 
 
 def chromite(seller: Company) -> Product:
@@ -37,3 +41,33 @@ def ship_lot(
         sea_shipment(), lines=[LineInput(1, tonnes)], last_lot=last, transport_document_number=bl
     )
     return record_shipment(app, trade, order, lot)
+
+
+def enter_outturn(
+    app: Flask,
+    trade: Trade,
+    order: Order,
+    *lines: tuple[str, str | None, str | None],
+    lot: int = 1,
+    surveyor: str = "SGS Pakistan (Pvt) Ltd",
+) -> Document:
+    """The seller's finance enters lot ``lot``'s outturn: per order line (outturn, moisture
+    percent or None, grade adjustment per unit or None), with a one-page certificate."""
+    with app.test_request_context():
+        settlement = outturn.settlement_of(order, lot)
+        assert settlement is not None, "the lot has no provisional invoice"
+        final = outturn.record_outturn(
+            Actor(finance_of(trade.seller)),
+            settlement,
+            outturn.OutturnInput(
+                surveyor=surveyor,
+                certificate=save(text_pdf("Certificate of weight and quality")),
+                certificate_name="sgs-certificate.pdf",
+                lines=[
+                    outturn.OutturnLineInput(n, weight, moisture, adjustment)
+                    for n, (weight, moisture, adjustment) in enumerate(lines, start=1)
+                ],
+            ),
+        )
+        db.session.commit()
+    return final

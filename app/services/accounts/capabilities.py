@@ -56,6 +56,8 @@ class Action(enum.StrEnum):
     REFUND = "refund"
     RELEASE_BEFORE_PAYMENT = "release_before_payment"  # production, shipment before the deposit
     ISSUE_CREDIT_NOTE = "issue_credit_note"
+    # Weight terms: enter the surveyor's outturn, which issues the final invoice.
+    SETTLE_OUTTURN = "settle_outturn"
     # Documentary credits: the applicant (buyer) gives the terms and amendments; the
     # beneficiary (seller) accepts amendments, uploads documents, checks and presents them.
     ENTER_CREDIT_TERMS = "enter_credit_terms"
@@ -194,6 +196,14 @@ CAPABILITIES: dict[Action, Capability] = {
     Action.ISSUE_CREDIT_NOTE: Capability(
         _roles(R.OWNER, R.FINANCE),
         lazy_gettext("Only the issuer's finance staff can issue credit notes."),
+    ),
+    Action.SETTLE_OUTTURN: Capability(
+        _roles(R.OWNER, R.FINANCE),
+        lazy_gettext(
+            "Only the seller's owner and finance staff enter the outturn and issue the final "
+            "invoice."
+        ),
+        Side.SELLER,
     ),
     Action.ENTER_CREDIT_TERMS: Capability(
         _roles(R.OWNER, R.FINANCE),

@@ -32,6 +32,7 @@ from app.models import (
     DocumentKind,
     DocumentStatus,
     Order,
+    WeightSettlement,
 )
 from app.models.base import utcnow
 from app.models.document import INVOICE_KINDS, SERIES_CODES, new_verification_token
@@ -117,8 +118,10 @@ def issue_document(
     credit: Snapshot | None = None,
     issued_at: datetime | None = None,
     letter_of_credit: Snapshot | None = None,
+    settlement: WeightSettlement | None = None,
 ) -> Document:
-    """Number, freeze and queue the rendering of one document the seller issues."""
+    """Number, freeze and queue the rendering of one document the seller issues
+    (``settlement``: the final invoice of a lot on weight terms)."""
     issuer = order.seller
     issued_at = issued_at or utcnow()
     # The date and the numbering year are the issuer's: at 20:00 UTC on 31 December a
@@ -138,11 +141,15 @@ def issue_document(
         credit=credit,
         letter_of_credit=letter_of_credit,
         letterhead=company_letterhead(issuer.id),
+        settlement=settlement,
     )
     if kind is DocumentKind.CREDIT_NOTE:
         total: int | None = int((credit or {})["amount_minor"])
     elif kind is DocumentKind.PROFORMA_INVOICE:
         total = order.total_minor
+    elif kind is DocumentKind.COMMERCIAL_INVOICE and snapshot.get("stage") == "final":
+        # What the final invoice asks beyond the provisional; less is a credit note's.
+        total = max(int(snapshot["amounts"]["due_minor"]), 0)
     elif kind is DocumentKind.COMMERCIAL_INVOICE:
         total = int(snapshot["amounts"]["total_minor"])  # the lot's, on an order in lots
     else:
@@ -161,6 +168,7 @@ def issue_document(
         corrects=corrects,
         currency=order.currency if total is not None else None,
         total_minor=total,
+        stage=snapshot.get("stage"),
         data=snapshot,
         verification_token=token,
         status=DocumentStatus.RENDERING,

@@ -71,8 +71,9 @@ def _outstanding(net: ColumnElement[Any]) -> ColumnElement[Any]:
 
     An order shipped in lots has an invoice per lot; its receipts pay them oldest first,
     so a lot's invoice is open for what the receipts left after the earlier ones, and
-    what was paid beyond them all shows (negative) on the last. The subqueries run only
-    for such orders: every other order has one invoice.
+    what was paid beyond them all shows (negative) on the last. Weight terms give a lot a
+    provisional and a final invoice, paid the same way. The subqueries run only for such
+    orders: every other order has one invoice.
     """
     earlier = _EARLIER
     prior_net = (
@@ -111,7 +112,7 @@ def _outstanding(net: ColumnElement[Any]) -> ColumnElement[Any]:
     capped = case((left > net, net), else_=left)
     return case(
         (
-            Order.partial_shipments,
+            or_(Order.partial_shipments, Order.provisional_percent > 0),
             case((and_(later_exists, capped < 0), 0), else_=capped),
         ),
         else_=net - Order.paid_minor,

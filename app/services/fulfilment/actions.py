@@ -24,7 +24,7 @@ from app.services.accounts.clock import company_today
 from app.services.audit.recording import Actor
 from app.services.claims import window as claims_window
 from app.services.errors import ValidationFailed
-from app.services.fulfilment import proposals, shipment_contents
+from app.services.fulfilment import outturn, proposals, shipment_contents
 from app.services.fulfilment.charges import (
     charge_minor,
     check_charges,
@@ -307,13 +307,16 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
     if closes:
         _close_shipped(order)
     papers = on_order_shipped(actor, order)
+    invoice = next(d for d in papers if d.kind is DocumentKind.COMMERCIAL_INVOICE)
+    if order.provisional_percent:
+        # Weight terms: the invoice is provisional; the outturn settles the lot later.
+        outturn.open_settlement(shipment, invoice)
     # The public statistics count the order once its commercial invoice exists.
     ask_for_trade_flow_refresh(order.id)
     shipped_on = company_today(order.buyer)
-    if closes:
+    if closes and not order.provisional_percent:
         schedule.on_shipment(order, shipped_on)
     else:
-        invoice = next(d for d in papers if d.kind is DocumentKind.COMMERCIAL_INVOICE)
         schedule.on_lot_shipped(order, invoice.total_minor or 0, shipped_on)
     notify_counterparty(actor, order, "shipped" if closes else "shipped_lot")
     return shipment
@@ -334,7 +337,8 @@ def close_balance(actor: Actor, order: Order, note: str | None = None) -> None:
         )
     transition(actor, order, OrderStatus.SHIPPED, note)
     _close_shipped(order)
-    schedule.on_shipment(order, company_today(order.buyer))
+    if not order.provisional_percent:  # on weight terms the rest waits for the outturns
+        schedule.on_shipment(order, company_today(order.buyer))
     notify_counterparty(actor, order, "shipped")
 
 

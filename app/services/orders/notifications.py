@@ -39,6 +39,9 @@ def _what_happened(kind: str, order: Order) -> str:
         ),
         "in_production": gettext("Order %(ref)s is in production.", ref=reference),
         "shipped": gettext("Order %(ref)s has shipped.", ref=reference),
+        "final_invoice": gettext(
+            "The final invoice of order %(ref)s is issued on the outturn.", ref=reference
+        ),
         "shipped_lot": gettext(
             "A lot of order %(ref)s has shipped; the rest follows in later lots.", ref=reference
         ),

@@ -54,6 +54,7 @@ from app.services.orders.lots import allowed_partial_shipments
 from app.services.orders.notifications import notify_counterparty
 from app.services.orders.stock import reserve_stock
 from app.services.orders.tolerance import Tolerance, parse_tolerance
+from app.services.orders.weight_terms import parse_provisional_percent
 from app.services.places import offered_place
 
 # Line totals live in signed 64-bit integers; stay well inside them.
@@ -81,6 +82,8 @@ class OrderTerms:
     tolerance_option: object = None
     # Partial shipments allowed (``lots.allowed_partial_shipments``).
     partial_shipments: object = False
+    # Weight terms: the provisional invoice's percent (``weight_terms``), blank for none.
+    provisional_percent: object = None
 
 
 def common_incoterms(group: CartGroup) -> list[tuple[Incoterm, str]]:
@@ -198,6 +201,9 @@ def _checked_terms(terms: OrderTerms, group: CartGroup, buyer: Company) -> dict[
         **_tolerance_columns(parse_tolerance(terms.tolerance_percent, terms.tolerance_option)),
         "partial_shipments": allowed_partial_shipments(
             terms.partial_shipments, terms.payment_terms
+        ),
+        "provisional_percent": parse_provisional_percent(
+            terms.provisional_percent, terms.payment_terms
         ),
     }
 

@@ -59,12 +59,25 @@ def remaining_quantities(order: Order) -> dict[int, Decimal]:
 
 def line_amounts_shipped(order: Order) -> dict[int, int]:
     """order_line_id → what its shipped quantity is worth, in minor units: each lot's line
-    rounds once, as its invoice prints it, and the lots add up."""
+    rounds once, as its invoice prints it, and the lots add up. A lot on weight terms whose
+    outturn is entered is worth what its final invoice bills (dry outturn, adjusted price)."""
     amounts: dict[int, int] = {line.id: 0 for line in order.lines}
     prices = {line.id: line.unit_price_minor for line in order.lines}
     for shipment in order.shipments:
-        for line_id, quantity in shipped_quantities(shipment).items():
-            amounts[line_id] = amounts.get(line_id, 0) + line_amount_minor(
-                quantity, prices[line_id]
-            )
+        settlement = shipment.weight_settlement
+        if settlement is not None and settlement.is_settled:
+            priced = {
+                row.order_line_id: (
+                    row.settled_quantity,
+                    prices[row.order_line_id] + row.price_adjustment_minor,
+                )
+                for row in settlement.lines
+            }
+        else:
+            priced = {
+                line_id: (quantity, prices[line_id])
+                for line_id, quantity in shipped_quantities(shipment).items()
+            }
+        for line_id, (quantity, price) in priced.items():
+            amounts[line_id] = amounts.get(line_id, 0) + line_amount_minor(quantity, price)
     return amounts

@@ -71,43 +71,64 @@ def follow_total(order: Order) -> None:
 
 
 def on_lot_shipped(order: Order, lot_total_minor: int, shipped_on: date) -> None:
-    """A lot of a partly shipped order left with its invoice for ``lot_total_minor``: the
-    share of it the milestones still to fall due would ask (the balance's 70 % of the lot,
-    net 30's whole lot) is split off them and falls due now, as their trigger says.
+    """A lot left with its invoice for ``lot_total_minor`` (on weight terms, its
+    provisional invoice): the share of it the milestones still to fall due would ask (the
+    balance's 70 % of the lot, net 30's whole lot) is split off them and falls due now, as
+    their trigger says.
 
-    Each milestone keeps at least one minor unit for the lots to come; when the order
-    closes, ``follow_total`` gives them what is left.
+    Each milestone keeps at least one minor unit for what is to come; when the order
+    closes (or its last outturn is entered), ``follow_total`` gives them what is left.
     """
-    pending = [
-        m for m in order.milestones if _pending(m) and m.trigger is not MilestoneTrigger.ACCEPTANCE
-    ]
-    next_sequence = max((m.sequence for m in order.milestones), default=0) + 1
-    for milestone in pending:
-        share = min(
+    for milestone in _still_to_fall_due(order):
+        share = (
             Money.from_minor(lot_total_minor, order.currency)
             .allocate([milestone.percent, 100 - milestone.percent])[0]
-            .to_minor(),
-            milestone.amount_minor - 1,
+            .to_minor()
         )
-        if share <= 0:
-            continue
-        milestone.amount_minor -= share
-        db.session.add(
-            PaymentMilestone(
-                order=order,
-                sequence=next_sequence,
-                kind=milestone.kind,
-                method=milestone.method,
-                percent=milestone.percent,
-                amount_minor=share,
-                currency=order.currency,
-                trigger=milestone.trigger,
-                due_on=_due_on(milestone.trigger, shipped_on),
-            )
-        )
-        next_sequence += 1
+        _split_off(order, milestone, share, _due_on(milestone.trigger, shipped_on))
     db.session.flush()
     order.next_due_on = next_due_on(order)
+
+
+def fall_due(order: Order, amount_minor: int, today: date) -> None:
+    """``amount_minor`` of what is still to fall due falls due now (a lot's final invoice
+    on weight terms, while other lots still wait for theirs)."""
+    for milestone in _still_to_fall_due(order):
+        if amount_minor <= 0:
+            break
+        taken = _split_off(order, milestone, amount_minor, _due_on(milestone.trigger, today))
+        amount_minor -= taken
+    db.session.flush()
+    order.next_due_on = next_due_on(order)
+
+
+def _still_to_fall_due(order: Order) -> list[PaymentMilestone]:
+    return [
+        m for m in order.milestones if _pending(m) and m.trigger is not MilestoneTrigger.ACCEPTANCE
+    ]
+
+
+def _split_off(order: Order, milestone: PaymentMilestone, share: int, due_on: date | None) -> int:
+    """A new milestone of ``share`` (at most all but one minor unit of ``milestone``),
+    due on ``due_on``, taken off ``milestone``; answers the amount split off."""
+    share = min(share, milestone.amount_minor - 1)
+    if share <= 0:
+        return 0
+    milestone.amount_minor -= share
+    db.session.add(
+        PaymentMilestone(
+            order=order,
+            sequence=max(m.sequence for m in order.milestones) + 1,
+            kind=milestone.kind,
+            method=milestone.method,
+            percent=milestone.percent,
+            amount_minor=share,
+            currency=order.currency,
+            trigger=milestone.trigger,
+            due_on=due_on,
+        )
+    )
+    return share
 
 
 def _due_on(trigger: MilestoneTrigger, shipped_on: date) -> date | None:

@@ -148,6 +148,7 @@ def award(
         tolerance_percent=revision.tolerance_percent,
         tolerance_at_buyers_option=revision.tolerance_at_buyers_option,
         partial_shipments=revision.partial_shipments,
+        provisional_percent=revision.provisional_percent,
         notes=revision.remarks,
         status=OrderStatus.ACCEPTED,
         goods_total_minor=revision.goods_total_minor,

@@ -40,6 +40,7 @@ from app.services.errors import NotFound, ValidationFailed
 from app.services.fulfilment.charges import check_charges
 from app.services.orders.lots import allowed_partial_shipments
 from app.services.orders.tolerance import Tolerance, parse_tolerance
+from app.services.orders.weight_terms import parse_provisional_percent
 from app.services.quotations.figures import clean_text, parse_amount_minor, parse_quantity
 from app.services.quotations.states import (
     LIVE_QUOTE,
@@ -84,6 +85,7 @@ class QuoteInput:
     tolerance_percent: object = None
     tolerance_option: object = None
     partial_shipments: object = False
+    provisional_percent: object = None
 
 
 @dataclass
@@ -201,6 +203,8 @@ def canonical_terms(revision: QuoteRevision, rfq: Rfq, product_ids: dict[int, st
         terms["tolerance_option"] = tolerance.option
     if revision.partial_shipments:
         terms["partial_shipments"] = True  # likewise only when agreed
+    if revision.provisional_percent:
+        terms["provisional_percent"] = revision.provisional_percent
     return json.dumps(terms, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -246,6 +250,9 @@ def _checked_terms(data: QuoteInput, rfq: Rfq, now: datetime) -> dict[str, objec
         "tolerance_percent": tolerance.percent,
         "tolerance_at_buyers_option": tolerance.at_buyers_option,
         "partial_shipments": allowed_partial_shipments(data.partial_shipments, data.payment_terms),
+        "provisional_percent": parse_provisional_percent(
+            data.provisional_percent, data.payment_terms
+        ),
     }
 
 

@@ -95,6 +95,7 @@ def _terms(body: PlaceOrder) -> OrderTerms:
         tolerance_percent=body.tolerance_percent,
         tolerance_option=body.tolerance_option,
         partial_shipments=body.partial_shipments,
+        provisional_percent=body.provisional_percent,
     )
 
 

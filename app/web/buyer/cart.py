@@ -186,6 +186,7 @@ def _terms(form: CheckoutForm) -> OrderTerms:
         tolerance_percent=form.tolerance_percent.data,
         tolerance_option=form.tolerance_option.data,
         partial_shipments=bool(form.partial_shipments.data),
+        provisional_percent=form.provisional_percent.data,
     )
 
 

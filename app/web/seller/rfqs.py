@@ -87,6 +87,8 @@ def _prefill(form: QuoteForm, rfq: Rfq) -> None:
         form.tolerance_percent.data = str(live.tolerance_percent)
         form.tolerance_option.data = Tolerance.of(live).option
     form.partial_shipments.data = live.partial_shipments
+    if live.provisional_percent:
+        form.provisional_percent.data = str(live.provisional_percent)
     form.payment_terms.data = live.payment_terms.value
     for name, minor in (("freight", live.freight_minor), ("insurance", live.insurance_minor)):
         if minor:
@@ -168,6 +170,7 @@ def quote(public_id: str) -> ResponseReturnValue:
             tolerance_percent=form.tolerance_percent.data,
             tolerance_option=form.tolerance_option.data,
             partial_shipments=bool(form.partial_shipments.data),
+            provisional_percent=form.provisional_percent.data,
         )
         if attempt(lambda: quotes.submit_quote(acting(), found, data), _LineErrors(form, rows)).ok:
             flash(gettext("Your quote is sent to the buyer."), "success")

@@ -87,6 +87,13 @@ class PlaceOrder(RequestModel):
     tolerance_option: ToleranceOption | None = Field(
         None, description="Who chooses within the tolerance; the seller when absent."
     )
+    provisional_percent: Annotated[StrictInt, Field(ge=0, le=100)] | None = Field(
+        None,
+        description="Weight terms: each lot is invoiced provisionally at this percent (50 to "
+        "100) of its value on the loading weight, then finally on the outturn. Absent or 0: "
+        "one invoice. Refused with letter of credit terms.",
+        examples=[90],
+    )
     partial_shipments: StrictBool = Field(
         False,
         description="Partial shipments allowed: the seller may ship in several lots, each "
@@ -135,6 +142,9 @@ class OrderSummary(ResponseModel):
         description="Whose option the tolerance is; null without one."
     )
     partial_shipments: bool = Field(description="Whether the order may ship in several lots.")
+    provisional_percent: int = Field(
+        description="Percent of the loading value a lot's provisional invoice asks; 0: none."
+    )
     goods_total: Amount
     freight: Amount
     insurance: Amount
@@ -164,6 +174,7 @@ class OrderSummary(ResponseModel):
             tolerance_percent=order.tolerance_percent,
             tolerance_option=tolerance_option(order),
             partial_shipments=order.partial_shipments,
+            provisional_percent=order.provisional_percent,
             goods_total=amount(order.goods_total_minor, currency),
             freight=amount(order.freight_minor, currency),
             insurance=amount(order.insurance_minor, currency),

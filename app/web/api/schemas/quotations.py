@@ -123,6 +123,9 @@ class Quote(ResponseModel):
         description="Whose option the tolerance is; null without one."
     )
     partial_shipments: bool = Field(description="Whether the order may ship in several lots.")
+    provisional_percent: int = Field(
+        description="Percent of the loading value a lot's provisional invoice asks; 0: none."
+    )
     valid_until: datetime
     remarks: str | None
     terms_sha256: str
@@ -151,6 +154,7 @@ class Quote(ResponseModel):
             tolerance_percent=revision.tolerance_percent,
             tolerance_option=tolerance_option(revision),
             partial_shipments=revision.partial_shipments,
+            provisional_percent=revision.provisional_percent,
             valid_until=revision.valid_until,
             remarks=revision.remarks,
             terms_sha256=revision.terms_sha256,
