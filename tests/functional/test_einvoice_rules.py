@@ -38,6 +38,7 @@ from app.services.audit.recording import Actor
 from app.services.documents.issuing import issue_credit_note
 from app.services.fulfilment.shipment_contents import LineInput
 from tests.builders.documents import render_pending
+from tests.builders.minerals import enter_outturn
 from tests.builders.orders import (
     accept,
     advance,
@@ -306,3 +307,79 @@ def test_a_shipment_within_the_tolerance_is_invoiced_on_what_shipped(
     assert amounts(embedded, "LineTotalAmount") == ["2551.04", "2551.04"]
     assert amounts(embedded, "GrandTotalAmount") == ["2748.41"]
     assert re.search(r"13\.750 TNE\s+185\.53\s+2,551\.04", pdf_text(invoice.pdf or b""))
+
+
+def shipped_on_weight(
+    app: Flask, trade: Trade, quantity: int, freight: Decimal, insurance: Decimal, percent: int
+) -> Order:
+    """As ``shipped_cif``, on weight terms: a provisional invoice at ``percent``."""
+    order = place_for(
+        app,
+        trade.purchaser,
+        [(trade.product, quantity)],
+        incoterm="CIF",
+        incoterm_place="Shanghai",
+        provisional_percent=percent,
+    )
+    accept(app, trade, order, freight=freight, insurance=insurance)
+    return advance(app, trade, order, OrderStatus.SHIPPED)
+
+
+def test_provisional_final_and_credit_note_in_usd_pass(app: Flask, rules: Rules) -> None:
+    # 500 kg x 3.75 + 185.00 + 12.37 = 2,072.37; 90 % = 1,865.133 -> 1,865.13 asked.
+    trade = trade_in("USD", 375)
+    order = shipped_on_weight(app, trade, 500, Decimal("185.00"), Decimal("12.37"), 90)
+    (provisional,) = documents_of(order, DocumentKind.COMMERCIAL_INVOICE)
+    render_pending(app, DocumentKind.COMMERCIAL_INVOICE)
+    embedded = einvoice_from_pdf(provisional.pdf or b"")
+    assert embedded is not None
+    assert_passes(rules, embedded)
+    assert amounts(embedded, "AllowanceTotalAmount") == ["207.24"]
+    assert amounts(embedded, "GrandTotalAmount") == ["1865.13"]
+    text = pdf_text(provisional.pdf or b"")
+    assert "Provisional Commercial Invoice" in text and "-207.24" in text
+    # At discharge 450 kg at 8 % moisture: 414 kg dry, 1,552.50 + 197.37 = 1,749.87, which
+    # is 115.26 below the provisional invoice: the final asks nothing, a credit note gives.
+    final = enter_outturn(app, trade, order, ("450", "8", None))
+    xml = xml_of(final)
+    assert_passes(rules, xml)
+    assert amounts(xml, "GrandTotalAmount") == ["1749.87"]
+    assert amounts(xml, "TotalPrepaidAmount") == ["1865.13"]
+    assert amounts(xml, "DuePayableAmount") == ["-115.26"]
+    (note,) = documents_of(order, DocumentKind.CREDIT_NOTE)
+    assert_passes(rules, xml_of(note))
+    assert amounts(xml_of(note), "GrandTotalAmount") == ["115.26"]
+    render_pending(app, DocumentKind.COMMERCIAL_INVOICE)
+    final_text = pdf_text(final.pdf or b"")
+    assert "Final Commercial Invoice" in final_text and "Less provisional" in final_text
+    assert "USD -1,865.13" in final_text and "USD 115.26" in final_text
+    assert provisional.number in final_text
+
+
+def test_a_final_invoice_in_yen_asks_the_balance_and_passes(app: Flask, rules: Rules) -> None:
+    # 300 kg x 415 + 18,500 + 1,237 = 144,237 yen; 90 % = 129,813.3 -> 129,813.
+    trade = trade_in("JPY", 415)
+    order = shipped_on_weight(app, trade, 300, Decimal(18_500), Decimal(1_237), 90)
+    (provisional,) = documents_of(order, DocumentKind.COMMERCIAL_INVOICE)
+    assert_passes(rules, xml_of(provisional))
+    assert amounts(xml_of(provisional), "GrandTotalAmount") == ["129813"]
+    # 290 kg x 415 + 19,737 = 140,087; less 129,813: 10,274 yen due.
+    final = enter_outturn(app, trade, order, ("290", None, None))
+    xml = xml_of(final)
+    assert_passes(rules, xml)
+    assert amounts(xml, "DuePayableAmount") == ["10274"]
+    assert final.total_minor == 10_274
+
+
+def test_provisional_and_final_invoices_in_kuwaiti_dinar_pass(app: Flask, rules: Rules) -> None:
+    # 200 kg x 1.230 + 56.120 + 3.700 = 305.820; 50 % = 152.910.
+    trade = trade_in("KWD", 1_230)
+    order = shipped_on_weight(app, trade, 200, Decimal("56.12"), Decimal("3.7"), 50)
+    (provisional,) = documents_of(order, DocumentKind.COMMERCIAL_INVOICE)
+    assert_passes(rules, xml_of(provisional))
+    assert amounts(xml_of(provisional), "GrandTotalAmount") == ["152.91"]
+    # 190 kg x 1.230 + 59.820 = 293.520; less 152.910: 140.610 due.
+    final = enter_outturn(app, trade, order, ("190", None, None))
+    xml = xml_of(final)
+    assert_passes(rules, xml)
+    assert amounts(xml, "DuePayableAmount") == ["140.61"]
