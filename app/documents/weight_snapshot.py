@@ -80,9 +80,7 @@ def outturn_data(order: Order, settlement: WeightSettlement) -> Snapshot:
                 "unit": line.order_line.unit,
                 "outturn": quantity_data(line.outturn_quantity),
                 "moisture_percent": (
-                    None
-                    if line.moisture_basis_points is None
-                    else format(Decimal(line.moisture_basis_points) / 100, "f")
+                    None if line.moisture_percent is None else format(line.moisture_percent, "f")
                 ),
                 "settled": quantity_data(line.settled_quantity),
                 "price_adjustment_minor": line.price_adjustment_minor,

@@ -87,3 +87,10 @@ class OutturnLine(Base):
 
     settlement: Mapped[WeightSettlement] = relationship(back_populates="lines")
     order_line: Mapped[OrderLine] = relationship()
+
+    @property
+    def moisture_percent(self) -> Decimal | None:
+        """8.25 for 825 basis points; None without a moisture clause."""
+        if self.moisture_basis_points is None:
+            return None
+        return Decimal(self.moisture_basis_points).scaleb(-2).normalize()

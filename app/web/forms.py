@@ -10,6 +10,7 @@ from babel import Locale
 from flask_babel import get_translations, lazy_gettext, lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import Field, PasswordField, SelectChoice, StringField
+from wtforms import Form as PlainForm
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
@@ -240,3 +241,12 @@ _WTFORMS_MESSAGES = (
         1,
     ),
 )
+
+
+class RowForm(PlainForm):
+    """A row (sub-form) inside a CSRF-protected form: it needs no token of its own, and
+    speaks the reader's language like the outer form."""
+
+    class Meta:
+        def get_translations(self, form: object) -> object:
+            return _BabelTranslations()

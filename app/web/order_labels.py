@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import (
     ChargeBearer,
+    Document,
     DocumentKind,
     MilestoneKind,
     MilestoneState,
@@ -53,6 +54,20 @@ DOCUMENT_KIND_LABELS = {
     DocumentKind.DANGEROUS_GOODS: _l("Dangerous goods declaration"),
     DocumentKind.CREDIT_NOTE: _l("Credit note"),
 }
+# Commercial invoices on weight terms name their stage.
+INVOICE_STAGE_LABELS = {
+    "provisional": _l("Provisional invoice"),
+    "final": _l("Final invoice"),
+}
+
+
+def document_label(document: Document) -> object:
+    """What the document is, as pages name it: its kind, or its stage of invoicing."""
+    if document.stage in INVOICE_STAGE_LABELS:
+        return INVOICE_STAGE_LABELS[document.stage]
+    return DOCUMENT_KIND_LABELS[document.kind]
+
+
 MILESTONE_LABELS = {
     MilestoneKind.FULL: _l("Full payment"),
     MilestoneKind.DEPOSIT: _l("Deposit"),

@@ -50,6 +50,7 @@ from app.web.order_labels import (
     PAYMENT_TERMS_LABELS,
     SHIPMENT_MODE_LABELS,
     SHIPMENT_STATUS_LABELS,
+    document_label,
 )
 
 
@@ -88,6 +89,7 @@ def order_template_helpers() -> dict[str, Any]:
         "payment_terms_labels": PAYMENT_TERMS_LABELS,
         "shipment_mode_labels": SHIPMENT_MODE_LABELS,
         "document_kind_labels": DOCUMENT_KIND_LABELS,
+        "document_label": document_label,
         "milestone_labels": MILESTONE_LABELS,
         "milestone_trigger_labels": MILESTONE_TRIGGER_LABELS,
         "payment_method_labels": PAYMENT_METHOD_LABELS,
@@ -105,6 +107,8 @@ def order_template_helpers() -> dict[str, Any]:
         # The page only offers what the capability table allows; the services ask again.
         "may_upload_proof": lambda order: can(signed_in_user(), Action.PAY, order),
         "may_record_receipt": lambda order: can(signed_in_user(), Action.RECORD_RECEIPT, order),
+        # Weight terms: the seller's finance enters a lot's outturn (the final invoice).
+        "may_settle_outturn": lambda order: can(signed_in_user(), Action.SETTLE_OUTTURN, order),
         "next_action_labels": NEXT_ACTION_LABELS,
         "next_action": next_action,
         # What holds the seller's next move back for a payment (None: nothing).

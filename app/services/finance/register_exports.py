@@ -129,7 +129,12 @@ def _cells(line: ExportLine, labels: dict[str, Any]) -> list[Any]:
         status = f"{status}{labels.get('joiner', ' · ')}{labels['overdue']}"
     return [
         row.document.number,
-        str(labels["kind"][row.document.kind]),
+        # A commercial invoice on weight terms says which stage it is.
+        str(
+            labels["stage"][row.document.stage]
+            if row.document.stage
+            else labels["kind"][row.document.kind]
+        ),
         str(labels["direction"][row.direction]),
         row.document.issued_on,
         row.counterparty_name,

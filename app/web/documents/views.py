@@ -28,11 +28,16 @@ from flask_wtf.file import FileField, FileRequired
 from app.documents.einvoice import einvoice_from_pdf
 from app.extensions import limiter, login_manager
 from app.security import session_id_if_protected, writes_on_get
+from app.services.accounts.capabilities import Side
 from app.services.documents.downloads import IssuedPdf, Refusal, download_issued_pdf
 from app.services.documents.issuing import document_by_token
 from app.services.documents.states import document_states
+from app.services.fulfilment.outturn import settlement_of
+from app.services.orders.queries import order_page
+from app.web.files import send_stored
 from app.web.forms import CorridorForm
-from app.web.order_labels import DOCUMENT_KIND_LABELS
+from app.web.guards import signed_in_user
+from app.web.order_labels import document_label
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -145,5 +150,20 @@ def verify(token: str) -> ResponseReturnValue:
         issuer=document.issuer,
         form=form,
         outcome=outcome,
-        kind_label=DOCUMENT_KIND_LABELS[document.kind],
+        kind_label=document_label(document),
     )
+
+
+@bp.get("/orders/<public_id>/lots/<int:lot>/survey-certificate")
+def survey_certificate(public_id: str, lot: int) -> ResponseReturnValue:
+    """The surveyor's certificate a lot's final invoice was issued on, for either party."""
+    company_id = signed_in_user().company_id or 0
+    for side in (Side.SELLER, Side.BUYER):
+        order = order_page(company_id, public_id, side)
+        if order is None:
+            continue
+        settlement = settlement_of(order, lot)
+        if settlement is None or settlement.survey_file is None:
+            abort(404)
+        return send_stored(settlement.survey_file)
+    abort(404)

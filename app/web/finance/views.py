@@ -40,7 +40,7 @@ from app.web.finance.forms import AGING_LABELS, DIRECTION_LABELS, STATUS_LABELS,
 from app.web.forms import page_number
 from app.web.guards import acting, signed_in_user
 from app.web.once import Once, attempt_once, flash_replay
-from app.web.order_labels import DOCUMENT_KIND_LABELS
+from app.web.order_labels import DOCUMENT_KIND_LABELS, INVOICE_STAGE_LABELS
 from app.web.urls import url_maker
 
 
@@ -115,6 +115,7 @@ def _resolved_labels() -> dict[str, dict[Any, str]]:
     """The register's per-row labels, translated once for the page, not once per row."""
     return {
         "kind": {kind: str(label) for kind, label in DOCUMENT_KIND_LABELS.items()},
+        "stage": {stage: str(label) for stage, label in INVOICE_STAGE_LABELS.items()},
         "direction": {key: str(label) for key, label in DIRECTION_LABELS.items()},
         "status": {key: str(label) for key, label in STATUS_LABELS.items()},
     }
@@ -126,6 +127,7 @@ def _export_labels(column_codes: bool = False) -> dict[str, Any]:
     if column_codes:
         return {
             "kind": {kind: kind.value for kind in DOCUMENT_KIND_LABELS},
+            "stage": {stage: f"{stage}_invoice" for stage in INVOICE_STAGE_LABELS},
             "direction": {direction: direction.value for direction in DIRECTION_LABELS},
             "status": {status: status.value for status in STATUS_LABELS},
             "overdue": "overdue",
@@ -133,6 +135,7 @@ def _export_labels(column_codes: bool = False) -> dict[str, Any]:
         }
     return {
         "kind": DOCUMENT_KIND_LABELS,
+        "stage": INVOICE_STAGE_LABELS,
         "direction": DIRECTION_LABELS,
         "status": STATUS_LABELS,
         "overdue": gettext("Overdue"),

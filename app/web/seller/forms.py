@@ -14,7 +14,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.models.base import QUANTITY_PLACES
@@ -29,7 +28,7 @@ from app.services.listings.listing_input import (
     PRICE_PLACES,
     WEIGHT_PLACES,
 )
-from app.web.forms import CorridorForm, ExactDecimalField, WholeNumberField, as_choices
+from app.web.forms import CorridorForm, ExactDecimalField, RowForm, WholeNumberField, as_choices
 from app.web.places import PlaceField
 
 PRICE_TIER_ROWS = 4
@@ -92,14 +91,7 @@ def _dimension(label: object) -> ExactDecimalField:
     return ExactDecimalField(label, [Optional()], places=DIMENSION_PLACES, maximum=MAX_DIMENSION_CM)
 
 
-class _RowForm(PlainForm):
-    """Sub-forms inside the CSRF-protected listing form need no token of their own."""
-
-    class Meta:
-        def get_translations(self, form: object) -> object:
-            from app.web.forms import _BabelTranslations
-
-            return _BabelTranslations()
+_RowForm = RowForm  # sub-forms of the CSRF-protected listing form
 
 
 class PriceTierForm(_RowForm):
