@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.demo.licences import approve_shipment
+from app.demo.outturns import demo_outturn
 from app.extensions import db
 from app.models import Order, OrderLine, OrderStatus, Product, ProposalState, User
 from app.services.audit.recording import Actor
@@ -47,6 +48,12 @@ DEMO_ORDERS: list[tuple[str, int, OrderStatus]] = [
 # chromite, more or less 10 %, in two vessels; the first lot's share of the balance paid.
 DEMO_LOTS: dict[tuple[str, int], tuple[Decimal, ...]] = {
     ("Chromite ore lumps Cr2O3 40 %", 5_000): (Decimal("2480.350"), Decimal("2611.125")),
+}
+# Weight terms: provisional invoices at 90 % of the loading value, then final ones on the
+# surveyor's outturn per lot (wet weight, moisture %, grade adjustment per tonne).
+DEMO_WEIGHT_TERMS: dict[tuple[str, int], tuple[tuple[str, str | None, str | None], ...]] = {
+    ("Chromite ore lumps Cr2O3 40 %", 5_000): (("2474.120", None, None), ("2605.480", None, None)),
+    ("Copper concentrate Cu 24 %", 1_000): (("1010.200", "8.50", "12.50"),),
 }
 # "More or less N % at seller's option" on bulk ore, as MCCT buys it (issue #20).
 DEMO_TOLERANCE: dict[str, int] = {
@@ -128,6 +135,7 @@ def _advance(
     seller: Actor,
     finance: Actor,
     lots: tuple[Decimal, ...] = (),
+    outturns: tuple[tuple[str, str | None, str | None], ...] = (),
 ) -> None:
     today = date.today()
     if target is OrderStatus.REJECTED:
@@ -155,9 +163,11 @@ def _advance(
         elif step is OrderStatus.SHIPPED:
             if lots:
                 _ship_in_lots(order, seller, finance, lots)
-                continue
-            approve_shipment(order)  # MIIT's approval for this shipment to China
-            actions.record_shipment(seller, order, _shipment(order))
+            else:
+                approve_shipment(order)  # MIIT's approval for this shipment to China
+                actions.record_shipment(seller, order, _shipment(order))
+            for lot, found in enumerate(outturns, start=1):
+                demo_outturn(order, finance, lot, found)
         elif step is OrderStatus.DELIVERED:
             if target is OrderStatus.COMPLETED:
                 _pay_by_transfer(order, finance, len(order.milestones))
@@ -280,6 +290,7 @@ def seed_orders() -> int:
                 buyer_po_number=f"MCCT-PO-2026-{placed + 101}",
                 tolerance_percent=DEMO_TOLERANCE.get(title),
                 partial_shipments=(title, quantity) in DEMO_LOTS,
+                provisional_percent=90 if (title, quantity) in DEMO_WEIGHT_TERMS else None,
             ),
         )
         if target is not OrderStatus.PLACED:
@@ -290,6 +301,7 @@ def seed_orders() -> int:
                 _seller_actor(product),
                 _seller_actor(product, "finance", "owner"),
                 DEMO_LOTS.get((title, quantity), ()),
+                DEMO_WEIGHT_TERMS.get((title, quantity), ()),
             )
         placed += 1
     return placed

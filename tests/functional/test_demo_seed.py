@@ -95,23 +95,34 @@ def test_demo_shipments_are_packed_as_their_listings_pack(app: Flask) -> None:
         (nitrate, 100, "bag", 100_000_000, 100_300_000),
         (nitrate, 200, "bag", 200_000_000, 200_600_000),
     ]
-    # What the copper concentrate's loading weighed is what MCCT was invoiced and paid.
+    # The copper concentrate was sold on weight terms: loaded at 1,012.450 t, it discharged
+    # at 1,010.200 wet tonnes with 8.50 % moisture (924.333 dry tonnes), assayed US$12.50 a
+    # tonne above the basis: 924.333 t x US$1,998.00 = US$1,846,817.334, rounded half up.
     copper = db.session.scalar(select(Order).where(Order.tolerance_percent == 5))
     assert copper is not None and copper.status is OrderStatus.COMPLETED
-    # 1,012.450 t x US$1,985.50 = 2,010,219.475, rounded half up.
-    assert copper.goods_total_minor == 201_021_948
-    # The chromite's two lots, each invoiced for what it carried at US$252.00 a tonne
-    # (the 2,000 t price break): 2,480.350 t = US$625,048.20 with the US$2,400.00 freight
-    # (CFR), then 2,611.125 t = US$658,003.50 alone.
+    assert copper.goods_total_minor == 184_681_733
+    # The chromite's two lots at US$252.00 a tonne (the 2,000 t price break), each invoiced
+    # provisionally at 90 % of its loading value, then finally on its outturn:
+    #   lot 1 loaded 2,480.350 t + US$2,400.00 freight (CFR) = US$627,448.20 -> 564,703.38;
+    #   lot 2 loaded 2,611.125 t = US$658,003.50 -> 592,203.15;
+    #   lot 1 outturn 2,474.120 t + freight = US$625,878.24, less 564,703.38 = 61,174.86;
+    #   lot 2 outturn 2,605.480 t = US$656,580.96, less 592,203.15 = 64,377.81.
     chromite = db.session.scalar(select(Order).where(Order.partial_shipments.is_(True)))
     assert chromite is not None and chromite.status is OrderStatus.SHIPPED
-    invoiced = db.session.scalars(
-        select(Document.total_minor)
-        .where(Document.order_id == chromite.id, Document.kind == DocumentKind.COMMERCIAL_INVOICE)
+    invoiced = db.session.execute(
+        select(Document.stage, Document.total_minor)
+        .where(
+            Document.order_id == chromite.id, Document.kind == DocumentKind.COMMERCIAL_INVOICE
+        )
         .order_by(Document.id)
     ).all()
-    assert invoiced == [62_744_820, 65_800_350]
-    assert chromite.total_minor == 62_744_820 + 65_800_350
+    assert [tuple(row) for row in invoiced] == [
+        ("provisional", 56_470_338),
+        ("provisional", 59_220_315),
+        ("final", 6_117_486),
+        ("final", 6_437_781),
+    ]
+    assert chromite.total_minor == 62_587_824 + 65_658_096
     (detonators,) = db.session.scalars(
         select(ShipmentPackage).where(ShipmentPackage.contents.startswith("Non-electric"))
     )
