@@ -111,9 +111,7 @@ def test_demo_shipments_are_packed_as_their_listings_pack(app: Flask) -> None:
     assert chromite is not None and chromite.status is OrderStatus.SHIPPED
     invoiced = db.session.execute(
         select(Document.stage, Document.total_minor)
-        .where(
-            Document.order_id == chromite.id, Document.kind == DocumentKind.COMMERCIAL_INVOICE
-        )
+        .where(Document.order_id == chromite.id, Document.kind == DocumentKind.COMMERCIAL_INVOICE)
         .order_by(Document.id)
     ).all()
     assert [tuple(row) for row in invoiced] == [
