@@ -100,5 +100,6 @@ NEXT_ACTION_LABELS = {
     "accept_or_reject": _l("Accept or reject"),
     "start_production": _l("Start production"),
     "record_shipment": _l("Record the shipment"),
+    "record_next_lot": _l("Record the next lot, or close the order within its tolerance"),
     "confirm_delivery": _l("Confirm delivery"),
 }

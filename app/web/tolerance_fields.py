@@ -16,6 +16,7 @@ from wtforms import BooleanField, Field, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
 from app.services.errors import ValidationFailed
+from app.services.orders.lots import allowed_partial_shipments
 from app.services.orders.tolerance import MAX_PERCENT, parse_tolerance
 from app.services.orders.weight_terms import parse_provisional_percent
 from app.web.forms import as_choices
@@ -34,10 +35,23 @@ def _whole_percent(form: Any, field: Field) -> None:
 
 
 def _provisional_percent(form: Any, field: Field) -> None:
+    # Checked with the payment terms chosen: an L/C takes no provisional invoice here.
     try:
-        parse_provisional_percent(field.data, "")
+        parse_provisional_percent(field.data, _payment_terms(form))
     except ValidationFailed as error:
         raise ValidationError(str(error)) from None
+
+
+def _partial_shipments(form: Any, field: Field) -> None:
+    try:
+        allowed_partial_shipments(bool(field.data), _payment_terms(form))
+    except ValidationFailed as error:
+        raise ValidationError(str(error)) from None
+
+
+def _payment_terms(form: Any) -> str:
+    terms = getattr(form, "payment_terms", None)
+    return str(terms.data or "") if terms is not None else ""
 
 
 class ToleranceFields:
@@ -62,7 +76,7 @@ class ToleranceFields:
         description=_l("Who chooses, within the tolerance, how much ships."),
     )
     provisional_percent = StringField(
-        _l("Provisional invoice (% of the value)"),
+        _l("Provisional invoice, percent of the value"),
         validators=[Optional(), _provisional_percent],
         description=_l(
             "Weight terms: each lot is invoiced at this percent of its value on the loading "
@@ -73,6 +87,7 @@ class ToleranceFields:
     )
     partial_shipments = BooleanField(
         _l("Partial shipments allowed"),
+        validators=[_partial_shipments],
         description=_l(
             "The seller may ship the order in several lots, each with its own B/L and "
             "invoice. Not with letter of credit terms."

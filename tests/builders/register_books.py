@@ -25,9 +25,9 @@ from app.services.documents.issuing import issue_credit_note, issue_document, st
 from app.services.payments.milestones import (
     ReceiptInput,
     create_milestones,
-    on_shipment,
     record_receipt,
 )
+from app.services.payments.schedule import on_shipment
 from tests.factories import CompanyFactory, OrderFactory, UserFactory
 
 TODAY = date(2026, 3, 20)

@@ -188,7 +188,10 @@ def test_a_lot_may_not_take_the_order_past_its_tolerance(app: Flask, trade: Trad
     ship_lot(app, trade, order, "60")
     with pytest.raises(ValidationFailed) as refused:
         ship_lot(app, trade, order, "45.001")
-    assert "at most 45 TNE" in str(refused.value.message)
+    assert str(refused.value.message) == (
+        "Line 1: 45.001 TNE is more than the order allows: at most 45 TNE more (100 TNE "
+        "ordered, more or less 5 %; 60 TNE shipped in earlier lots)."
+    )
     db.session.rollback()
     ship_lot(app, trade, order, "45")  # exactly +5 % in all closes the order
     db.session.refresh(order)
@@ -201,8 +204,8 @@ def test_a_last_lot_must_bring_the_order_within_its_tolerance(app: Flask, trade:
     with pytest.raises(ValidationFailed) as refused:
         ship_lot(app, trade, order, "34.999", last=True)
     assert str(refused.value.message) == (
-        "Line 1: with this last lot the order must have shipped 95 to 105 TNE of it in all "
-        "(100 TNE ordered)."
+        "Line 1: as the last lot, this one must carry 35 to 45 TNE (100 TNE ordered, more "
+        "or less 5 %; 60 TNE shipped in earlier lots)."
     )
     db.session.rollback()
     ship_lot(app, trade, order, "35", last=True)

@@ -55,15 +55,16 @@ def test_the_buyer_allows_partial_shipments_at_checkout(
     assert "Partial shipmentsAllowed" in text_of(client.get(f"/buyer/orders/{order.public_id}"))
 
 
+@pytest.mark.parametrize("action", ["review", "place"])
 def test_a_letter_of_credit_refuses_partial_shipments_on_the_field(
-    client: FlaskClient, auth: AuthActions, trade: Trade
+    client: FlaskClient, auth: AuthActions, trade: Trade, action: str
 ) -> None:
     auth.login(trade.purchaser.email)
     client.post("/buyer/cart", data={"product": trade.product.public_id, "quantity": "5000"})
     review = client.post(
         f"/buyer/checkout/{group_key(trade.product)}",
         data=checkout_form(
-            action="place",
+            action=action,
             expected_total_minor="1250000",
             payment_terms="lc_at_sight",
             partial_shipments="y",
@@ -74,6 +75,8 @@ def test_a_letter_of_credit_refuses_partial_shipments_on_the_field(
     )
     assert errors is not None, "the message is under the box"
     assert "Orders paid by letter of credit ship in one lot here" in errors.group(1)
+    # Said at the top of the page too, where the reader lands.
+    assert "Check the fields marked below" in text_of(review)
     assert db.session.scalars(select(Order)).first() is None
 
 

@@ -35,9 +35,9 @@ from app.services.payments import reversals
 from app.services.payments.milestones import (
     ReceiptInput,
     create_milestones,
-    on_shipment,
     record_receipt,
 )
+from app.services.payments.schedule import on_shipment
 from tests.factories import CompanyFactory, OrderFactory, UserFactory
 from tests.support.auth import AuthActions
 from tests.support.http import page_of, text_of

@@ -27,7 +27,8 @@ from app.public_urls import DEVELOPMENT_DEFAULT, public_base_url
 from app.services.accounts import clock
 from app.services.audit.recording import Actor
 from app.services.documents.issuing import issue_document
-from app.services.payments.milestones import create_milestones, on_shipment
+from app.services.payments.milestones import create_milestones
+from app.services.payments.schedule import on_shipment
 from tests.builders.orders import accept, place_for
 from tests.builders.trade import Trade, make_trade
 from tests.factories import CompanyFactory, OrderFactory, UserFactory

@@ -107,7 +107,9 @@ def _shipment_lines(
             continue
         allowed = max(tolerance.bounds(line.quantity, line.unit)[1] - shipped[line.id], Decimal(0))
         if quantity > allowed:
-            raise _refuse(_over_refusal(line, tolerance, quantity, allowed), "lines")
+            raise _refuse(
+                _over_refusal(line, tolerance, quantity, allowed, shipped[line.id]), "lines"
+            )
         result.append(ShipmentLine(order_line=line, quantity=quantity))
     if not result:
         raise _refuse(lazy_gettext("Give the quantity this shipment carries."), "lines")
@@ -117,12 +119,14 @@ def _shipment_lines(
     for line in order.lines:
         low, high = tolerance.bounds(line.quantity, line.unit)
         if shipped[line.id] + carried.get(line.id, Decimal(0)) < low:
-            raise _refuse(_closing_refusal(order, line, tolerance, low, high), "lines")
+            raise _refuse(
+                _closing_refusal(order, line, tolerance, (low, high), shipped[line.id]), "lines"
+            )
     return result
 
 
 def _over_refusal(
-    line: OrderLine, tolerance: Tolerance, quantity: Decimal, allowed: Decimal
+    line: OrderLine, tolerance: Tolerance, quantity: Decimal, allowed: Decimal, before: Decimal
 ) -> Any:
     figures = {
         "no": line.line_no,
@@ -131,6 +135,16 @@ def _over_refusal(
         "allowed": plain_decimal(allowed),
         "ordered": plain_decimal(line.quantity),
     }
+    if before:
+        # A later lot: say what the earlier ones took, or the figures do not add up.
+        return lazy_gettext(
+            "Line %(no)s: %(quantity)s %(unit)s is more than the order allows: at most "
+            "%(allowed)s %(unit)s more (%(ordered)s %(unit)s ordered, more or less "
+            "%(percent)s %%; %(before)s %(unit)s shipped in earlier lots).",
+            percent=tolerance.percent,
+            before=plain_decimal(before),
+            **figures,
+        )
     if tolerance.percent:
         return lazy_gettext(
             "Line %(no)s: %(quantity)s %(unit)s is more than the order allows: at most "
@@ -147,18 +161,26 @@ def _over_refusal(
 
 
 def _closing_refusal(
-    order: Order, line: OrderLine, tolerance: Tolerance, low: Decimal, high: Decimal
+    order: Order,
+    line: OrderLine,
+    tolerance: Tolerance,
+    bounds: tuple[Decimal, Decimal],
+    before: Decimal,
 ) -> Any:
+    low, high = bounds
     if order.partial_shipments:
-        # The last lot: what all lots carried must fulfil the line.
+        # The last lot: what it must carry, after what the earlier lots took.
         return lazy_gettext(
-            "Line %(no)s: with this last lot the order must have shipped %(low)s to "
-            "%(high)s %(unit)s of it in all (%(ordered)s %(unit)s ordered).",
+            "Line %(no)s: as the last lot, this one must carry %(low)s to %(high)s "
+            "%(unit)s (%(ordered)s %(unit)s ordered, more or less %(percent)s %%; "
+            "%(before)s %(unit)s shipped in earlier lots).",
             no=line.line_no,
-            low=plain_decimal(low),
-            high=plain_decimal(high),
+            low=plain_decimal(max(low - before, Decimal(0))),
+            high=plain_decimal(high - before),
             ordered=plain_decimal(line.quantity),
             unit=line.unit,
+            percent=tolerance.percent,
+            before=plain_decimal(before),
         )
     if not tolerance.percent:
         return lazy_gettext(

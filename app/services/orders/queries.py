@@ -93,7 +93,11 @@ NEXT_ACTION = {
 
 
 def next_action(order: Order, side: str) -> str | None:
-    return NEXT_ACTION.get(Side(side), {}).get(order.status)
+    action = NEXT_ACTION.get(Side(side), {}).get(order.status)
+    # An order in lots, partly shipped: the next lot (its shipments are read only then).
+    if action == "record_shipment" and order.partial_shipments and order.shipments:
+        return "record_next_lot"
+    return action
 
 
 def _filtered(company_id: int, side: str, criteria: OrderFilter) -> Select[Order]:
