@@ -190,6 +190,34 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
     (
         "sales@jwcorp.example",
         ListingInput(
+            title="Chromite ore fines Cr2O3 38 %, trial lots",
+            description=(
+                "Baluchistan chromite fines 0–10 mm sold by the tonne to the kilogram in trial "
+                "lots from 10 t, for buyers proving a smelter's feed before a vessel order."
+            ),
+            title_zh="铬矿粉 Cr2O3 38%（试订批次）",
+            description_zh="俾路支省铬矿粉0–10毫米，按吨计价精确到千克，10吨起订试订批次，供买方在整船订货前试用。",
+            title_ur="کرومائٹ کچ دھات کا چورا Cr2O3 38 %، آزمائشی لاٹ",
+            category_slug="chromite",
+            hs_code="2610.00",
+            unit="TNE",
+            moq=10,
+            currency="USD",
+            price_tiers=[(10, D("214.50"))],
+            stock_quantity=800,
+            origin_country="PK",
+            incoterms=[("FOB", "Karachi")],
+            package_type="bulk",
+            specifications=[
+                ("Cr2O3", "≥ 38 %"),
+                ("Size", "0–10 mm"),
+                ("Moisture", "≤ 6 %"),
+            ],
+        ),
+    ),
+    (
+        "sales@jwcorp.example",
+        ListingInput(
             title="Himalayan rock salt, industrial grade",
             description="Khewra rock salt lumps and crushed 0–10 mm for chemical and de-icing use.",
             title_zh="喜马拉雅岩盐（工业级）",

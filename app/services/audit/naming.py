@@ -86,6 +86,7 @@ KNOWN_ACTIONS: tuple[str, ...] = (
     "order.delivery_auto_confirmed",
     "order.in_production",
     "order.placed",
+    "order.outturn_recorded",
     "order.rejected",
     "order.shipped",
     "password.changed",

@@ -219,7 +219,7 @@ def record_outturn(actor: Actor, settlement: WeightSettlement, data: OutturnInpu
     _follow(order, max(due, 0))
     record_audit(
         actor,
-        "outturn.recorded",
+        "order.outturn_recorded",
         company_id=order.seller_id,
         object_type="order",
         object_id=order.public_id,

@@ -64,7 +64,8 @@ def line_amounts_shipped(order: Order) -> dict[int, int]:
     amounts: dict[int, int] = {line.id: 0 for line in order.lines}
     prices = {line.id: line.unit_price_minor for line in order.lines}
     for shipment in order.shipments:
-        settlement = shipment.weight_settlement
+        # Read only on weight terms: no statement for other orders.
+        settlement = shipment.weight_settlement if order.provisional_percent else None
         if settlement is not None and settlement.is_settled:
             priced = {
                 row.order_line_id: (

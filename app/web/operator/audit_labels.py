@@ -76,6 +76,7 @@ ACTION_LABELS: dict[str, LazyString] = {
     "order.delivery_auto_confirmed": _l("Delivery confirmed automatically"),
     "order.in_production": _l("Production started"),
     "order.placed": _l("Order placed"),
+    "order.outturn_recorded": _l("Outturn entered, final invoice issued"),
     "order.rejected": _l("Order rejected"),
     "order.shipped": _l("Shipment recorded"),
     "password.changed": _l("Password changed"),

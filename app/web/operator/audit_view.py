@@ -119,6 +119,8 @@ DETAIL_LABELS: dict[str, LazyString] = {
     "events": _l("Events"),
     "event": _l("Event"),
     "credit_note": _l("Credit note"),
+    "final_invoice": _l("Final invoice"),
+    "surveyor": _l("Surveyor"),
     "settled_by": _l("Settled by"),
     "follow_up_order": _l("Replacement order"),
     "refund_method": _l("Refund method"),
