@@ -239,8 +239,9 @@ def _shipment(
         transport_document_number=f"COSU63{order.id:08d}" + (f"-{lot}" if lot > 1 else ""),
         port_of_loading="Karachi",
         port_of_discharge=order.destination_port,
-        etd=today + timedelta(days=2),
-        eta=today + timedelta(days=19),
+        # A later lot sails a week after the one before, on another vessel.
+        etd=today + timedelta(days=2 + 7 * (lot - 1)),
+        eta=today + timedelta(days=19 + 7 * (lot - 1)),
         # The packages' weights added up (a listing without weights: a round figure).
         net_weight_kg=sum((p.net_weight_kg or Decimal(0) for p in packages), Decimal(0))
         if weighed
@@ -248,9 +249,9 @@ def _shipment(
         gross_weight_kg=sum((p.gross_weight_kg or Decimal(0) for p in packages), Decimal(0))
         if weighed
         else Decimal("20800"),
-        vessel="COSCO Pakistan",
-        voyage="118E",
-        container_numbers="CSNU6342117",
+        vessel="COSCO Pakistan" if lot == 1 else "COSCO Karachi",
+        voyage="118E" if lot == 1 else "124E",
+        container_numbers="CSNU6342117" if lot == 1 else None,
         packages=packages,
         lines=[LineInput(line_no, quantity) for line_no, quantity in shipped.items()],
     )

@@ -19,7 +19,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from app.i18n import current_locale_code
-from app.models import Company, Order, OrderChangeProposal, OrderStatus
+from app.models import Company, Document, DocumentKind, Order, OrderChangeProposal, OrderStatus
 from app.models.base import utcnow
 from app.payments.gateway import configured_gateway
 from app.services.accounts.capabilities import Action, Side, can
@@ -52,6 +52,28 @@ from app.web.order_labels import (
     SHIPMENT_STATUS_LABELS,
     document_label,
 )
+
+
+def _document_lot(order: Order, document: Document) -> int | None:
+    """Which lot a shipment paper of an order in lots belongs to (None otherwise): a
+    final invoice its settlement's, any other the lots recorded by its issue."""
+    if not order.partial_shipments:
+        return None
+    lots = sorted(order.shipments, key=lambda s: (s.recorded_at, s.id))
+    for number, shipment in enumerate(lots, start=1):
+        settlement = shipment.weight_settlement if order.provisional_percent else None
+        if settlement is not None and document.id in (
+            settlement.final_invoice_id,
+            settlement.credit_note_id,
+        ):
+            return number
+    if document.kind in _ORDER_DOCUMENTS:
+        return None
+    recorded = sum(1 for shipment in lots if shipment.recorded_at <= document.issued_at)
+    return recorded or None
+
+
+_ORDER_DOCUMENTS = frozenset({DocumentKind.PROFORMA_INVOICE, DocumentKind.CREDIT_NOTE})
 
 
 def _viewer_is_buyer(order: Order) -> bool:
@@ -90,6 +112,7 @@ def order_template_helpers() -> dict[str, Any]:
         "shipment_mode_labels": SHIPMENT_MODE_LABELS,
         "document_kind_labels": DOCUMENT_KIND_LABELS,
         "document_label": document_label,
+        "document_lot": _document_lot,
         "milestone_labels": MILESTONE_LABELS,
         "milestone_trigger_labels": MILESTONE_TRIGGER_LABELS,
         "payment_method_labels": PAYMENT_METHOD_LABELS,

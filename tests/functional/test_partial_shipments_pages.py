@@ -103,6 +103,9 @@ def test_the_seller_ships_lots_sees_what_is_left_and_closes(
     ship_lot(app, trade, order, "36", bl="COSU-LOT-2")
     page = text_of(client.get(f"/seller/orders/{order.public_id}"))
     assert "Lot 2" in page and "Close at the quantity shipped" in page
+    # Each lot's papers say which lot they are.
+    assert "Commercial invoice · Lot 1" in page and "Commercial invoice · Lot 2" in page
+    assert "Packing list · Lot 2" in page and "Proforma invoice · Lot" not in page
     closed = client.post(
         f"/seller/orders/{order.public_id}/close-balance",
         data={"seen_status": "in_production", "note": "Season over."},
