@@ -100,7 +100,10 @@ FIELDS: dict[str, Bilingual] = {
     "final_value": ("Value on outturn", "按卸货结果计算的货值"),
     "provisional_deducted": ("Less provisional invoice", "减：临时发票"),
     "amount_due": ("Amount due", "应付金额"),
-    "amount_credited": ("Credited (credit note)", "退还金额（贷项通知单）"),
+    "amount_credited": (
+        "Less than provisional: credited by credit note",
+        "低于临时发票：以贷项通知单冲减",
+    ),
     "outturn": ("Outturn at discharge", "卸货结果"),
     "surveyor": ("Surveyor", "检验机构"),
     "survey_certificate": ("Survey certificate (SHA-256)", "检验证书（SHA-256）"),

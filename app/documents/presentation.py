@@ -157,7 +157,7 @@ def presentation_view(
             (snapshot.get("credit") or {}).get("amount_minor") or 0
             if kind is DocumentKind.CREDIT_NOTE
             # A final invoice's words say what it asks (or gives back), not the value.
-            else abs(snapshot["amounts"].get("due_minor", snapshot["amounts"]["total_minor"]))
+            else max(snapshot["amounts"].get("due_minor", snapshot["amounts"]["total_minor"]), 0)
         )
         extra["amount_words"] = amount_in_words(int(minor), snapshot["currency"])
     if kind is DocumentKind.CERTIFICATE_OF_ORIGIN:

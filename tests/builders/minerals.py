@@ -50,6 +50,7 @@ def enter_outturn(
     *lines: tuple[str, str | None, str | None],
     lot: int = 1,
     surveyor: str = "SGS Pakistan (Pvt) Ltd",
+    confirmed: bool = False,
 ) -> Document:
     """The seller's finance enters lot ``lot``'s outturn: per order line (outturn, moisture
     percent or None, grade adjustment per unit or None), with a one-page certificate."""
@@ -63,6 +64,7 @@ def enter_outturn(
                 surveyor=surveyor,
                 certificate=save(text_pdf("Certificate of weight and quality")),
                 certificate_name="sgs-certificate.pdf",
+                confirmed=confirmed,
                 lines=[
                     outturn.OutturnLineInput(n, weight, moisture, adjustment)
                     for n, (weight, moisture, adjustment) in enumerate(lines, start=1)

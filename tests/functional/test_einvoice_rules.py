@@ -353,6 +353,8 @@ def test_provisional_final_and_credit_note_in_usd_pass(app: Flask, rules: Rules)
     final_text = pdf_text(final.pdf or b"")
     assert "Final Commercial Invoice" in final_text and "Less provisional" in final_text
     assert "USD -1,865.13" in final_text and "USD 115.26" in final_text
+    # It asks nothing: the amount due is nil, and the words say so, not the credit.
+    assert "USD 0.00" in final_text and "ZERO" in final_text
     assert provisional.number in final_text
 
 

@@ -125,4 +125,4 @@ def test_an_order_in_one_lot_offers_no_last_lot_box(
     form = page_of(client.get(f"/seller/orders/{order.public_id}/shipment"))
     assert 'name="mode"' in form and 'name="last_lot"' not in form
     page = text_of(client.get(f"/seller/orders/{order.public_id}"))
-    assert "Partial shipmentsNot allowed" in page
+    assert "Partial shipmentsNot allowed (ships in one lot)" in page

@@ -164,6 +164,34 @@ def test_an_outturn_the_seller_mistyped_is_refused_and_nothing_is_issued(
     assert invoices(order) == [("provisional", 1_669_500)]
 
 
+def test_an_outturn_far_from_the_loading_weight_is_confirmed_first(
+    app: Flask, trade: Trade
+) -> None:
+    # 195 t typed for a 100 t lot (a slip of the decimal point costs a legal invoice).
+    order = on_weight(app, trade)
+    with pytest.raises(ValidationFailed) as refused:
+        enter_outturn(app, trade, order, ("195", None, None))
+    assert refused.value.field == "confirmed"
+    assert str(refused.value.message).startswith(
+        "Line 1: the outturn 195 TNE is more than 10 % away from the 100 TNE loaded."
+    )
+    db.session.rollback()
+    assert invoices(order) == [("provisional", 1_669_500)]
+    # 110 t is exactly 10 % away: no question asked.
+    enter_outturn(app, trade, order, ("110", None, None))
+    # 110 t x US$185.50 = US$20,405.00, less US$16,695.00.
+    assert invoices(order) == [("provisional", 1_669_500), ("final", 371_000)]
+
+
+def test_a_confirmed_outturn_far_from_the_loading_weight_is_issued(
+    app: Flask, trade: Trade
+) -> None:
+    order = on_weight(app, trade)
+    enter_outturn(app, trade, order, ("89.5", None, None), confirmed=True)
+    # 89.5 t x US$185.50 = US$16,602.25: US$92.75 below the provisional, credited.
+    assert invoices(order) == [("provisional", 1_669_500), ("final", 0), (None, 9_275)]
+
+
 def test_letters_of_credit_are_invoiced_once(app: Flask, trade: Trade) -> None:
     with pytest.raises(ValidationFailed) as refused:
         in_production(

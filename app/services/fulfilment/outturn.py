@@ -49,6 +49,8 @@ from app.services.payments import schedule
 # Where a lot's outturn may be entered: shipped (or partly), delivered, not yet completed.
 _OPEN = frozenset({OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED, OrderStatus.DELIVERED})
 MAX_MOISTURE = Decimal(50)
+# An outturn this far (in percent) from what loaded is asked to be confirmed.
+CONFIRM_BEYOND_PERCENT = Decimal(10)
 
 
 @dataclass
@@ -67,6 +69,8 @@ class OutturnInput:
     certificate: bytes | IO[bytes] | None
     certificate_name: str | None = None
     lines: list[OutturnLineInput] = field(default_factory=list)
+    # The clerk confirms an outturn far from the loading weight (a typo costs an invoice).
+    confirmed: bool = False
 
 
 def open_settlement(shipment: Shipment, invoice: Document) -> WeightSettlement:
@@ -138,6 +142,20 @@ def _outturn_lines(settlement: WeightSettlement, data: OutturnInput) -> list[Out
             ) from None
         if outturn <= 0:
             raise _refuse(lazy_gettext("Line %(no)s: give the outturn weight.", no=line.line_no))
+        loaded = carried[line.id]
+        if not data.confirmed and abs(outturn - loaded) * 100 > loaded * CONFIRM_BEYOND_PERCENT:
+            raise _refuse(
+                lazy_gettext(
+                    "Line %(no)s: the outturn %(outturn)s %(unit)s is more than 10 %% away from "
+                    "the %(loaded)s %(unit)s loaded. Check it; if it is right, tick the box "
+                    "to confirm it and issue the final invoice.",
+                    no=line.line_no,
+                    outturn=plain_decimal(outturn),
+                    loaded=plain_decimal(loaded),
+                    unit=line.unit,
+                ),
+                "confirmed",
+            )
         moisture = _moisture(entry.moisture_percent, line.line_no)
         adjustment = _adjustment(entry.price_adjustment, order.currency, line.line_no)
         if line.unit_price_minor + adjustment <= 0:
@@ -211,7 +229,9 @@ def record_outturn(actor: Actor, settlement: WeightSettlement, data: OutturnInpu
             actor,
             provisional,
             -due,
-            f"Final invoice {final.number}: the outturn is worth less than the provisional invoice",
+            # Printed on the note: in both of the documents' languages.
+            f"Final invoice {final.number}: the outturn is worth less than the provisional "
+            f"invoice / 最终发票 {final.number}：卸货结果货值低于临时发票",
         )
         settlement.credit_note = note
         numbers.append(note.number)

@@ -12,9 +12,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import FieldList, FormField, HiddenField, StringField
+from wtforms import BooleanField, FieldList, FormField, HiddenField, StringField
 from wtforms.validators import Length, Optional
 
+from app.i18n import format_money
 from app.models import Order, WeightSettlement
 from app.services.accounts.capabilities import Action, Side, can
 from app.services.fulfilment import outturn
@@ -48,6 +49,10 @@ class OutturnForm(CorridorForm):
         description=_l("Its SHA-256 is printed on the final invoice."),
     )
     lines = FieldList(FormField(OutturnRowForm), max_entries=50)
+    confirmed = BooleanField(
+        _l("The outturn is right, though far from the loading weight"),
+        description=_l("Asked when an outturn is more than 10 % away from what loaded."),
+    )
 
 
 def _line_no(value: object) -> int:
@@ -87,6 +92,7 @@ def enter_outturn(public_id: str, lot: int) -> ResponseReturnValue:
             surveyor=form.surveyor.data or "",
             certificate=upload.stream if upload else None,
             certificate_name=upload.filename if upload else None,
+            confirmed=bool(form.confirmed.data),
             lines=[
                 outturn.OutturnLineInput(
                     _line_no(row.form.line_no.data),
@@ -99,13 +105,19 @@ def enter_outturn(public_id: str, lot: int) -> ResponseReturnValue:
         )
         done = attempt(lambda: outturn.record_outturn(acting(), settlement, data), form)
         if done.ok and done.value is not None:
-            flash(
-                gettext(
-                    "The final invoice %(number)s is issued. The buyer has been told.",
-                    number=done.value.number,
-                ),
-                "success",
+            message = gettext(
+                "The final invoice %(number)s is issued. The buyer has been told.",
+                number=done.value.number,
             )
+            note = settlement.credit_note
+            if note is not None and note.total is not None:
+                message += " " + gettext(
+                    "It asks nothing more: credit note %(number)s takes %(amount)s off the "
+                    "provisional invoice.",
+                    number=note.number,
+                    amount=format_money(note.total),
+                )
+            flash(message, "success")
             return redirect(back)
     by_no = {str(line.line_no): line for line in lines}
     return render_template(
