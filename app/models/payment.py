@@ -120,6 +120,9 @@ class PaymentMilestone(PublicIdMixin, Base):
     lc_expiry: Mapped[date | None]
     # When ``milestone.due`` went out (webhooks, issue 22): the claim that sends it once.
     due_announced_at: Mapped[datetime | None]
+    # A lot's share of the balance (issue #20): the invoice it pays, as printed. None for
+    # the milestones of the order as a whole.
+    invoice_number: Mapped[str | None] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="milestones")

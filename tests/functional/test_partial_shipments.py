@@ -111,6 +111,8 @@ def test_two_lots_each_invoiced_for_what_it_carried(app: Flask, trade: Trade) ->
         (MilestoneKind.BALANCE, 32_717_655, None),
         (MilestoneKind.BALANCE, 32_207_345, today),
     ]
+    # The lot's share names the invoice it pays; the order's milestones name none.
+    assert [m.invoice_number for m in order.milestones] == [None, None, first_number]
     assert_ledger_holds(order)
 
     ship_lot(app, trade, order, "2611.125", bl="COSU-LOT-2")

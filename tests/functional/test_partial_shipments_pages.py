@@ -99,6 +99,8 @@ def test_the_seller_ships_lots_sees_what_is_left_and_closes(
     assert "Partly shipped" in page
     assert "Shipped 60.000 TNE" in page and "Left to ship 40.000 TNE" in page
     assert "Lot 1" in page and "Record the next lot" in page
+    first_invoice = next(d.number for d in order.documents if d.kind.value == "commercial_invoice")
+    assert f"for invoice {first_invoice}" in page  # the lot's share of the balance
     assert "Close at the quantity shipped" not in page  # 60 t is short of 95 t
     ship_lot(app, trade, order, "36", bl="COSU-LOT-2")
     page = text_of(client.get(f"/seller/orders/{order.public_id}"))

@@ -317,7 +317,7 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
     if closes and not order.provisional_percent:
         schedule.on_shipment(order, shipped_on)
     else:
-        schedule.on_lot_shipped(order, invoice.total_minor or 0, shipped_on)
+        schedule.on_lot_shipped(order, invoice.total_minor or 0, shipped_on, invoice.number)
     notify_counterparty(actor, order, "shipped" if closes else "shipped_lot")
     return shipment
 

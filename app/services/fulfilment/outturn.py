@@ -236,7 +236,7 @@ def record_outturn(actor: Actor, settlement: WeightSettlement, data: OutturnInpu
         settlement.credit_note = note
         numbers.append(note.number)
     record_event(actor, order, "documents", note=", ".join(numbers))
-    _follow(order, max(due, 0))
+    _follow(order, max(due, 0), final.number)
     record_audit(
         actor,
         "order.outturn_recorded",
@@ -249,7 +249,7 @@ def record_outturn(actor: Actor, settlement: WeightSettlement, data: OutturnInpu
     return final
 
 
-def _follow(order: Order, balance_minor: int) -> None:
+def _follow(order: Order, balance_minor: int, invoice_number: str) -> None:
     """The order is worth what the lots settled (and the others loaded); what the final
     invoice asks falls due now, and once every lot is settled whatever is left."""
     value_what_shipped(order)
@@ -261,7 +261,7 @@ def _follow(order: Order, balance_minor: int) -> None:
     if settled_all:
         schedule.on_shipment(order, today)
     else:
-        schedule.fall_due(order, balance_minor, today)
+        schedule.fall_due(order, balance_minor, today, invoice_number)
 
 
 def settlement_of(order: Order, lot: int) -> WeightSettlement | None:

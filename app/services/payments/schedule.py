@@ -70,7 +70,9 @@ def follow_total(order: Order) -> None:
         rest += taken
 
 
-def on_lot_shipped(order: Order, lot_total_minor: int, shipped_on: date) -> None:
+def on_lot_shipped(
+    order: Order, lot_total_minor: int, shipped_on: date, invoice_number: str | None = None
+) -> None:
     """A lot left with its invoice for ``lot_total_minor`` (on weight terms, its
     provisional invoice): the share of it the milestones still to fall due would ask (the
     balance's 70 % of the lot, net 30's whole lot) is split off them and falls due now, as
@@ -85,18 +87,22 @@ def on_lot_shipped(order: Order, lot_total_minor: int, shipped_on: date) -> None
             .allocate([milestone.percent, 100 - milestone.percent])[0]
             .to_minor()
         )
-        _split_off(order, milestone, share, _due_on(milestone.trigger, shipped_on))
+        _split_off(order, milestone, share, _due_on(milestone.trigger, shipped_on), invoice_number)
     db.session.flush()
     order.next_due_on = next_due_on(order)
 
 
-def fall_due(order: Order, amount_minor: int, today: date) -> None:
+def fall_due(
+    order: Order, amount_minor: int, today: date, invoice_number: str | None = None
+) -> None:
     """``amount_minor`` of what is still to fall due falls due now (a lot's final invoice
     on weight terms, while other lots still wait for theirs)."""
     for milestone in _still_to_fall_due(order):
         if amount_minor <= 0:
             break
-        taken = _split_off(order, milestone, amount_minor, _due_on(milestone.trigger, today))
+        taken = _split_off(
+            order, milestone, amount_minor, _due_on(milestone.trigger, today), invoice_number
+        )
         amount_minor -= taken
     db.session.flush()
     order.next_due_on = next_due_on(order)
@@ -108,9 +114,16 @@ def _still_to_fall_due(order: Order) -> list[PaymentMilestone]:
     ]
 
 
-def _split_off(order: Order, milestone: PaymentMilestone, share: int, due_on: date | None) -> int:
+def _split_off(
+    order: Order,
+    milestone: PaymentMilestone,
+    share: int,
+    due_on: date | None,
+    invoice_number: str | None,
+) -> int:
     """A new milestone of ``share`` (at most all but one minor unit of ``milestone``),
-    due on ``due_on``, taken off ``milestone``; answers the amount split off."""
+    due on ``due_on`` for the invoice ``invoice_number``, taken off ``milestone``;
+    answers the amount split off."""
     share = min(share, milestone.amount_minor - 1)
     if share <= 0:
         return 0
@@ -126,6 +139,7 @@ def _split_off(order: Order, milestone: PaymentMilestone, share: int, due_on: da
             currency=order.currency,
             trigger=milestone.trigger,
             due_on=due_on,
+            invoice_number=invoice_number,
         )
     )
     return share
