@@ -33,10 +33,17 @@ def chromite(seller: Company) -> Product:
 
 
 def ship_lot(
-    app: Flask, trade: Trade, order: Order, tonnes: str, *, last: bool = False, bl: str = "COSU1"
+    app: Flask,
+    trade: Trade,
+    order: Order,
+    tonnes: str,
+    *,
+    last: bool = False,
+    bl: str | None = None,
 ) -> Order:
-    """The seller records a lot of ``tonnes`` of the order's first line by sea (B/L ``bl``);
-    ``last``: the seller marks it as the last lot."""
+    """The seller records a lot of ``tonnes`` of the order's first line by sea (B/L ``bl``,
+    by default one of its own per lot); ``last``: the seller marks it as the last lot."""
+    bl = bl or f"COSU-LOT-{len(order.shipments) + 1}"
     lot = replace(
         sea_shipment(), lines=[LineInput(1, tonnes)], last_lot=last, transport_document_number=bl
     )

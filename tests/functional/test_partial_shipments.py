@@ -185,6 +185,19 @@ def test_the_register_pays_an_orders_lot_invoices_oldest_first(app: Flask, trade
     assert [row.net_minor for row in open_rows] == [48_436_369]
 
 
+def test_a_resubmitted_lot_is_not_booked_twice(app: Flask, trade: Trade) -> None:
+    order = in_lots(app, trade, 100, 5)
+    ship_lot(app, trade, order, "30", bl="COSU-7001")
+    with pytest.raises(ValidationFailed) as refused:
+        ship_lot(app, trade, order, "30", bl="cosu-7001")
+    assert refused.value.field == "transport_document_number"
+    assert str(refused.value.message) == (
+        "B/L cosu-7001 is already recorded on this order: each lot has its own B/L."
+    )
+    db.session.rollback()
+    assert len(invoices(order)) == 1
+
+
 def test_a_lot_may_not_take_the_order_past_its_tolerance(app: Flask, trade: Trade) -> None:
     order = in_lots(app, trade, 100, 5)
     ship_lot(app, trade, order, "60")

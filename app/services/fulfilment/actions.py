@@ -288,6 +288,7 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
         transition(actor, order, OrderStatus.SHIPPED)
     else:
         check_move(actor, order, OrderStatus.SHIPPED)
+    _refuse_a_recorded_bl(order, str(values["transport_document_number"]))
     shipment = Shipment(order=order, recorded_by_id=actor.user.id if actor.user else None, **values)
     db.session.add(shipment)
     order.shipment_status = ShipmentStatus.SHIPPED
@@ -320,6 +321,20 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
         schedule.on_lot_shipped(order, invoice.total_minor or 0, shipped_on, invoice.number)
     notify_counterparty(actor, order, "shipped" if closes else "shipped_lot")
     return shipment
+
+
+def _refuse_a_recorded_bl(order: Order, number: str) -> None:
+    """Each lot sails under its own B/L: a shipment naming one the order already has is
+    the same lot sent again (a resubmitted form), and books nothing twice. (An order in one
+    lot is protected by its move to shipped; lots leave the status where it is.)"""
+    if any(s.transport_document_number.casefold() == number.casefold() for s in order.shipments):
+        raise ValidationFailed(
+            lazy_gettext(
+                "B/L %(number)s is already recorded on this order: each lot has its own B/L.",
+                number=number,
+            ),
+            "transport_document_number",
+        )
 
 
 def close_balance(actor: Actor, order: Order, note: str | None = None) -> None:
