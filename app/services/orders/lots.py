@@ -55,8 +55,13 @@ def shipped_within_tolerance(order: Order, shipped: dict[int, Decimal]) -> bool:
 
 
 def partly_shipped(order: Order) -> bool:
-    """Lots have left and the order is still open for more (in production)."""
-    return order.status is OrderStatus.IN_PRODUCTION and bool(order.shipments)
+    """Lots have left and the order is still open for more (in production). Its
+    shipments are read only for an order allowed lots."""
+    return (
+        order.partial_shipments
+        and order.status is OrderStatus.IN_PRODUCTION
+        and bool(order.shipments)
+    )
 
 
 def may_close_balance(order: Order) -> bool:
