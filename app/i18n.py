@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from app.extensions import babel
 from app.money import InvalidCurrency, Money
 from app.reference.reader_text import company_name, in_reader_language, local_name
-from app.reference.units import quantity_places, unit_rule
+from app.reference.units import quantity_places, unit_amount, unit_rule, unit_word
 from app.time_zones import viewer_zone_name, zone_abbreviation
 
 # Locale code -> name of the language in that language (what the switcher shows).
@@ -93,6 +93,11 @@ def format_money(value: Money) -> str:
     return value.format(current_locale_code())
 
 
+def format_unit_price(value: Money) -> str:
+    """A price per unit: the sub-cent digits it has stay (US$0.2524), whole cents as money."""
+    return value.format_unit_price(current_locale_code())
+
+
 def format_when(value: datetime | None, style: str = "medium") -> str:
     """A UTC time in the viewer's time zone and language, with the zone's short name
     ("Dec 7, 2026, 3:04:05 PM GMT+5"): a clock time means nothing without its zone."""
@@ -136,14 +141,16 @@ def exact_number(value: Decimal | int) -> str:
 
 
 def format_quantity(value: Decimal | int | None, unit: str) -> str:
-    """A quantity as its unit is traded, in the viewer's digits grouping: 12.500 TNE to the
-    kilogram, 1,200 PCE whole (issue #20)."""
+    """A quantity as its unit is traded, in the viewer's digits grouping, with the unit as
+    the viewer says it: 12.500 t to the kilogram, 1,200 pieces whole, "12.500 吨" in
+    Chinese (issue #20). A unit without words keeps its code: 12.500 XYZ."""
     if value is None:
         return ""
     places = quantity_places(unit)
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    number = format_decimal(Decimal(value), format=pattern, locale=get_locale())
-    return f"{number} {unit}"
+    exact = Decimal(value).quantize(Decimal(1).scaleb(-places))
+    number = str(format_decimal(exact, format=pattern, locale=get_locale()))
+    return unit_amount(number, exact, unit) or f"{number} {unit}"
 
 
 def figure(value: object) -> Markup:
@@ -227,6 +234,7 @@ def _format_day(value: date, locale: str) -> str:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["unit_price"] = format_unit_price
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["format_number"] = format_number
@@ -234,7 +242,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["quantity"] = format_quantity
     # Every quantity box (order box, cart, RFQ, listing, shipment) shows its unit's rule
     # and picks the keyboard by it (issue #20).
-    app.jinja_env.globals.update(unit_rule=unit_rule, quantity_places=quantity_places)
+    app.jinja_env.globals.update(
+        unit_rule=unit_rule, quantity_places=quantity_places, unit_word=unit_word
+    )
     app.jinja_env.filters["bdi"] = bdi
     app.jinja_env.filters["list_join"] = lambda items: join_for_reader(items)
     app.jinja_env.globals["list_separator"] = list_separator

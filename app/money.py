@@ -50,6 +50,10 @@ EXPONENTS_OTHER_THAN_2: dict[str, int] = {
 # The most decimals any currency has: what an amount typed before its currency is known
 # may carry (the currency's own exponent is checked once it is).
 MAX_CURRENCY_EXPONENT = max(EXPONENTS_OTHER_THAN_2.values())
+# Unit prices go two decimals finer than the currency's minor unit (issue #20): prices per
+# kilogram are routinely sub-cent (US$0.2524/kg), while every amount billed is whole minor
+# units. A unit price is kept as minor units to the hundredth (25.24 US cents).
+UNIT_PRICE_EXTRA_PLACES = 2
 # Codes in ISO 4217 that are not money one can invoice in (metals, testing, SDR ...).
 _NOT_TRADABLE = frozenset(
     ["XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"]
@@ -76,6 +80,42 @@ def currency_exponent(currency: str) -> int:
     return 2
 
 
+def unit_price_places(currency: str) -> int:
+    """The most decimals a unit price in ``currency`` takes: USD 4, JPY 2, KWD 5."""
+    return currency_exponent(currency) + UNIT_PRICE_EXTRA_PLACES
+
+
+def unit_price_minor(amount: Decimal, currency: str) -> Decimal:
+    """A unit price typed in ``currency`` as minor units, exactly: 0.2524 USD → 25.24.
+
+    More decimals than ``unit_price_places`` is a ValueError: a price is never rounded
+    silently (the forms refuse it first, naming the rule)."""
+    minor = _to_decimal(amount).scaleb(currency_exponent(currency))
+    if minor != minor.quantize(Decimal(1).scaleb(-UNIT_PRICE_EXTRA_PLACES)):
+        raise ValueError(
+            f"{currency} unit prices have at most {unit_price_places(currency)} decimals"
+        )
+    return plain_decimal(minor)
+
+
+def price_json(minor: Decimal | int) -> int | str:
+    """A unit price in minor units for stored JSON (documents, hashed quote terms): an int
+    when whole, so what was stored before sub-cent prices reads (and hashes) the same;
+    exact text otherwise ("25.24")."""
+    value = _to_decimal(minor)
+    if value == value.to_integral_value():
+        return int(value)
+    return format(value.normalize(), "f")
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros, never in exponent form: 12.500 → 12.5, 1200.000 →
+    1200 (``normalize`` alone would give 1.2E+3). Quantities and unit prices read so."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
 def normalize_currency(currency: str) -> str:
     """Upper-cased ISO 4217 code, or ``InvalidCurrency``."""
     code = (currency or "").strip().upper()
@@ -96,8 +136,9 @@ def _is_tradable(code: str) -> bool:
 
 
 @cache
-def _currency_pattern(exponent: int) -> NumberPattern:
-    decimals = "0" * exponent
+def _currency_pattern(exponent: int, optional: int = 0) -> NumberPattern:
+    """``¤#,##0.00``; with ``optional`` digits ``¤#,##0.00##`` (shown only when set)."""
+    decimals = "0" * exponent + "#" * optional
     return parse_pattern("¤#,##0" + (f".{decimals}" if decimals else ""))
 
 
@@ -155,12 +196,13 @@ class Money:
         return cls(0, currency)
 
     @classmethod
-    def from_minor(cls, minor_units: int, currency: str) -> Money:
-        """The amount stored as ``minor_units`` (e.g. cents, fils) of ``currency``."""
-        if not isinstance(minor_units, int) or isinstance(minor_units, bool):
-            raise TypeError("minor units are an integer")
+    def from_minor(cls, minor_units: int | Decimal, currency: str) -> Money:
+        """The amount stored as ``minor_units`` (e.g. cents, fils) of ``currency``; a unit
+        price may hold fractions of a minor unit (25.24 cents), kept exactly."""
+        if isinstance(minor_units, bool) or not isinstance(minor_units, int | Decimal):
+            raise TypeError("minor units are an integer (or an exact Decimal for a unit price)")
         exponent = currency_exponent(currency)
-        return cls(Decimal(minor_units).scaleb(-exponent), currency)
+        return cls(_to_decimal(minor_units).scaleb(-exponent), currency)
 
     @property
     def exponent(self) -> int:
@@ -239,6 +281,18 @@ class Money:
         # register page formats some 80 amounts.
         text: str = _currency_pattern(self.exponent).apply(
             self.rounded().amount,
+            _babel_locale(locale),
+            currency=self.currency,
+            currency_digits=False,
+        )
+        return text
+
+    def format_unit_price(self, locale: str = "en") -> str:
+        """A unit price: the currency's decimals, and up to two more when the price has
+        them (US$214.50, US$0.2524); never rounded to the cent."""
+        quantum = Decimal(1).scaleb(-(self.exponent + UNIT_PRICE_EXTRA_PLACES))
+        text: str = _currency_pattern(self.exponent, UNIT_PRICE_EXTRA_PLACES).apply(
+            self.amount.quantize(quantum, rounding=ROUND_HALF_UP),
             _babel_locale(locale),
             currency=self.currency,
             currency_digits=False,

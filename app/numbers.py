@@ -124,3 +124,9 @@ def parse_decimal(
 def parse_whole(raw: object, *, minimum: int | None = 0, maximum: int | None = BIGINT_MAX) -> int:
     """A whole number (a count, a page, a quantity of pieces), by the same rule."""
     return int(parse_decimal(raw, places=0, minimum=minimum, maximum=maximum))
+
+
+def decimal_places(value: Decimal) -> int:
+    """Significant decimal places: 2.500 has 1, 1500.0 has 0."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(-exponent, 0) if isinstance(exponent, int) else 0

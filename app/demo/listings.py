@@ -218,6 +218,34 @@ DEMO_LISTINGS: list[tuple[str, ListingInput]] = [
     (
         "sales@jwcorp.example",
         ListingInput(
+            # Priced per kilogram, below a cent's precision (issue #20): US$0.2524 a kg.
+            title="Himalayan pink salt, fine 0.5–1 mm, per kg",
+            description=(
+                "Khewra pink salt ground 0.5–1 mm for food processors, in 25 kg bags, "
+                "priced per kilogram from 1,000 kg."
+            ),
+            title_zh="喜马拉雅粉盐（细粒0.5–1毫米，按千克计价）",
+            description_zh="凯沃拉粉盐，研磨至0.5–1毫米，供食品加工企业使用，25千克袋装，1,000千克起按千克计价。",
+            title_ur="ہمالیائی گلابی نمک، باریک 0.5–1 ملی میٹر، فی کلوگرام",
+            category_slug="rock-salt",
+            hs_code="2501.00",
+            unit="KGM",
+            moq=1_000,
+            currency="USD",
+            price_tiers=[(1_000, D("0.2524")), (20_000, D("0.2475"))],
+            stock_quantity=250_000,
+            origin_country="PK",
+            incoterms=[("FOB", "Karachi")],
+            package_type="bag",
+            units_per_package=25,
+            net_weight_kg=D("25"),
+            gross_weight_kg=D("25.15"),
+            specifications=[("NaCl", "≥ 99 %"), ("Size", "0.5–1 mm")],
+        ),
+    ),
+    (
+        "sales@jwcorp.example",
+        ListingInput(
             title="Himalayan rock salt, industrial grade",
             description="Khewra rock salt lumps and crushed 0–10 mm for chemical and de-icing use.",
             title_zh="喜马拉雅岩盐（工业级）",

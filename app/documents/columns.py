@@ -18,6 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 # A4 less the 12 mm margins each side.
 PAGE_WIDTH_MM = 186.0
 _PT_MM = 25.4 / 72
@@ -59,8 +61,16 @@ def _heading_mm(heading: str, size_pt: float) -> float:
     return max(_text_mm(word, size_pt, _HEADING_EM) for word in words) + _CELL_EXTRA_MM
 
 
+def _printed(text: str) -> str:
+    # A figure given as markup (a quantity with its unit's Chinese in a span) prints only
+    # its text: the tags take no room.
+    return text.striptags() if isinstance(text, Markup) else text
+
+
 def _figure_mm(column: Column, size_pt: float) -> float:
-    longest = max((_text_mm(text, size_pt, _FIGURE_EM) for text in column.figures), default=0.0)
+    longest = max(
+        (_text_mm(_printed(text), size_pt, _FIGURE_EM) for text in column.figures), default=0.0
+    )
     return longest + _CELL_EXTRA_MM
 
 

@@ -25,6 +25,7 @@ from app.documents.einvoice_xml import (
     qname,
 )
 from app.documents.snapshot import quantity_data, quantity_value
+from app.documents.snapshot_values import price_value
 from app.money import line_amount_minor
 
 GUIDELINE = "urn:cen.eu:en16931:2017"
@@ -53,7 +54,7 @@ def _line(
     title: str,
     quantity: Decimal | int,
     unit: str,
-    unit_price_minor: int,
+    unit_price_minor: Decimal | int,
     line_total_minor: int,
     hs_code: str | None = None,
     origin_country: str | None = None,
@@ -84,7 +85,7 @@ def _lines(snapshot: Snapshot, transaction: etree._Element, money: Amounts) -> i
     """Write the snapshot's lines; return their total in minor units."""
     total = 0
     for number, line in enumerate(snapshot["lines"], start=1):
-        quantity, price = quantity_value(line["quantity"]), int(line["unit_price_minor"])
+        quantity, price = quantity_value(line["quantity"]), price_value(line["unit_price_minor"])
         line_total = int(line["line_total_minor"])
         # The order's one rounding (half up, once a line): the PDF prints the same amount.
         if line_amount_minor(quantity, price) != line_total:

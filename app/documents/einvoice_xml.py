@@ -67,8 +67,9 @@ class Amounts:
         amount = Money.from_minor(minor, self.currency).amount
         return f"{amount.quantize(self.quantum):f}"
 
-    def price(self, minor: int) -> str:
-        """A unit price (BT-146), which BR-DEC leaves free: the currency's every decimal."""
+    def price(self, minor: Decimal | int) -> str:
+        """A unit price (BT-146), which BR-DEC leaves free: the currency's every decimal and
+        the sub-cent ones it has (0.2524 USD)."""
         return f"{Money.from_minor(minor, self.currency).amount:f}"
 
 

@@ -208,6 +208,22 @@ PACKAGE_TYPES: dict[str, Bilingual] = {
     "block": ("Blocks / slabs", "石块/板材"),
 }
 
+# Quantities print their unit as people read it, English then Chinese ("12.500 t 吨"),
+# by its UN/ECE Rec 20 code; the e-invoice keeps the code (unitCode="TNE"). A unit missing
+# here prints its code.
+UNITS: dict[str, Bilingual] = {
+    "TNE": ("t", "吨"),
+    "KGM": ("kg", "千克"),
+    "LTR": ("l", "升"),
+    "MTQ": ("m³", "立方米"),
+    "MTK": ("m²", "平方米"),
+    "MTR": ("m", "米"),
+    "PCE": ("pcs", "件"),
+    "SET": ("sets", "套"),
+}
+# The English of exactly one of a counted unit ("1 pc 件"); Chinese has no plural.
+UNIT_ONE: dict[str, str] = {"PCE": "pc", "SET": "set"}
+
 # "More or less 5 % at seller's option" (UCP 600 art. 30); {percent} is a whole number.
 TOLERANCE_AT: dict[str, Bilingual] = {
     "seller": ("More or less {percent}% at seller's option", "溢短装{percent}%，由卖方选择"),

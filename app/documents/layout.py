@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,17 +23,17 @@ from flask import render_template
 from markupsafe import Markup
 
 from app.documents import labels
+from app.documents.bilingual import DASH, bilingual, quantity
 from app.documents.glyphs import printable_data
 from app.documents.presentation import country_zh, presentation_view
 from app.documents.snapshot import quantity_value
+from app.documents.snapshot_values import price_value
 from app.models import DocumentKind
-from app.money import Money
+from app.money import UNIT_PRICE_EXTRA_PLACES, Money
 from app.reference.trade_codes import is_explosive
-from app.reference.units import quantity_places
 
 Snapshot = dict[str, Any]
 
-DASH = "—"
 # Package ids printed as Code 128: letters, digits and a few separators, nothing else.
 _BARCODE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./_-]{0,63}$")
 # HS chapters 25-27 (salt, stone, ores, mineral fuels): goods mined in the exporting country.
@@ -66,6 +66,14 @@ def money(minor: int, currency: str) -> str:
     return format_decimal(amount.amount, format=pattern, locale="en")
 
 
+def unit_price(minor: object, currency: str) -> str:
+    """A unit price as stored in a snapshot: ``214.50``, and its sub-cent digits when it
+    has them (``0.2524``; whole cents print as the currency has them)."""
+    amount = Money.from_minor(price_value(minor), currency)
+    decimals = "0" * amount.exponent + "#" * UNIT_PRICE_EXTRA_PLACES
+    return format_decimal(amount.amount, format=f"#,##0.{decimals}", locale="en")
+
+
 def _thousandths(value: int, unit: str) -> str:
     return f"{format_decimal(Decimal(value).scaleb(-3), format='#,##0.000', locale='en')} {unit}"
 
@@ -89,27 +97,6 @@ def day(iso: str | None) -> str:
 
 def number(value: int | None) -> str:
     return DASH if value is None else format_decimal(value, format="#,##0", locale="en")
-
-
-def quantity_number(value: object, unit: str) -> str:
-    """``12.500`` of TNE, ``1,200`` of PCE: the figure alone, to the unit's decimals."""
-    places = quantity_places(unit)
-    pattern = "#,##0" + ("." + "0" * places if places else "")
-    return str(format_decimal(quantity_value(value), format=pattern, locale="en"))
-
-
-def quantity(value: object, unit: str) -> str:
-    """``12.500 TNE``, ``1,200 PCE``: to the unit's decimals, exactly as the ``quantity``
-    filter prints it on an English page (documents print English digits)."""
-    if value is None:
-        return DASH
-    return f"{quantity_number(value, unit)} {unit}"
-
-
-def bilingual(pair: Sequence[str]) -> Markup:
-    """English, then the Chinese beside it (both escaped)."""
-    english, chinese = pair
-    return Markup('{} <span class="zh" lang="zh-Hans">{}</span>').format(english, chinese)
 
 
 def label(key: str) -> Markup:
@@ -353,6 +340,7 @@ def _view(kind: DocumentKind, snapshot: Snapshot) -> Snapshot:
 
 _HELPERS = {
     "money": money,
+    "unit_price": unit_price,
     "kg": kg,
     "cbm": cbm,
     "day": day,

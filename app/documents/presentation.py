@@ -43,7 +43,7 @@ def _english(key: str) -> str:
 
 
 def goods_layout(
-    snapshot: Snapshot, money: Formatter, quantity: Formatter, tax: bool
+    snapshot: Snapshot, money: Formatter, quantity: Formatter, unit_price: Formatter, tax: bool
 ) -> TableLayout:
     """The goods lines' columns (see ``_blocks.html`` ``goods_lines``)."""
     cur = snapshot["currency"]
@@ -61,7 +61,7 @@ def goods_layout(
         ),
         Column(
             f"{_english('unit_price')} ({cur})",
-            [money(line["unit_price_minor"], cur) for line in lines],
+            [unit_price(line["unit_price_minor"], cur) for line in lines],
             numeric=True,
         ),
     ]
@@ -147,7 +147,9 @@ def presentation_view(
     extra: dict[str, object] = letterhead_view(snapshot, pictures)
     if kind in (DocumentKind.PROFORMA_INVOICE, DocumentKind.COMMERCIAL_INVOICE):
         tax = kind is DocumentKind.COMMERCIAL_INVOICE
-        extra["goods_layout"] = goods_layout(snapshot, money, helpers["quantity"], tax)
+        extra["goods_layout"] = goods_layout(
+            snapshot, money, helpers["quantity"], helpers["unit_price"], tax
+        )
     if kind is DocumentKind.PACKING_LIST:
         extra["packing_layout"] = packing_layout(
             snapshot, view["package_rows"], helpers["kg"], helpers["cbm"], number

@@ -34,7 +34,7 @@ from app.models import (
     StoredFile,
     WeightSettlement,
 )
-from app.money import line_amount_minor
+from app.money import line_amount_minor, price_json
 from app.reference.trade_codes import is_explosive
 from app.time_zones import local_date
 
@@ -184,7 +184,7 @@ def order_lines(order: Order, shipment: Shipment | None = None) -> list[Snapshot
             "origin_country_name": country_name(line.origin_country),
             "unit": line.unit,
             "quantity": quantity_data(shipped.get(line.id, line.quantity)),
-            "unit_price_minor": line.unit_price_minor,
+            "unit_price_minor": price_json(line.unit_price_minor),
             "line_total_minor": (
                 line_amount_minor(shipped[line.id], line.unit_price_minor)
                 if line.id in shipped

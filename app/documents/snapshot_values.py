@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from app.models.base import plain_decimal
+from app.money import plain_decimal
 
 Snapshot = dict[str, Any]
 
@@ -23,6 +23,14 @@ def quantity_value(data: object) -> Decimal:
     quantities took decimals (issue #20)."""
     if isinstance(data, bool | float) or not isinstance(data, str | int | Decimal):
         raise TypeError(f"not a quantity in a snapshot: {data!r}")
+    return Decimal(data)
+
+
+def price_value(data: object) -> Decimal:
+    """A snapshot's unit price in minor units read back exactly: an int (whole minor units,
+    as every document before sub-cent prices) or exact text ("25.24" US cents)."""
+    if isinstance(data, bool | float) or not isinstance(data, str | int | Decimal):
+        raise TypeError(f"not a unit price in a snapshot: {data!r}")
     return Decimal(data)
 
 

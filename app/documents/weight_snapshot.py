@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from app.documents.snapshot_values import Snapshot, quantity_data
 from app.models import Order, WeightSettlement
-from app.money import line_amount_minor
+from app.money import line_amount_minor, price_json
 
 
 def provisional_amounts(amounts: Snapshot, percent: int) -> Snapshot:
@@ -29,7 +29,7 @@ def provisional_amounts(amounts: Snapshot, percent: int) -> Snapshot:
     }
 
 
-def outturn_prices(settlement: WeightSettlement) -> dict[int, tuple[Decimal, int]]:
+def outturn_prices(settlement: WeightSettlement) -> dict[int, tuple[Decimal, Decimal]]:
     """order_line_id → (quantity invoiced, unit price after the grade adjustment)."""
     return {
         line.order_line_id: (
@@ -53,7 +53,7 @@ def final_lines(lines: list[Snapshot], settlement: WeightSettlement) -> list[Sna
             {
                 **row,
                 "quantity": quantity_data(outturn.settled_quantity),
-                "unit_price_minor": price,
+                "unit_price_minor": price_json(price),
                 "line_total_minor": line_amount_minor(outturn.settled_quantity, price),
             }
         )
@@ -83,7 +83,7 @@ def outturn_data(order: Order, settlement: WeightSettlement) -> Snapshot:
                     None if line.moisture_percent is None else format(line.moisture_percent, "f")
                 ),
                 "settled": quantity_data(line.settled_quantity),
-                "price_adjustment_minor": line.price_adjustment_minor,
+                "price_adjustment_minor": price_json(line.price_adjustment_minor),
             }
             for line in sorted(settlement.lines, key=lambda line: line.order_line.line_no)
         ],

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
+from app.money import UNIT_PRICE_EXTRA_PLACES, plain_decimal
+
 # Named constraints let Alembic alter SQLite tables in batch mode and keep names stable.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -75,32 +77,26 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
 
 # Quantities are kept to the thousandth: tonnes to the kilogram (issue #20).
 QUANTITY_PLACES = 3
-_QUANTITY_STEP = Decimal(1).scaleb(-QUANTITY_PLACES)
 
 
-def plain_decimal(value: Decimal) -> Decimal:
-    """``value`` without trailing zeros, never in exponent form: 12.500 → 12.5, 1200.000 →
-    1200 (``normalize`` alone would give 1.2E+3)."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+class _ScaledDecimal(sa.types.TypeDecorator[Decimal]):
+    """An exact decimal with a fixed number of ``places``, read back as Decimal.
 
-
-class Quantity(sa.types.TypeDecorator[Decimal]):
-    """Exact quantities to the thousandth on every backend, read back as Decimal.
-
-    PostgreSQL keeps NUMERIC(18, 3). SQLite's NUMERIC is a float, so there the column holds
-    whole thousandths in an INTEGER: sums, comparisons and stock decrements in SQL stay
-    exact on both. Adding, subtracting and comparing such columns in SQL is safe; never
-    multiply one in SQL, as SQLite would read the factor as thousandths too.
+    PostgreSQL keeps NUMERIC(``precision``, ``places``). SQLite's NUMERIC is a float, so
+    there the column holds whole steps (thousandths, hundredths) in an INTEGER: sums,
+    comparisons and decrements in SQL stay exact on both. Adding, subtracting, comparing
+    and sorting such columns in SQL is safe (values bound through the type); never
+    multiply one in SQL, as SQLite would read the factor in steps too.
     """
 
     impl = sa.BigInteger
     cache_ok = True
+    places: int
+    precision: int
 
     def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
         stored: sa.types.TypeEngine[Any] = (
-            sa.BigInteger() if dialect.name == "sqlite" else sa.Numeric(18, QUANTITY_PLACES)
+            sa.BigInteger() if dialect.name == "sqlite" else sa.Numeric(self.precision, self.places)
         )
         return dialect.type_descriptor(stored)
 
@@ -108,20 +104,39 @@ class Quantity(sa.types.TypeDecorator[Decimal]):
         if value is None:
             return None
         if isinstance(value, bool | float) or not isinstance(value, Decimal | int):
-            raise TypeError("quantities are exact: Decimal or int only")
+            raise TypeError(f"{type(self).__name__} values are exact: Decimal or int only")
         exact = Decimal(value)
-        if not exact.is_finite() or exact != exact.quantize(_QUANTITY_STEP):
-            raise ValueError(f"a quantity has at most {QUANTITY_PLACES} decimals: {value}")
+        if not exact.is_finite() or exact != exact.quantize(Decimal(1).scaleb(-self.places)):
+            raise ValueError(f"{type(self).__name__} has at most {self.places} decimals: {value}")
         if dialect.name == "sqlite":
-            return int(exact.scaleb(QUANTITY_PLACES))
+            return int(exact.scaleb(self.places))
         return exact
 
     def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return plain_decimal(Decimal(int(value)).scaleb(-QUANTITY_PLACES))  # type: ignore[call-overload]
+            return plain_decimal(Decimal(int(value)).scaleb(-self.places))  # type: ignore[call-overload]
         return plain_decimal(Decimal(value))  # type: ignore[arg-type]
+
+
+class Quantity(_ScaledDecimal):
+    """Quantities to the thousandth (tonnes to the kilogram): NUMERIC(18, 3) or INTEGER
+    thousandths."""
+
+    cache_ok = True  # SQLAlchemy reads it from each class itself
+    places = QUANTITY_PLACES
+    precision = 18
+
+
+class UnitPrice(_ScaledDecimal):
+    """A unit price in minor units to the hundredth (25.24 US cents: US$0.2524), exactly:
+    NUMERIC(20, 2) or INTEGER hundredths of a minor unit. Never summed in SQL: line amounts
+    are rounded once, in Python (``app.money.line_amount_minor``)."""
+
+    cache_ok = True
+    places = UNIT_PRICE_EXTRA_PLACES
+    precision = 20
 
 
 _PUBLIC_ID_ALPHABET = string.ascii_letters + string.digits

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, PublicIdMixin, Quantity, enum_column_type, utcnow
+from app.models.base import Base, PublicIdMixin, Quantity, UnitPrice, enum_column_type, utcnow
 from app.models.product import Incoterm
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ class OrderLine(Base):
     origin_country: Mapped[str] = mapped_column(sa.String(2))
     unit: Mapped[str] = mapped_column(sa.String(3))
     quantity: Mapped[Decimal] = mapped_column(Quantity())
-    unit_price_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    unit_price_minor: Mapped[Decimal] = mapped_column(UnitPrice)
     line_total_minor: Mapped[int] = mapped_column(sa.BigInteger)
     # Units taken from stock (0 for made-to-order lines); released on rejection/cancellation.
     reserved_quantity: Mapped[Decimal] = mapped_column(Quantity(), default=0)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, PublicIdMixin, Quantity, enum_column_type, utcnow
+from app.models.base import Base, PublicIdMixin, Quantity, UnitPrice, enum_column_type, utcnow
 
 if TYPE_CHECKING:
     from app.models.category import Category
@@ -86,7 +86,7 @@ class Product(PublicIdMixin, Base):
     moq: Mapped[Decimal] = mapped_column(Quantity())
     currency: Mapped[str] = mapped_column(sa.String(3))
     # Cheapest tier, kept with the tiers so price filters and sorts need no join.
-    price_from_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    price_from_minor: Mapped[Decimal] = mapped_column(UnitPrice)
     # None means made to order (then lead_time_days says how long).
     stock_quantity: Mapped[Decimal | None] = mapped_column(Quantity())
     lead_time_days: Mapped[int | None]
@@ -156,7 +156,7 @@ class PriceTier(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"))
     min_quantity: Mapped[Decimal] = mapped_column(Quantity())
-    unit_price_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    unit_price_minor: Mapped[Decimal] = mapped_column(UnitPrice)
 
     product: Mapped[Product] = relationship(back_populates="price_tiers")
 

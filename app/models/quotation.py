@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, ExactDecimal, PublicIdMixin, enum_column_type, utcnow
+from app.models.base import Base, ExactDecimal, PublicIdMixin, UnitPrice, enum_column_type, utcnow
 from app.models.order import PaymentTerms
 from app.models.product import Incoterm
 
@@ -90,7 +90,7 @@ class Rfq(PublicIdMixin, Base):
     payment_terms: Mapped[PaymentTerms | None] = mapped_column(enum_column_type(PaymentTerms))
     currency: Mapped[str] = mapped_column(sa.String(3))
     # Per unit, in minor units of ``currency``; optional.
-    target_price_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
+    target_price_minor: Mapped[Decimal | None] = mapped_column(UnitPrice)
     # Unawarded by then, the RFQ expires (the job, and every award, check it).
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -221,7 +221,7 @@ class QuoteLine(Base):
     hs_code: Mapped[str] = mapped_column(sa.String(10))
     unit: Mapped[str] = mapped_column(sa.String(3))
     quantity: Mapped[Decimal] = mapped_column(QUANTITY_TYPE)
-    unit_price_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    unit_price_minor: Mapped[Decimal] = mapped_column(UnitPrice)
     line_total_minor: Mapped[int] = mapped_column(sa.BigInteger)
 
     revision: Mapped[QuoteRevision] = relationship(back_populates="lines")
@@ -246,7 +246,7 @@ class QuoteLineTier(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     line_id: Mapped[int] = mapped_column(sa.ForeignKey("quote_lines.id", ondelete="CASCADE"))
     min_quantity: Mapped[Decimal] = mapped_column(QUANTITY_TYPE)
-    unit_price_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    unit_price_minor: Mapped[Decimal] = mapped_column(UnitPrice)
 
     line: Mapped[QuoteLine] = relationship(back_populates="tiers")
 
@@ -261,7 +261,7 @@ class QuoteCounter(Base):
         sa.ForeignKey("quote_revisions.id", ondelete="CASCADE"), unique=True
     )
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    unit_price_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
+    unit_price_minor: Mapped[Decimal | None] = mapped_column(UnitPrice)
     quantity: Mapped[Decimal | None] = mapped_column(QUANTITY_TYPE)
     required_by: Mapped[date | None]
     payment_terms: Mapped[PaymentTerms | None] = mapped_column(enum_column_type(PaymentTerms))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, Quantity, utcnow
+from app.models.base import Base, Quantity, UnitPrice, utcnow
 
 if TYPE_CHECKING:
     from app.models.document import Document
@@ -80,9 +80,10 @@ class OutturnLine(Base):
     moisture_basis_points: Mapped[int | None]
     # The quantity invoiced: the outturn less its moisture, in steps of the unit.
     settled_quantity: Mapped[Decimal] = mapped_column(Quantity())
-    # Grade (assay) adjustment of the unit price, signed, in minor units per unit.
-    price_adjustment_minor: Mapped[int] = mapped_column(
-        sa.BigInteger, default=0, server_default=sa.text("0")
+    # Grade (assay) adjustment of the unit price, signed, in minor units per unit (to the
+    # hundredth, as unit prices are).
+    price_adjustment_minor: Mapped[Decimal] = mapped_column(
+        UnitPrice, default=Decimal(0), server_default=sa.text("0")
     )
 
     settlement: Mapped[WeightSettlement] = relationship(back_populates="lines")

@@ -131,7 +131,7 @@ def test_bulk_ore_ships_in_two_lots_and_is_invoiced_on_weight(
 
     record_lot(owner, lot=1, sails_on=FIRST_SAILING, last=False)
     expect(owner.locator("[data-testid=partly-shipped]")).to_have_text("Partly shipped")
-    expect(owner.locator("[data-testid=line-remaining]")).to_have_text("Left to ship 6.250 TNE")
+    expect(owner.locator("[data-testid=line-remaining]")).to_have_text("Left to ship 6.250 t")
     expect(owner.get_by_role("link", name="Record the next lot")).to_be_visible()
     evidence(owner, "bulk-lots-partly-shipped")
 
@@ -171,7 +171,7 @@ def test_bulk_ore_ships_in_two_lots_and_is_invoiced_on_weight(
     expect(first).to_contain_text(
         re.compile(rf"Final invoice {re.escape(final)} on the outturn: \D*1,265\.98, less")
     )
-    expect(first).to_contain_text("moisture 4.5 %, invoiced 5.902 TNE")
+    expect(first).to_contain_text("moisture 4.5 %, invoiced 5.902 t")
     evidence(owner, "bulk-lots-outturn-entered")
 
     # The register: two provisional invoices and lot 1's final balance.

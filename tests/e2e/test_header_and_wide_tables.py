@@ -162,7 +162,7 @@ def test_wide_tables_scroll_in_their_own_box_on_a_phone(
     assert problems == [], "\n".join(problems)
 
 
-# In an Urdu page, each figure without Arabic letters ("20 TNE", "$4,650.00", "7 Dec 2026")
+# In an Urdu page, each figure without Arabic letters ("20 t", "$4,650.00", "7 Dec 2026")
 # reads left to right: its first character is drawn left of its last.
 _FIGURE_ORDER = """() => {
   const wrong = [];

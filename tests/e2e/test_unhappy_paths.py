@@ -70,11 +70,13 @@ def test_ordering_more_than_the_stock_is_refused_naming_the_line(people: People)
     assert buyer.locator("html").get_attribute("lang") == "zh-Hans"
     empty_cart(buyer)
     open_product(buyer, NITRATE)
-    # The product page says what is in stock ("现货：2,800.000 TNE", tonnes to the kilogram);
+    # The product page says what is in stock ("现货：2,800.000 吨", tonnes to the kilogram);
     # ask for one tonne more.
     availability = buyer.locator("main dl").first.inner_text()
     found = re.search(
-        zh("In stock: %(quantity)s") % {"quantity": r"([\d,]+)\.000 TNE"}, availability
+        zh("In stock: %(quantity)s")
+        % {"quantity": zh("%(amount)s t") % {"amount": r"([\d,]+)\.000"}},
+        availability,
     )
     assert found is not None, availability
     stock = int(found.group(1).replace(",", ""))

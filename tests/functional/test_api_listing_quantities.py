@@ -141,3 +141,42 @@ def test_the_catalogue_answers_decimal_quantities_as_strings(
     found = client.get("/api/v1/catalogue", headers=headers).get_json()["data"]
     item = next(hit for hit in found if hit["id"] == trade.product.public_id)
     assert (item["moq"], item["stock_quantity"]) == ("0.5", "2480.35")
+
+
+def test_a_price_per_kilogram_to_four_decimals_goes_in_and_comes_back_exactly(
+    client: FlaskClient, app: Flask
+) -> None:
+    # Issue #20: prices per kilogram are sub-cent; the API answers them as sent.
+    trade = _trade("KGM")
+    tiers = [
+        {"min_quantity": 1, "unit_price": "0.2524"},
+        {"min_quantity": 1000, "unit_price": "0.25"},
+    ]
+    answer = _change(client, app, trade, {"price_tiers": tiers})
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["price_tiers"] == [
+        {"min_quantity": "1", "unit_price": "0.2524"},
+        {"min_quantity": "1000", "unit_price": "0.25"},
+    ]
+    assert [t.unit_price_minor for t in _stored(trade).price_tiers] == [
+        Decimal("25.24"),
+        Decimal("25"),
+    ]
+    catalogue = client.get(
+        f"/api/v1/catalogue/{trade.product.public_id}", headers=_token(app, trade.purchaser)
+    ).get_json()
+    assert catalogue["price_tiers"][0]["unit_price"] == "0.2524"
+
+
+def test_a_fifth_decimal_of_a_dollar_is_refused_naming_the_rule(
+    client: FlaskClient, app: Flask
+) -> None:
+    trade = _trade("KGM")
+    answer = _change(
+        client, app, trade, {"price_tiers": [{"min_quantity": 1, "unit_price": "0.25237"}]}
+    )
+    assert answer.status_code == 422
+    error = answer.get_json()
+    assert error["path"] == "price_tiers[0].unit_price"
+    assert error["message"] == "USD prices have at most 4 decimals."
+    assert [t.unit_price_minor for t in _stored(trade).price_tiers] == [Decimal(26550)]

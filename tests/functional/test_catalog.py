@@ -417,14 +417,14 @@ def test_product_page_shows_every_field(client: FlaskClient) -> None:
         "Cap-sensitive emulsion.",
         "Packed in fibreboard boxes.",
         "360200",
-        "500.000 KGM",  # MOQ, to the gram as kilograms are traded (issue #20)
+        "500.000 kg",  # MOQ, to the gram as kilograms are traded (issue #20)
         "FOB Karachi",
         "CFR Shanghai",
         "EXW Wah Cantt",
         "Property 9",
         "Value 9",
         "Carton / box",
-        "25 KGM",
+        "25.000 kg",  # per package
         "26.5 kg",
         "40 × 30 × 25 cm",
         "UN0241",
@@ -441,7 +441,7 @@ def test_product_page_shows_every_field(client: FlaskClient) -> None:
     ):
         assert text in page, text
     # Class 1: tiers, prices and stock only for signed-in users of verified companies.
-    for text in ("5,000.000 KGM", "$2.10", "$1.95", "$1.80", "In stock: 20,000.000 KGM", "21 days"):
+    for text in ("5,000.000 kg", "$2.10", "$1.95", "$1.80", "In stock: 20,000.000 kg", "21 days"):
         assert text not in page, text
     assert "/login?next=/products/" in page
     for image in product.images:

@@ -257,7 +257,7 @@ def test_a_claim_names_part_of_a_tonne_but_never_half_a_piece(
     db.session.expire_all()
     claim = db.session.scalars(select(Claim)).one()
     assert [line.quantity for line in claim.lines] == [Decimal("0.75")]
-    assert '<span class="figure">0.750 TNE</span>' in page_of(
+    assert '<span class="figure">0.750 t</span>' in page_of(
         client.get(f"/claims/{claim.public_id}")
     )
 

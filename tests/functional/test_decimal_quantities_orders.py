@@ -83,7 +83,7 @@ def test_the_product_page_says_the_rule_and_asks_for_decimals_by_unit(
     tonnes = page_of(client.get(f"/products/{chromite.public_id}"))
     assert TNE_RULE in tonnes
     assert 'name="quantity" inputmode="decimal"' in tonnes
-    assert "1.000 TNE" in tonnes  # the MOQ, to the kilogram
+    assert "1.000 t" in tonnes  # the MOQ, to the kilogram
     counted = page_of(client.get(f"/products/{pieces.public_id}"))
     assert PCE_RULE in counted
     assert 'name="quantity" inputmode="numeric"' in counted
@@ -102,7 +102,7 @@ def test_12_5_tonnes_go_through_the_cart_and_take_exactly_12_5_from_stock(
 
     url = f"/buyer/checkout/{group_key(chromite)}"
     review = page_of(client.post(url, data=checkout_form()))
-    assert "12.500 TNE" in review and "$3,154.63" in review
+    assert "12.500 t" in review and "$3,154.63" in review
     assert 'name="expected_total_minor" value="315463"' in review
 
     placed = client.post(url, data=checkout_form(action="place", expected_total_minor="315463"))
@@ -120,7 +120,7 @@ def test_12_5_tonnes_go_through_the_cart_and_take_exactly_12_5_from_stock(
     assert stock_of(chromite) == Decimal("87.5")
 
     page = page_of(client.get(placed.headers["Location"]))
-    assert "12.500 TNE" in page and "$3,154.63" in page
+    assert "12.500 t" in page and "$3,154.63" in page
 
 
 def test_12_5_pieces_are_refused_naming_the_rule(

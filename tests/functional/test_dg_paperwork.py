@@ -213,7 +213,7 @@ def test_the_declaration_carries_contact_ems_subsidiary_risk_and_packing_certifi
     # The phone number wraps in its cell: its last digits come after the Chinese label.
     assert re.search(r"Duty officer · \+92 21 111 000 (?:(?:24)?小时应急联系人 )?999", flat)
     # IMDG 5.4.1.4.1: UN number, name, class, subsidiary risk, packing group; then EmS.
-    assert "1 UN2031, NITRIC ACID, 8, 5.1, PG II 4 Drums 桶; 1,000.000 KGM —" in flat
+    assert "1 UN2031, NITRIC ACID, 8, 5.1, PG II 4 Drums 桶; 1,000.000 kg 千克 —" in flat
     assert "EmS 应急措施表 F-A, S-Q" in flat
     assert "CSNU6342117 22G1 PK 0042117 4 Drums 桶 UN2031 (Order line 订单行 1)" in flat
     assert re.search(r"Packed by 装箱人: Ayesha Siddiqui, Port Qasim CFS, 9 Dec 2026", flat)

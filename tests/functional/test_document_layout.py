@@ -491,9 +491,9 @@ def test_demo_packing_list_prints_the_listing_carton_and_the_un_number_once(
     assert "600×400×350" in text
     assert "8.400 m³" in text
     # Once in the packages (not again after a contents line that names it), once in the
-    # quantities shipped per order line, where the bank reads "50,000 PCE" (issue #20).
+    # quantities shipped per order line, where the bank reads "50,000 pcs 件" (issue #20).
     assert text.count("UN0360") == 2
-    assert "50,000 PCE" in text
+    assert "50,000 pcs 件" in text
     # The heading keeps "L×W×H" on one line, not a few letters a line.
     assert "L×W×H (mm)" in text
 

@@ -273,7 +273,7 @@ def test_twelve_and_a_half_tonnes_invoice_with_the_line_rounded_once_half_up(
     assert amounts(embedded, "LineTotalAmount") == ["2319.13", "2319.13"]
     # 2,319.13 + freight 185.00 + insurance 12.37
     assert amounts(embedded, "GrandTotalAmount") == ["2516.50"]
-    assert re.search(r"12\.500 TNE\s+185\.53\s+2,319\.13", pdf_text(invoice.pdf or b""))
+    assert re.search(r"12\.500 t 吨\s+185\.53\s+2,319\.13", pdf_text(invoice.pdf or b""))
 
 
 def test_a_shipment_within_the_tolerance_is_invoiced_on_what_shipped(
@@ -306,7 +306,7 @@ def test_a_shipment_within_the_tolerance_is_invoiced_on_what_shipped(
     assert [(q.text, q.get("unitCode")) for q in quantities] == [("13.75", "TNE")]
     assert amounts(embedded, "LineTotalAmount") == ["2551.04", "2551.04"]
     assert amounts(embedded, "GrandTotalAmount") == ["2748.41"]
-    assert re.search(r"13\.750 TNE\s+185\.53\s+2,551\.04", pdf_text(invoice.pdf or b""))
+    assert re.search(r"13\.750 t 吨\s+185\.53\s+2,551\.04", pdf_text(invoice.pdf or b""))
 
 
 def shipped_on_weight(

@@ -152,7 +152,7 @@ def test_hostile_quantities_are_refused(
         ("net_weight_kg", "25.0005", "Use at most 3 decimals."),  # grams are kept
         ("width_cm", "30.25", "Use at most 1 decimals."),  # millimetres are kept
         ("width_cm", "0", "A dimension is above zero."),
-        ("price_tiers-0-unit_price", "265.505", "USD prices have at most 2 decimals."),
+        ("price_tiers-0-unit_price", "265.50005", "USD prices have at most 4 decimals."),
         ("price_tiers-0-unit_price", "1000000000000", "This price is too large."),
         ("price_tiers-0-unit_price", "0", "Give a unit price above zero."),
     ],
@@ -227,7 +227,7 @@ def test_a_listing_by_the_kilogram_is_saved_and_shown_to_the_gram(
     assert re.search(r'inputmode="decimal"[^>]*name="moq"|name="moq"[^>]*inputmode="decimal"', page)
 
     listings = page_of(client.get("/seller/listings"))
-    assert "12.345 KGM" in listings
+    assert "12.345 kg" in listings
 
 
 def test_a_tier_from_two_and_a_half_tonnes_is_saved(client: FlaskClient, sales: User) -> None:
@@ -266,3 +266,53 @@ def test_a_listing_by_the_piece_shows_its_rule_and_refuses_half_pieces(
     ]
     assert re.search(r'inputmode="numeric"[^>]*name="moq"|name="moq"[^>]*inputmode="numeric"', page)
     assert count(Product) == 0
+
+
+def test_a_price_per_kilogram_to_four_decimals_is_listed_and_shown_exactly(
+    client: FlaskClient, sales: User
+) -> None:
+    response = client.post(
+        "/seller/listings/new",
+        data=listing_form(
+            **{
+                "unit": "KGM",
+                "moq": "1000",
+                "price_tiers-0-min_quantity": "1000",
+                "price_tiers-0-unit_price": "0.2524",
+                "price_tiers-1-min_quantity": "20000",
+                "price_tiers-1-unit_price": "0.2475",
+                "stock_quantity": "500000",
+            }
+        ),
+    )
+    assert response.status_code == 302
+    product = db.session.scalars(select(Product)).one()
+    db.session.expire_all()
+    # Hundredths of a cent, exactly: not 25 cents, not a float.
+    assert [t.unit_price_minor for t in product.price_tiers] == [Decimal("25.24"), Decimal("24.75")]
+    assert product.price_from_minor == Decimal("24.75")
+
+    page = html.unescape(page_of(client.get(f"/products/{product.public_id}")))
+    assert "$0.2524" in page and "$0.2475" in page
+    edit = page_of(client.get(f"/seller/listings/{product.public_id}/edit"))
+    assert 'value="0.2524"' in edit
+
+
+@pytest.mark.parametrize(
+    ("currency", "typed", "message"),
+    [
+        ("USD", "0.25237", "USD prices have at most 4 decimals."),
+        ("JPY", "37.125", "JPY prices have at most 2 decimals."),
+        ("KWD", "0.077125", "KWD prices have at most 5 decimals."),
+    ],
+)
+def test_a_price_finer_than_its_currency_allows_is_refused_naming_the_rule(
+    client: FlaskClient, sales: User, currency: str, typed: str, message: str
+) -> None:
+    response = client.post(
+        "/seller/listings/new",
+        data=listing_form(**{"currency": currency, "price_tiers-0-unit_price": typed}),
+    )
+    assert response.status_code == 200
+    assert message in html.unescape(response.get_data(as_text=True))
+    assert db.session.scalars(select(Product)).first() is None

@@ -172,7 +172,7 @@ def test_the_order_page_shows_parties_lines_terms_totals_and_placeholders(
             "Wah Nobel Chemicals (Pvt) Ltd",
             "Shanghai Minmetals Trading Co., Ltd.",  # an English reader: the Latin name
             "Emulsion explosive 32 mm",
-            "200.000 KGM",  # kilograms to the gram (issue #20)
+            "200.000 kg",  # kilograms to the gram (issue #20)
             "$2.50",
             "$500.00",
             "FOB Karachi",

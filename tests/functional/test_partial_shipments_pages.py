@@ -97,7 +97,7 @@ def test_the_seller_ships_lots_sees_what_is_left_and_closes(
     ship_lot(app, trade, order, "60", bl="COSU-LOT-1")
     page = text_of(client.get(f"/seller/orders/{order.public_id}"))
     assert "Partly shipped" in page
-    assert "Shipped 60.000 TNE" in page and "Left to ship 40.000 TNE" in page
+    assert "Shipped 60.000 t" in page and "Left to ship 40.000 t" in page
     assert "Lot 1" in page and "Record the next lot" in page
     first_invoice = next(d.number for d in order.documents if d.kind.value == "commercial_invoice")
     assert f"for invoice {first_invoice}" in page  # the lot's share of the balance

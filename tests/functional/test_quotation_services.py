@@ -104,7 +104,7 @@ def test_a_seller_cannot_ask_for_quotes(trade: Trade) -> None:
         ({"unit": "BAG"}, "unit", "Choose a unit from the list."),
         ({"incoterm_place": ""}, "incoterm_place", "This field is required."),
         ({"seller_public_ids": []}, "sellers", "Choose at least one seller."),
-        ({"target_price": "12.345"}, "target_price", "Use at most 2 decimals."),
+        ({"target_price": "12.34567"}, "target_price", "USD prices have at most 4 decimals."),
     ],
 )
 def test_bad_rfqs_are_refused_on_their_field(

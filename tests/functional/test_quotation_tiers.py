@@ -43,7 +43,7 @@ def trade(app: Flask) -> Trade:
         ([("1000", "510"), ("800", "500")], "lines-0-tiers-1-quantity", "larger quantity"),
         ([("1000", "510"), ("1000", "500")], "lines-0-tiers-1-quantity", "larger quantity"),
         ([("1000", "0")], "lines-0-tiers-0-unit_price", "above zero"),
-        ([("1000", "510.005")], "lines-0-tiers-0-unit_price", ""),
+        ([("1000", "510.00005")], "lines-0-tiers-0-unit_price", "at most 4 decimals"),
         ([("1000", "")], "lines-0-tiers-0-unit_price", "Enter an amount."),
         ([("", "510")], "lines-0-tiers-0-quantity", "Enter a number."),
         ([("2.5005", "510")], "lines-0-tiers-0-quantity", "up to 3 decimals"),
@@ -152,7 +152,7 @@ def test_the_seller_quotes_breaks_the_buyer_sees_them_and_the_next_form_keeps_th
     auth.login(trade.purchaser.email)
     page = page_of(client.get(f"/buyer/rfqs/{rfq_id}"))
     breaks = page.split('data-testid="price-breaks"')[1].split("</ul>")[0]
-    assert "from 1,000.000 TNE: $510.00 each" in breaks
-    assert "from 2,000.000 TNE: $499.50 each" in breaks
+    assert "from 1,000.000 t: $510.00 each" in breaks
+    assert "from 2,000.000 t: $499.50 each" in breaks
     # 400 t reaches no break: the line's own price, 400 × 524.00 = 209,600.00.
     assert "$209,600.00" in page

@@ -40,7 +40,7 @@ def test_order_pages_name_the_goods_in_the_readers_language(
     assert "<bdi>乳化炸药 32 毫米</bdi>" in page
     assert "同收货人" in page and "Same as consignee" not in page
     # A quantity and its unit are one isolated figure.
-    assert '<span class="figure">200.000 KGM</span>' in page
+    assert '<span class="figure">200.000 千克</span>' in page
     # The line keeps its English title: the contract text documents print.
     assert order.lines[0].title == "Emulsion explosive 32 mm"
 

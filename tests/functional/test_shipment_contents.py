@@ -560,7 +560,7 @@ def test_the_form_records_lines_containers_and_where_each_package_travels(
     # The goods isolated by direction, the quantity with its unit one figure (issue 26),
     # tonnes printed to the kilogram (issue 20).
     assert (
-        '1 · <bdi>Porous prilled ammonium nitrate</bdi>: <span class="figure">180.000 TNE</span>'
+        '1 · <bdi>Porous prilled ammonium nitrate</bdi>: <span class="figure">180.000 t</span>'
         in page
     )
     assert "CSNU6342117 (22G1, seal PK 0042117)" in page
@@ -629,7 +629,7 @@ def test_packing_list_invoice_and_dg_declaration_print_the_same_shipment(
     assert re.search(r"1–100 MCCT 1-100 100 Bags 袋 UN1942\n101–150 MCCT 101-150 50 Bags", invoice)
     assert re.search(r"Net weight 净重 150,000\.000 kg · 150\n", invoice)
     # Tonnes to the kilogram, as the unit is traded (issue 20).
-    assert re.search(r"150 Bags 袋; 150\.000 TNE", declaration)
+    assert re.search(r"150 Bags 袋; 150\.000 t 吨", declaration)
     # Weights: the same totals where each paper prints them.
     assert "Gross weight 毛重 150,450.000 kg" in invoice
     # UN numbers: UN1942 and no other on any of them.
@@ -637,9 +637,9 @@ def test_packing_list_invoice_and_dg_declaration_print_the_same_shipment(
         assert set(re.findall(r"UN\d{4}", text)) == {"UN1942"}
     # No paper claims the ordered quantity when less was shipped: the invoice bills
     # 150 t at $465.00 = $69,750.00, and prints the tolerance agreed.
-    assert "160.000 TNE" not in declaration and "160 Bags" not in declaration
+    assert "160.000 t" not in declaration and "160 Bags" not in declaration
     assert "160.000" not in invoice and "74,400.00" not in invoice
-    assert re.search(r"150\.000 TNE .*465\.00 .*69,750\.00", invoice)
+    assert re.search(r"150\.000 t 吨 .*465\.00 .*69,750\.00", invoice)
     # (the clause wraps beside the transport column)
     assert "Quantity tolerance 溢短装 More" in invoice
     assert "or less 10% at seller's option" in invoice
@@ -665,7 +665,7 @@ def test_twelve_and_a_half_tonnes_ship_and_print_to_the_kilogram(
     # Prefilled with what is left, exactly; the box takes decimals and says how many.
     assert re.search(r'id="lines-0-quantity" inputmode="decimal"[^>]*value="12.5"', page)
     assert "Quantities in TNE take up to 3 decimals (for example 12.500)." in page
-    assert '<span class="figure">12.500 TNE</span>' in page
+    assert '<span class="figure">12.500 t</span>' in page
     too_fine = client.post(
         url, data=shipment_form(**{"lines-0-line_no": "1", "lines-0-quantity": "12.4995"})
     )
@@ -690,10 +690,10 @@ def test_twelve_and_a_half_tonnes_ship_and_print_to_the_kilogram(
     packing = pdf_text(client, order, DocumentKind.PACKING_LIST)
     invoice = pdf_text(client, order, DocumentKind.COMMERCIAL_INVOICE)
     # 12.5 t x $185.50 = $2,318.75, the quantity to the kilogram on both papers.
-    assert re.search(r"\b1 Chromite ore lumps Cr2O3 40 % 12\.500 TNE", packing)
-    assert re.search(r"261000\s+Pakistan\s+12\.500 TNE\s+185\.50\s+2,318\.75", invoice)
+    assert re.search(r"\b1 Chromite ore lumps Cr2O3 40 % 12\.500 t 吨", packing)
+    assert re.search(r"261000\s+Pakistan\s+12\.500 t 吨\s+185\.50\s+2,318\.75", invoice)
     for text in (packing, invoice):
-        assert "12.5 TNE" not in text and "13 TNE" not in text
+        assert "12.5 t" not in text and "13 t" not in text
 
 
 def test_half_a_piece_is_refused_with_the_units_rule(

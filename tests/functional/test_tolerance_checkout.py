@@ -73,13 +73,13 @@ def test_five_percent_at_sellers_option_is_placed_and_shown(
     buyer_page = text_of(client.get(f"/buyer/orders/{order.public_id}"))
     assert "Quantity toleranceMore or less 5 % at seller's option" in buyer_page
     # 5,000 kg ± 5 %, to the gram: what ships in this range fulfils the line.
-    assert "Ships 4,750.000 KGM to 5,250.000 KGM" in buyer_page
+    assert "Ships 4,750.000 kg to 5,250.000 kg" in buyer_page
 
     auth.logout()
     auth.login(trade.sales.email)
     seller_page = text_of(client.get(f"/seller/orders/{order.public_id}"))
     assert "More or less 5 % at seller's option" in seller_page
-    assert "Ships 4,750.000 KGM to 5,250.000 KGM" in seller_page
+    assert "Ships 4,750.000 kg to 5,250.000 kg" in seller_page
 
 
 def test_the_buyers_option_reads_so(client: FlaskClient, trade: Trade) -> None:
@@ -89,7 +89,7 @@ def test_the_buyers_option_reads_so(client: FlaskClient, trade: Trade) -> None:
     assert (order.tolerance_percent, order.tolerance_at_buyers_option) == (10, True)
     page = text_of(client.get(f"/buyer/orders/{order.public_id}"))
     assert "More or less 10 % at buyer's option" in page
-    assert "Ships 4,500.000 KGM to 5,500.000 KGM" in page
+    assert "Ships 4,500.000 kg to 5,500.000 kg" in page
 
 
 def test_without_a_tolerance_nothing_is_said(client: FlaskClient, trade: Trade) -> None:
@@ -139,7 +139,7 @@ def test_after_shipment_the_page_shows_what_shipped_instead_of_the_range(
     # 200 t, more or less 10 % at seller's option: 180 t fulfils the line.
     order = in_production(app, trade, [(bags, 200)], tolerance_percent=10)
     before = text_of(client.get(f"/buyer/orders/{order.public_id}"))
-    assert "Ships 180.000 TNE to 220.000 TNE" in before and "Shipped 180" not in before
+    assert "Ships 180.000 t to 220.000 t" in before and "Shipped 180" not in before
     assert "Full payment (100%)" in before  # the advance, as agreed
 
     record(
@@ -154,8 +154,8 @@ def test_after_shipment_the_page_shows_what_shipped_instead_of_the_range(
         ),
     )
     after = text_of(client.get(f"/buyer/orders/{order.public_id}"))
-    assert "Shipped 180.000 TNE" in after
-    assert "Ships 180.000 TNE to 220.000 TNE" not in after
+    assert "Shipped 180.000 t" in after
+    assert "Ships 180.000 t to 220.000 t" not in after
     assert "More or less 10 % at seller's option" in after
     # The advance now covers the 180 t shipped, no longer 100 % of the 200 t ordered.
     assert "Full payment (100%)" not in after and "Full payment ·" in after

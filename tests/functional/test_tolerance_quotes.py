@@ -187,7 +187,7 @@ def test_the_quote_form_to_the_order_page_over_http(
     page = text_of(client.get(f"/buyer/orders/{order.public_id}"))
     assert "More or less 5 % at seller's option" in page
     # 500 t ± 5 %, to the kilogram.
-    assert "Ships 475.000 TNE to 525.000 TNE" in page
+    assert "Ships 475.000 t to 525.000 t" in page
 
 
 def test_the_api_shows_a_quotes_tolerance(client: FlaskClient, trade: Trade, ctx: None) -> None:

@@ -150,7 +150,7 @@ def test_the_outturn_is_entered_once(app: Flask, trade: Trade) -> None:
         (("", None, None), "Line 1: give the outturn weight."),
         (("98.5", "51", None), "Line 1: moisture is a percent from 0 to 50"),
         (("98.5", None, "-186.00"), "Line 1: the grade adjustment would leave no price."),
-        (("98.5", None, "2.001"), "Line 1: the grade adjustment is an amount per unit"),
+        (("98.5", None, "2.00001"), "Line 1: the grade adjustment is an amount per unit"),
     ],
 )
 def test_an_outturn_the_seller_mistyped_is_refused_and_nothing_is_issued(

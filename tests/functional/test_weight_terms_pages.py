@@ -128,7 +128,7 @@ def test_finance_enters_the_outturn_and_both_sides_read_it(
     ).one()
     assert f"The final invoice {final.number} is issued." in text
     assert "Final invoice" in text and "$18,515.63" in text
-    assert "outturn 98.750 TNE" in text and "grade adjustment $2.00 per unit" in text
+    assert "outturn 98.750 t" in text and "grade adjustment $2.00 per unit" in text
     auth.logout()
 
     auth.login(trade.purchaser.email)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from app.extensions import db
 from app.models import AuditEvent
@@ -43,3 +43,9 @@ def audit_events(action: str) -> list[AuditEvent]:
             select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
         )
     )
+
+
+def stored_row(sql: str, row_id: int) -> tuple[object, ...]:
+    """The raw stored figures of one row, as the database keeps them (no column type
+    between: SQLite's scaled integers show as they are)."""
+    return tuple(db.session.execute(text(sql), {"id": row_id}).one())

@@ -370,10 +370,13 @@ def test_hostile_search_text_is_only_data(world: World, text: str) -> None:
 
 
 def test_price_bounds_round_inwards() -> None:
-    query = CatalogQuery(currency="USD", price_min=Decimal("2.505"), price_max=Decimal("9.999"))
-    assert query.price_bounds_minor() == (251, 999)
-    assert CatalogQuery(currency="JPY", price_min=Decimal("99.5")).price_bounds_minor() == (
-        100,
+    # Unit prices go to hundredths of a cent (US$0.2524/kg): bounds round inwards there.
+    query = CatalogQuery(
+        currency="USD", price_min=Decimal("2.500051"), price_max=Decimal("9.999999")
+    )
+    assert query.price_bounds_minor() == (Decimal("250.01"), Decimal("999.99"))
+    assert CatalogQuery(currency="JPY", price_min=Decimal("99.505")).price_bounds_minor() == (
+        Decimal("99.51"),
         None,
     )
     assert CatalogQuery(price_min=Decimal(1)).price_bounds_minor() == (None, None)

@@ -391,9 +391,9 @@ def test_proforma_invoice(documents: dict[str, Rendered]) -> None:
     for line in snap["lines"]:
         assert re.sub(r"\s+", "", line["title"]) in flat
         assert line["hs_code"] in text
-    assert re.search(r"360200\s+Pakistan\s+100\.000 KGM\s+2\.50\s+250\.00", text)
-    assert re.search(r"310230\s+Pakistan\s+2,000\.000 KGM\s+0\.41\s+820\.00", text)
-    assert re.search(r"261000\s+Pakistan\s+20\.000 TNE\s+185\.50\s+3,710\.00", text)
+    assert re.search(r"360200\s+Pakistan\s+100\.000 kg 千克\s+2\.50\s+250\.00", text)
+    assert re.search(r"310230\s+Pakistan\s+2,000\.000 kg 千克\s+0\.41\s+820\.00", text)
+    assert re.search(r"261000\s+Pakistan\s+20\.000 t 吨\s+185\.50\s+3,710\.00", text)
     # Goods 4,780.00 + freight 2,400.00 + insurance 123.45 = 7,303.45.
     assert sum(line["line_total_minor"] for line in snap["lines"]) == 478_000
     assert re.search(r"Goods 货物金额\s+USD 4,780\.00", text)
@@ -424,13 +424,13 @@ def test_commercial_invoice_has_the_section_23_particulars(documents: dict[str, 
     assert "SalesTaxReg.No.销售税登记号:3277876123456" in flat
     # Per line: HS code, origin, quantity, unit price, value excl. tax, rate, tax, value incl.
     assert re.search(
-        r"360200\s+Pakistan\s+100\.000 KGM\s+2\.50\s+250\.00\s+0%\s+0\.00\s+250\.00", text
+        r"360200\s+Pakistan\s+100\.000 kg 千克\s+2\.50\s+250\.00\s+0%\s+0\.00\s+250\.00", text
     )
     assert re.search(
-        r"310230\s+Pakistan\s+2,000\.000 KGM\s+0\.41\s+820\.00\s+0%\s+0\.00\s+820\.00", text
+        r"310230\s+Pakistan\s+2,000\.000 kg 千克\s+0\.41\s+820\.00\s+0%\s+0\.00\s+820\.00", text
     )
     assert re.search(
-        r"261000\s+Pakistan\s+20\.000 TNE\s+185\.50\s+3,710\.00\s+0%\s+0\.00\s+3,710\.00", text
+        r"261000\s+Pakistan\s+20\.000 t 吨\s+185\.50\s+3,710\.00\s+0%\s+0\.00\s+3,710\.00", text
     )
     assert "Zero-ratedexportsupplyundersection4(a)oftheSalesTaxAct,1990" in flat
     amounts = snap["amounts"]
@@ -502,9 +502,9 @@ def test_certificate_of_origin_fills_the_thirteen_boxes(documents: dict[str, Ren
     assert "Sea 海运: COSCO Pakistan / 118E" in text and "Karachi -> Shanghai" in text
     etd = date.fromisoformat(doc.snapshot["shipment"]["etd"])
     assert f"ETD 预计开航日期: {etd.day} {etd:%b %Y}" in text
-    assert re.search(r"\b360200\s+RVC 40%\s+100\.000 KGM\s+IB-CI-2026-000042", text)
-    assert re.search(r"\b310230\s+RVC 40%\s+2,000\.000 KGM", text)
-    assert re.search(r"\b261000\s+WO\s+20\.000 TNE", text)
+    assert re.search(r"\b360200\s+RVC 40%\s+100\.000 kg 千克\s+IB-CI-2026-000042", text)
+    assert re.search(r"\b310230\s+RVC 40%\s+2,000\.000 kg 千克", text)
+    assert re.search(r"\b261000\s+WO\s+20\.000 t 吨", text)
     assert "USD 250.00" in text and "USD 3,710.00" in text and "USD 4,780.00" in text
     assert "4Cartons纸箱;Emulsionexplosive" in flat and "2Bags袋;Porousprilled" in flat
     assert "106.000 kg" in text and "Grossweight毛重2,111.000kg" in flat
@@ -585,11 +585,11 @@ def test_dangerous_goods_declaration(documents: dict[str, Rendered]) -> None:
     # IMDG 5.4.1.4.1 order: UN number, proper shipping name, class, subsidiary risk, PG;
     # then packages and quantity; for class 1 the total net explosive mass (4 x 25 kg).
     assert re.search(
-        r"UN0241, EXPLOSIVE, BLASTING, TYPE E, 1\.5D, —\s+4 Cartons 纸箱; 100\.000 KGM\s+100\.000 kg",
+        r"UN0241, EXPLOSIVE, BLASTING, TYPE E, 1\.5D, —\s+4 Cartons 纸箱; 100\.000 kg 千克\s+100\.000 kg",
         text,
     )
     assert re.search(
-        r"UN1942, AMMONIUM NITRATE, 5\.1, —, PG III\s+2 Bags 袋; 2,000\.000 KGM\s+—", text
+        r"UN1942, AMMONIUM NITRATE, 5\.1, —, PG III\s+2 Bags 袋; 2,000\.000 kg 千克\s+—", text
     )
     assert "Chromite" not in text and "261000" not in text
     for value in ("COSCO Pakistan / 118E", "COSU6300012345", "CSNU6342117, TGHU1234567"):
@@ -624,22 +624,27 @@ def test_money_follows_the_currency_exponent() -> None:
 
 
 def test_quantities_print_to_their_units_decimals_as_the_pages_do(app: Flask) -> None:
-    # Issue 20: a document prints a quantity exactly as an English page's ``quantity``
-    # filter does; snapshots keep it as text, and old ones as a whole number.
-    from app.documents.layout import quantity
+    # Issue 20: a document prints a quantity's figure exactly as an English page's
+    # ``quantity`` filter does (snapshots keep it as text, old ones as a whole number), then
+    # the unit as people read it in English and Chinese, where the page says it in English.
+    from app.documents.bilingual import quantity
 
+    zh = '<span class="zh" lang="zh-Hans">{}</span>'.format
     cases = [
-        ("12.5", "TNE", "12.500 TNE"),
-        ("2480.35", "TNE", "2,480.350 TNE"),
-        (200, "KGM", "200.000 KGM"),
-        ("1200", "PCE", "1,200 PCE"),
-        (Decimal("0.75"), "MTQ", "0.750 MTQ"),
+        ("12.5", "TNE", f"12.500 t {zh('吨')}", "12.500 t"),
+        ("2480.35", "TNE", f"2,480.350 t {zh('吨')}", "2,480.350 t"),
+        (200, "KGM", f"200.000 kg {zh('千克')}", "200.000 kg"),
+        ("1200", "PCE", f"1,200 pcs {zh('件')}", "1,200 pieces"),
+        ("1", "PCE", f"1 pc {zh('件')}", "1 piece"),
+        ("2", "SET", f"2 sets {zh('套')}", "2 sets"),
+        (Decimal("0.75"), "MTQ", f"0.750 m³ {zh('立方米')}", "0.750 m³"),
+        ("12.5", "XYZ", "12.500 XYZ", "12.500 XYZ"),  # a code without words prints as is
     ]
     with app.test_request_context(headers={"Accept-Language": "en"}):
         filter_ = app.jinja_env.filters["quantity"]
-        for value, unit, printed in cases:
+        for value, unit, printed, on_page in cases:
             assert quantity(value, unit) == printed
-            assert filter_(Decimal(value), unit) == printed
+            assert filter_(Decimal(value), unit) == on_page
     assert quantity(None, "TNE") == "—"
 
 

@@ -173,9 +173,9 @@ def _errors(seller: Actor, data: ListingInput) -> dict[str, str]:
         ({"price_tiers": [(500, Decimal("0"))]}, "price_tiers-0-unit_price", "above zero"),
         ({"price_tiers": [(500, Decimal("-1"))]}, "price_tiers-0-unit_price", "above zero"),
         (
-            {"price_tiers": [(500, Decimal("2.405"))]},
+            {"price_tiers": [(500, Decimal("2.40005"))]},
             "price_tiers-0-unit_price",
-            "at most 2 decimals",
+            "USD prices have at most 4 decimals.",
         ),
         ({"stock_quantity": 100}, "moq", "above the stock"),
         ({"stock_quantity": -1}, "stock_quantity", "The number cannot be negative."),

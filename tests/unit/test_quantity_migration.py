@@ -8,7 +8,7 @@ from decimal import Decimal
 import flask_migrate
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app.database import commit
 from app.extensions import db
@@ -16,13 +16,9 @@ from app.models import OrderLine, OrderStatus, Product, ShipmentLine
 from tests.builders.orders import order_in
 from tests.builders.trade import make_trade
 from tests.factories.rates import this_weeks_rates
+from tests.support.db import stored_row
 
 BEFORE = "0030_document_einvoice_flag"
-
-
-def _stored(sql: str, row_id: int) -> tuple[object, ...]:
-    """The raw stored figures, as the database keeps them (no column type between)."""
-    return tuple(db.session.execute(text(sql), {"id": row_id}).one())
 
 
 def test_whole_quantities_come_through_the_migration_both_ways(isolated_app: Flask) -> None:
@@ -37,10 +33,12 @@ def test_whole_quantities_come_through_the_migration_both_ways(isolated_app: Fla
 
         flask_migrate.downgrade(revision=BEFORE)
         # Whole units again, as wave 1 stored them.
-        assert _stored(
+        assert stored_row(
             "SELECT quantity, reserved_quantity FROM order_lines WHERE order_id = :id", order_id
         ) == (1200, 1200)
-        assert _stored("SELECT stock_quantity FROM products WHERE id = :id", product_id) == (3800,)
+        assert stored_row("SELECT stock_quantity FROM products WHERE id = :id", product_id) == (
+            3800,
+        )
         db.session.remove()
 
         flask_migrate.upgrade()
@@ -55,7 +53,7 @@ def test_whole_quantities_come_through_the_migration_both_ways(isolated_app: Fla
         assert product is not None and product.stock_quantity == Decimal(3800)
         if db.session.connection().dialect.name == "sqlite":
             # SQLite keeps thousandths in an integer: exact, and summable in SQL.
-            stored = _stored("SELECT stock_quantity FROM products WHERE id = :id", product_id)
+            stored = stored_row("SELECT stock_quantity FROM products WHERE id = :id", product_id)
             assert stored == (3_800_000,)
         db.session.remove()
 
@@ -85,7 +83,9 @@ def test_decimal_quantities_are_exact_and_block_a_lossy_downgrade(
         db.session.remove()
 
 
-def test_a_quantity_with_four_decimals_is_refused_before_it_is_stored(isolated_app: Flask) -> None:
+def test_a_quantity_with_four_decimals_is_refused_before_it_isstored_row(
+    isolated_app: Flask,
+) -> None:
     with isolated_app.app_context():
         trade = make_trade()
         commit()

@@ -72,3 +72,48 @@ def test_a_line_amount_is_rounded_once_half_up(
 def test_a_float_quantity_is_refused() -> None:
     with pytest.raises(TypeError):
         line_amount_minor(12.5, 30_000)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "unit", "printed"),
+    [
+        ("en", Decimal("12.5"), "TNE", "12.500 t"),
+        ("en", Decimal(25), "KGM", "25.000 kg"),
+        ("en", Decimal(3), "MTQ", "3.000 m³"),
+        ("en", Decimal(1), "PCE", "1 piece"),
+        ("en", Decimal(1200), "PCE", "1,200 pieces"),
+        ("en", Decimal(1), "SET", "1 set"),
+        ("en", Decimal(2), "SET", "2 sets"),
+        ("en", Decimal("12.5"), "XYZ", "12.500 XYZ"),  # a code without words stays a code
+        ("zh", Decimal("12.5"), "TNE", "12.500 吨"),
+        ("zh", Decimal(25), "KGM", "25.000 千克"),
+        ("zh", Decimal(1), "PCE", "1 件"),
+        ("zh", Decimal(1200), "PCE", "1,200 件"),
+        ("zh", Decimal("12.5"), "XYZ", "12.500 XYZ"),
+        ("ur", Decimal("12.5"), "TNE", "12.500 ٹن"),
+        ("ur", Decimal(25), "KGM", "25.000 کلوگرام"),
+        ("ur", Decimal(1), "PCE", "1 عدد"),
+        ("ur", Decimal(1200), "PCE", "1,200 عدد"),
+        ("ur", Decimal("12.5"), "XYZ", "12.500 XYZ"),
+    ],
+)
+def test_a_quantity_reads_with_its_unit_as_the_reader_says_it(
+    app: Flask, language: str, value: Decimal, unit: str, printed: str
+) -> None:
+    # Issue 20: pages print the unit people read (t, 吨, ٹن), never the code TNE; the
+    # figure keeps the unit's decimals and the reader's grouping.
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert app.jinja_env.filters["quantity"](value, unit) == printed
+
+
+def test_a_licence_and_a_page_say_the_unit_in_the_same_words(app: Flask) -> None:
+    from app.services.licences.quantities import units_text
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert units_text(200, "TNE") == "200 t"
+        assert units_text(Decimal("12.5"), "TNE") == "12.5 t"
+        assert units_text(1, "PCE") == "1 piece"
+        assert units_text(200, "PCE") == "200 pieces"
+        assert units_text(200, None) == "200 units"
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        assert units_text(200, "TNE") == "200 吨"

@@ -31,7 +31,7 @@ from app.models import (
     Product,
     VerificationStatus,
 )
-from app.money import Money, currency_exponent
+from app.money import UNIT_PRICE_EXTRA_PLACES, Money, currency_exponent
 from app.services.catalog import facets as facet_counts
 from app.services.catalog.counts import (
     counts_are_at,
@@ -131,16 +131,18 @@ class CatalogQuery:
             controlled_prices=self.controlled_prices,
         )
 
-    def price_bounds_minor(self) -> tuple[int | None, int | None]:
-        """The price range in minor units, rounded inwards (12.505 USD min -> 1251)."""
+    def price_bounds_minor(self) -> tuple[Decimal | None, Decimal | None]:
+        """The price range in minor units to the hundredth, as unit prices are kept,
+        rounded inwards (0.252451 USD min -> 25.25)."""
         if self.currency is None:
             return None, None
         exponent = currency_exponent(self.currency)
+        step = Decimal(1).scaleb(-UNIT_PRICE_EXTRA_PLACES)
 
-        def minor(value: Decimal | None, rounding: str) -> int | None:
+        def minor(value: Decimal | None, rounding: str) -> Decimal | None:
             if value is None or not value.is_finite() or not 0 <= value < MAX_PRICE:
                 return None
-            return int(value.scaleb(exponent).to_integral_value(rounding=rounding))
+            return value.scaleb(exponent).quantize(step, rounding=rounding)
 
         return minor(self.price_min, ROUND_CEILING), minor(self.price_max, ROUND_FLOOR)
 

@@ -30,8 +30,8 @@ from app.models import (
     OrderLine,
     OrderStatus,
 )
-from app.models.base import plain_decimal, utcnow
-from app.money import Money
+from app.models.base import utcnow
+from app.money import Money, plain_decimal
 from app.numbers import NumberProblem
 from app.reference.units import parse_quantity, quantity_places
 from app.services.accounts.capabilities import Action, Side, can, require, side_of

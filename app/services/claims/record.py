@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from app.documents.bilingual import quantity_number
 from app.documents.claim_record import claim_record_pdf
 from app.documents.claim_record_languages import heading, in_languages, record_languages
-from app.documents.layout import quantity_number
 from app.documents.snapshot import party
 from app.extensions import db
 from app.models import Claim, ClaimRecord, Message, MessageThread, ThreadTopic, User

@@ -30,8 +30,8 @@ from app.models import (
     Shipment,
     WeightSettlement,
 )
-from app.models.base import plain_decimal, utcnow
-from app.money import currency_exponent
+from app.models.base import utcnow
+from app.money import plain_decimal
 from app.numbers import NumberProblem, parse_decimal
 from app.reference.units import parse_quantity, quantity_places
 from app.services.accounts.capabilities import Action, require
@@ -45,6 +45,7 @@ from app.services.orders.lifecycle import InvalidTransition, record_event
 from app.services.orders.notifications import notify_counterparty
 from app.services.orders.shipped import shipped_quantities
 from app.services.payments import schedule
+from app.services.unit_prices import read_unit_price_minor
 
 # Where a lot's outturn may be entered: shipped (or partly), delivered, not yet completed.
 _OPEN = frozenset({OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED, OrderStatus.DELIVERED})
@@ -103,22 +104,23 @@ def _moisture(raw: object, line_no: int) -> int | None:
     return int(value * 100)
 
 
-def _adjustment(raw: object, currency: str, line_no: int) -> int:
+def _adjustment(raw: object, currency: str, line_no: int) -> Decimal:
+    """The signed grade adjustment per unit in minor units, to the hundredth as unit prices
+    are ("-0.0150" USD a kg → -1.5 cents)."""
     text = "" if raw is None else str(raw).strip().replace(" ", "")
     if not text:
-        return 0
+        return Decimal(0)
     negative = text.startswith(("-", "−"))
-    places = currency_exponent(currency)
     try:
-        value = parse_decimal(text.lstrip("+-−"), places=places)
-    except NumberProblem:
+        minor = read_unit_price_minor(text.lstrip("+-−"), currency, "price_adjustment")
+    except ValidationFailed:
         raise _refuse(
             lazy_gettext(
                 "Line %(no)s: the grade adjustment is an amount per unit, e.g. 2.50 or -2.50.",
                 no=line_no,
             )
         ) from None
-    minor = int(value.scaleb(places))
+    assert minor is not None
     return -minor if negative else minor
 
 

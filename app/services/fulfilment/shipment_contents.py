@@ -28,7 +28,7 @@ from app.models import (
     ShipmentLine,
     ShipmentPackage,
 )
-from app.models.base import plain_decimal
+from app.money import plain_decimal
 from app.numbers import NumberProblem
 from app.reference.stowage import Goods, check_mix, compatibility_group
 from app.reference.trade_codes import normalize_un_number

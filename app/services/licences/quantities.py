@@ -8,19 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from flask_babel import LazyString, get_locale, lazy_gettext
+from flask_babel import get_locale, lazy_gettext
 
-# UN/ECE Rec 20 codes with a unit symbol people read on a licence; others read "units".
-UNIT_AMOUNTS: dict[str, LazyString] = {
-    "TNE": lazy_gettext("%(amount)s t"),
-    "KGM": lazy_gettext("%(amount)s kg"),
-    "LTR": lazy_gettext("%(amount)s l"),
-    "MTQ": lazy_gettext("%(amount)s m³"),
-    "MTK": lazy_gettext("%(amount)s m²"),
-    "MTR": lazy_gettext("%(amount)s m"),
-    "PCE": lazy_gettext("%(amount)s pieces"),
-    "SET": lazy_gettext("%(amount)s sets"),
-}
+from app.reference.units import unit_amount
 
 
 def number_text(value: int | Decimal) -> str:
@@ -38,7 +28,9 @@ def nem_text(grams: int | Decimal) -> str:
 def units_text(amount: int | Decimal, unit: str | None) -> str:
     """An amount in the goods' own unit, exactly: 200 TNE → "200 t", 12.5 TNE → "12.5 t";
     unknown unit → "200 units"."""
-    template = UNIT_AMOUNTS.get((unit or "").upper())
-    if template is None:
+    # The words every page uses for the unit (app.reference.units); a unit without any
+    # reads "units" here, as a licence counted in units does.
+    text = unit_amount(number_text(amount), amount, unit or "")
+    if text is None:
         return str(lazy_gettext("%(units)s units", units=number_text(amount)))
-    return str(template % {"amount": number_text(amount)})
+    return text

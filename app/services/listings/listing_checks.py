@@ -39,7 +39,7 @@ class CheckedListing:
 
     values: dict[str, object]
     category: Category
-    tiers: list[tuple[Decimal, int]]  # (from quantity, unit price in minor units)
+    tiers: list[tuple[Decimal, Decimal]]  # (from quantity, unit price in minor units)
     incoterms: list[tuple[Incoterm, str]]
     # name, value, Chinese label, Urdu label
     specifications: list[tuple[str, str, str | None, str | None]]

@@ -12,10 +12,11 @@ from typing import TypeAlias
 
 from flask_babel import LazyString, lazy_gettext
 
-from app.money import MAX_CURRENCY_EXPONENT
+from app.money import MAX_CURRENCY_EXPONENT, UNIT_PRICE_EXTRA_PLACES
 from app.numbers import NumberProblem, parse_decimal
 from app.reference.units import parse_quantity
 from app.services.errors import DomainError
+from app.services.unit_prices import MAX_UNIT_PRICE as MAX_UNIT_PRICE  # re-exported for the forms
 
 MAX_TIERS = 6
 MAX_INCOTERMS = 6
@@ -27,8 +28,9 @@ MAX_LEAD_TIME_DAYS = 730
 # Quantities (MOQ, stock, tier starts) follow their unit (``app.reference.units``): whole
 # for pieces and sets, to the thousandth for tonnes and kilograms; counts (units per
 # package, days) are whole numbers.
-PRICE_PLACES = MAX_CURRENCY_EXPONENT  # the checks hold each currency to its own
-MAX_UNIT_PRICE = 10**12  # the checks refuse this and above; far inside a BIGINT in minor units
+# Unit prices take two decimals beyond the currency's; the checks hold each currency to its
+# own (US$0.2524, ¥12.25).
+PRICE_PLACES = MAX_CURRENCY_EXPONENT + UNIT_PRICE_EXTRA_PLACES
 WEIGHT_PLACES = 3  # kg to the gram, as stored
 MAX_WEIGHT_KG = 10**7
 DIMENSION_PLACES = 1  # cm to the millimetre, as stored

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from flask_babel import LazyString, lazy_gettext
 
-from app.money import InvalidCurrency, Money, currency_exponent, normalize_currency
+from app.money import InvalidCurrency, normalize_currency, unit_price_minor, unit_price_places
+from app.numbers import decimal_places
 from app.services.listings.listing_input import (
     MAX_LEAD_TIME_DAYS,
     MAX_TIERS,
@@ -19,24 +20,16 @@ from app.services.listings.listing_input import (
     checked_number,
     checked_quantity,
 )
-
-
-def decimal_places(value: Decimal) -> int:
-    """Significant decimal places: 2.500 has 1, 1500.0 has 0."""
-    exponent = value.normalize().as_tuple().exponent
-    return max(-exponent, 0) if isinstance(exponent, int) else 0
+from app.services.unit_prices import unit_price_rule
 
 
 def _price_problem(price: Decimal, currency: str) -> LazyString | None:
-    """Why a unit price (a number) cannot be: zero, finer than the currency, too large."""
+    """Why a unit price (a number) cannot be: zero, finer than the currency's unit prices
+    go (two decimals beyond its minor unit: US$0.2524), too large."""
     if price <= 0:
         return lazy_gettext("Give a unit price above zero.")
-    if currency and decimal_places(price) > currency_exponent(currency):
-        return lazy_gettext(
-            "%(currency)s prices have at most %(digits)d decimals.",
-            currency=currency,
-            digits=currency_exponent(currency),
-        )
+    if currency and decimal_places(price) > unit_price_places(currency):
+        return unit_price_rule(currency)
     if price >= MAX_UNIT_PRICE:
         return lazy_gettext("This price is too large.")
     return None
@@ -45,19 +38,19 @@ def _price_problem(price: Decimal, currency: str) -> LazyString | None:
 @dataclass(frozen=True)
 class Prices:
     currency: str  # "" when the seller's was refused
-    tiers: list[tuple[Decimal, int]]  # (minimum quantity, unit price in minor units)
+    tiers: list[tuple[Decimal, Decimal]]  # (minimum quantity, unit price in minor units)
 
 
 def check_prices(data: ListingInput, unit: str, moq: Decimal | None, errors: FieldErrors) -> Prices:
     """The currency and the price tiers: rising quantities of ``unit`` (by its rule) from
-    the MOQ, prices above zero with no more decimals than the currency has."""
+    the MOQ, prices above zero with no more decimals than the currency's unit prices take."""
     currency = ""
     try:
         currency = normalize_currency(data.currency)
     except InvalidCurrency:
         errors["currency"] = lazy_gettext("Choose a currency from the list.")
 
-    tiers: list[tuple[Decimal, int]] = []
+    tiers: list[tuple[Decimal, Decimal]] = []
     # Blank rows are skipped but keep their place, so an error names the row the seller sees.
     rows = [
         (i, q, p) for i, (q, p) in enumerate(data.price_tiers) if q is not None or p is not None
@@ -97,7 +90,7 @@ def check_prices(data: ListingInput, unit: str, moq: Decimal | None, errors: Fie
             if problem is not None:
                 errors[price_field] = problem
             elif quantity is not None and currency:
-                tiers.append((quantity, Money(value, currency).to_minor()))
+                tiers.append((quantity, unit_price_minor(value, currency)))
         if quantity is not None and quantity > previous:
             previous = quantity
     return Prices(currency, tiers)

@@ -29,7 +29,7 @@ def require_purchaser(actor: Actor) -> User:
     return require(actor.user, Action.BUY)
 
 
-def unit_price_minor(product: Product, quantity: Decimal) -> int:
+def unit_price_minor(product: Product, quantity: Decimal) -> Decimal:
     """The price of the highest tier whose minimum ``quantity`` reaches."""
     price = None
     for tier in product.price_tiers:  # ordered by min_quantity

@@ -221,7 +221,7 @@ def _snapshot(line_no: int, product: Product, quantity: Decimal) -> OrderLine:
     return snapshot_line(line_no, product, quantity, unit_price_minor(product, quantity))
 
 
-def snapshot_line(line_no: int, product: Product, quantity: Decimal, price: int) -> OrderLine:
+def snapshot_line(line_no: int, product: Product, quantity: Decimal, price: Decimal) -> OrderLine:
     """A line frozen from the listing at ``price`` (the tier's, or an accepted quote's);
     stock is reserved for it unless the listing is made to order."""
     line_total = line_amount_minor(quantity, price)

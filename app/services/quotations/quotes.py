@@ -31,7 +31,7 @@ from app.models import (
     RfqStatus,
 )
 from app.models.base import utcnow
-from app.money import line_amount_minor
+from app.money import line_amount_minor, price_json
 from app.reference.trade_codes import UNIT_CODES, normalize_hs_code
 from app.services.accounts.capabilities import Action, require
 from app.services.accounts.companies import ensure_can_trade
@@ -51,6 +51,7 @@ from app.services.quotations.states import (
     record_rfq_event,
 )
 from app.services.quotations.tiers import parse_tiers, unit_price_at
+from app.services.unit_prices import read_unit_price_minor
 from app.services.webhooks import events as webhook_events
 
 MAX_LINES = 20
@@ -110,7 +111,7 @@ def invited(rfq: Rfq, seller_id: int) -> bool:
 
 def _line(n: int, data: QuoteLineInput, rfq: Rfq, seller_id: int) -> QuoteLine:
     field_name = f"lines-{n - 1}"
-    price = parse_amount_minor(data.unit_price, rfq.currency, field_name)
+    price = read_unit_price_minor(data.unit_price, rfq.currency, field_name)
     assert price is not None
     if price <= 0:
         raise ValidationFailed(lazy_gettext("Enter a unit price above zero."), field_name)
@@ -175,12 +176,13 @@ def canonical_terms(revision: QuoteRevision, rfq: Rfq, product_ids: dict[int, st
                 "hs_code": line.hs_code,
                 "unit": line.unit,
                 "quantity": format(line.quantity.normalize(), "f"),
-                "unit_price_minor": line.unit_price_minor,
+                # An int when whole, as before sub-cent prices: old hashes still verify.
+                "unit_price_minor": price_json(line.unit_price_minor),
                 "line_total_minor": line.line_total_minor,
                 "tiers": [
                     {
                         "from_quantity": format(tier.min_quantity.normalize(), "f"),
-                        "unit_price_minor": tier.unit_price_minor,
+                        "unit_price_minor": price_json(tier.unit_price_minor),
                     }
                     for tier in line.tiers
                 ],
@@ -344,7 +346,7 @@ def counter(
         raise InvalidMove(lazy_gettext("This request has ended."))
     if revision.valid_until <= now:
         raise InvalidMove(lazy_gettext("This quote has expired."))
-    price = parse_amount_minor(data.unit_price, revision.currency, "unit_price", required=False)
+    price = read_unit_price_minor(data.unit_price, revision.currency, "unit_price", required=False)
     quantity = (
         parse_quantity(data.quantity, rfq.unit)
         if data.quantity is not None and str(data.quantity).strip()

@@ -37,8 +37,9 @@ from app.services.accounts.clock import company_today
 from app.services.accounts.companies import ensure_can_trade
 from app.services.audit.recording import Actor, record_audit
 from app.services.errors import Conflict, ValidationFailed
-from app.services.quotations.figures import clean_text, parse_amount_minor, parse_quantity
+from app.services.quotations.figures import clean_text, parse_quantity
 from app.services.quotations.states import LIVE_QUOTE, move_quote, move_rfq, record_rfq_event
+from app.services.unit_prices import read_unit_price_minor
 
 MAX_SELLERS = 10
 MAX_ATTACHMENTS = 5
@@ -136,7 +137,7 @@ def _checked(data: RfqInput, buyer: Company, now: datetime) -> dict[str, object]
         "required_by": data.required_by,
         "payment_terms": PaymentTerms(terms) if terms else None,
         "currency": currency,
-        "target_price_minor": parse_amount_minor(
+        "target_price_minor": read_unit_price_minor(
             data.target_price, currency, "target_price", required=False
         )
         or None,

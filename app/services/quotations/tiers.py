@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext
 
 from app.models import QuoteLineTier
 from app.services.errors import ValidationFailed
-from app.services.quotations.figures import parse_amount_minor, parse_quantity
+from app.services.quotations.figures import parse_quantity
+from app.services.unit_prices import read_unit_price_minor
 
 MAX_TIERS = 3
 
@@ -43,7 +44,7 @@ def parse_tiers(
                 lazy_gettext("Each price break starts at a larger quantity than the one before."),
                 f"{field}-quantity",
             )
-        price = parse_amount_minor(price_raw, currency, f"{field}-unit_price")
+        price = read_unit_price_minor(price_raw, currency, f"{field}-unit_price")
         assert price is not None
         if price <= 0:
             raise ValidationFailed(
@@ -53,7 +54,9 @@ def parse_tiers(
     return tiers
 
 
-def unit_price_at(quantity: Decimal, base_price_minor: int, tiers: Sequence[QuoteLineTier]) -> int:
+def unit_price_at(
+    quantity: Decimal, base_price_minor: Decimal, tiers: Sequence[QuoteLineTier]
+) -> Decimal:
     """The unit price for ``quantity``: the highest tier it reaches, else the base price."""
     price = base_price_minor
     for tier in sorted(tiers, key=lambda t: t.min_quantity):

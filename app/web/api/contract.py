@@ -76,7 +76,8 @@ def _storable(value: str) -> str:
 # Text in a request: always use this rather than ``str``.
 Text = Annotated[str, AfterValidator(_storable)]
 
-# Money travels as a decimal string in the currency's minor-unit precision, never a float.
+# Money travels as a decimal string in the currency's minor-unit precision, never a float;
+# a unit price may carry two decimals more ("0.2524" USD a kilogram).
 Amount = Annotated[str, Field(pattern=r"^-?[0-9]+(\.[0-9]+)?$", examples=["2000.00"])]
 
 

@@ -8,6 +8,7 @@ decide who may order (``require_purchaser``): a refusal reaches the boundary as 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -61,7 +62,7 @@ class PricedLine:
     """A cart line with its tier price, or the reason it cannot be ordered as it stands."""
 
     line: WantedLine
-    unit_price_minor: int | None
+    unit_price_minor: Decimal | None
     problem: str | None
 
     @property

@@ -21,8 +21,7 @@ from app.models import (
 )
 from app.models import PaymentMilestone as MilestoneRow
 from app.models import Shipment as ShipmentRow
-from app.models.base import plain_decimal
-from app.money import Money
+from app.money import Money, plain_decimal
 from app.web.api.contract import Amount, ResponseModel
 
 

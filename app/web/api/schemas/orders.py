@@ -39,8 +39,9 @@ def tolerance_option(terms: HasTolerance) -> ToleranceOption | None:
     return "buyer" if tolerance.at_buyers_option else "seller"
 
 
-def amount(minor: int, currency: str) -> str:
-    """Minor units as the decimal string the API sends (``200000`` USD → ``"2000.00"``)."""
+def amount(minor: int | Decimal, currency: str) -> str:
+    """Minor units as the decimal string the API sends (``200000`` USD → ``"2000.00"``); a
+    unit price keeps its sub-cent digits (``25.24`` → ``"0.2524"``)."""
     return str(Money.from_minor(minor, currency).amount)
 
 
