@@ -57,9 +57,10 @@ def unit_amount(amount: str, value: Decimal | int, unit: str) -> str | None:
     return words(amount, int(value))
 
 
-def unit_word(unit: str) -> str:
-    """The unit alone, as "per …" reads it: "t", "吨", "ٹن", "piece"; else its code."""
-    return (unit_amount("", 1, unit) or unit).strip()
+def unit_word(unit: str, *, plural: bool = False) -> str:
+    """The unit alone as the reader says it: "t", "吨", "ٹن"; "piece" ("per piece"), or
+    with ``plural`` "pieces" (after a figure in a sentence); else its code."""
+    return (unit_amount("", 2 if plural else 1, unit) or unit).strip()
 
 
 def unit_rule(unit: str) -> LazyString:

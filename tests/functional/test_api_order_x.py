@@ -307,7 +307,7 @@ def test_a_quantity_below_the_moq_names_its_line(
     assert answer.status_code == 422
     body = answer.get_json()
     assert body["path"] == "lines[0].quantity"
-    assert body["message"] == "Line 10: Order at least 100 KGM of Emulsion explosive 32 mm."
+    assert body["message"] == "Line 10: Order at least 100 kg of Emulsion explosive 32 mm."
     assert orders_count() == 0
 
 

@@ -293,12 +293,12 @@ def test_a_total_other_than_the_reviewed_one_refuses_the_order(
 @pytest.mark.parametrize(
     ("quantity", "message"),
     [
-        ("99", "Order at least 100 KGM of Emulsion explosive 32 mm."),
-        ("-1", "Order at least 100 KGM of Emulsion explosive 32 mm."),
+        ("99", "Order at least 100 kg of Emulsion explosive 32 mm."),
+        ("-1", "Order at least 100 kg of Emulsion explosive 32 mm."),
         (str(10**13), "This quantity is too large."),
         ("abc", "Write a plain number, with a point for decimals"),
         # Kilograms take decimals (issue #20): 1.5 KGM is a quantity, just below the MOQ.
-        ("1.5", "Order at least 100 KGM of Emulsion explosive 32 mm."),
+        ("1.5", "Order at least 100 kg of Emulsion explosive 32 mm."),
         ("100.0005", "Quantities in KGM take up to 3 decimals (for example 12.500)."),
         ("", "Enter a number."),
         # Other scripts' digits are refused, never read as 123 or 12.
@@ -363,7 +363,7 @@ def test_insufficient_stock_names_the_line_and_writes_nothing(
     response = client.post(url, data=checkout_form(action="place", expected_total_minor="75000"))
 
     assert response.status_code == 200
-    assert "Not enough stock of Detonating cord 10 g/m for 200 KGM" in page_of(response)
+    assert "Not enough stock of Detonating cord 10 g/m for 200 kg" in page_of(response)
     db.session.expire_all()
     assert order_count() == 0
     assert (trade.product.stock_quantity, short.stock_quantity) == (10_000, 150)

@@ -99,8 +99,8 @@ def test_two_lots_at_once_never_ship_more_than_the_order_allows(
 
     assert outcomes[0] == "recorded"
     assert outcomes[1] == (
-        "Line 1: 60 TNE is more than the order allows: at most 45 TNE more (100 TNE ordered, "
-        "more or less 5 %; 60 TNE shipped in earlier lots)."
+        "Line 1: 60 t is more than the order allows: at most 45 t more (100 t ordered, "
+        "more or less 5 %; 60 t shipped in earlier lots)."
     )
     with isolated_app.app_context():
         assert db.session.scalar(select(func.count(Shipment.id))) == 1

@@ -204,8 +204,8 @@ def test_a_lot_may_not_take_the_order_past_its_tolerance(app: Flask, trade: Trad
     with pytest.raises(ValidationFailed) as refused:
         ship_lot(app, trade, order, "45.001")
     assert str(refused.value.message) == (
-        "Line 1: 45.001 TNE is more than the order allows: at most 45 TNE more (100 TNE "
-        "ordered, more or less 5 %; 60 TNE shipped in earlier lots)."
+        "Line 1: 45.001 t is more than the order allows: at most 45 t more (100 t "
+        "ordered, more or less 5 %; 60 t shipped in earlier lots)."
     )
     db.session.rollback()
     ship_lot(app, trade, order, "45")  # exactly +5 % in all closes the order
@@ -219,8 +219,8 @@ def test_a_last_lot_must_bring_the_order_within_its_tolerance(app: Flask, trade:
     with pytest.raises(ValidationFailed) as refused:
         ship_lot(app, trade, order, "34.999", last=True)
     assert str(refused.value.message) == (
-        "Line 1: as the last lot, this one must carry 35 to 45 TNE (100 TNE ordered, more "
-        "or less 5 %; 60 TNE shipped in earlier lots)."
+        "Line 1: as the last lot, this one must carry 35 to 45 t (100 t ordered, more "
+        "or less 5 %; 60 t shipped in earlier lots)."
     )
     db.session.rollback()
     ship_lot(app, trade, order, "35", last=True)

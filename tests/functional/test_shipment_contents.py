@@ -190,7 +190,7 @@ def test_a_package_may_not_name_another_lines_un_number(app: Flask, trade: Trade
     [
         (
             [LineInput(1, 201)],
-            "Line 1: 201 TNE is more than the order leaves to ship (200 TNE of 200 TNE ordered).",
+            "Line 1: 201 t is more than the order leaves to ship (200 t of 200 t ordered).",
         ),
         ([LineInput(2, 5)], "Choose the order lines this shipment carries."),
         ([LineInput(1, 100), LineInput(1, 100)], "Choose the order lines this shipment carries."),
@@ -241,19 +241,19 @@ def test_a_shipment_within_the_tolerance_ships_its_own_quantity(app: Flask, trad
         (
             0,
             150,
-            "Line 1: the order ships in one lot, so this shipment carries the 200 TNE ordered.",
+            "Line 1: the order ships in one lot, so this shipment carries the 200 t ordered.",
         ),
         (
             10,
             "179.999",
-            "Line 1: the order ships in one lot, so this shipment carries 180 to 220 TNE "
-            "(200 TNE ordered, more or less 10 %).",
+            "Line 1: the order ships in one lot, so this shipment carries 180 to 220 t "
+            "(200 t ordered, more or less 10 %).",
         ),
         (
             10,
             "220.001",
-            "Line 1: 220.001 TNE is more than the order allows: at most 220 TNE "
-            "(200 TNE ordered, more or less 10 %).",
+            "Line 1: 220.001 t is more than the order allows: at most 220 t "
+            "(200 t ordered, more or less 10 %).",
         ),
     ],
 )
@@ -499,7 +499,7 @@ def test_the_form_refuses_more_than_ordered_and_writes_nothing(
     )
     assert response.status_code == 200
     assert (
-        "Line 1: 250 TNE is more than the order leaves to ship (200 TNE of 200 TNE ordered)."
+        "Line 1: 250 t is more than the order leaves to ship (200 t of 200 t ordered)."
         in page_of(response)
     )
     db.session.expire_all()

@@ -173,7 +173,7 @@ def test_an_outturn_far_from_the_loading_weight_is_confirmed_first(
         enter_outturn(app, trade, order, ("195", None, None))
     assert refused.value.field == "confirmed"
     assert str(refused.value.message).startswith(
-        "Line 1: the outturn 195 TNE is more than 10 % away from the 100 TNE loaded."
+        "Line 1: the outturn 195 t is more than 10 % away from the 100 t loaded."
     )
     db.session.rollback()
     assert invoices(order) == [("provisional", 1_669_500)]

@@ -33,7 +33,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.money import plain_decimal
 from app.numbers import NumberProblem, parse_decimal
-from app.reference.units import parse_quantity, quantity_places
+from app.reference.units import parse_quantity, quantity_places, unit_word
 from app.services.accounts.capabilities import Action, require
 from app.services.accounts.clock import company_today
 from app.services.audit.recording import Actor, record_audit
@@ -154,7 +154,7 @@ def _outturn_lines(settlement: WeightSettlement, data: OutturnInput) -> list[Out
                     no=line.line_no,
                     outturn=plain_decimal(outturn),
                     loaded=plain_decimal(loaded),
-                    unit=line.unit,
+                    unit=unit_word(line.unit, plural=True),
                 ),
                 "confirmed",
             )

@@ -32,7 +32,7 @@ from app.money import plain_decimal
 from app.numbers import NumberProblem
 from app.reference.stowage import Goods, check_mix, compatibility_group
 from app.reference.trade_codes import normalize_un_number
-from app.reference.units import parse_quantity
+from app.reference.units import parse_quantity, unit_word
 from app.services.errors import ValidationFailed
 from app.services.fulfilment.containers import ContainerInput as ContainerInput
 from app.services.fulfilment.containers import checked_containers
@@ -131,7 +131,7 @@ def _over_refusal(
     figures = {
         "no": line.line_no,
         "quantity": plain_decimal(quantity),
-        "unit": line.unit,
+        "unit": unit_word(line.unit, plural=True),
         "allowed": plain_decimal(allowed),
         "ordered": plain_decimal(line.quantity),
     }
@@ -178,7 +178,7 @@ def _closing_refusal(
             low=plain_decimal(max(low - before, Decimal(0))),
             high=plain_decimal(high - before),
             ordered=plain_decimal(line.quantity),
-            unit=line.unit,
+            unit=unit_word(line.unit, plural=True),
             percent=tolerance.percent,
             before=plain_decimal(before),
         )
@@ -188,7 +188,7 @@ def _closing_refusal(
             "%(ordered)s %(unit)s ordered.",
             no=line.line_no,
             ordered=plain_decimal(line.quantity),
-            unit=line.unit,
+            unit=unit_word(line.unit, plural=True),
         )
     return lazy_gettext(
         "Line %(no)s: the order ships in one lot, so this shipment carries %(low)s to "
@@ -197,7 +197,7 @@ def _closing_refusal(
         low=plain_decimal(low),
         high=plain_decimal(high),
         ordered=plain_decimal(line.quantity),
-        unit=line.unit,
+        unit=unit_word(line.unit, plural=True),
         percent=tolerance.percent,
     )
 

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import CartLine, Company, Product, ProductStatus, User
 from app.money import Money, line_amount_minor
 from app.numbers import NumberProblem
-from app.reference.units import MAX_QUANTITY, parse_quantity
+from app.reference.units import MAX_QUANTITY, parse_quantity, unit_word
 from app.services.accounts.capabilities import Action, require
 from app.services.audit.recording import Actor
 from app.services.errors import ValidationFailed
@@ -40,7 +40,7 @@ def unit_price_minor(product: Product, quantity: Decimal) -> Decimal:
             lazy_gettext(
                 "Order at least %(moq)s %(unit)s of %(title)s.",
                 moq=product.moq,
-                unit=product.unit,
+                unit=unit_word(product.unit, plural=True),
                 title=product.title,
             ),
             "quantity",
@@ -61,7 +61,7 @@ def check_quantity(product: Product, quantity: object) -> Decimal:
             lazy_gettext(
                 "Order at least %(moq)s %(unit)s of %(title)s.",
                 moq=product.moq,
-                unit=product.unit,
+                unit=unit_word(product.unit, plural=True),
                 title=product.title,
             ),
             "quantity",

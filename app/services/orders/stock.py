@@ -21,6 +21,8 @@ from app.models import (
     OrderLine,
     Product,
 )
+from app.money import plain_decimal
+from app.reference.units import unit_word
 from app.services.errors import Conflict
 
 _PRODUCTS = cast(sa.Table, Product.__table__)
@@ -48,8 +50,8 @@ def reserve_stock(lines: list[OrderLine]) -> None:
                 lazy_gettext(
                     "Not enough stock of %(title)s for %(quantity)s %(unit)s. Lower the quantity or order later.",
                     title=line.title,
-                    quantity=line.quantity,
-                    unit=line.unit,
+                    quantity=plain_decimal(line.quantity),
+                    unit=unit_word(line.unit, plural=True),
                 ),
                 "quantity",
             )
