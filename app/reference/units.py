@@ -65,10 +65,12 @@ def unit_word(unit: str, *, plural: bool = False) -> str:
 
 def unit_rule(unit: str) -> LazyString:
     """The rule in words, shown beside every quantity box and in every refusal."""
+    # The unit as the reader says it ("kg", "千克", "pieces"), evaluated when read.
+    words = LazyString(lambda: unit_word(unit, plural=True))
     if quantity_places(unit) == 0:
-        return lazy_gettext("Quantities in %(unit)s are whole numbers.", unit=unit)
+        return lazy_gettext("Quantities in %(unit)s are whole numbers.", unit=words)
     return lazy_gettext(
-        "Quantities in %(unit)s take up to 3 decimals (for example 12.500).", unit=unit
+        "Quantities in %(unit)s take up to 3 decimals (for example 12.500).", unit=words
     )
 
 

@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web.documents.views import bp as documents_bp
     from app.web.documents.views import verify_bp
     from app.web.finance import bp as finance_bp
+    from app.web.forms import form_problems
     from app.web.letters_of_credit import bp as credits_bp
     from app.web.letters_of_credit import verify_bp as credit_verify_bp
     from app.web.licences import authority_bp
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     operations_requests.note_identity_before_commit(app)
     guards.init_app(app)
     reader_titles.init_app(app)
+    app.jinja_env.globals["form_problems"] = form_problems
 
     @app.before_request
     def _remember_serving_base() -> None:

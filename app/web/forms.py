@@ -9,7 +9,7 @@ import pycountry
 from babel import Locale
 from flask_babel import get_translations, lazy_gettext, lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import Field, PasswordField, SelectChoice, StringField
+from wtforms import Field, FieldList, FormField, PasswordField, SelectChoice, StringField
 from wtforms import Form as PlainForm
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
@@ -250,3 +250,20 @@ class RowForm(PlainForm):
     class Meta:
         def get_translations(self, form: object) -> object:
             return _BabelTranslations()
+
+
+def form_problems(form: Any) -> list[str]:
+    """Every error on ``form``'s fields, rows of its tables included, in page order: what
+    the summary at the top of a long form lists. Read from the fields themselves, as a
+    view may add a service's refusal to a row's field after validation."""
+    found: list[str] = []
+    for item in form:
+        if isinstance(item, FieldList):
+            found += [error for error in item.errors if isinstance(error, str)]
+            for entry in item:
+                found += form_problems(entry.form) if isinstance(entry, FormField) else entry.errors
+        elif isinstance(item, FormField):
+            found += form_problems(item.form)
+        else:
+            found += [error for error in item.errors if isinstance(error, str)]
+    return found

@@ -90,7 +90,7 @@ def test_half_a_piece_is_refused_naming_the_field_and_the_rule(
     assert answer.status_code == 422
     error = answer.get_json()
     assert error["path"] == "stock_quantity"
-    assert error["message"] == "Quantities in PCE are whole numbers."
+    assert error["message"] == "Quantities in pieces are whole numbers."
     assert _stored(trade).stock_quantity == Decimal("50")
 
 
@@ -104,7 +104,7 @@ def test_a_thousandth_more_than_a_tonne_takes_is_refused(client: FlaskClient, ap
     assert answer.status_code == 422
     error = answer.get_json()
     assert error["path"] == "price_tiers[1].min_quantity"
-    assert error["message"] == "Quantities in TNE take up to 3 decimals (for example 12.500)."
+    assert error["message"] == "Quantities in t take up to 3 decimals (for example 12.500)."
 
 
 def test_a_json_float_is_not_a_quantity(client: FlaskClient, app: Flask) -> None:

@@ -265,7 +265,7 @@ def test_same_idempotency_key_returns_the_first_order(
         (0, "Order at least 100"),
         (-5, "Order at least 100"),
         # The listing is sold by the kilogram: a fourth decimal is past its rule.
-        ("150.0005", "Quantities in KGM take up to 3 decimals"),
+        ("150.0005", "Quantities in kg take up to 3 decimals"),
         (150.5, 'as text such as "12.5", or as a whole number'),
         (True, 'as text such as "12.5", or as a whole number'),
         (None, 'as text such as "12.5", or as a whole number'),

@@ -299,7 +299,7 @@ def test_a_total_other_than_the_reviewed_one_refuses_the_order(
         ("abc", "Write a plain number, with a point for decimals"),
         # Kilograms take decimals (issue #20): 1.5 KGM is a quantity, just below the MOQ.
         ("1.5", "Order at least 100 kg of Emulsion explosive 32 mm."),
-        ("100.0005", "Quantities in KGM take up to 3 decimals (for example 12.500)."),
+        ("100.0005", "Quantities in kg take up to 3 decimals (for example 12.500)."),
         ("", "Enter a number."),
         # Other scripts' digits are refused, never read as 123 or 12.
         ("١٢٣", "Write the number with the digits 0 to 9"),

@@ -246,11 +246,11 @@ def test_a_claim_names_part_of_a_tonne_but_never_half_a_piece(
     url = f"/claims/orders/{order.public_id}/new"
     page = page_of(client.get(url))
     assert 'inputmode="decimal" name="quantity-1"' in page
-    assert "Quantities in TNE take up to 3 decimals (for example 12.500)." in page
+    assert "Quantities in t take up to 3 decimals (for example 12.500)." in page
     too_fine = client.post(url, data=_short_delivery_form("0.7505"))
     assert too_fine.status_code == 422
     assert field_errors(page_of(too_fine), "lines") == [
-        "Line 1: Quantities in TNE take up to 3 decimals (for example 12.500)."
+        "Line 1: Quantities in t take up to 3 decimals (for example 12.500)."
     ]
     filed = client.post(url, data=_short_delivery_form("0.75"))
     assert filed.status_code == 302
@@ -268,10 +268,10 @@ def test_a_claim_names_part_of_a_tonne_but_never_half_a_piece(
     url = f"/claims/orders/{order.public_id}/new"
     page = page_of(client.get(url))
     assert 'inputmode="numeric" name="quantity-1"' in page
-    assert "Quantities in PCE are whole numbers." in page
+    assert "Quantities in pieces are whole numbers." in page
     refused = client.post(url, data=_short_delivery_form("0.5"))
     assert refused.status_code == 422
     assert field_errors(page_of(refused), "lines") == [
-        "Line 1: Quantities in PCE are whole numbers."
+        "Line 1: Quantities in pieces are whole numbers."
     ]
     assert db.session.scalar(select(func.count(Claim.id))) == 1  # the tonnes' claim only

@@ -449,7 +449,7 @@ def test_the_credits_quantity_follows_its_unit(
         url, data=_terms_form(**{"terms-quantity": "12.5", "terms-quantity_unit": "PCE"})
     )
     assert pieces.status_code == 422
-    assert "Quantities in PCE are whole numbers." in pieces.get_data(as_text=True)
+    assert "Quantities in pieces are whole numbers." in pieces.get_data(as_text=True)
     assert terms.credit_of_order(order) is None
     tonnes = client.post(
         url, data=_terms_form(**{"terms-quantity": "12.500", "terms-quantity_unit": "TNE"})

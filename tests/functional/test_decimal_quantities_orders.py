@@ -29,8 +29,8 @@ pytestmark = pytest.mark.usefixtures("exchange_rates")
 
 # $252.37 a tonne: 12.5 t is $3,154.625 exactly, $3,154.63 once rounded half up.
 CHROMITE_PRICE_MINOR = 25_237
-PCE_RULE = "Quantities in PCE are whole numbers."
-TNE_RULE = "Quantities in TNE take up to 3 decimals (for example 12.500)."
+PCE_RULE = "Quantities in pieces are whole numbers."
+TNE_RULE = "Quantities in t take up to 3 decimals (for example 12.500)."
 
 
 @pytest.fixture

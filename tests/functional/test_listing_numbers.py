@@ -111,7 +111,7 @@ def test_hostile_prices_are_refused_on_their_tier(client: FlaskClient, sales: Us
     assert count(Product) == 0 and count(PriceTier) == 0
 
 
-PIECES_ARE_WHOLE = "Quantities in PCE are whole numbers."
+PIECES_ARE_WHOLE = "Quantities in pieces are whole numbers."
 
 
 @pytest.mark.parametrize(
@@ -223,7 +223,7 @@ def test_a_listing_by_the_kilogram_is_saved_and_shown_to_the_gram(
     )
     assert re.search(r'name="moq"[^>]*value="0.5"|value="0.5"[^>]*name="moq"', page)
     # The unit's rule stands beside the box, and the box offers the decimal keypad.
-    assert "Quantities in KGM take up to 3 decimals (for example 12.500)." in html.unescape(page)
+    assert "Quantities in kg take up to 3 decimals (for example 12.500)." in html.unescape(page)
     assert re.search(r'inputmode="decimal"[^>]*name="moq"|name="moq"[^>]*inputmode="decimal"', page)
 
     listings = page_of(client.get("/seller/listings"))
@@ -260,9 +260,9 @@ def test_a_listing_by_the_piece_shows_its_rule_and_refuses_half_pieces(
     )
     assert response.status_code == 200
     page = page_of(response)
-    assert field_errors(page, "moq") == ["Quantities in PCE are whole numbers."]
+    assert field_errors(page, "moq") == ["Quantities in pieces are whole numbers."]
     assert row_errors(page, "price_tiers-0-min_quantity") == [
-        "Quantities in PCE are whole numbers."
+        "Quantities in pieces are whole numbers."
     ]
     assert re.search(r'inputmode="numeric"[^>]*name="moq"|name="moq"[^>]*inputmode="numeric"', page)
     assert count(Product) == 0
@@ -314,5 +314,10 @@ def test_a_price_finer_than_its_currency_allows_is_refused_naming_the_rule(
         data=listing_form(**{"currency": currency, "price_tiers-0-unit_price": typed}),
     )
     assert response.status_code == 200
-    assert message in html.unescape(response.get_data(as_text=True))
+    page = html.unescape(page_of(response))
+    assert row_errors(page, "price_tiers-0-unit_price") == [message]
+    # Said at the top too: on a phone the price box is a long way down the page.
+    summary = re.search(r'data-testid="form-error-summary".*?</ul>', page, re.S)
+    assert summary is not None and f"<li>{message}</li>" in summary.group(0)
+    assert page.index("form-error-summary") < page.index('name="title"')
     assert db.session.scalars(select(Product)).first() is None

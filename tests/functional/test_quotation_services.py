@@ -96,9 +96,13 @@ def test_a_seller_cannot_ask_for_quotes(trade: Trade) -> None:
         (
             {"quantity": "1.5005"},
             "quantity",
-            "Quantities in TNE take up to 3 decimals (for example 12.500).",
+            "Quantities in t take up to 3 decimals (for example 12.500).",
         ),
-        ({"quantity": "12.5", "unit": "PCE"}, "quantity", "Quantities in PCE are whole numbers."),
+        (
+            {"quantity": "12.5", "unit": "PCE"},
+            "quantity",
+            "Quantities in pieces are whole numbers.",
+        ),
         ({"quantity": "0"}, "quantity", "Enter at least 0.001."),
         ({"incoterm": "XYZ"}, "incoterm", "Choose a delivery term (Incoterm)."),
         ({"unit": "BAG"}, "unit", "Choose a unit from the list."),

@@ -216,6 +216,24 @@ def test_no_lines_given_ships_what_is_left_of_every_line(app: Flask, trade: Trad
     assert [p.order_line_id for p in shipment.packages] == [line.id]
 
 
+def test_ore_loose_in_the_hold_ships_with_no_package_rows_as_in_bulk(
+    app: Flask, trade: Trade
+) -> None:
+    # Issue 20: bulk cargo has no packages; the B/L says "in bulk", marks "N/M".
+    ore = chromite(trade.seller)
+    ore.package_type = "bulk"
+    order = in_production(app, trade, [(ore, 200)])
+    shipment = record(app, trade, order, sailing(packages=[]))
+    assert [(p.count, p.package_type, p.marks) for p in shipment.packages] == [(1, "bulk", "N/M")]
+    assert shipped_quantities(shipment) == {order.lines[0].id: 200}
+
+
+def test_goods_in_bags_still_need_their_package_rows(app: Flask, trade: Trade) -> None:
+    order = in_production(app, trade, [(ammonium_nitrate(trade.seller), 200)])
+    message = refused(app, trade, order, sailing(packages=[]))
+    assert message == "List the packages with their shipping marks."
+
+
 def test_a_shipment_within_the_tolerance_ships_its_own_quantity(app: Flask, trade: Trade) -> None:
     # 200 t, more or less 10 %: 180 t completes the line.
     order = in_production(app, trade, [(ammonium_nitrate(trade.seller), 200)], tolerance_percent=10)
@@ -664,14 +682,14 @@ def test_twelve_and_a_half_tonnes_ship_and_print_to_the_kilogram(
     page = page_of(client.get(url))
     # Prefilled with what is left, exactly; the box takes decimals and says how many.
     assert re.search(r'id="lines-0-quantity" inputmode="decimal"[^>]*value="12.5"', page)
-    assert "Quantities in TNE take up to 3 decimals (for example 12.500)." in page
+    assert "Quantities in t take up to 3 decimals (for example 12.500)." in page
     assert '<span class="figure">12.500 t</span>' in page
     too_fine = client.post(
         url, data=shipment_form(**{"lines-0-line_no": "1", "lines-0-quantity": "12.4995"})
     )
     assert too_fine.status_code == 200
     assert (
-        '<div class="invalid-feedback d-block">Quantities in TNE take up to 3 decimals (for'
+        '<div class="invalid-feedback d-block">Quantities in t take up to 3 decimals (for'
         " example 12.500).</div>" in page_of(too_fine)
     )
     assert db.session.scalar(select(func.count(Shipment.id))) == 0
@@ -702,19 +720,19 @@ def test_half_a_piece_is_refused_with_the_units_rule(
     cartons = ProductFactory(seller=trade.seller, title="Safety fuse reels", unit="PCE", moq=1)
     order = in_production(app, trade, [(cartons, 40)])
     assert refused(app, trade, order, sailing(lines=[LineInput(1, Decimal("1.5"))])) == (
-        "Line 1: Quantities in PCE are whole numbers."
+        "Line 1: Quantities in pieces are whole numbers."
     )
     auth.login(trade.sales.email)
     url = f"/seller/orders/{order.public_id}/shipment"
     page = page_of(client.get(url))
     assert re.search(r'id="lines-0-quantity" inputmode="numeric"[^>]*value="40"', page)
-    assert "Quantities in PCE are whole numbers." in page
+    assert "Quantities in pieces are whole numbers." in page
     answer = client.post(
         url, data=shipment_form(**{"lines-0-line_no": "1", "lines-0-quantity": "1.5"})
     )
     assert answer.status_code == 200
     assert re.search(
-        r'<div class="invalid-feedback d-block">Quantities in PCE are whole numbers\.</div>',
+        r'<div class="invalid-feedback d-block">Quantities in pieces are whole numbers\.</div>',
         page_of(answer),
     )
     db.session.expire_all()

@@ -105,9 +105,9 @@ def test_quantity_cells_are_held_to_the_rows_unit(seller: Actor) -> None:
         ]
     )
     assert messages(seller, data) == [
-        "Quantities in PCE are whole numbers.",
-        "Quantities in PCE are whole numbers.",
-        "Quantities in PCE are whole numbers.",
-        "Quantities in KGM take up to 3 decimals (for example 12.500).",
+        "Quantities in pieces are whole numbers.",
+        "Quantities in pieces are whole numbers.",
+        "Quantities in pieces are whole numbers.",
+        "Quantities in kg take up to 3 decimals (for example 12.500).",
         "Enter a whole number.",
     ]

@@ -139,19 +139,23 @@ def _errors(seller: Actor, data: ListingInput) -> dict[str, str]:
         ({"moq": 0}, "moq", "The minimum order quantity is above zero."),
         ({"moq": None}, "moq", "Give the minimum order quantity."),
         # The unit sets the rule: kilograms to the gram, never finer.
-        ({"moq": Decimal("0.0005")}, "moq", "Quantities in KGM take up to 3 decimals"),
-        ({"stock_quantity": Decimal("12.3456")}, "stock_quantity", "KGM take up to 3 decimals"),
+        ({"moq": Decimal("0.0005")}, "moq", "Quantities in kg take up to 3 decimals"),
+        ({"stock_quantity": Decimal("12.3456")}, "stock_quantity", "kg take up to 3 decimals"),
         (
             {"unit": "PCE", "moq": Decimal("1.5")},
             "moq",
-            "Quantities in PCE are whole numbers.",
+            "Quantities in pieces are whole numbers.",
         ),
         (
             {"unit": "SET", "price_tiers": [(500, Decimal("2")), (Decimal("600.5"), Decimal("1"))]},
             "price_tiers-1-min_quantity",
-            "Quantities in SET are whole numbers.",
+            "Quantities in sets are whole numbers.",
         ),
-        ({"unit": "PCE", "stock_quantity": "20000.5"}, "stock_quantity", "PCE are whole numbers"),
+        (
+            {"unit": "PCE", "stock_quantity": "20000.5"},
+            "stock_quantity",
+            "pieces are whole numbers",
+        ),
         ({"moq": "NaN"}, "moq", "plain number"),
         ({"currency": "XYZ"}, "currency", "currency"),
         ({"price_tiers": []}, "price_tiers-0-min_quantity", "at least one price"),

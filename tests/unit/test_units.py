@@ -36,9 +36,9 @@ def test_quantities_the_unit_allows_are_read_exactly(
 @pytest.mark.parametrize(
     ("raw", "unit", "message"),
     [
-        ("12.5", "PCE", "Quantities in PCE are whole numbers."),
-        ("1.5", "SET", "Quantities in SET are whole numbers."),
-        ("1.2345", "TNE", "Quantities in TNE take up to 3 decimals (for example 12.500)."),
+        ("12.5", "PCE", "Quantities in pieces are whole numbers."),
+        ("1.5", "SET", "Quantities in sets are whole numbers."),
+        ("1.2345", "TNE", "Quantities in t take up to 3 decimals (for example 12.500)."),
         ("0.0005", "KGM", "Enter at least 0.001."),
         ("0", "PCE", "Enter at least 1."),
         ("-2", "TNE", "Enter at least 0.001."),

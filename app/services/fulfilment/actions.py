@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -177,6 +177,21 @@ class ShipmentInput:
         return [p for p in self.packages if p.count or (p.marks or "").strip()]
 
 
+def ships_in_bulk(order: Order) -> bool:
+    """Whether every listing of the order ships loose in the hold (ore, salt in bulk)."""
+    return all(
+        line.product is not None and line.product.package_type == "bulk" for line in order.lines
+    )
+
+
+def _in_bulk(order: Order, data: ShipmentInput) -> ShipmentInput:
+    """Bulk cargo has no packages to list: when the seller lists none, the B/L's "in
+    bulk, N/M" (no marks)."""
+    if data.listed_packages() or not ships_in_bulk(order):
+        return data
+    return replace(data, packages=[PackageInput(count=1, marks="N/M", package_type="bulk")])
+
+
 def _grams(value: Decimal | None) -> int | None:
     return None if value is None else int((value * 1000).to_integral_value())
 
@@ -280,6 +295,7 @@ def record_shipment(actor: Actor, order: Order, data: ShipmentInput) -> Shipment
     """
     _require_payment_for(actor, order, OrderStatus.SHIPPED)
     lock_shipments(order)  # two lots racing for what is left: the second sees the first
+    data = _in_bulk(order, data)
     values = _checked_shipment(data)
     values.update(shipment_contents.checked_contents(order, data, values["packages"]))  # type: ignore[arg-type]
     carried = {line.order_line.id: line.quantity for line in values["lines"]}  # type: ignore[attr-defined]

@@ -266,7 +266,9 @@ def shipment(public_id: str) -> ResponseReturnValue:
         form.port_of_loading.data = ports.port_of_loading
         form.port_of_discharge.data = ports.port_of_discharge
         shipment_contents_form.prefill_contents(form, order)
-    return render_template("seller/shipment.html", form=form, order=order)
+    return render_template(
+        "seller/shipment.html", form=form, order=order, in_bulk=actions.ships_in_bulk(order)
+    )
 
 
 # --- trusted buyers -------------------------------------------------------------------
