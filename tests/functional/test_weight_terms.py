@@ -16,13 +16,14 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Document, DocumentKind, Order, OrderStatus
+from app.models import Document, DocumentKind, Order, OrderStatus, PaymentStatus
 from app.services.accounts.clock import company_today
 from app.services.errors import Conflict, ValidationFailed
 from app.services.finance.register import register_rows
 from app.services.finance.register_filter import RegisterFilter
 from tests.builders.dangerous_goods import in_production
 from tests.builders.minerals import chromite, enter_outturn, ship_lot
+from tests.builders.payments import pay
 from tests.builders.trade import Trade, make_trade
 from tests.support.ledger import assert_ledger_holds
 
@@ -202,3 +203,37 @@ def test_letters_of_credit_are_invoiced_once(app: Flask, trade: Trade) -> None:
             payment_terms="lc_at_sight",
         )
     assert refused.value.field == "provisional_percent"
+
+
+def test_an_advance_pays_a_lower_outturn_then_a_higher_one_without_asking_again(
+    app: Flask, trade: Trade
+) -> None:
+    # 100 t paid in advance (US$18,550.00), two lots of 50 t. Lot 1's outturn is 45 t:
+    # the order is worth US$17,622.50 and the buyer has US$927.50 credit. Lot 2's is 52 t:
+    # worth US$17,993.50, still below what was paid, so no balance may be asked.
+    order = in_production(
+        app,
+        trade,
+        [(chromite(trade.seller), 100)],
+        tolerance_percent=5,
+        provisional_percent=90,
+        partial_shipments=True,
+        payment_terms="advance",
+    )
+    pay(app, trade, order)
+    ship_lot(app, trade, order, "50")
+    ship_lot(app, trade, order, "50", last=True)
+    enter_outturn(app, trade, order, ("45", None, None), lot=1)
+    db.session.refresh(order)
+    assert (order.total_minor, order.paid_minor, order.credit_minor) == (
+        1_762_250,
+        1_855_000,
+        92_750,
+    )
+    enter_outturn(app, trade, order, ("52", None, None), lot=2)
+    db.session.refresh(order)
+    # 45 t + 52 t = 97 t x US$185.50 = US$17,993.50.
+    assert order.total_minor == 1_799_350
+    assert amounts(order) == [1_799_350]
+    assert (order.credit_minor, order.payment_status) == (55_650, PaymentStatus.PAID)
+    assert_ledger_holds(order)

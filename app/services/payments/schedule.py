@@ -46,6 +46,14 @@ def follow_total(order: Order) -> None:
         # Nothing is left for it: a schedule line never due and never paid goes.
         order.milestones.remove(milestone)
         db.session.delete(milestone)
+    # A milestone that shrank when less was worth (paid beyond it: the buyer's credit)
+    # takes back what was paid on it before any new balance is asked: an advance on 100 t
+    # pays a lot's lower outturn, then the next lot's higher one, without asking again.
+    for milestone in (m for m in milestones if m not in later):
+        grown = min(rest, milestone.received_minor - milestone.amount_minor)
+        if grown > 0:
+            milestone.amount_minor += grown
+            rest -= grown
     if rest > 0:
         last = milestones[-1]
         db.session.add(
