@@ -388,6 +388,13 @@ def test_xlsx_export_rows_and_totals_sheet(
     # In PKR at each document's own frozen rate: USD at 278.45, EUR at 301.20.
     assert Decimal(str(summary["USD"][4])) == Decimal("1002420.00")
     assert Decimal(str(summary["EUR"][4])) == Decimal("240960.00")
+    # Amounts show their cents in Excel (68.40, not General's 68.4).
+    full = load_workbook(io.BytesIO(response.data))
+    amount_column = full.worksheets[0][1].index(
+        next(cell for cell in full.worksheets[0][1] if cell.value == "Amount")
+    )
+    formats = {row[amount_column].number_format for row in full.worksheets[0].iter_rows(min_row=2)}
+    assert formats == {"#,##0.00"}
 
 
 def test_exports_and_downloads_are_audited(

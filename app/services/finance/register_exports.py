@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext
 from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
 from app.models import Company, DocumentRate
 from app.money import Money
@@ -163,6 +164,18 @@ def _safe_text(value: Any) -> Any:
     return value
 
 
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A cell as Excel should show it: an amount with its currency's decimals (68.40, not
+    the 68.4 of Excel's General format), text safe from formulas."""
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "#,##0" + ("." + "0" * places if places else "")
+        return cell
+    return _safe_text(value)
+
+
 def _csv_value(value: Any) -> str:
     if value is None:
         return ""
@@ -215,7 +228,7 @@ def register_xlsx(
     totals: dict[str, _Totals] = {}
     count = 0
     for line in export_lines(company, chosen, today):
-        cells = [_safe_text(value) for value in _cells(line, labels)]
+        cells = [_xlsx_cell(sheet, value) for value in _cells(line, labels)]
         sheet.append(cells)
         count += 1
         amount, _, outstanding = line.amounts()
@@ -241,11 +254,14 @@ def register_xlsx(
         total = totals[currency]
         summary.append(
             [
-                currency,
-                total.count,
-                Money(total.amount, currency).rounded().amount,
-                Money(total.outstanding, currency).rounded().amount,
-                Money(total.reporting, company.reporting_currency).rounded().amount,
+                _xlsx_cell(summary, value)
+                for value in (
+                    currency,
+                    total.count,
+                    Money(total.amount, currency).rounded().amount,
+                    Money(total.outstanding, currency).rounded().amount,
+                    Money(total.reporting, company.reporting_currency).rounded().amount,
+                )
             ]
         )
     with tempfile.TemporaryFile() as file:
