@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from app.extensions import babel
 from app.money import InvalidCurrency, Money
 from app.reference.reader_text import company_name, in_reader_language, local_name
+from app.reference.trade_codes import PACKAGE_TYPES
 from app.reference.units import quantity_places, unit_amount, unit_rule, unit_word
 from app.time_zones import viewer_zone_name, zone_abbreviation
 
@@ -91,6 +92,13 @@ def html_lang() -> str:
 
 def format_money(value: Money) -> str:
     return value.format(current_locale_code())
+
+
+def package_words(value: str) -> str:
+    """A package type as the reader says it when it is one of ours ("bulk": 散装), else as
+    the seller typed it ("fibreboard box")."""
+    words = PACKAGE_TYPES.get(value)
+    return str(words) if words is not None else value
 
 
 def format_unit_price(value: Money) -> str:
@@ -235,6 +243,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["unit_price"] = format_unit_price
+    app.jinja_env.globals["package_words"] = package_words
     app.jinja_env.filters["when"] = format_when
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["format_number"] = format_number

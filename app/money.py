@@ -179,6 +179,18 @@ def line_amount_minor(quantity: Decimal | int, unit_price_minor: Decimal | int) 
     return int(exact.to_integral_value(rounding=ROUND_HALF_UP))
 
 
+def lot_amount_minor(
+    before: Decimal | int, quantity: Decimal | int, unit_price_minor: Decimal | int
+) -> int:
+    """A lot's share of a line shipped in lots: the line with this lot, less the line before
+    it, each rounded once half up. The lots then add up to the whole quantity rounded once
+    (6.25 t + 6.25 t at US$214.50: 1,340.63 + 1,340.62 = 2,681.25), never a cent more than
+    the contract; each lot stays within a cent of its own rounding."""
+    return line_amount_minor(Decimal(before) + Decimal(quantity), unit_price_minor) - (
+        line_amount_minor(before, unit_price_minor)
+    )
+
+
 @total_ordering
 @dataclass(frozen=True, slots=True)
 class Money:

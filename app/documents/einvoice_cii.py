@@ -26,7 +26,7 @@ from app.documents.einvoice_xml import (
 )
 from app.documents.snapshot import quantity_data, quantity_value
 from app.documents.snapshot_values import price_value
-from app.money import line_amount_minor
+from app.money import lot_amount_minor
 
 GUIDELINE = "urn:cen.eu:en16931:2017"
 TYPE_CODES = {"commercial_invoice": "380", "credit_note": "381"}
@@ -87,8 +87,10 @@ def _lines(snapshot: Snapshot, transaction: etree._Element, money: Amounts) -> i
     for number, line in enumerate(snapshot["lines"], start=1):
         quantity, price = quantity_value(line["quantity"]), price_value(line["unit_price_minor"])
         line_total = int(line["line_total_minor"])
-        # The order's one rounding (half up, once a line): the PDF prints the same amount.
-        if line_amount_minor(quantity, price) != line_total:
+        before = quantity_value(line.get("shipped_before", 0))
+        # The order's one rounding (half up, once a line; a later lot rounds with the lots
+        # before it): the PDF prints the same amount.
+        if lot_amount_minor(before, quantity, price) != line_total:
             raise EInvoiceError(f"line {number}: {quantity} x {price} is not {line_total}")
         _line(
             transaction,

@@ -34,7 +34,7 @@ from app.models import (
     StoredFile,
     WeightSettlement,
 )
-from app.money import line_amount_minor, price_json
+from app.money import lot_amount_minor, price_json
 from app.reference.trade_codes import is_explosive
 from app.time_zones import local_date
 
@@ -165,16 +165,28 @@ def _tolerance(order: Order) -> Snapshot:
     }
 
 
+def _carried(order: Order, shipment: Shipment) -> dict[int, Decimal]:
+    """order_line_id → what ``shipment`` carries (all of every line when it lists none:
+    shipments recorded before lines existed)."""
+    if shipment.lines:
+        return {line.order_line.id: line.quantity for line in shipment.lines}
+    return {line.id: line.quantity for line in order.lines}
+
+
 def order_lines(order: Order, shipment: Shipment | None = None) -> list[Snapshot]:
     """The order's lines; with ``shipment``, what it carries of each at the agreed price
     (within the tolerance, the shipped quantity is what is invoiced)."""
     shipped: dict[int, Decimal] = {}
+    before: dict[int, Decimal] = {}
     if shipment is not None:
-        shipped = (
-            {line.order_line.id: line.quantity for line in shipment.lines}
-            if shipment.lines
-            else {line.id: line.quantity for line in order.lines}
-        )
+        shipped = _carried(order, shipment)
+        if not order.provisional_percent:
+            # Lots at the contract price round as one quantity: this lot bills the line
+            # with it less the line before it (``lot_amount_minor``).
+            for earlier in order.shipments:
+                if earlier.id is not None and shipment.id is not None and earlier.id < shipment.id:
+                    for line_id, quantity in _carried(order, earlier).items():
+                        before[line_id] = before.get(line_id, Decimal(0)) + quantity
     return [
         {
             "no": line.line_no,
@@ -186,10 +198,15 @@ def order_lines(order: Order, shipment: Shipment | None = None) -> list[Snapshot
             "quantity": quantity_data(shipped.get(line.id, line.quantity)),
             "unit_price_minor": price_json(line.unit_price_minor),
             "line_total_minor": (
-                line_amount_minor(shipped[line.id], line.unit_price_minor)
+                lot_amount_minor(
+                    before.get(line.id, Decimal(0)), shipped[line.id], line.unit_price_minor
+                )
                 if line.id in shipped
                 else line.line_total_minor
             ),
+            # What earlier lots shipped of the line, when any: the e-invoice checks the
+            # lot's amount against it (absent from one-lot orders and older snapshots).
+            **({"shipped_before": quantity_data(before[line.id])} if before.get(line.id) else {}),
             "lead_time_days": line.lead_time_days,
             "units_per_package": line.units_per_package,
             "net_weight_g": line.net_weight_g,

@@ -385,3 +385,39 @@ def test_provisional_and_final_invoices_in_kuwaiti_dinar_pass(app: Flask, rules:
     xml = xml_of(final)
     assert_passes(rules, xml)
     assert amounts(xml, "DuePayableAmount") == ["140.61"]
+
+
+def test_two_lots_round_as_one_quantity_and_the_second_lot_passes(app: Flask, rules: Rules) -> None:
+    # Issue 20 (found by a walk): 12.5 t at US$214.50 is US$2,681.25, paid in advance.
+    # Shipped as two lots of 6.25 t, each rounded on its own (1,340.625 -> 1,340.63) they
+    # billed a cent more and asked the buyer for US$0.01. The second lot now bills the
+    # line with it less the line before it: 2,681.25 - 1,340.63 = 1,340.62.
+    trade = make_trade(currency="USD", price_from_minor=21_450, unit="TNE", moq=1)
+    db.session.flush()
+    order = place_for(
+        app, trade.purchaser, [(trade.product, Decimal("12.5"))], partial_shipments=True
+    )
+    accept(app, trade, order)
+    start_production(app, trade, order)
+    record_shipment(app, trade, order, replace(sea_shipment(), lines=[LineInput(1, "6.25")]))
+    record_shipment(
+        app,
+        trade,
+        order,
+        replace(
+            sea_shipment(),
+            transport_document_number="COSU6301234568",
+            lines=[LineInput(1, "6.25")],
+            last_lot=True,
+        ),
+    )
+    db.session.refresh(order)
+    lots = sorted(documents_of(order, DocumentKind.COMMERCIAL_INVOICE), key=lambda d: d.id)
+    assert [invoice.total_minor for invoice in lots] == [134_063, 134_062]
+    assert (order.goods_total_minor, order.total_minor) == (268_125, 268_125)
+    render_pending(app, DocumentKind.COMMERCIAL_INVOICE)
+    second = einvoice_from_pdf(lots[1].pdf or b"")
+    assert second is not None
+    assert_passes(rules, second)
+    assert amounts(second, "LineTotalAmount") == ["1340.62", "1340.62"]
+    assert re.search(r"6\.250 t 吨\s+214\.50\s+1,340\.62", pdf_text(lots[1].pdf or b""))

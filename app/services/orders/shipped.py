@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Order, Shipment
-from app.money import line_amount_minor
+from app.money import line_amount_minor, lot_amount_minor
 
 
 def lock_shipments(order: Order) -> None:
@@ -58,11 +58,13 @@ def remaining_quantities(order: Order) -> dict[int, Decimal]:
 
 
 def line_amounts_shipped(order: Order) -> dict[int, int]:
-    """order_line_id → what its shipped quantity is worth, in minor units: each lot's line
-    rounds once, as its invoice prints it, and the lots add up. A lot on weight terms whose
+    """order_line_id → what its shipped quantity is worth, in minor units, as the lots'
+    invoices print it: lots at the contract price round as one quantity (the lots add up
+    to the line rounded once); a lot on weight terms rounds on its own. One whose
     outturn is entered is worth what its final invoice bills (dry outturn, adjusted price)."""
     amounts: dict[int, int] = {line.id: 0 for line in order.lines}
     prices = {line.id: line.unit_price_minor for line in order.lines}
+    carried: dict[int, Decimal] = {}
     for shipment in order.shipments:
         # Read only on weight terms: no statement for other orders.
         settlement = shipment.weight_settlement if order.provisional_percent else None
@@ -74,6 +76,13 @@ def line_amounts_shipped(order: Order) -> dict[int, int]:
                 )
                 for row in settlement.lines
             }
+        elif not order.provisional_percent:
+            # Lots of one contract price round as one quantity (``lot_amount_minor``).
+            for line_id, quantity in shipped_quantities(shipment).items():
+                before = carried.get(line_id, Decimal(0))
+                amounts[line_id] += lot_amount_minor(before, quantity, prices[line_id])
+                carried[line_id] = before + quantity
+            continue
         else:
             priced = {
                 line_id: (quantity, prices[line_id])
