@@ -91,7 +91,12 @@ def test_ordering_more_than_the_stock_is_refused_naming_the_line(people: People)
                 "Not enough stock of %(title)s for %(quantity)s %(unit)s. "
                 "Lower the quantity or order later."
             )
-            % {"title": NITRATE, "quantity": wanted, "unit": "TNE"}
+            # The unit as the Chinese reader says it (吨), from the same catalogue.
+            % {
+                "title": NITRATE,
+                "quantity": wanted,
+                "unit": (zh("%(amount)s t") % {"amount": ""}).strip(),
+            }
         )
         # Still the checkout page, the terms kept; nothing ordered, nothing reserved.
         expect(buyer.locator("#buyer_po_number")).to_have_value(po)
